@@ -1,0 +1,77 @@
+"""Positions in content files and the errors that point at them.
+
+Every stage reports problems as `ContentError`s instead of raising, so one run
+can show the editor every mistake at once, sorted the way they read the files.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Position:
+    path: str
+    line: int
+    column: int
+
+    def shown(self) -> str:
+        return f"{display_path(self.path)}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class ContentError:
+    pos: Position
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.pos.shown()}: error: {self.message}"
+
+
+class ErrorList:
+    """Collects errors from one stage; stages hand their list on, never raise."""
+
+    def __init__(self) -> None:
+        self._errors: list[ContentError] = []
+
+    def add(self, pos: Position, message: str) -> None:
+        self._errors.append(ContentError(pos, message))
+
+    def extend(self, errors) -> None:
+        self._errors.extend(errors)
+
+    def __bool__(self) -> bool:
+        return bool(self._errors)
+
+    def __len__(self) -> int:
+        return len(self._errors)
+
+    def __iter__(self):
+        return iter(self._errors)
+
+    def sorted(self) -> list[ContentError]:
+        return sorted(set(self._errors))
+
+
+class BuildFailed(Exception):
+    """Raised by the pipeline when content errors stop a build before writing."""
+
+    def __init__(self, errors: list[ContentError]) -> None:
+        super().__init__(f"{len(errors)} content error(s)")
+        self.errors = errors
+
+
+def display_path(path: str) -> str:
+    """Paths relative to the current folder, as editors' tools expect them."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    return path if rel.startswith(".." + os.sep + "..") else rel
+
+
+def did_you_mean(wrong: str, known) -> str:
+    close = difflib.get_close_matches(wrong, sorted(known), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -1,0 +1,130 @@
+"""Markdown for analyses: internal links resolved to URLs, raw HTML made safe.
+
+One converter per process, reset between documents: building a
+`markdown.Markdown` costs far more than converting a short analysis.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import markdown as md_lib
+import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from .urls import Urls, quote_anchor
+
+LINK_SCHEMES = {"claim", "source", "person", "topic"}
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+_ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "div", "em", "h2", "h3", "h4",
+    "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "small", "strong", "sub", "sup",
+    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}
+_ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "id", "class", "role"},
+    "li": {"id"},
+    "sup": {"id"},
+    "div": {"class"},
+    "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
+    "td": {"style"}, "th": {"style"},
+    "abbr": {"title"},
+    "ol": {"start"},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LinkProblem:
+    target: str  # as written, so the error can be placed in the file
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class FoundLink:
+    kind: str
+    slug: str
+    anchor: str | None
+    target: str
+
+
+class MarkdownConverter:
+    def __init__(self, urls: Urls) -> None:
+        self._links = _InternalLinks(urls)
+        self._md = md_lib.Markdown(
+            extensions=[
+                "tables",
+                "footnotes",
+                "sane_lists",
+                "toc",
+                self._links,
+            ],
+            extension_configs={"toc": {"baselevel": 2, "permalink": False}},
+            output_format="html",
+        )
+
+    def convert(self, text: str) -> tuple[str, list[FoundLink], list[LinkProblem]]:
+        self._md.reset()
+        self._links.found, self._links.problems = [], []
+        raw = self._md.convert(text)
+        html = nh3.clean(
+            raw,
+            tags=_ALLOWED_TAGS,
+            attributes=_ALLOWED_ATTRIBUTES,
+            url_schemes={"http", "https", "mailto"},
+            filter_style_properties={"text-align"},
+            link_rel=None,
+            strip_comments=True,
+        )
+        return html, self._links.found, self._links.problems
+
+
+class _InternalLinks(Extension, Treeprocessor):
+    """Rewrites `claim:slug` links and rejects URLs a reader's browser must not follow."""
+
+    def __init__(self, urls: Urls) -> None:
+        Extension.__init__(self)
+        self.urls = urls
+        self.found: list[FoundLink] = []
+        self.problems: list[LinkProblem] = []
+
+    def extendMarkdown(self, md) -> None:  # noqa: N802 (the library's name)
+        Treeprocessor.__init__(self, md)
+        # After inline parsing (priority 20) so the links exist; before toc.
+        md.treeprocessors.register(self, "fact_check_links", 6)
+
+    def run(self, root) -> None:
+        for element in root.iter("img"):
+            self.problems.append(LinkProblem(
+                element.get("src", ""),
+                "images are not supported in Markdown here: link to the picture instead",
+            ))
+        for element in root.iter("a"):
+            href = element.get("href", "")
+            new_href = self._rewrite(href)
+            if new_href is not None:
+                element.set("href", new_href)
+
+    def _rewrite(self, href: str) -> str | None:
+        if href.startswith("#") or href.startswith(("http://", "https://", "mailto:")):
+            return None
+        scheme, colon, rest = href.partition(":")
+        if not colon or scheme not in LINK_SCHEMES:
+            self.problems.append(LinkProblem(href, (
+                f"link target '{href}' is neither a web address (http:// or https://) "
+                "nor an archive link (claim:, source:, person:, topic: followed by a slug)"
+            )))
+            return None
+        slug, hash_, anchor = rest.partition("#")
+        if not _SLUG.match(slug) or (hash_ and (scheme != "source" or not _SLUG.match(anchor))):
+            self.problems.append(LinkProblem(href, (
+                f"link target '{href}' is malformed: write {scheme}:<slug>"
+                + (" or source:<slug>#<quote-id>" if scheme == "source" else "")
+            )))
+            return None
+        self.found.append(FoundLink(scheme, slug, anchor or None, href))
+        if scheme == "source" and anchor:
+            return self.urls.record("source", slug, quote_anchor(anchor))
+        return self.urls.record(scheme, slug)

@@ -1,0 +1,170 @@
+"""The archive's records: frozen, typed, with the position they came from.
+
+References between records are `Ref`s (a slug and where it was written) until
+the library resolves them; nothing here knows about YAML or HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .errors import Position
+
+# Where each kind of record lives: content folder name, URL segment, link scheme.
+KINDS = {
+    "claim": "claims",
+    "source": "sources",
+    "person": "people",
+    "topic": "topics",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    kind: str  # "claim", "source", "person", "topic", "verdict"
+    slug: str
+    pos: Position
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteRef:
+    source: str
+    quote: str
+    pos: Position
+
+    def __str__(self) -> str:
+        return f"{self.source}#{self.quote}"
+
+
+@dataclass(frozen=True, slots=True)
+class InternalLink:
+    """A `claim:slug`-style link inside Markdown, checked once all records are known."""
+
+    kind: str
+    slug: str
+    anchor: str | None
+    pos: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Markdown:
+    source: str
+    html: str  # sanitized; internal links already point at their URLs
+    links: tuple[InternalLink, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    id: str
+    label: str
+    rating: int | None
+    description: str
+    pos: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Publisher:
+    name: str
+    url: str
+    pos: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    title: str
+    base_url: str
+    language: str
+    description: str | None
+    publisher: Publisher
+    verdicts: tuple[Verdict, ...]
+    pos: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    date: dt.date
+    note: str
+    pos: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    slug: str
+    claim: str
+    claimant: Ref
+    date: dt.date
+    verdict: Ref
+    summary: str
+    analysis: Markdown
+    reviewed: dt.date
+    updated: dt.date | None
+    quotes: tuple[QuoteRef, ...]
+    appearances: tuple[Ref, ...]
+    counterclaims: tuple[Ref, ...]
+    topics: tuple[Ref, ...]
+    language: str | None
+    corrections: tuple[Correction, ...]
+    pos: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    id: str
+    speaker: Ref
+    text: str
+    date: dt.date | None
+    context: str | None
+    pos: Position
+    # Where the quote's parts stand in the source's archived text, if it has one.
+    spans: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedText:
+    path: str  # as written in the source file, relative to the site root
+    text: str  # NFC-normalised, LF line ends
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    slug: str
+    title: str
+    kind: str
+    publisher: str | None
+    url: str | None
+    archive_url: str | None
+    published: dt.date | None
+    language: str | None
+    text: ArchivedText | None
+    quotes: tuple[Quote, ...]
+    pos: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    slug: str
+    name: str
+    kind: str
+    description: str | None
+    affiliation: Ref | None
+    url: str | None
+    same_as: tuple[str, ...]
+    pos: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    slug: str
+    title: str
+    description: str | None
+    pos: Position | None  # None: named by a claim, no file of its own
+
+
+Record = Claim | Source | Person | Topic

@@ -1,0 +1,63 @@
+"""Jinja rendering: autoescaped, strict, and errors that name the template line."""
+
+from __future__ import annotations
+
+import os
+
+import jinja2
+
+from .context import Page
+from .errors import ContentError, Position
+
+BUILTIN_TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates")
+
+
+class TemplateFailed(Exception):
+    def __init__(self, error: ContentError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class Renderer:
+    def __init__(self, site_view, template_dirs: list[str] | None = None) -> None:
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(template_dirs or [BUILTIN_TEMPLATES]),
+            autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            auto_reload=False,
+            cache_size=-1,
+        )
+        self.env.globals["site"] = site_view
+
+    def render(self, page: Page) -> bytes:
+        try:
+            template = self.env.get_template(page.template)
+            return template.render(page=page.context).encode("utf-8")
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateFailed(ContentError(
+                Position(exc.filename or page.template, exc.lineno or 1, 1),
+                f"template syntax error: {exc.message}",
+            )) from None
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateFailed(ContentError(
+                Position(page.template, 1, 1), f"template '{exc.name}' not found in {self.env.loader.searchpath}",
+            )) from None
+        except (jinja2.TemplateError, TypeError, AttributeError, ValueError, KeyError) as exc:
+            raise TemplateFailed(ContentError(
+                _template_position(exc, page.template),
+                f"template failed while rendering {page.output}: {exc}",
+            )) from None
+
+
+def _template_position(exc: BaseException, fallback: str) -> Position:
+    """The innermost template line in the traceback: Jinja maps frames to templates."""
+    found = Position(fallback, 1, 1)
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt", ".json")):
+            found = Position(filename, tb.tb_lineno, 1)
+        tb = tb.tb_next
+    return found

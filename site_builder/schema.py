@@ -1,0 +1,455 @@
+"""The content format, declared once.
+
+The validator, the JSON Schema for editors' IDEs and the format reference in
+the docs are all read off these declarations, so they cannot drift apart.
+Each field type turns a positioned YAML node into a typed value, or records
+an error that says what to write instead and returns INVALID.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from . import model
+from .errors import ErrorList, Position, did_you_mean
+from .yamlsrc import Mapping, Node, Scalar, Sequence, YamlFile, locate_in_scalar, node_kind
+
+INVALID: Any = object()
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_MAX = 80
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# BCP 47 as editors write it: language, then optional script, region, variants.
+_LANGUAGE_RE = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z]{4})?(?:-(?:[a-zA-Z]{2}|\d{3}))?(?:-[a-zA-Z0-9]{5,8})*$")
+_URL_RE = re.compile(r"^https?://[^\s/?#<>\"'`\\]+[^\s<>\"'`\\]*$")
+
+
+def slug_problem(slug: str) -> str | None:
+    """Why `slug` is not a valid slug, in an editor's words; None if it is."""
+    if not slug:
+        return "it is empty"
+    if len(slug) > SLUG_MAX:
+        return f"it is {len(slug)} characters long; the limit is {SLUG_MAX}"
+    if not SLUG_RE.match(slug):
+        return "use only lowercase letters a-z, digits and single hyphens, not at the start or end"
+    return None
+
+
+@dataclass
+class Context:
+    """What parsing one file needs: where to report and what helps convert."""
+
+    file: YamlFile
+    errors: ErrorList
+    markdown: Any = None  # MarkdownConverter; None when only checking the shape
+    read_text: Callable[[Scalar, "Context"], Any] | None = None
+
+    def error(self, pos: Position, message: str) -> Any:
+        self.errors.add(pos, message)
+        return INVALID
+
+
+class FieldType:
+    """How one kind of value is written, checked and described."""
+
+    doc: str = ""
+
+    def parse(self, node: Node, ctx: Context, name: str) -> Any:
+        raise NotImplementedError
+
+    def json_schema(self) -> dict:
+        raise NotImplementedError
+
+    def scalar(self, node: Node, ctx: Context, name: str) -> Scalar | None:
+        if not isinstance(node, Scalar):
+            ctx.error(node.pos, f"'{name}' should be {self.doc}, not {node_kind(node)}")
+            return None
+        if node.is_empty or not node.value.strip():
+            ctx.error(node.pos, f"'{name}' is empty: write {self.doc} or remove the key if it is optional")
+            return None
+        return node
+
+
+class Text(FieldType):
+    def __init__(self, doc: str = "text", max_chars: int = 2_000, single_line: bool = True) -> None:
+        self.doc, self.max_chars, self.single_line = doc, max_chars, single_line
+
+    def parse(self, node, ctx, name):
+        node = self.scalar(node, ctx, name)
+        if node is None:
+            return INVALID
+        value = node.value.strip()
+        if len(value) > self.max_chars:
+            return ctx.error(node.pos, f"'{name}' is {len(value):,} characters long; the limit is {self.max_chars:,}")
+        if self.single_line and "\n" in value:
+            return ctx.error(node.pos, f"'{name}' should be one line of text: join the lines")
+        return value
+
+    def json_schema(self):
+        return {"type": "string", "minLength": 1, "maxLength": self.max_chars}
+
+
+class MarkdownText(Text):
+    def __init__(self, max_chars: int = 200_000) -> None:
+        super().__init__("Markdown text", max_chars, single_line=False)
+
+    def parse(self, node, ctx, name):
+        value = super().parse(node, ctx, name)
+        if value is INVALID or ctx.markdown is None:
+            return value if value is INVALID else model.Markdown(value, "", ())
+        html, found, problems = ctx.markdown.convert(value)
+        for problem in problems:
+            ctx.error(locate_in_scalar(ctx.file, node, problem.target), problem.message)
+        links = tuple(
+            model.InternalLink(link.kind, link.slug, link.anchor, locate_in_scalar(ctx.file, node, link.target))
+            for link in found
+        )
+        return model.Markdown(value, html, links)
+
+
+class Date(FieldType):
+    doc = "a date written YYYY-MM-DD"
+
+    def parse(self, node, ctx, name):
+        node = self.scalar(node, ctx, name)
+        if node is None:
+            return INVALID
+        value = node.value.strip()
+        if not _DATE_RE.match(value):
+            return ctx.error(node.pos, f"'{name}' should be a date written YYYY-MM-DD, like 2021-09-05, not '{value}'")
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return ctx.error(node.pos, f"'{name}' is not a real date: '{value}' (check the month and day)")
+
+    def json_schema(self):
+        return {"type": "string", "pattern": _DATE_RE.pattern, "format": "date"}
+
+
+class Url(FieldType):
+    doc = "a web address starting with http:// or https://"
+
+    def parse(self, node, ctx, name):
+        node = self.scalar(node, ctx, name)
+        if node is None:
+            return INVALID
+        value = node.value.strip()
+        if not _URL_RE.match(value):
+            return ctx.error(node.pos, f"'{name}' should be a full web address starting with http:// or https://, not '{value[:80]}'")
+        return value
+
+    def json_schema(self):
+        return {"type": "string", "pattern": _URL_RE.pattern, "format": "uri"}
+
+
+class Slug(FieldType):
+    doc = "a slug (lowercase letters, digits and hyphens)"
+
+    def parse(self, node, ctx, name):
+        node = self.scalar(node, ctx, name)
+        if node is None:
+            return INVALID
+        value = node.value.strip()
+        problem = slug_problem(value)
+        if problem:
+            return ctx.error(node.pos, f"'{name}' value '{value[:80]}' is not a valid slug: {problem}")
+        return value
+
+    def json_schema(self):
+        return {"type": "string", "pattern": SLUG_RE.pattern, "maxLength": SLUG_MAX}
+
+
+class Reference(Slug):
+    """The slug of another record; whether it exists is the library's question."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        folder = model.KINDS.get(kind)
+        self.doc = f"the slug of a {kind}" + (f" (a file name in {folder}/ without .yaml)" if folder else "")
+
+    def parse(self, node, ctx, name):
+        value = super().parse(node, ctx, name)
+        return value if value is INVALID else model.Ref(self.kind, value, node.pos)
+
+
+class QuoteReference(FieldType):
+    doc = "a quote reference written <source-slug>#<quote-id>"
+
+    def parse(self, node, ctx, name):
+        node = self.scalar(node, ctx, name)
+        if node is None:
+            return INVALID
+        value = node.value.strip()
+        source, hash_, quote = value.partition("#")
+        if not hash_ or slug_problem(source) or slug_problem(quote):
+            return ctx.error(node.pos, f"'{value[:80]}' is not a quote reference: write <source-slug>#<quote-id>, like article-slug#quote-id")
+        return model.QuoteRef(source, quote, node.pos)
+
+    def json_schema(self):
+        return {"type": "string", "pattern": r"^[a-z0-9]+(?:-[a-z0-9]+)*#[a-z0-9]+(?:-[a-z0-9]+)*$"}
+
+
+class Choice(FieldType):
+    def __init__(self, *choices: str) -> None:
+        self.choices = choices
+        self.doc = "one of " + ", ".join(f"`{c}`" for c in choices)
+
+    def parse(self, node, ctx, name):
+        node = self.scalar(node, ctx, name)
+        if node is None:
+            return INVALID
+        value = node.value.strip()
+        if value not in self.choices:
+            return ctx.error(node.pos, f"'{name}' must be one of {', '.join(self.choices)}, not '{value[:80]}'{did_you_mean(value, self.choices)}")
+        return value
+
+    def json_schema(self):
+        return {"type": "string", "enum": list(self.choices)}
+
+
+class Integer(FieldType):
+    def __init__(self, minimum: int = 1, maximum: int = 100) -> None:
+        self.minimum, self.maximum = minimum, maximum
+        self.doc = f"a whole number from {minimum} to {maximum}"
+
+    def parse(self, node, ctx, name):
+        node = self.scalar(node, ctx, name)
+        if node is None:
+            return INVALID
+        value = node.value.strip()
+        if not value.isascii() or not value.isdigit() or not self.minimum <= int(value) <= self.maximum:
+            return ctx.error(node.pos, f"'{name}' should be {self.doc}, not '{value[:80]}'")
+        return int(value)
+
+    def json_schema(self):
+        return {"type": ["integer", "string"], "pattern": r"^\d+$", "minimum": self.minimum, "maximum": self.maximum}
+
+
+class Language(FieldType):
+    doc = "a BCP 47 language tag such as en, fa-AF, ps or ar"
+
+    def parse(self, node, ctx, name):
+        node = self.scalar(node, ctx, name)
+        if node is None:
+            return INVALID
+        value = node.value.strip()
+        if not _LANGUAGE_RE.match(value):
+            return ctx.error(node.pos, f"'{name}' should be {self.doc}, not '{value[:80]}'")
+        return value
+
+    def json_schema(self):
+        return {"type": "string", "pattern": _LANGUAGE_RE.pattern}
+
+
+class TextFile(FieldType):
+    doc = "the path of a UTF-8 text file, relative to the folder that holds content/"
+
+    def parse(self, node, ctx, name):
+        node = self.scalar(node, ctx, name)
+        if node is None:
+            return INVALID
+        return ctx.read_text(node, ctx) if ctx.read_text else INVALID
+
+    def json_schema(self):
+        return {"type": "string", "minLength": 1}
+
+
+class ListOf(FieldType):
+    def __init__(self, item: FieldType, unique: bool = True) -> None:
+        self.item, self.unique = item, unique
+        self.doc = f"a list, each item {item.doc}"
+
+    def parse(self, node, ctx, name):
+        if not isinstance(node, Sequence):
+            if isinstance(node, Scalar) and node.is_empty:
+                return ()
+            return ctx.error(node.pos, f"'{name}' should be a list: put each item on its own line starting with '- '")
+        values, seen, ok = [], {}, True
+        for item in node.items:
+            value = self.item.parse(item, ctx, name)
+            if value is INVALID:
+                ok = False
+                continue
+            key = _identity(value)
+            if self.unique and key in seen:
+                ctx.error(item.pos, f"'{key}' is listed twice in '{name}' (first on line {seen[key]}): remove one")
+                continue
+            seen[key] = item.pos.line
+            values.append(value)
+        return tuple(values) if ok else INVALID
+
+    def json_schema(self):
+        schema = {"type": "array", "items": self.item.json_schema()}
+        if self.unique and not isinstance(self.item, Record):
+            schema["uniqueItems"] = True
+        return schema
+
+
+def _identity(value: Any) -> Any:
+    if isinstance(value, model.Ref):
+        return value.slug
+    if isinstance(value, model.QuoteRef):
+        return str(value)
+    return getattr(value, "id", value)
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    type: FieldType
+    required: bool = False
+    doc: str = ""
+    default: Any = None
+
+
+@dataclass
+class Record(FieldType):
+    """A mapping with declared keys; also the top level of each content file."""
+
+    name: str
+    fields: list[Field]
+    model: type | None
+    doc: str = ""
+    by_key: dict[str, Field] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_key = {f.key: f for f in self.fields}
+
+    def parse(self, node, ctx, name=None, **extra):
+        if not isinstance(node, Mapping):
+            where = f"'{name}'" if name else "this file"
+            return ctx.error(node.pos, f"{where} should be a mapping of keys ({', '.join(self.by_key)}), not {node_kind(node)}")
+        values, ok = {}, True
+        for key, (key_node, value_node) in node.entries.items():
+            spec = self.by_key.get(key)
+            if spec is None:
+                ok = False
+                ctx.error(key_node.pos, f"unknown key '{key}' in {self.name}{did_you_mean(key, self.by_key)}; "
+                          f"allowed keys are: {', '.join(self.by_key)}")
+                continue
+            value = spec.type.parse(value_node, ctx, key)
+            if value is INVALID:
+                ok = False
+            values[key] = value
+        for spec in self.fields:
+            if spec.key not in node.entries:
+                if spec.required:
+                    ok = False
+                    ctx.error(node.pos, f"{self.name} is missing the required key '{spec.key}': {spec.doc}")
+                else:
+                    values[spec.key] = spec.default
+        if not ok or self.model is None:
+            return INVALID if not ok else values
+        return self.model(**values, pos=node.pos, **extra)
+
+    def json_schema(self):
+        return {
+            "type": "object",
+            "description": self.doc,
+            "properties": {
+                f.key: {**f.type.json_schema(), "description": f.doc} for f in self.fields
+            },
+            "required": [f.key for f in self.fields if f.required],
+            "additionalProperties": False,
+        }
+
+
+def _verdict(id_, label, rating, description):
+    return model.Verdict(id_, label, rating, description, Position("<default verdict scale>", 1, 1))
+
+
+DEFAULT_VERDICTS = (
+    _verdict("true", "True", 5, "The claim is accurate and nothing significant is missing."),
+    _verdict("mostly-true", "Mostly true", 4, "The claim is accurate but needs clarification or additional information."),
+    _verdict("half-true", "Half true", 3, "The claim is partially accurate but leaves out important details or takes things out of context."),
+    _verdict("mostly-false", "Mostly false", 2, "The claim contains an element of truth but ignores critical facts that would give a different impression."),
+    _verdict("false", "False", 1, "The claim is not accurate."),
+    _verdict("unproven", "Unproven", None, "The evidence available does not show whether the claim is accurate."),
+    _verdict("disputed", "Disputed", None, "The claim is contested by credible sources and the evidence does not settle it."),
+    _verdict("opinion", "Not a factual claim", None, "An opinion, prediction, offer or value judgement: there is no fact to check."),
+)
+
+SOURCE_KINDS = ("news-article", "statement", "interview", "speech", "social-post", "video", "report", "document", "other")
+
+PUBLISHER = Record("publisher", [
+    Field("name", Text(), True, "the organisation's name"),
+    Field("url", Url(), True, "its web address"),
+], model.Publisher, "The organisation that publishes the fact-checks.")
+
+VERDICT = Record("verdict", [
+    Field("id", Slug(), True, "what claims write in their `verdict` key"),
+    Field("label", Text(max_chars=60), True, "the verdict's name as readers see it"),
+    Field("rating", Integer(1, 20), False, "1 (worst) to the number of rated verdicts (best); leave out for an unrated verdict such as unproven"),
+    Field("description", Text(max_chars=1_000), True, "what the verdict means, shown on the verdict scale page"),
+], model.Verdict, "One step of the rating scale.")
+
+SITE = Record("site.yaml", [
+    Field("title", Text(max_chars=200), True, "the site's name"),
+    Field("base_url", Url(), True, "the absolute http(s) URL where the site is published, ending in /"),
+    Field("language", Language(), False, "the site's language, default en", "en"),
+    Field("description", Text(max_chars=500), False, "one or two sentences about the archive"),
+    Field("publisher", PUBLISHER, True, "who publishes the fact-checks: name and url"),
+    Field("verdicts", ListOf(VERDICT), False, "the rating scale; leave out to use the default scale", DEFAULT_VERDICTS),
+], model.Site, "The site's settings: content/site.yaml.")
+
+CORRECTION = Record("correction", [
+    Field("date", Date(), True, "when the correction was made"),
+    Field("note", Text(max_chars=2_000, single_line=False), True, "what was corrected"),
+], model.Correction, "One entry of a claim's public corrections log.")
+
+CLAIM = Record("claim", [
+    Field("claim", Text(max_chars=500), True, "the claim as one plain sentence, as a reader would search for it"),
+    Field("claimant", Reference("person"), True, "who made the claim: a slug from people/"),
+    Field("date", Date(), True, "when the claim was made"),
+    Field("verdict", Reference("verdict"), True, "a verdict id from the scale (see site.yaml or the default scale)"),
+    Field("summary", Text(max_chars=1_000, single_line=False), True, "the verdict in one or two plain sentences"),
+    Field("analysis", MarkdownText(), True, "the fact-check itself, in Markdown"),
+    Field("reviewed", Date(), True, "when the fact-check was published"),
+    Field("updated", Date(), False, "when the fact-check was last changed"),
+    Field("quotes", ListOf(QuoteReference()), False, "the original words behind the claim: <source-slug>#<quote-id> each", ()),
+    Field("appearances", ListOf(Reference("source")), False, "sources where the claim appeared", ()),
+    Field("counterclaims", ListOf(Reference("claim")), False, "claims that contradict this one; the link shows on both pages", ()),
+    Field("topics", ListOf(Reference("topic")), False, "topic slugs", ()),
+    Field("language", Language(), False, "the claim's language when it differs from the site's"),
+    Field("corrections", ListOf(CORRECTION, unique=False), False, "the public corrections log", ()),
+], model.Claim, "One claim and its fact-check: content/claims/<slug>.yaml.")
+
+QUOTE = Record("quote", [
+    Field("id", Slug(), True, "unique within the source; claims cite it as <source-slug>#<id>"),
+    Field("speaker", Reference("person"), True, "who said it: a slug from people/"),
+    Field("text", Text(max_chars=10_000, single_line=False), True, "the exact words; … or ... marks an omission"),
+    Field("date", Date(), False, "when it was said"),
+    Field("context", Text(max_chars=2_000, single_line=False), False, "where and how it was said"),
+], model.Quote, "One original quote from a source.")
+
+SOURCE = Record("source", [
+    Field("title", Text(max_chars=500), True, "the source's title"),
+    Field("kind", Choice(*SOURCE_KINDS), True, "what kind of source it is"),
+    Field("publisher", Text(max_chars=200), False, "who published it"),
+    Field("url", Url(), False, "where the original is"),
+    Field("archive_url", Url(), False, "where an archived copy is"),
+    Field("published", Date(), False, "when it was published"),
+    Field("language", Language(), False, "its language when it differs from the site's"),
+    Field("text", TextFile(), False, "the archived full text; every quote must be found in it"),
+    Field("quotes", ListOf(QUOTE), False, "the source's original quotes", ()),
+], model.Source, "One source document and its original quotes: content/sources/<slug>.yaml.")
+
+PERSON = Record("person", [
+    Field("name", Text(max_chars=200), True, "the display name"),
+    Field("kind", Choice("person", "organization"), False, "person (the default) or organization", "person"),
+    Field("description", Text(max_chars=500), False, "one line: who they are"),
+    Field("affiliation", Reference("person"), False, "the slug of an organisation in people/ they belong to"),
+    Field("url", Url(), False, "an official page"),
+    Field("same_as", ListOf(Url()), False, "web addresses that identify them elsewhere, such as Wikidata", ()),
+], model.Person, "A claimant or speaker, person or organisation: content/people/<slug>.yaml.")
+
+TOPIC = Record("topic", [
+    Field("title", Text(max_chars=200), True, "the topic's title"),
+    Field("description", Text(max_chars=1_000, single_line=False), False, "what the topic covers"),
+], model.Topic, "A topic: content/topics/<slug>.yaml.")
+
+# Content folder → the record kind its files hold.
+FOLDERS = {"claims": ("claim", CLAIM), "sources": ("source", SOURCE), "people": ("person", PERSON), "topics": ("topic", TOPIC)}

@@ -1,0 +1,42 @@
+"""Where each record is published, under the site's base path."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from .model import KINDS
+
+
+def base_path_of(base_url: str) -> str:
+    """`https://example.org/archive/` → `/archive/`: links work under any prefix."""
+    path = urlsplit(base_url).path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+class Urls:
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self.base_path = base_path_of(self.base_url)
+
+    def page(self, path: str = "") -> str:
+        """Site-relative `path` ('' for home, 'claims/' ...) as a URL path."""
+        return self.base_path + path
+
+    def record(self, kind: str, slug: str, anchor: str | None = None) -> str:
+        url = f"{self.base_path}{KINDS[kind]}/{slug}/"
+        return f"{url}#{anchor}" if anchor else url
+
+    def quote(self, source: str, quote_id: str) -> str:
+        return self.record("source", source, quote_anchor(quote_id))
+
+    def absolute(self, url_path: str) -> str:
+        """A URL path made by this class, as the full URL for feeds and metadata."""
+        return self.base_url + url_path[len(self.base_path):]
+
+
+def quote_anchor(quote_id: str) -> str:
+    return f"quote-{quote_id}"
+
+
+def output_file(kind_dir: str, slug: str) -> str:
+    return f"{kind_dir}/{slug}/index.html"

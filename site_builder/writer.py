@@ -1,0 +1,127 @@
+"""Output written whole or not at all.
+
+A build writes into a fresh folder beside the output and swaps it in with
+one rename, so a failed or killed build leaves the previous site as it was,
+and a server never sees half of a new one. A lock keeps two builds apart.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import glob
+import os
+import shutil
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+class OutputError(Exception):
+    """The output folder could not be written: disk, permissions, another build."""
+
+
+class StagedOutput:
+    def __init__(self, out_dir: str) -> None:
+        self.out_dir = os.path.abspath(out_dir)
+        parent, name = os.path.split(self.out_dir)
+        self.parent = parent
+        self.staging = os.path.join(parent, f".{name}.staging-{os.getpid()}")
+        self._stale_pattern = os.path.join(parent, f".{name}.staging-*")
+        self._lock_path = os.path.join(parent, f".{name}.lock")
+        self._lock_fd: int | None = None
+        self._owners: dict[str, str] = {}
+
+    def __enter__(self) -> "StagedOutput":
+        try:
+            os.makedirs(self.parent, exist_ok=True)
+            self._lock_fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise OutputError(f"cannot create {self._lock_path}: {exc.strerror}") from None
+        try:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+            raise OutputError(
+                f"another build is writing {os.path.relpath(self.out_dir)} right now; "
+                "wait for it to finish and run this one again"
+            ) from None
+        try:
+            # Holding the lock, any staging folder left here is from a build that died.
+            for stale in glob.glob(self._stale_pattern):
+                shutil.rmtree(stale, ignore_errors=True)
+            self._guard(os.makedirs, self.staging)
+        except OutputError:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if os.path.exists(self.staging):
+            shutil.rmtree(self.staging, ignore_errors=True)
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def claim(self, relpath: str, owner: str) -> str | None:
+        """Reserve an output path; returns the earlier owner if it was taken."""
+        earlier = self._owners.get(relpath)
+        if earlier is None:
+            self._owners[relpath] = owner
+        return earlier
+
+    def write(self, relpath: str, data: bytes) -> None:
+        path = os.path.join(self.staging, relpath)
+        self._guard(_write_file, path, data)
+
+    def copy_tree(self, source_dir: str, relpath: str = "") -> None:
+        target = os.path.join(self.staging, relpath)
+        self._guard(shutil.copytree, source_dir, target, dirs_exist_ok=True)
+
+    def commit(self) -> None:
+        """Swap the finished folder in with one rename; the old one is removed after."""
+        if not os.path.exists(self.out_dir):
+            self._guard(os.rename, self.staging, self.out_dir)
+            return
+        if not os.path.isdir(self.out_dir):
+            raise OutputError(f"{os.path.relpath(self.out_dir)} exists and is not a folder: move it away")
+        if not _exchange(self.staging, self.out_dir):
+            old = self.staging + ".old"
+            self._guard(os.rename, self.out_dir, old)
+            self._guard(os.rename, self.staging, self.out_dir)
+            self._guard(os.rename, old, self.staging)
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def _guard(self, function, *args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except OSError as exc:
+            reason = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror or str(exc)
+            raise OutputError(
+                f"cannot write the site ({reason}: {exc.filename or self.staging}); "
+                f"{os.path.relpath(self.out_dir)} was left as it was"
+            ) from None
+
+
+def _write_file(path: str, data: bytes) -> None:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def _exchange(a: str, b: str) -> bool:
+    """Atomically swap two paths (Linux renameat2); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OutputError(f"cannot swap in the new site: {os.strerror(err)}")

@@ -1,0 +1,229 @@
+"""Reading YAML so that it cannot lie: positions kept, every scalar text.
+
+PyYAML's loaders turn `no` into False, `012` into 10 and silently keep the
+last of two duplicate keys. We read libyaml's event stream instead and build
+our own small tree, so the validator decides what a scalar means and every
+node still knows its line and column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import yaml
+
+from .errors import ErrorList, Position
+
+try:
+    _Parser = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml: slower, same events
+    _Parser = yaml.SafeLoader
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 32
+
+
+@dataclass(slots=True)
+class Scalar:
+    value: str
+    pos: Position
+    plain: bool  # unquoted: an empty plain scalar means "nothing written"
+    end: Position
+
+    @property
+    def is_empty(self) -> bool:
+        return self.plain and self.value == ""
+
+
+@dataclass(slots=True)
+class Mapping:
+    entries: dict[str, tuple[Scalar, "Node"]]
+    pos: Position
+
+
+@dataclass(slots=True)
+class Sequence:
+    items: list["Node"]
+    pos: Position
+
+
+Node = Scalar | Mapping | Sequence
+
+
+@dataclass(slots=True)
+class YamlFile:
+    path: str
+    text: str
+    root: Node | None
+
+
+def node_kind(node: Node) -> str:
+    if isinstance(node, Mapping):
+        return "a mapping (key: value pairs)"
+    if isinstance(node, Sequence):
+        return "a list"
+    return "a single value"
+
+
+def decode_text(path: str, data: bytes, errors: ErrorList, what: str = "file") -> str | None:
+    """UTF-8 (with or without BOM) or a positioned error; CRLF becomes LF."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        errors.add(
+            Position(path, line, column),
+            f"this {what} is not valid UTF-8 (byte 0x{data[exc.start]:02x}): "
+            "save it as UTF-8 in your editor",
+        )
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_yaml_file(path: str, errors: ErrorList) -> YamlFile | None:
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        errors.add(Position(path, 1, 1), f"cannot read this file: {exc.strerror}")
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        errors.add(
+            Position(path, 1, 1),
+            f"this file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB: "
+            "split it or move long text into a source's archived text file",
+        )
+        return None
+    text = decode_text(path, data, errors)
+    if text is None:
+        return None
+    return YamlFile(path, text, parse_yaml(path, text, errors))
+
+
+def parse_yaml(path: str, text: str, errors: ErrorList) -> Node | None:
+    """Build a positioned tree from libyaml's events; None if nothing usable."""
+    if "\x00" in text:
+        offset = text.index("\x00")
+        line = text.count("\n", 0, offset) + 1
+        errors.add(
+            Position(path, line, offset - text.rfind("\n", 0, offset)),
+            "this file contains a NUL byte: it is probably not a text file; "
+            "remove the character or save the file as UTF-8 text",
+        )
+        return None
+    builder = _TreeBuilder(path, errors)
+    try:
+        for event in yaml.parse(text, Loader=_Parser):
+            if not builder.feed(event):
+                return None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        if mark is None:
+            pos = Position(path, 1, 1)
+        else:
+            pos = Position(path, mark.line + 1, mark.column + 1)
+        errors.add(pos, f"this is not valid YAML: {problem}; check the indentation and quoting here")
+        return None
+    except yaml.YAMLError as exc:
+        errors.add(Position(path, 1, 1), f"this is not valid YAML: {exc}")
+        return None
+    return builder.root
+
+
+def _pos(path: str, mark) -> Position:
+    return Position(path, mark.line + 1, mark.column + 1)
+
+
+class _TreeBuilder:
+    """Turns the event stream into nodes, refusing what the format forbids."""
+
+    def __init__(self, path: str, errors: ErrorList) -> None:
+        self.path = path
+        self.errors = errors
+        self.root: Node | None = None
+        self.stack: list[Mapping | Sequence] = []
+        self.pending_key: list[Scalar | None] = []
+        self.documents = 0
+
+    def fail(self, mark, message: str) -> bool:
+        self.errors.add(_pos(self.path, mark), message)
+        return False
+
+    def feed(self, event) -> bool:
+        """Take one event; False stops reading (the error is already recorded)."""
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                return self.fail(event.start_mark, "a content file holds one YAML document: remove the '---' and what follows it")
+            return True
+        if isinstance(event, yaml.AliasEvent):
+            return self.fail(event.start_mark, f"aliases (*{event.anchor}) are not supported: write the value out in full")
+        if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if event.anchor is not None:
+                return self.fail(event.start_mark, f"anchors (&{event.anchor}) are not supported: write the value out in full")
+            if event.tag is not None:  # libyaml sets a tag only when one is written
+                return self.fail(event.start_mark, f"tags ({event.tag}) are not supported: remove the '!' tag, every value is read as text")
+        if isinstance(event, yaml.ScalarEvent):
+            return self.add(
+                Scalar(event.value, _pos(self.path, event.start_mark), event.style is None, _pos(self.path, event.end_mark))
+            )
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if len(self.stack) >= MAX_DEPTH:
+                return self.fail(event.start_mark, f"nesting is deeper than {MAX_DEPTH} levels: the content format never needs this")
+            pos = _pos(self.path, event.start_mark)
+            node = Mapping({}, pos) if isinstance(event, yaml.MappingStartEvent) else Sequence([], pos)
+            if not self.add(node):
+                return False
+            self.stack.append(node)
+            self.pending_key.append(None)
+            return True
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            self.stack.pop()
+            self.pending_key.pop()
+        return True
+
+    def add(self, node: Node) -> bool:
+        if not self.stack:
+            self.root = node
+            return True
+        parent = self.stack[-1]
+        if isinstance(parent, Sequence):
+            parent.items.append(node)
+            return True
+        key = self.pending_key[-1]
+        if key is None:
+            if not isinstance(node, Scalar):
+                return self.fail_at(node.pos, "a key must be a plain name, not a list or mapping")
+            self.pending_key[-1] = node
+            return True
+        self.pending_key[-1] = None
+        if key.value in parent.entries:
+            first = parent.entries[key.value][0].pos
+            return self.fail_at(
+                key.pos, f"duplicate key '{key.value}' (first set on line {first.line}): keep only one"
+            ) or True
+        parent.entries[key.value] = (key, node)
+        return True
+
+    def fail_at(self, pos: Position, message: str) -> bool:
+        self.errors.add(pos, message)
+        return False
+
+
+def locate_in_scalar(file: YamlFile, scalar: Scalar, needle: str) -> Position:
+    """Where `needle` is written inside a scalar, for errors inside Markdown.
+
+    libyaml gives only the scalar's start and end; searching the raw lines
+    between them finds the spot, since a link target survives block scalars
+    unchanged. Falls back to the scalar's own start.
+    """
+    lines = file.text.split("\n")
+    for number in range(scalar.pos.line, min(scalar.end.line, len(lines)) + 1):
+        line = lines[number - 1]
+        start = scalar.pos.column - 1 if number == scalar.pos.line else 0
+        column = line.find(needle, start)
+        if column >= 0:
+            return Position(file.path, number, column + 1)
+    return scalar.pos
