@@ -373,6 +373,10 @@ class PageBuilder:
         pages += self.list_pages()
         return pages
 
+    def data_files(self) -> list[tuple[str, bytes]]:
+        """Outputs that are not rendered from a template: (path in the output, bytes)."""
+        return []
+
     def claim_page(self, claim: model.Claim) -> Page:
         card = self.cards[claim.slug]
         quotes = tuple(self._quote_view(*self.lib.quote(ref)) for ref in claim.quotes)

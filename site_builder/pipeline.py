@@ -96,6 +96,8 @@ def build(options: BuildOptions) -> BuildReport:
             if earlier is not None:
                 clashes.add(page.origin, f"two pages would be written to {page.output}: this one and one from {earlier}")
             output.write(page.output, data)
+        for relpath, data in builder.data_files():
+            output.write(relpath, data)
         if clashes:
             raise BuildFailed(clashes.sorted())
         output.copy_tree(ASSETS, "assets")
