@@ -14,6 +14,7 @@ import sys
 from . import __version__
 from .errors import BuildFailed, ContentError
 from .pipeline import BuildOptions, build, load_library
+from .search import SearchIndexFailed
 from .writer import OutputError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_OUTPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
@@ -66,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         return _build(args)
     except BuildFailed as failed:
         return _report_errors(failed.errors, wrote=args.command == "build", out=getattr(args, "out", None))
-    except OutputError as exc:
+    except (OutputError, SearchIndexFailed) as exc:
         print(f"build.py: error: {exc}", file=sys.stderr)
         return EXIT_OUTPUT
     except KeyboardInterrupt:

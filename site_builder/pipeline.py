@@ -14,6 +14,7 @@ from .context import PageBuilder
 from .errors import BuildFailed, ErrorList
 from .library import Library, build_library
 from .render import Renderer, TemplateFailed
+from .search import index_folder
 from .urls import Urls
 from .validate import Validator, find_content_files, read_site
 from .writer import StagedOutput
@@ -33,6 +34,7 @@ class BuildOptions:
 class BuildReport:
     records: int = 0
     pages: int = 0
+    indexed: int = 0  # pages in the search index
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)
 
@@ -102,6 +104,9 @@ def build(options: BuildOptions) -> BuildReport:
             raise BuildFailed(clashes.sorted())
         output.copy_tree(ASSETS, "assets")
         watch.lap("write")
+        if options.search:
+            report.indexed = index_folder(output.staging)
+            watch.lap("index")
         output.commit()
     watch.lap("swap")
     report.records = library.record_count()

@@ -1,0 +1,94 @@
+# Build, check, serve and test the site. Everything a fresh Debian 12 machine
+# (Python 3.11, make, apt) lacks is installed here, each step only when needed,
+# so that CI (`.ci/run`, CI=true, no stdin) and developers share one path.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := build
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# Extra arguments for build.py, e.g. `make serve ARGS="--port 8001"`.
+ARGS ?=
+PYTEST_ARGS ?= -q
+
+# CI runs as root with no sudo installed; a developer may not be root.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+# The lock timeout waits out a concurrent apt (e.g. unattended-upgrades)
+# instead of failing on it.
+APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export npm_config_update_notifier := false
+export npm_config_fund := false
+export npm_config_audit := false
+
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+DEV_STAMP := $(VENV)/.installed-dev
+NODE_STAMP := node_modules/.installed
+
+.PHONY: build check serve bench test system-deps clean distclean
+
+build: $(RUNTIME_STAMP)
+	$(PY) build.py build $(ARGS)
+
+check: $(RUNTIME_STAMP)
+	$(PY) build.py check $(ARGS)
+
+serve: $(RUNTIME_STAMP)
+	$(PY) build.py serve $(ARGS)
+
+bench: $(DEV_STAMP)
+	$(PY) -m bench $(if $(N),--claims $(N))
+
+test: $(DEV_STAMP) system-deps $(NODE_STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Debian's own python3 has no ensurepip until python3-venv is installed; a
+# failed attempt leaves a half-made venv behind, hence the rm before retrying.
+$(PY):
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV) || { \
+	  rm -rf $(VENV); \
+	  echo "python3 -m venv failed; installing python3-venv"; \
+	  $(APT_GET) update && $(APT_GET) install -y python3-venv; \
+	  $(PYTHON) -m venv $(VENV); \
+	}
+
+# The stamps live inside .venv so that recreating the venv reinstalls.
+$(RUNTIME_STAMP): requirements.txt | $(PY)
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+# Chromium comes from Debian because `playwright install` downloads from a host
+# this machine cannot reach. The checks make this a no-op when all is present.
+system-deps:
+	@pkgs=(); \
+	[ -x /usr/bin/chromium ] || pkgs+=(chromium); \
+	command -v java >/dev/null || pkgs+=(default-jre-headless); \
+	command -v npm >/dev/null || pkgs+=(nodejs npm); \
+	if [ $${#pkgs[@]} -gt 0 ]; then \
+	  echo "Installing system test tools: $${pkgs[*]}"; \
+	  $(APT_GET) update; \
+	  $(APT_GET) install -y "$${pkgs[@]}"; \
+	fi
+
+# --ignore-scripts: vnu-jar's postinstall would try to download a Java runtime
+# from a host we cannot reach; we run vnu.jar with the system java instead.
+$(NODE_STAMP): package.json package-lock.json | system-deps
+	npm ci --ignore-scripts
+	touch $@
+
+clean:
+	rm -rf public .pytest_cache .hypothesis
+	find . \( -path ./.venv -o -path ./node_modules -o -path ./.git \) -prune \
+	  -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) node_modules bench/corpus
