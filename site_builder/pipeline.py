@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from .context import PageBuilder
 from .errors import BuildFailed, ErrorList
 from .library import Library, build_library
+from .parallel import run_chunked
 from .render import Renderer, TemplateFailed
 from .search import index_folder
 from .urls import Urls
@@ -60,12 +61,12 @@ def load_library(options: BuildOptions, report: BuildReport | None = None) -> Li
     watch.lap("read")
     base_url = options.base_url or (site.base_url if site else "https://example.invalid/")
     site_root = os.path.dirname(os.path.abspath(content_dir))
-    validator = Validator(site_root, Urls(base_url))
     records = []
-    for content_file in files:
-        record = validator.record(content_file, errors)
-        if record is not None:
-            records.append(record)
+    for chunk_records, chunk_errors in run_chunked(
+        _validate_chunk, files, lambda: Validator(site_root, Urls(base_url))
+    ):
+        records.extend(chunk_records)
+        errors.extend(chunk_errors)
     watch.lap("validate")
     library = build_library(site, records, errors) if site is not None and not errors else None
     watch.lap("resolve")
@@ -83,27 +84,25 @@ def build(options: BuildOptions) -> BuildReport:
     builder = PageBuilder(library, urls)
     pages = builder.pages()
     watch.lap("plan")
-    renderer = Renderer(builder.site_view)
-    rendered = []
-    try:
-        for page in pages:
-            rendered.append((page, renderer.render(page)))
-    except TemplateFailed as exc:
-        raise BuildFailed([exc.error]) from None
-    watch.lap("render")
     with StagedOutput(options.out_dir) as output:
         clashes = ErrorList()
-        for page, data in rendered:
+        for page in pages:
             earlier = output.claim(page.output, page.template)
             if earlier is not None:
                 clashes.add(page.origin, f"two pages would be written to {page.output}: this one and one from {earlier}")
-            output.write(page.output, data)
-        for relpath, data in builder.data_files():
-            output.write(relpath, data)
         if clashes:
             raise BuildFailed(clashes.sorted())
+        template_errors = ErrorList()
+        for chunk_errors in run_chunked(
+            _render_chunk, range(len(pages)), lambda: (Renderer(builder.site_view), pages, output)
+        ):
+            template_errors.extend(chunk_errors)
+        if template_errors:
+            raise BuildFailed(template_errors.sorted())
+        for relpath, data in builder.data_files():
+            output.write(relpath, data)
         output.copy_tree(ASSETS, "assets")
-        watch.lap("write")
+        watch.lap("render")
         if options.search:
             report.indexed = index_folder(output.staging)
             watch.lap("index")
@@ -113,3 +112,22 @@ def build(options: BuildOptions) -> BuildReport:
     report.pages = len(pages)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _validate_chunk(validator: Validator, files) -> tuple[list, list]:
+    errors = ErrorList()
+    records = [r for r in (validator.record(f, errors) for f in files) if r is not None]
+    return records, list(errors)
+
+
+def _render_chunk(state, indices) -> list:
+    """Render and write pages in this process; template errors come back as data."""
+    renderer, pages, output = state
+    errors = []
+    for index in indices:
+        page = pages[index]
+        try:
+            output.write(page.output, renderer.render(page))
+        except TemplateFailed as failed:
+            errors.append(failed.error)
+    return errors
