@@ -1,4 +1,4 @@
-"""The command line: build (the default), check. Exit codes are part of the interface.
+"""The command line: build (the default), check, new, generate. Exit codes are part of the interface.
 
 0 built (or checked) cleanly, 1 content errors, 2 usage error,
 3 the output could not be written (disk, permissions, another build running),
@@ -11,14 +11,18 @@ import argparse
 import os
 import sys
 
-from . import __version__
-from .errors import BuildFailed, ContentError
+from . import __version__, jsonschema_export, progress, reference
+from .error_formats import FORMATS, format_errors
+from .errors import BuildFailed, ContentError, display_path
 from .pipeline import BuildOptions, build, load_library
+from .scaffold import KINDS, ScaffoldRefused, new_record_file
 from .search import SearchIndexFailed
 from .writer import OutputError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_OUTPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
-COMMANDS = ("build", "check")
+COMMANDS = ("build", "check", "new", "generate")
+# The repository holding this tool: generated files are written into it.
+TOOL_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def parser() -> argparse.ArgumentParser:
@@ -41,6 +45,29 @@ def parser() -> argparse.ArgumentParser:
     check_cmd = commands.add_parser("check", help="check the content without writing anything",
                                     description="Check every content file and report all errors; writes nothing.")
     _content_arg(check_cmd)
+    check_cmd.add_argument("--format", choices=FORMATS, default="text",
+                           help="how errors are written: text for people (default, on stderr), github for "
+                           "GitHub Actions annotations or json for programs (both on stdout)")
+
+    new_cmd = commands.add_parser("new", help="start a new content file, every key explained",
+                                  description="Write content/<folder>/<SLUG>.yaml with every key of its kind, "
+                                  "each explained in a comment. Keys only you can fill are left empty, and "
+                                  "`check` reports them until they are written.")
+    kinds = new_cmd.add_subparsers(dest="kind", metavar="KIND", required=True)
+    for kind, (folder, record) in KINDS.items():
+        kind_cmd = kinds.add_parser(kind, help=f"a new {folder}/<SLUG>.yaml", description=record.doc)
+        kind_cmd.add_argument("slug", metavar="SLUG", help="the file name without .yaml: the permanent id and URL")
+        _content_arg(kind_cmd)
+        kind_cmd.set_defaults(claimant=None, source=None)
+        if kind == "claim":
+            kind_cmd.add_argument("--claimant", metavar="SLUG", help="who made the claim: a slug from people/")
+            kind_cmd.add_argument("--source", metavar="SLUG", help="a source the claim appeared in: a slug from sources/")
+
+    generate_cmd = commands.add_parser("generate", help="rewrite the files made from the content format",
+                                       description="Rewrite what is generated from site_builder/schema.py: the "
+                                       "JSON Schemas in schemas/ and the reference docs/format.md.")
+    generate_cmd.add_argument("--check", action="store_true",
+                              help="write nothing; exit 1 if a generated file is out of date")
     return top
 
 
@@ -57,16 +84,22 @@ def main(argv: list[str] | None = None) -> int:
         args = parser().parse_args(argv)
     except SystemExit as exc:
         return EXIT_USAGE if exc.code else EXIT_OK
-    if not os.path.isdir(args.content):
+    if hasattr(args, "content") and not os.path.isdir(args.content):
         print(f"build.py: error: the content folder '{args.content}' does not exist "
               "(run from the archive's root or pass --content DIR)", file=sys.stderr)
         return EXIT_USAGE
+    command = {"check": _check, "new": _new, "generate": _generate}.get(args.command, _build)
     try:
-        if args.command == "check":
-            return _check(args)
-        return _build(args)
+        try:
+            return command(args)
+        finally:
+            progress.clear()  # before any message below, so none starts mid-line
     except BuildFailed as failed:
-        return _report_errors(failed.errors, wrote=args.command == "build", out=getattr(args, "out", None))
+        return _report_errors(failed.errors, wrote=args.command == "build", out=getattr(args, "out", None),
+                              style=getattr(args, "format", "text"))
+    except ScaffoldRefused as exc:
+        print(f"build.py: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except (OutputError, SearchIndexFailed) as exc:
         print(f"build.py: error: {exc}", file=sys.stderr)
         return EXIT_OUTPUT
@@ -82,13 +115,64 @@ def main(argv: list[str] | None = None) -> int:
 
 def _check(args) -> int:
     library = load_library(BuildOptions(content_dir=args.content))
-    print(f"checked {library.record_count()} records in {args.content}: no errors")
+    progress.clear()
+    summary = f"checked {library.record_count()} records in {args.content}: no errors"
+    if args.format == "json":
+        print(format_errors([], "json"), end="")
+        print(summary, file=sys.stderr)
+    else:
+        print(summary)
     return EXIT_OK
+
+
+def _new(args) -> int:
+    path = new_record_file(args.content, args.kind, args.slug, claimant=args.claimant, source=args.source)
+    for kind, slug in (("person", args.claimant), ("source", args.source)):
+        folder = KINDS[kind][0]
+        if slug and not os.path.exists(os.path.join(args.content, folder, f"{slug}.yaml")):
+            print(f"note: {folder}/{slug}.yaml does not exist yet; `python build.py new {kind} {slug}` starts it",
+                  file=sys.stderr)
+    print(display_path(path))
+    return EXIT_OK
+
+
+def generated_files() -> dict[str, str]:
+    """What `generate` writes, by path relative to the tool's repository."""
+    return {**jsonschema_export.schema_files(), reference.FORMAT_MD: reference.format_reference()}
+
+
+def _generate(args) -> int:
+    stale = {relpath: text for relpath, text in generated_files().items()
+             if _read_or_none(os.path.join(TOOL_ROOT, relpath)) != text}
+    if args.check and stale:
+        print(f"out of date: {', '.join(stale)}; run `python build.py generate` and commit the result",
+              file=sys.stderr)
+        return EXIT_CONTENT
+    if not args.check:
+        for relpath, text in stale.items():
+            path = os.path.join(TOOL_ROOT, relpath)
+            try:
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(text)
+            except OSError as exc:
+                raise OutputError(f"cannot write {relpath}: {exc.strerror}") from None
+    print(f"rewrote {', '.join(stale)}" if stale else "generated files are up to date")
+    return EXIT_OK
+
+
+def _read_or_none(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except FileNotFoundError:
+        return None
 
 
 def _build(args) -> int:
     options = BuildOptions(content_dir=args.content, out_dir=args.out, base_url=args.base_url)
     report = build(options)
+    progress.clear()
     print(f"built {report.pages} pages from {report.records} records into {args.out} in {report.seconds:.2f} s")
     if args.verbose:
         for stage, seconds in report.stages.items():
@@ -96,9 +180,8 @@ def _build(args) -> int:
     return EXIT_OK
 
 
-def _report_errors(errors: list[ContentError], wrote: bool, out: str | None) -> int:
-    for error in errors:
-        print(error, file=sys.stderr)
+def _report_errors(errors: list[ContentError], wrote: bool, out: str | None, style: str = "text") -> int:
+    print(format_errors(errors, style), end="", file=sys.stderr if style == "text" else sys.stdout)
     tail = f"; {out} was left as it was" if wrote else ""
     print(f"{len(errors)} error{'s' if len(errors) != 1 else ''}{tail}", file=sys.stderr)
     return EXIT_CONTENT

@@ -12,6 +12,8 @@ import multiprocessing
 import os
 from typing import Callable, Sequence, TypeVar
 
+from . import progress
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -33,6 +35,7 @@ def run_chunked(
     items: Sequence[T],
     setup: Callable[[], object],
     workers: int | None = None,
+    stage: str | None = None,
 ) -> list[R]:
     """`work(state, chunk)` for chunks of `items`, `state = setup()` once per process.
 
@@ -46,8 +49,14 @@ def run_chunked(
     size = max(1, -(-len(items) // (workers * CHUNKS_PER_WORKER)))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     context = multiprocessing.get_context("fork")
+    results, done = [], 0
     with context.Pool(workers, initializer=_start_worker, initargs=(setup,)) as pool:
-        return pool.map(_run_chunk, [(work, chunk) for chunk in chunks], chunksize=1)
+        for chunk, result in zip(chunks, pool.imap(_run_chunk, [(work, chunk) for chunk in chunks])):
+            results.append(result)
+            done += len(chunk)
+            if stage:
+                progress.stage(stage, done, len(items))
+    return results
 
 
 def _start_worker(setup: Callable[[], object]) -> None:

@@ -25,6 +25,11 @@ _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # BCP 47 as editors write it: language, then optional script, region, variants.
 _LANGUAGE_RE = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z]{4})?(?:-(?:[a-zA-Z]{2}|\d{3}))?(?:-[a-zA-Z0-9]{5,8})*$")
 _URL_RE = re.compile(r"^https?://[^\s/?#<>\"'`\\]+[^\s<>\"'`\\]*$")
+# The build reads every scalar as text, but editors' IDEs read YAML 1.2, where
+# `verdict: false` is a boolean and `title: 1984` a number; the JSON Schema
+# accepts those types wherever the text they stand for can be valid.
+_YAML_TEXT_TYPES = ["string", "number", "boolean"]
+_YAML_SLUG_TYPES = ["string", "integer", "boolean"]
 
 
 def slug_problem(slug: str) -> str | None:
@@ -63,6 +68,10 @@ class FieldType:
     def json_schema(self) -> dict:
         raise NotImplementedError
 
+    def pattern(self, regex: str, doc: str | None = None) -> dict:
+        """A JSON Schema pattern, with the words IDEs show when it fails."""
+        return {"pattern": regex, "patternErrorMessage": f"should be {doc or self.doc}"}
+
     def scalar(self, node: Node, ctx: Context, name: str) -> Scalar | None:
         if not isinstance(node, Scalar):
             ctx.error(node.pos, f"'{name}' should be {self.doc}, not {node_kind(node)}")
@@ -89,7 +98,11 @@ class Text(FieldType):
         return value
 
     def json_schema(self):
-        return {"type": "string", "minLength": 1, "maxLength": self.max_chars}
+        if self.single_line:  # one line, though a folded `>` block leaves a final newline
+            pattern = self.pattern(r"^\s*\S[^\n]*\s*$", f"{self.doc} on one line")
+        else:
+            pattern = self.pattern(r"\S")  # not blank
+        return {"type": _YAML_TEXT_TYPES, "minLength": 1, "maxLength": self.max_chars, **pattern}
 
 
 class MarkdownText(Text):
@@ -126,7 +139,7 @@ class Date(FieldType):
             return ctx.error(node.pos, f"'{name}' is not a real date: '{value}' (check the month and day)")
 
     def json_schema(self):
-        return {"type": "string", "pattern": _DATE_RE.pattern, "format": "date"}
+        return {"type": "string", **self.pattern(_DATE_RE.pattern), "format": "date"}
 
 
 class Url(FieldType):
@@ -142,7 +155,7 @@ class Url(FieldType):
         return value
 
     def json_schema(self):
-        return {"type": "string", "pattern": _URL_RE.pattern, "format": "uri"}
+        return {"type": "string", **self.pattern(_URL_RE.pattern), "format": "uri"}
 
 
 class Slug(FieldType):
@@ -159,7 +172,7 @@ class Slug(FieldType):
         return value
 
     def json_schema(self):
-        return {"type": "string", "pattern": SLUG_RE.pattern, "maxLength": SLUG_MAX}
+        return {"type": _YAML_SLUG_TYPES, **self.pattern(SLUG_RE.pattern), "maxLength": SLUG_MAX, "minimum": 0}
 
 
 class Reference(Slug):
@@ -189,7 +202,8 @@ class QuoteReference(FieldType):
         return model.QuoteRef(source, quote, node.pos)
 
     def json_schema(self):
-        return {"type": "string", "pattern": r"^[a-z0-9]+(?:-[a-z0-9]+)*#[a-z0-9]+(?:-[a-z0-9]+)*$"}
+        slug = SLUG_RE.pattern.strip("^$")
+        return {"type": "string", **self.pattern(f"^{slug}#{slug}$")}
 
 
 class Choice(FieldType):
@@ -225,7 +239,7 @@ class Integer(FieldType):
         return int(value)
 
     def json_schema(self):
-        return {"type": ["integer", "string"], "pattern": r"^\d+$", "minimum": self.minimum, "maximum": self.maximum}
+        return {"type": ["integer", "string"], **self.pattern(r"^\d+$"), "minimum": self.minimum, "maximum": self.maximum}
 
 
 class Language(FieldType):
@@ -241,7 +255,7 @@ class Language(FieldType):
         return value
 
     def json_schema(self):
-        return {"type": "string", "pattern": _LANGUAGE_RE.pattern}
+        return {"type": "string", **self.pattern(_LANGUAGE_RE.pattern)}
 
 
 class TextFile(FieldType):
@@ -282,7 +296,8 @@ class ListOf(FieldType):
         return tuple(values) if ok else INVALID
 
     def json_schema(self):
-        schema = {"type": "array", "items": self.item.json_schema()}
+        # `key:` with nothing after it is an empty list; YAML 1.2 reads it as null.
+        schema = {"type": ["array", "null"], "items": self.item.json_schema()}
         if self.unique and not isinstance(self.item, Record):
             schema["uniqueItems"] = True
         return schema
@@ -350,7 +365,9 @@ class Record(FieldType):
             "type": "object",
             "description": self.doc,
             "properties": {
-                f.key: {**f.type.json_schema(), "description": f.doc} for f in self.fields
+                f.key: {**f.type.json_schema(), "description": f.doc}
+                | ({"default": f.default} if isinstance(f.default, str) else {})
+                for f in self.fields
             },
             "required": [f.key for f in self.fields if f.required],
             "additionalProperties": False,
