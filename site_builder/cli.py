@@ -1,4 +1,4 @@
-"""The command line: build (the default), check, new, generate. Exit codes are part of the interface.
+"""The command line: build (the default), check, serve, new, generate. Exit codes are part of the interface.
 
 0 built (or checked) cleanly, 1 content errors, 2 usage error,
 3 the output could not be written (disk, permissions, another build running),
@@ -11,7 +11,7 @@ import argparse
 import os
 import sys
 
-from . import __version__, jsonschema_export, progress, reference
+from . import __version__, jsonschema_export, progress, reference, serve
 from .error_formats import FORMATS, format_errors
 from .errors import BuildFailed, ContentError, display_path
 from .pipeline import BuildOptions, build, load_library
@@ -20,7 +20,7 @@ from .search import SearchIndexFailed
 from .writer import OutputError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_OUTPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
-COMMANDS = ("build", "check", "new", "generate")
+COMMANDS = ("build", "check", "serve", "new", "generate")
 # The repository holding this tool: generated files are written into it.
 TOOL_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -49,6 +49,18 @@ def parser() -> argparse.ArgumentParser:
                            help="how errors are written: text for people (default, on stderr), github for "
                            "GitHub Actions annotations or json for programs (both on stdout)")
 
+    serve_cmd = commands.add_parser("serve", help="preview the site on this machine, rebuilt on every save",
+                                    description="Build the site into a preview folder and serve it; on every save "
+                                    "of content or templates rebuild what changed and reload the browser. Content "
+                                    "errors are shown in the terminal and over the page until they are fixed.")
+    _content_arg(serve_cmd)
+    serve_cmd.add_argument("--port", type=_port, default=8000, metavar="N",
+                           help="port to listen on (default: 8000; 0 picks a free one)")
+    serve_cmd.add_argument("--host", default="127.0.0.1",
+                           help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve_cmd.add_argument("--out", default=".preview", metavar="DIR",
+                           help="preview folder (default: .preview, so that public/ is never overwritten)")
+
     new_cmd = commands.add_parser("new", help="start a new content file, every key explained",
                                   description="Write content/<folder>/<SLUG>.yaml with every key of its kind, "
                                   "each explained in a comment. Keys only you can fill are left empty, and "
@@ -76,6 +88,12 @@ def _content_arg(command: argparse.ArgumentParser) -> None:
                          help="the archive's content folder (default: content)")
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number (0 to 65535)")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
@@ -88,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"build.py: error: the content folder '{args.content}' does not exist "
               "(run from the archive's root or pass --content DIR)", file=sys.stderr)
         return EXIT_USAGE
-    command = {"check": _check, "new": _new, "generate": _generate}.get(args.command, _build)
+    command = {"check": _check, "serve": _serve, "new": _new, "generate": _generate}.get(args.command, _build)
     try:
         try:
             return command(args)
@@ -178,6 +196,14 @@ def _build(args) -> int:
         for stage, seconds in report.stages.items():
             print(f"  {stage:<10} {seconds:7.3f} s")
     return EXIT_OK
+
+
+def _serve(args) -> int:
+    try:
+        return serve.serve(args.content, args.out, args.host, args.port)
+    except serve.PortUnavailable as exc:
+        print(f"build.py: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _report_errors(errors: list[ContentError], wrote: bool, out: str | None, style: str = "text") -> int:

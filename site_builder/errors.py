@@ -11,6 +11,9 @@ import os
 from dataclasses import dataclass
 
 
+_ONE_LINE = {c: f"\\x{c:02x}" for c in range(32) if c != 9} | {0x7F: "\\x7f", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Position:
     path: str
@@ -27,7 +30,8 @@ class ContentError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.pos.shown()}: error: {self.message}"
+        # Editors' text can hold line breaks; one error must stay one line.
+        return f"{self.pos.shown()}: error: {self.message}".translate(_ONE_LINE)
 
 
 class ErrorList:
@@ -73,5 +77,8 @@ def display_path(path: str) -> str:
 
 
 def did_you_mean(wrong: str, known) -> str:
+    by_case = {k.lower(): k for k in known}
+    if wrong.lower() in by_case:
+        return f" (did you mean '{by_case[wrong.lower()]}'?)"
     close = difflib.get_close_matches(wrong, sorted(known), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""

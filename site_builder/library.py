@@ -45,7 +45,19 @@ def implicit_topic(slug: str) -> model.Topic:
     return model.Topic(slug, slug.replace("-", " ").capitalize(), None, None)
 
 
-def build_library(site: model.Site, records: list[model.Record], errors: ErrorList) -> Library | None:
+def build_library(
+    site: model.Site | None,
+    records: list[model.Record],
+    errors: ErrorList,
+    unreadable: dict[str, set[str]] | None = None,
+) -> Library | None:
+    """Resolve every reference; None if anything is wrong (the errors say what).
+
+    References are checked even when other files failed, so one run reports
+    everything: `unreadable` names the records whose files exist but did not
+    validate, and references to them are not reported as missing. Without a
+    valid site.yaml the verdict scale is unknown and verdicts go unchecked.
+    """
     by_kind: dict[type, dict[str, model.Record]] = defaultdict(dict)
     for record in sorted(records, key=lambda r: r.slug):
         by_kind[type(record)][record.slug] = record
@@ -53,12 +65,15 @@ def build_library(site: model.Site, records: list[model.Record], errors: ErrorLi
     sources = by_kind[model.Source]
     people = by_kind[model.Person]
     topics = dict(by_kind[model.Topic])
-    verdicts = {v.id: v for v in site.verdicts}
+    verdicts = {v.id: v for v in site.verdicts} if site else {}
     quote_ids = {(s.slug, q.id) for s in sources.values() for q in s.quotes}
 
+    unreadable = dict(unreadable or {})
+    if site is None:
+        unreadable["verdict"] = _EVERYTHING
     check = _RefChecker(errors, {
         "claim": claims, "source": sources, "person": people, "verdict": verdicts,
-    })
+    }, unreadable)
     for claim in claims.values():
         check.ref(claim.claimant, "claimant")
         check.ref(claim.verdict, "verdict")
@@ -87,7 +102,7 @@ def build_library(site: model.Site, records: list[model.Record], errors: ErrorLi
             errors.add(person.affiliation.pos, "a person or organisation cannot be its own affiliation")
         elif check.ref(person.affiliation, "affiliation") and people[person.affiliation.slug].kind != "organization":
             errors.add(person.affiliation.pos, f"affiliation '{person.affiliation.slug}' is a person; an affiliation must be an organisation (kind: organization in its file)")
-    if errors:
+    if errors or site is None:
         return None
 
     return Library(
@@ -127,19 +142,35 @@ def _symmetric_counterclaims(claims: dict[str, model.Claim]) -> dict[str, tuple[
     )
 
 
+class _Everything:
+    def __contains__(self, item) -> bool:
+        return True
+
+
+_EVERYTHING = _Everything()
+
+
 class _RefChecker:
-    def __init__(self, errors: ErrorList, known: dict[str, dict]) -> None:
-        self.errors, self.known = errors, known
+    def __init__(self, errors: ErrorList, known: dict[str, dict], unreadable: dict[str, set[str]]) -> None:
+        self.errors, self.known, self.unreadable = errors, known, unreadable
+
+    def exists_unread(self, kind: str, slug: str) -> bool:
+        return slug in self.unreadable.get(kind, ())
 
     def ref(self, ref: model.Ref, role: str) -> bool:
+        """True if the record is there to use; reports it if it does not exist at all."""
         known = self.known[ref.kind]
         if ref.slug in known:
             return True
+        if self.exists_unread(ref.kind, ref.slug):
+            return False
         where = "the verdict scale" if ref.kind == "verdict" else f"{model.KINDS[ref.kind]}/"
         self.errors.add(ref.pos, f"{role} '{ref.slug}' does not exist in {where}{did_you_mean(ref.slug, known)}")
         return False
 
     def quote(self, source: str, quote: str, pos, quote_ids: set, what: str) -> bool:
+        if self.exists_unread("source", source):
+            return False
         if source not in self.known["source"]:
             self.errors.add(pos, f"{what}: there is no source '{source}' in sources/{did_you_mean(source, self.known['source'])}")
             return False
@@ -155,5 +186,5 @@ class _RefChecker:
             self.quote(link.slug, link.anchor, link.pos, quote_ids, f"link '{target}'")
             return
         known = self.known[link.kind]
-        if link.slug not in known:
+        if link.slug not in known and not self.exists_unread(link.kind, link.slug):
             self.errors.add(link.pos, f"link '{target}' points at a {link.kind} that does not exist{did_you_mean(link.slug, known)}")

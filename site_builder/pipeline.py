@@ -6,10 +6,12 @@ raising, and the build stops before touching the output if there are any.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from dataclasses import dataclass, field
 
+from . import progress
 from .context import PageBuilder
 from .errors import BuildFailed, ErrorList
 from .library import Library, build_library
@@ -17,6 +19,7 @@ from .parallel import run_chunked
 from .render import Renderer, TemplateFailed
 from .search import index_folder
 from .urls import Urls
+from .schema import FOLDERS
 from .validate import Validator, find_content_files, read_site
 from .writer import StagedOutput
 
@@ -36,6 +39,7 @@ class BuildReport:
     records: int = 0
     pages: int = 0
     indexed: int = 0  # pages in the search index
+    written: int = 0  # files whose bytes changed (incremental rebuilds)
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)
 
@@ -50,60 +54,136 @@ class _Stopwatch:
         self.last = now
 
 
-def load_library(options: BuildOptions, report: BuildReport | None = None) -> Library:
-    """Read, validate and resolve the archive; raises BuildFailed with every error."""
-    report = report or BuildReport()
-    watch = _Stopwatch(report)
-    errors = ErrorList()
-    content_dir = options.content_dir
-    site = read_site(content_dir, errors)
-    files = find_content_files(content_dir, errors)
-    watch.lap("read")
+@dataclass(frozen=True)
+class FileResult:
+    kind: str
+    slug: str
+    signature: tuple[int, int]  # mtime_ns and size: unchanged files are not read again
+    record: object | None
+    errors: tuple
+
+
+@dataclass
+class Content:
+    """Everything read from the content folder, file by file."""
+
+    site: object | None
+    site_errors: list
+    layout_errors: list  # misplaced or misnamed files
+    files: dict[str, FileResult]
+
+    def errors(self) -> ErrorList:
+        errors = ErrorList()
+        errors.extend(self.site_errors)
+        errors.extend(self.layout_errors)
+        for result in self.files.values():
+            errors.extend(result.errors)
+        return errors
+
+    def records(self) -> list:
+        return [r.record for r in self.files.values() if r.record is not None]
+
+    def unreadable(self) -> dict[str, set[str]]:
+        """Records whose files exist but did not validate, by kind."""
+        found: dict[str, set[str]] = {}
+        for result in self.files.values():
+            if result.record is None:
+                found.setdefault(result.kind, set()).add(result.slug)
+        return found
+
+
+def _signature(path: str) -> tuple[int, int]:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return (0, -1)
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+def read_content(options: BuildOptions, previous: Content | None = None, touched: frozenset[str] = frozenset()) -> Content:
+    """Read and validate every content file; files unchanged since `previous` are reused.
+
+    Unchanged means same size and modification time and not in `touched` (the
+    paths a file watcher reported: two saves within one clock tick can leave
+    the modification time as it was).
+    """
+    site_errors, layout_errors = ErrorList(), ErrorList()
+    site = read_site(options.content_dir, site_errors)
+    files = find_content_files(options.content_dir, layout_errors)
+    signatures = {f.path: _signature(f.path) for f in files}
+    kept = {}
+    if previous is not None and previous.site == site:
+        touched = {os.path.abspath(p) for p in touched}
+        kept = {f.path: previous.files[f.path] for f in files
+                if f.path in previous.files and previous.files[f.path].signature == signatures[f.path]
+                and os.path.abspath(f.path) not in touched}
+    to_read = [f for f in files if f.path not in kept]
     base_url = options.base_url or (site.base_url if site else "https://example.invalid/")
-    site_root = os.path.dirname(os.path.abspath(content_dir))
-    records = []
-    for chunk_records, chunk_errors in run_chunked(
-        _validate_chunk, files, lambda: Validator(site_root, Urls(base_url))
-    ):
-        records.extend(chunk_records)
-        errors.extend(chunk_errors)
-    watch.lap("validate")
-    library = build_library(site, records, errors) if site is not None and not errors else None
-    watch.lap("resolve")
+    site_root = os.path.dirname(os.path.abspath(options.content_dir))
+    results = dict(kept)
+    for chunk in run_chunked(_validate_chunk, to_read, lambda: Validator(site_root, Urls(base_url)), stage="validate"):
+        for content_file, record, errors in chunk:
+            path = content_file.path
+            results[path] = FileResult(FOLDERS[content_file.folder][0], content_file.slug, signatures[path], record, tuple(errors))
+    ordered = {f.path: results[f.path] for f in files}
+    return Content(site, list(site_errors), list(layout_errors), ordered)
+
+
+def resolve(content: Content) -> Library:
+    """One library of cross-referenced records, or BuildFailed with every error."""
+    errors = content.errors()
+    library = build_library(content.site, content.records(), errors, content.unreadable())
     if errors or library is None:
         raise BuildFailed(errors.sorted())
     return library
 
 
+def load_library(options: BuildOptions, report: BuildReport | None = None) -> Library:
+    """Read, validate and resolve the archive; raises BuildFailed with every error."""
+    watch = _Stopwatch(report or BuildReport())
+    content = read_content(options)
+    watch.lap("validate")
+    library = resolve(content)
+    watch.lap("resolve")
+    return library
+
+
+@dataclass
+class Built:
+    """A finished build and what an incremental rebuild needs to start from."""
+
+    report: BuildReport
+    content: Content
+    library: Library
+    digests: dict[str, bytes]  # output path -> hash of the bytes written
+
+
 def build(options: BuildOptions) -> BuildReport:
+    return full_build(options).report
+
+
+def full_build(options: BuildOptions) -> Built:
     started = time.perf_counter()
     report = BuildReport()
-    library = load_library(options, report)
     watch = _Stopwatch(report)
-    urls = Urls(options.base_url or library.site.base_url)
-    builder = PageBuilder(library, urls)
+    content = read_content(options)
+    watch.lap("validate")
+    library = resolve(content)
+    watch.lap("resolve")
+    builder = PageBuilder(library, Urls(options.base_url or library.site.base_url))
     pages = builder.pages()
     watch.lap("plan")
     with StagedOutput(options.out_dir) as output:
-        clashes = ErrorList()
-        for page in pages:
-            earlier = output.claim(page.output, page.template)
-            if earlier is not None:
-                clashes.add(page.origin, f"two pages would be written to {page.output}: this one and one from {earlier}")
-        if clashes:
-            raise BuildFailed(clashes.sorted())
-        template_errors = ErrorList()
-        for chunk_errors in run_chunked(
-            _render_chunk, range(len(pages)), lambda: (Renderer(builder.site_view), pages, output)
-        ):
-            template_errors.extend(chunk_errors)
-        if template_errors:
-            raise BuildFailed(template_errors.sorted())
+        _refuse_clashes(output, pages)
+        digests = render_pages(builder, pages, output.write)
+        watch.lap("render")
         for relpath, data in builder.data_files():
             output.write(relpath, data)
+            digests[relpath] = digest(data)
         output.copy_tree(ASSETS, "assets")
-        watch.lap("render")
+        watch.lap("write")
         if options.search:
+            progress.stage("search index", 0, 1)
             report.indexed = index_folder(output.staging)
             watch.lap("index")
         output.commit()
@@ -111,23 +191,57 @@ def build(options: BuildOptions) -> BuildReport:
     report.records = library.record_count()
     report.pages = len(pages)
     report.seconds = time.perf_counter() - started
-    return report
+    return Built(report, content, library, digests)
 
 
-def _validate_chunk(validator: Validator, files) -> tuple[list, list]:
-    errors = ErrorList()
-    records = [r for r in (validator.record(f, errors) for f in files) if r is not None]
-    return records, list(errors)
+def _refuse_clashes(output: StagedOutput, pages) -> None:
+    clashes = ErrorList()
+    for page in pages:
+        earlier = output.claim(page.output, page.template)
+        if earlier is not None:
+            clashes.add(page.origin, f"two pages would be written to {page.output}: this one and one from {earlier}")
+    if clashes:
+        raise BuildFailed(clashes.sorted())
 
 
-def _render_chunk(state, indices) -> list:
+def render_pages(builder: PageBuilder, pages: list, write, parallel: bool = True) -> dict[str, bytes]:
+    """Render and `write(path, bytes)` every page, across processes; their digests."""
+    digests: dict[str, bytes] = {}
+    template_errors = ErrorList()
+    for chunk_digests, chunk_errors in run_chunked(
+        _render_chunk, range(len(pages)), lambda: (Renderer(builder.site_view), pages, write),
+        workers=None if parallel else 1, stage="render",
+    ):
+        digests.update(chunk_digests)
+        template_errors.extend(chunk_errors)
+    if template_errors:
+        raise BuildFailed(template_errors.sorted())
+    return digests
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _validate_chunk(validator: Validator, files) -> list[tuple]:
+    results = []
+    for content_file in files:
+        errors = ErrorList()
+        results.append((content_file, validator.record(content_file, errors), list(errors)))
+    return results
+
+
+def _render_chunk(state, indices) -> tuple[dict, list]:
     """Render and write pages in this process; template errors come back as data."""
-    renderer, pages, output = state
-    errors = []
+    renderer, pages, write = state
+    digests, errors = {}, []
     for index in indices:
         page = pages[index]
         try:
-            output.write(page.output, renderer.render(page))
+            data = renderer.render(page)
         except TemplateFailed as failed:
             errors.append(failed.error)
-    return errors
+            continue
+        write(page.output, data)
+        digests[page.output] = digest(data)
+    return digests, errors

@@ -56,21 +56,37 @@ def find_quote(quote: str, folded_text: str) -> tuple[Span, ...] | None:
 
 
 def closest_miss(quote: str, folded_text: str) -> str:
-    """The longest leading run of the quote's words that the text does contain.
+    """Where the quote stops matching the text, so the editor knows what to fix.
 
-    Tells the editor where their copy starts to differ from the source.
+    Parts are matched in order, as `find_quote` does; within the first part
+    that fails, the longest run of its leading words found is reported.
     """
-    words = fold(quote).replace("\u2026", " ").replace("...", " ").split()
-    low, high = 0, len(words)
-    while low < high:  # binary search on prefix length; matching is monotone
-        mid = (low + high + 1) // 2
-        if _part_pattern(" ".join(words[:mid])).search(folded_text):
-            low = mid
-        else:
-            high = mid - 1
-    if low == 0:
-        return f"not even its first word '{words[0]}' is in the text" if words else "it is empty"
-    if low == len(words):
-        return "its parts are there but not in this order"
-    shown = " ".join(words[max(0, low - 4):low])
-    return f"it matches up to '…{shown}' and then differs at '{words[low]}'"
+    start = 0
+    for part in _OMISSION.split(fold(quote)):
+        pattern = _part_pattern(part)
+        if pattern is None:
+            continue
+        found = pattern.search(folded_text, start)
+        if found is not None:
+            start = found.end()
+            continue
+        if pattern.search(folded_text):
+            return f"the part '{_shorten(part)}' is in the text, but not after the part before it"
+        words = part.split()
+        low, high = 0, len(words)
+        while low < high:  # binary search on prefix length; matching is monotone
+            mid = (low + high + 1) // 2
+            if _part_pattern(" ".join(words[:mid])).search(folded_text, start):
+                low = mid
+            else:
+                high = mid - 1
+        if low == 0:
+            return f"its words from '{words[0]}' on are not in the text"
+        shown = " ".join(words[max(0, low - 4):low])
+        return f"it matches up to '…{shown}' and then differs at '{words[low]}'"
+    return "it is empty"
+
+
+def _shorten(text: str, words: int = 6) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")

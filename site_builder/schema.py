@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from . import model
 from .errors import ErrorList, Position, did_you_mean
-from .yamlsrc import Mapping, Node, Scalar, Sequence, YamlFile, locate_in_scalar, node_kind
+from .yamlsrc import Mapping, Node, Scalar, ScalarLocator, Sequence, YamlFile, node_kind
 
 INVALID: Any = object()
 
@@ -114,10 +114,12 @@ class MarkdownText(Text):
         if value is INVALID or ctx.markdown is None:
             return value if value is INVALID else model.Markdown(value, "", ())
         html, found, problems = ctx.markdown.convert(value)
+        locate = ScalarLocator(ctx.file, node)
         for problem in problems:
-            ctx.error(locate_in_scalar(ctx.file, node, problem.target), problem.message)
+            ctx.error(locate.find(problem.target), problem.message)
+        locate = ScalarLocator(ctx.file, node)
         links = tuple(
-            model.InternalLink(link.kind, link.slug, link.anchor, locate_in_scalar(ctx.file, node, link.target))
+            model.InternalLink(link.kind, link.slug, link.anchor, locate.find(link.target))
             for link in found
         )
         return model.Markdown(value, html, links)
@@ -272,15 +274,17 @@ class TextFile(FieldType):
 
 
 class ListOf(FieldType):
-    def __init__(self, item: FieldType, unique: bool = True) -> None:
-        self.item, self.unique = item, unique
+    def __init__(self, item: FieldType, unique: bool = True, min_items: int = 0) -> None:
+        self.item, self.unique, self.min_items = item, unique, min_items
         self.doc = f"a list, each item {item.doc}"
 
     def parse(self, node, ctx, name):
+        if isinstance(node, Scalar) and node.is_empty:
+            node = Sequence([], node.pos)
         if not isinstance(node, Sequence):
-            if isinstance(node, Scalar) and node.is_empty:
-                return ()
             return ctx.error(node.pos, f"'{name}' should be a list: put each item on its own line starting with '- '")
+        if len(node.items) < self.min_items:
+            return ctx.error(node.pos, f"'{name}' needs at least {self.min_items} item(s): add them, or remove '{name}' to use the default")
         values, seen, ok = [], {}, True
         for item in node.items:
             value = self.item.parse(item, ctx, name)
@@ -289,6 +293,7 @@ class ListOf(FieldType):
                 continue
             key = _identity(value)
             if self.unique and key in seen:
+                ok = False
                 ctx.error(item.pos, f"'{key}' is listed twice in '{name}' (first on line {seen[key]}): remove one")
                 continue
             seen[key] = item.pos.line
@@ -298,6 +303,8 @@ class ListOf(FieldType):
     def json_schema(self):
         # `key:` with nothing after it is an empty list; YAML 1.2 reads it as null.
         schema = {"type": ["array", "null"], "items": self.item.json_schema()}
+        if self.min_items:
+            schema["minItems"] = self.min_items
         if self.unique and not isinstance(self.item, Record):
             schema["uniqueItems"] = True
         return schema
@@ -409,7 +416,7 @@ SITE = Record("site.yaml", [
     Field("language", Language(), False, "the site's language, default en", "en"),
     Field("description", Text(max_chars=500), False, "one or two sentences about the archive"),
     Field("publisher", PUBLISHER, True, "who publishes the fact-checks: name and url"),
-    Field("verdicts", ListOf(VERDICT), False, "the rating scale; leave out to use the default scale", DEFAULT_VERDICTS),
+    Field("verdicts", ListOf(VERDICT, min_items=1), False, "the rating scale; leave out to use the default scale", DEFAULT_VERDICTS),
 ], model.Site, "The site's settings: content/site.yaml.")
 
 CORRECTION = Record("correction", [

@@ -20,18 +20,23 @@ class SearchIndexFailed(Exception):
     pass
 
 
-def index_folder(site_dir: str) -> int:
-    """Index every page under `site_dir` into `site_dir/pagefind/`; returns the page count."""
+def index_folder(site_dir: str, index_dir: str | None = None) -> int:
+    """Index every page under `site_dir` into `index_dir` (default `site_dir/pagefind/`).
+
+    Returns the number of pages indexed.
+    """
+    site_dir = os.path.abspath(site_dir)
+    index_dir = os.path.abspath(index_dir or os.path.join(site_dir, INDEX_FOLDER))
     try:
-        return asyncio.run(_index(os.path.abspath(site_dir)))
+        return asyncio.run(_index(site_dir, index_dir))
     except SearchIndexFailed:
         raise
     except Exception as exc:  # noqa: BLE001 (the indexer is a subprocess; any failure is one message)
         raise SearchIndexFailed(f"the search index could not be built: {type(exc).__name__}: {exc}") from None
 
 
-async def _index(site_dir: str) -> int:
-    config = IndexConfig(output_path=os.path.join(site_dir, INDEX_FOLDER))
+async def _index(site_dir: str, index_dir: str) -> int:
+    config = IndexConfig(output_path=index_dir)
     async with PagefindIndex(config) as index:
         result = await index.add_directory(path=site_dir)
         if result.get("type") == "Error" or "page_count" not in result:

@@ -57,6 +57,9 @@ def _folder_files(folder_path: str, folder: str, errors: ErrorList) -> list[Cont
             hint = " rename it to end in .yaml" if ext == ".yml" else " move it out of the content folder"
             errors.add(Position(path, 1, 1), f"only .yaml files belong in {folder}/:{hint}")
             continue
+        if os.path.islink(path) and not _inside(os.path.realpath(path), os.path.realpath(os.path.dirname(os.path.dirname(folder_path)))):
+            errors.add(Position(path, 1, 1), "this file is a link to something outside the site's folder: replace it with the file itself")
+            continue
         problem = slug_problem(stem)
         if problem:
             errors.add(Position(path, 1, 1), f"the file name '{stem}' is not a valid slug ({problem}); the file name is the record's permanent id and URL, so rename the file")
@@ -97,8 +100,10 @@ class Validator:
             return ctx.error(node.pos, f"'{written}' is an absolute path: write the path relative to the folder that holds content/, like seeds/article.txt")
         full = os.path.join(self.site_root, written)
         real = os.path.realpath(full)
-        if os.path.commonpath([real, self.real_root]) != self.real_root:
+        if not _inside(real, self.real_root):
             return ctx.error(node.pos, f"'{written}' points outside the site's folder; archived texts must live inside it (for example in seeds/)")
+        if os.path.isdir(real):
+            return ctx.error(node.pos, f"'{written}' is a folder: give the path of the text file inside it")
         if not os.path.isfile(real):
             return ctx.error(node.pos, f"the archived text '{written}' does not exist: check the path, relative to the folder that holds content/")
         if os.path.getsize(real) > MAX_TEXT_BYTES:
@@ -108,7 +113,9 @@ class Validator:
         text_errors = ErrorList()
         text = decode_text(written, data, text_errors, "archived text")
         if text is None:
-            return ctx.error(node.pos, f"the archived text '{written}' is not valid UTF-8: save it as UTF-8")
+            where = next(iter(text_errors)).pos
+            return ctx.error(node.pos, f"the archived text '{written}' is not valid UTF-8 "
+                             f"(line {where.line}, column {where.column} of that file): save it as UTF-8")
         if "\x00" in text:
             return ctx.error(node.pos, f"the archived text '{written}' contains NUL bytes: it is not a text file")
         return model.ArchivedText(written, nfc(text))
@@ -131,6 +138,10 @@ class Validator:
                 continue
             verified.append(replace(quote, spans=spans))
         return replace(source, quotes=tuple(verified)) if ok else None
+
+
+def _inside(path: str, folder: str) -> bool:
+    return os.path.commonpath([path, folder]) == folder
 
 
 def _quote_text_nodes(file: YamlFile) -> dict[str, "Position"]:
@@ -184,7 +195,4 @@ def _check_verdict_scale(site: model.Site, errors: ErrorList) -> bool:
             ok = False
             errors.add(verdict.pos, f"verdict '{verdict.id}' has rating {verdict.rating}, but with {len(rated)} rated verdicts the ratings run from 1 (worst) to {len(rated)} (best)")
         seen[verdict.rating] = verdict
-    if not site.verdicts:
-        ok = False
-        errors.add(site.pos, "the verdict scale is empty: list at least one verdict, or remove 'verdicts' to use the default scale")
     return ok

@@ -22,6 +22,38 @@ class OutputError(Exception):
     """The output folder could not be written: disk, permissions, another build."""
 
 
+class OutputLock:
+    """One writer at a time per output folder, with a message that says so."""
+
+    def __init__(self, out_dir: str) -> None:
+        self.out_dir = os.path.abspath(out_dir)
+        parent, name = os.path.split(self.out_dir)
+        self.path = os.path.join(parent, f".{name}.lock")
+        self._fd: int | None = None
+
+    def __enter__(self) -> "OutputLock":
+        try:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise OutputError(f"cannot create {self.path}: {exc.strerror}") from None
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(self._fd)
+            self._fd = None
+            raise OutputError(
+                f"another build is writing {os.path.relpath(self.out_dir)} right now; "
+                "wait for it to finish and run this one again"
+            ) from None
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
 class StagedOutput:
     def __init__(self, out_dir: str) -> None:
         self.out_dir = os.path.abspath(out_dir)
@@ -29,25 +61,11 @@ class StagedOutput:
         self.parent = parent
         self.staging = os.path.join(parent, f".{name}.staging-{os.getpid()}")
         self._stale_pattern = os.path.join(parent, f".{name}.staging-*")
-        self._lock_path = os.path.join(parent, f".{name}.lock")
-        self._lock_fd: int | None = None
+        self._lock = OutputLock(out_dir)
         self._owners: dict[str, str] = {}
 
     def __enter__(self) -> "StagedOutput":
-        try:
-            os.makedirs(self.parent, exist_ok=True)
-            self._lock_fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as exc:
-            raise OutputError(f"cannot create {self._lock_path}: {exc.strerror}") from None
-        try:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(self._lock_fd)
-            self._lock_fd = None
-            raise OutputError(
-                f"another build is writing {os.path.relpath(self.out_dir)} right now; "
-                "wait for it to finish and run this one again"
-            ) from None
+        self._lock.__enter__()
         try:
             # Holding the lock, any staging folder left here is from a build that died.
             for stale in glob.glob(self._stale_pattern):
@@ -61,9 +79,7 @@ class StagedOutput:
     def __exit__(self, *exc_info) -> None:
         if os.path.exists(self.staging):
             shutil.rmtree(self.staging, ignore_errors=True)
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)
-            self._lock_fd = None
+        self._lock.__exit__(*exc_info)
 
     def claim(self, relpath: str, owner: str) -> str | None:
         """Reserve an output path; returns the earlier owner if it was taken."""
@@ -87,11 +103,7 @@ class StagedOutput:
             return
         if not os.path.isdir(self.out_dir):
             raise OutputError(f"{os.path.relpath(self.out_dir)} exists and is not a folder: move it away")
-        if not _exchange(self.staging, self.out_dir):
-            old = self.staging + ".old"
-            self._guard(os.rename, self.out_dir, old)
-            self._guard(os.rename, self.staging, self.out_dir)
-            self._guard(os.rename, old, self.staging)
+        self._guard(swap_folders, self.staging, self.out_dir)
         shutil.rmtree(self.staging, ignore_errors=True)
 
     def _guard(self, function, *args, **kwargs):
@@ -103,6 +115,24 @@ class StagedOutput:
                 f"cannot write the site ({reason}: {exc.filename or self.staging}); "
                 f"{os.path.relpath(self.out_dir)} was left as it was"
             ) from None
+
+
+def swap_folders(new: str, current: str) -> None:
+    """`new` takes `current`'s place in one step; the old content ends up at `new`."""
+    if _exchange(new, current):
+        return
+    old = new + ".old"
+    os.rename(current, old)
+    os.rename(new, current)
+    os.rename(old, new)
+
+
+def replace_file(out_dir: str, relpath: str, data: bytes) -> None:
+    """Write one file in a live output folder: readers see the old or the new, never half."""
+    path = os.path.join(out_dir, relpath)
+    temporary = f"{path}.{os.getpid()}.tmp"
+    _write_file(temporary, data)
+    os.replace(temporary, path)
 
 
 def _write_file(path: str, data: bytes) -> None:

@@ -27,7 +27,7 @@ MAX_DEPTH = 32
 class Scalar:
     value: str
     pos: Position
-    plain: bool  # unquoted: an empty plain scalar means "nothing written"
+    plain: bool  # unquoted (libyaml says style "", pure-Python PyYAML None): empty means "nothing written"
     end: Position
 
     @property
@@ -98,7 +98,13 @@ def read_yaml_file(path: str, errors: ErrorList) -> YamlFile | None:
     text = decode_text(path, data, errors)
     if text is None:
         return None
-    return YamlFile(path, text, parse_yaml(path, text, errors))
+    before = len(errors)
+    root = parse_yaml(path, text, errors)
+    if len(errors) > before:
+        return None
+    if isinstance(root, Scalar) and root.is_empty:  # a file holding only `---` or comments
+        root = None
+    return YamlFile(path, text, root)
 
 
 def parse_yaml(path: str, text: str, errors: ErrorList) -> Node | None:
@@ -120,16 +126,30 @@ def parse_yaml(path: str, text: str, errors: ErrorList) -> Node | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
-        if mark is None:
-            pos = Position(path, 1, 1)
-        else:
-            pos = Position(path, mark.line + 1, mark.column + 1)
+        pos = Position(path, 1, 1) if mark is None else _within_text(path, text, mark.line, mark.column)
         errors.add(pos, f"this is not valid YAML: {problem}; check the indentation and quoting here")
         return None
+    except yaml.reader.ReaderError as exc:
+        offset = min(exc.position, len(text))
+        line = text.count("\n", 0, offset) + 1
+        errors.add(
+            Position(path, line, offset - text.rfind("\n", 0, offset)),
+            f"this file contains the control character U+{exc.character:04X}, which YAML does not allow: delete it",
+        )
+        return None
     except yaml.YAMLError as exc:
-        errors.add(Position(path, 1, 1), f"this is not valid YAML: {exc}")
+        errors.add(Position(path, 1, 1), f"this is not valid YAML: {str(exc).splitlines()[0]}")
         return None
     return builder.root
+
+
+def _within_text(path: str, text: str, line: int, column: int) -> Position:
+    """libyaml places end-of-file errors on the line after the last: point at the end instead."""
+    lines = text.split("\n")
+    if line >= len(lines):
+        line = max(0, len(lines) - 1)
+        column = len(lines[line]) if lines else 0
+    return Position(path, line + 1, column + 1)
 
 
 def _pos(path: str, mark) -> Position:
@@ -167,7 +187,7 @@ class _TreeBuilder:
                 return self.fail(event.start_mark, f"tags ({event.tag}) are not supported: remove the '!' tag, every value is read as text")
         if isinstance(event, yaml.ScalarEvent):
             return self.add(
-                Scalar(event.value, _pos(self.path, event.start_mark), event.style is None, _pos(self.path, event.end_mark))
+                Scalar(event.value, _pos(self.path, event.start_mark), event.style in (None, ""), _pos(self.path, event.end_mark))
             )
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             if len(self.stack) >= MAX_DEPTH:
@@ -212,18 +232,34 @@ class _TreeBuilder:
         return False
 
 
-def locate_in_scalar(file: YamlFile, scalar: Scalar, needle: str) -> Position:
-    """Where `needle` is written inside a scalar, for errors inside Markdown.
+class ScalarLocator:
+    """Finds where words inside one scalar were written, for errors inside Markdown.
 
     libyaml gives only the scalar's start and end; searching the raw lines
     between them finds the spot, since a link target survives block scalars
-    unchanged. Falls back to the scalar's own start.
+    unchanged. Successive searches for the same words move forward, so the
+    same broken link written twice is reported twice, each at its place.
     """
-    lines = file.text.split("\n")
-    for number in range(scalar.pos.line, min(scalar.end.line, len(lines)) + 1):
-        line = lines[number - 1]
-        start = scalar.pos.column - 1 if number == scalar.pos.line else 0
-        column = line.find(needle, start)
-        if column >= 0:
-            return Position(file.path, number, column + 1)
-    return scalar.pos
+
+    def __init__(self, file: YamlFile, scalar: Scalar) -> None:
+        self.file, self.scalar = file, scalar
+        self.lines = file.text.split("\n")
+        self._after: dict[str, tuple[int, int]] = {}
+
+    def find(self, needle: str) -> Position:
+        for candidate in (f"]({needle}", f"]: {needle}", needle):
+            found = self._search(candidate, self._after.get(needle, (self.scalar.pos.line, self.scalar.pos.column - 1)))
+            if found is not None:
+                line, column = found
+                offset = len(candidate) - len(needle)
+                self._after[needle] = (line, column + len(candidate))
+                return Position(self.file.path, line, column + offset + 1)
+        return self.scalar.pos
+
+    def _search(self, needle: str, start: tuple[int, int]) -> tuple[int, int] | None:
+        first_line, first_column = start
+        for number in range(first_line, min(self.scalar.end.line, len(self.lines)) + 1):
+            column = self.lines[number - 1].find(needle, first_column if number == first_line else 0)
+            if column >= 0:
+                return number, column
+        return None

@@ -204,13 +204,12 @@ def text_errors(site) -> list[tuple[str, int, int, str]]:
     result = site.run("check")
     assert result.code == 1
     found = []
-    for line in "\n".join(result.err).split("\n"):
+    for line in result.err:
         match = re.match(r"^(.+?):(\d+):(\d+): error: (.*)$", line)
         if match:
-            found.append((match[1], int(match[2]), int(match[3]), match[4]))
-        elif found and not re.match(r"^\d+ errors?$", line):
-            last = found.pop()  # a message that itself held a line break
-            found.append((*last[:3], last[3] + "\n" + line))
+            # The text format keeps one error per line by writing control characters as \xNN.
+            message = re.sub(r"\\x([0-9a-f]{2})", lambda m: chr(int(m[1], 16)), match[4])
+            found.append((match[1], int(match[2]), int(match[3]), message))
     return found
 
 
