@@ -59,9 +59,34 @@ def _paragraph_spans(text: str) -> list[Span]:
 
 
 def context_around(text: str, spans: tuple[Span, ...]) -> tuple[str, str]:
-    """A few words before and after a quote, cut at paragraph breaks."""
-    before_text = _PARAGRAPH_BREAK.split(text[:spans[0].start])[-1]
-    after_text = _PARAGRAPH_BREAK.split(text[spans[-1].end:])[0]
-    before = before_text.split()[-CONTEXT_WORDS:]
-    after = after_text.split()[:CONTEXT_WORDS]
-    return " ".join(before), " ".join(after)
+    """A few words before and after a quote, cut at paragraph breaks.
+
+    Each side keeps the space (or its absence) next to the quote, so `“` stays
+    on the word it opens, and gets `…` only where words were left out.
+    """
+    before = _PARAGRAPH_BREAK.split(text[:spans[0].start])[-1]
+    after = _PARAGRAPH_BREAK.split(text[spans[-1].end:])[0]
+    kept_before, cut_before = _first_words(_WORD_OR_SPACE.findall(before)[::-1])
+    kept_after, cut_after = _first_words(_WORD_OR_SPACE.findall(after))
+    return (
+        ("…" if cut_before else "") + _squash("".join(kept_before[::-1])).lstrip(),
+        _squash("".join(kept_after)).rstrip() + ("…" if cut_after else ""),
+    )
+
+
+_WORD_OR_SPACE = re.compile(r"\s+|\S+")
+
+
+def _first_words(tokens: list[str]) -> tuple[list[str], bool]:
+    """The tokens up to CONTEXT_WORDS words, and whether any word was left out."""
+    words = 0
+    for index, token in enumerate(tokens):
+        if not token.isspace():
+            if words == CONTEXT_WORDS:
+                return tokens[:index], True
+            words += 1
+    return tokens, False
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text)

@@ -15,7 +15,9 @@ from markupsafe import Markup
 
 from . import model
 from .archived_text import context_around, marked_text
+from .dataset import DATASET_PATH, claims_dataset
 from .errors import Position
+from .feeds import Robots, atom_feed, sitemap
 from .library import Library
 from .structured_data import claim_review
 from .text import direction, human_date
@@ -27,6 +29,8 @@ SOURCE_KIND_LABELS = {
     "report": "Report", "document": "Document", "other": "Other",
 }
 LATEST_ON_HOME = 10
+# Site-wide pages the sitemap lists besides every record's page: not 404 or the search form.
+SITEMAP_INDEXES = {"home", "claims", "verdicts", "sources", "people", "topics"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +48,10 @@ class DateView:
     def of(cls, value: dt.date | None) -> "DateView | None":
         return None if value is None else cls(value.isoformat(), human_date(value))
 
+    @property
+    def year(self) -> str:
+        return self.iso[:4]
+
 
 @dataclass(frozen=True, slots=True)
 class VerdictBadge:
@@ -53,6 +61,7 @@ class VerdictBadge:
     scale_size: int  # how many rated verdicts the scale has
     description: str
     url: str  # its entry on the verdict scale page
+    tone: str  # colour family in the stylesheet: see verdict_tone
 
     @property
     def place(self) -> str:
@@ -60,6 +69,13 @@ class VerdictBadge:
         if self.rating is None:
             return "unrated"
         return f"{self.rating} of {self.scale_size} on the rating scale"
+
+    @property
+    def pips(self) -> tuple[bool, ...]:
+        """One step per rated verdict, filled up to this one: the scale drawn small."""
+        if self.rating is None:
+            return ()
+        return tuple(step <= self.rating for step in range(1, self.scale_size + 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +158,8 @@ class PageMeta:
     lang: str
     dir: str
     og_type: str = "website"
+    published: str | None = None  # ISO dates, for articles' metadata and the sitemap
+    modified: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,8 +174,12 @@ class SiteView:
     nav: tuple[Link, ...]
     home_url: str
     stylesheet_url: str
+    icon_url: str
     feed_url: str
     verdicts_url: str
+    search_url: str
+    claims_url: str
+    dataset_url: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +271,13 @@ class NotFoundPage:
 
 
 @dataclass(frozen=True, slots=True)
+class SearchPage:
+    meta: PageMeta
+    bundle_url: str  # Pagefind's folder, written by the indexing stage
+    script_url: str  # our glue between the URL's ?q= and Pagefind's UI
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     """One output file: where it goes, which template, what it gets."""
 
@@ -267,8 +296,10 @@ class PageBuilder:
         site = library.site
         self.site_lang = site.language
         rated = sum(1 for v in site.verdicts if v.rating is not None)
+        unrated = [v.id for v in site.verdicts if v.rating is None]
         self.badges = {
-            v.id: VerdictBadge(v.id, v.label, v.rating, rated, v.description, urls.page(f"verdicts/#verdict-{v.id}"))
+            v.id: VerdictBadge(v.id, v.label, v.rating, rated, v.description, urls.page(f"verdicts/#verdict-{v.id}"),
+                               verdict_tone(v.rating, rated, unrated.index(v.id) if v.rating is None else 0))
             for v in site.verdicts
         }
         self.site_view = SiteView(
@@ -288,8 +319,12 @@ class PageBuilder:
             ),
             home_url=urls.page(),
             stylesheet_url=urls.page("assets/site.css"),
+            icon_url=urls.page("assets/favicon.svg"),
             feed_url=urls.page("feed.xml"),
             verdicts_url=urls.page("verdicts/"),
+            search_url=urls.page("search/"),
+            claims_url=urls.page("claims/"),
+            dataset_url=urls.page(DATASET_PATH),
         )
         self.cards = {slug: self._card(claim) for slug, claim in library.claims.items()}
 
@@ -356,32 +391,68 @@ class PageBuilder:
             if keep_zero or counts[id_]
         )
 
-    def _meta(self, kind: str, title: str, description: str, path: str, lang: str | None = None, og_type: str = "website") -> PageMeta:
+    def _meta(self, kind: str, title: str, description: str, path: str, lang: str | None = None, og_type: str = "website",
+              published: dt.date | None = None, modified: dt.date | None = None) -> PageMeta:
         lang = lang or self.site_lang
         url = self.urls.page(path)
-        return PageMeta(kind, title, description, url, self.urls.absolute(url), lang, direction(lang), og_type)
+        return PageMeta(kind, title, description, url, self.urls.absolute(url), lang, direction(lang), og_type,
+                        published and published.isoformat(), modified and modified.isoformat())
 
     # -- pages -----------------------------------------------------------------
 
     def pages(self) -> list[Page]:
-        lib = self.lib
-        pages = [self.claim_page(c) for c in lib.claims.values()]
-        pages += [self.source_page(s) for s in lib.sources.values()]
-        pages += [self.person_page(p) for p in lib.people.values()]
-        pages += [self.topic_page(t) for t in lib.topics.values()]
-        pages += [self.home_page(), self.claims_index(), self.verdicts_page(), self.not_found_page()]
+        return [self.record_page(kind, slug) for kind, slug in self._record_keys()] + self.global_pages()
+
+    def record_page(self, kind: str, slug: str) -> Page:
+        """The page of one record; kind is claim, source, person or topic."""
+        record = self._records(kind)[slug]
+        return {"claim": self.claim_page, "source": self.source_page,
+                "person": self.person_page, "topic": self.topic_page}[kind](record)
+
+    def global_pages(self) -> list[Page]:
+        """Pages that show the whole archive: any edit may change them."""
+        pages = [self.home_page(), self.claims_index(), self.verdicts_page(), self.not_found_page(), self.search_page()]
         pages += self.list_pages()
-        return pages
+        # The sitemap takes the records' metadata, not their pages, so that a
+        # rebuild after one edit need not build every record's page.
+        metas = [self.record_meta(kind, slug) for kind, slug in self._record_keys()]
+        metas += [p.context.meta for p in pages if p.context.meta.kind in SITEMAP_INDEXES]
+        return pages + [
+            Page("feed.xml", "feed.xml", atom_feed(self.lib, self.urls)),
+            Page("sitemap.xml", "sitemap.xml", sitemap(metas)),
+            Page("robots.txt", "robots.txt", Robots(self.urls.absolute(self.urls.page("sitemap.xml")))),
+        ]
+
+    def record_meta(self, kind: str, slug: str) -> PageMeta:
+        record = self._records(kind)[slug]
+        if kind == "claim":
+            card = self.cards[slug]
+            return self._meta("claim", record.claim, f"{card.verdict.label}: {record.summary}", f"claims/{slug}/", card.lang,
+                              "article", record.reviewed, record.updated or record.reviewed)
+        if kind == "source":
+            count = len(record.quotes)
+            description = f"{SOURCE_KIND_LABELS[record.kind]} with {count} archived quote{'' if count == 1 else 's'}."
+            return self._meta("source", record.title, description, f"sources/{slug}/", record.language)
+        if kind == "person":
+            description = record.description or f"Claims and quotes of {record.name}."
+            return self._meta("person", record.name, description, f"people/{slug}/", og_type="profile")
+        return self._meta("topic", record.title, record.description or f"Fact-checks about {record.title}.", f"topics/{slug}/")
+
+    def _records(self, kind: str) -> dict:
+        return {"claim": self.lib.claims, "source": self.lib.sources, "person": self.lib.people, "topic": self.lib.topics}[kind]
+
+    def _record_keys(self) -> list[tuple[str, str]]:
+        return [(kind, slug) for kind in ("claim", "source", "person", "topic") for slug in self._records(kind)]
 
     def data_files(self) -> list[tuple[str, bytes]]:
         """Outputs that are not rendered from a template: (path in the output, bytes)."""
-        return []
+        return [(DATASET_PATH, claims_dataset(self.lib, self.urls))]
 
     def claim_page(self, claim: model.Claim) -> Page:
         card = self.cards[claim.slug]
         quotes = tuple(self._quote_view(*self.lib.quote(ref)) for ref in claim.quotes)
         context = ClaimPage(
-            meta=self._meta("claim", claim.claim, f"{card.verdict.label}: {claim.summary}", f"claims/{claim.slug}/", card.lang, "article"),
+            meta=self.record_meta("claim", claim.slug),
             claim=card,
             analysis=Markup(claim.analysis.html),
             quotes=quotes,
@@ -395,14 +466,12 @@ class PageBuilder:
         return Page(output_file("claims", claim.slug), "claim.html", context, claim.pos)
 
     def source_page(self, source: model.Source) -> Page:
-        lang = source.language or self.site_lang
-        card = self._source_card(source)
         text = None
         if source.text is not None:
             text = marked_text(source.text.text, {quote_anchor(q.id): q.spans for q in source.quotes})
         context = SourcePage(
-            meta=self._meta("source", source.title, f"{card.kind} with {len(source.quotes)} archived quote(s).", f"sources/{source.slug}/", lang),
-            source=card,
+            meta=self.record_meta("source", source.slug),
+            source=self._source_card(source),
             original_url=source.url,
             archive_url=source.archive_url,
             quotes=tuple(self._quote_view(source, q) for q in source.quotes),
@@ -414,7 +483,7 @@ class PageBuilder:
     def person_page(self, person: model.Person) -> Page:
         claims = self._cards(self.lib.claims_by_claimant.get(person.slug, ()))
         context = PersonPage(
-            meta=self._meta("person", person.name, person.description or f"Claims and quotes of {person.name}.", f"people/{person.slug}/", og_type="profile"),
+            meta=self.record_meta("person", person.slug),
             name=person.name,
             kind=person.kind,
             description=person.description,
@@ -432,7 +501,7 @@ class PageBuilder:
     def topic_page(self, topic: model.Topic) -> Page:
         claims = self._cards(self.lib.claims_by_topic.get(topic.slug, ()))
         context = TopicPage(
-            meta=self._meta("topic", topic.title, topic.description or f"Fact-checks about {topic.title}.", f"topics/{topic.slug}/"),
+            meta=self.record_meta("topic", topic.slug),
             title=topic.title,
             description=topic.description,
             claims=claims,
@@ -501,6 +570,27 @@ class PageBuilder:
 
     def not_found_page(self) -> Page:
         return Page("404.html", "404.html", NotFoundPage(self._meta("not-found", "Page not found", "There is no page at this address.", "404.html")))
+
+    def search_page(self) -> Page:
+        context = SearchPage(
+            meta=self._meta("search", "Search", "Search the fact-checks, their sources and the people quoted.", "search/"),
+            bundle_url=self.urls.page("pagefind/"),
+            script_url=self.urls.page("assets/search.js"),
+        )
+        return Page("search/index.html", "search.html", context)
+
+
+def verdict_tone(rating: int | None, scale_size: int, unrated_index: int) -> str:
+    """The colour family: from the place on the scale, so any site's own scale is coloured too.
+
+    Five rated families from worst to best; unrated verdicts (which mean
+    different things: unproven, disputed, opinion) take three neutral hues in turn.
+    """
+    if rating is None:
+        return f"unrated-{1 + unrated_index % 3}"
+    if scale_size < 2:
+        return "scale-5"
+    return f"scale-{1 + round(4 * (rating - 1) / (scale_size - 1))}"
 
 
 def _newest_review_first(card: ClaimCard):

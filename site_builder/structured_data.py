@@ -22,14 +22,16 @@ def claim_review(claim: model.Claim, lib: Library, urls: Urls) -> Markup:
         "author": _author(lib.people[claim.claimant.slug], lib, urls),
         "datePublished": claim.date.isoformat(),
     }
+    # Where the claim was made: the listed appearances, then the sources of its
+    # quotes. No firstAppearance: the content does not say which came first.
+    source_slugs = dict.fromkeys([r.slug for r in claim.appearances] + [q.source for q in claim.quotes])
     appearances = [
         {"@type": "CreativeWork", "url": s.url or urls.absolute(urls.record("source", s.slug)), "name": s.title}
         | ({"datePublished": s.published.isoformat()} if s.published else {})
-        for s in (lib.sources[r.slug] for r in claim.appearances)
+        for s in (lib.sources[slug] for slug in source_slugs)
     ]
     if appearances:
         item["appearance"] = appearances
-        item["firstAppearance"] = appearances[0]
     language = claim.language or lib.site.language
     data = {
         "@context": "https://schema.org",

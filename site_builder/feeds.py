@@ -1,0 +1,97 @@
+"""What feed readers and crawlers read: the Atom feed, the sitemap, robots.txt.
+
+Every date comes from the content, never from the clock, so two builds of
+the same archive write the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .library import Library
+from .urls import Urls
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    url: str  # absolute; also the entry's permanent id
+    title: str
+    lang: str
+    verdict: str
+    summary: str
+    content: str  # the analysis as sanitized HTML; plain str so the template escapes it into XML text
+    published: str  # RFC 3339
+    updated: str
+    categories: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AtomFeed:
+    url: str  # the site's home page: the feed's id and its alternate link
+    self_url: str
+    title: str
+    subtitle: str | None
+    lang: str
+    author_name: str
+    author_url: str
+    updated: str  # the newest entry's, so an unchanged archive gives an unchanged feed
+    entries: tuple[FeedEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SitemapEntry:
+    url: str
+    lastmod: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Sitemap:
+    entries: tuple[SitemapEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Robots:
+    sitemap_url: str
+
+
+def atom_feed(lib: Library, urls: Urls) -> AtomFeed:
+    """Every fact-check, the most recently changed first."""
+    entries = []
+    for claim in lib.claims.values():
+        url = urls.absolute(urls.record("claim", claim.slug))
+        entries.append(FeedEntry(
+            url=url,
+            title=claim.claim,
+            lang=claim.language or lib.site.language,
+            verdict=lib.verdicts[claim.verdict.slug].label,
+            summary=claim.summary,
+            content=claim.analysis.html,
+            published=_timestamp(claim.reviewed),
+            updated=_timestamp(claim.updated or claim.reviewed),
+            categories=tuple(lib.topics[t.slug].title for t in claim.topics),
+        ))
+    entries.sort(key=lambda e: e.url)
+    entries.sort(key=lambda e: e.updated, reverse=True)
+    site = lib.site
+    return AtomFeed(
+        url=urls.base_url,
+        self_url=urls.absolute(urls.page("feed.xml")),
+        title=site.title,
+        subtitle=site.description,
+        lang=site.language,
+        author_name=site.publisher.name,
+        author_url=site.publisher.url,
+        updated=entries[0].updated if entries else _timestamp(dt.date(1970, 1, 1)),
+        entries=tuple(entries),
+    )
+
+
+def sitemap(pages: Iterable) -> Sitemap:
+    """The pages' canonical URLs, sorted; `pages` are PageMeta."""
+    return Sitemap(tuple(sorted((SitemapEntry(meta.canonical, meta.modified) for meta in pages), key=lambda e: e.url)))
+
+
+def _timestamp(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"

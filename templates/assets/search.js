@@ -1,0 +1,54 @@
+// The search page: Pagefind's UI, with the query kept in the address bar
+// (?q=...) so a search can be shared, bookmarked and come back to with Back.
+// A file rather than inline script: the pages' Content-Security-Policy allows
+// scripts from this site only.
+(function () {
+  "use strict";
+
+  var root = document.getElementById("search");
+  if (!root || typeof PagefindUI === "undefined") {
+    return;
+  }
+
+  var ui = new PagefindUI({
+    element: "#search",
+    bundlePath: root.dataset.bundlePath,
+    baseUrl: root.dataset.baseUrl,
+    showSubResults: true,
+    showImages: false,
+  });
+
+  // Pagefind labels its box with a title only; the page's heading is its visible label.
+  var input = root.querySelector(".pagefind-ui__search-input");
+  if (input) {
+    input.setAttribute("aria-labelledby", "search-heading");
+  }
+
+  var query = new URLSearchParams(window.location.search).get("q");
+  if (query) {
+    ui.triggerSearch(query);
+  }
+
+  // replaceState, not pushState: one history entry per visit, not per key
+  // typed, so Back leaves the search page instead of undoing letters.
+  function keepInAddress(value) {
+    var url = new URL(window.location.href);
+    if (value) {
+      url.searchParams.set("q", value);
+    } else {
+      url.searchParams.delete("q");
+    }
+    window.history.replaceState(null, "", url);
+  }
+
+  root.addEventListener("input", function (event) {
+    if (event.target.classList.contains("pagefind-ui__search-input")) {
+      keepInAddress(event.target.value.trim());
+    }
+  });
+  root.addEventListener("click", function (event) {
+    if (event.target.closest(".pagefind-ui__search-clear")) {
+      keepInAddress("");
+    }
+  });
+})();

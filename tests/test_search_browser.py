@@ -1,0 +1,199 @@
+"""Search in a real browser: the Pagefind index the build writes, driven through
+the search page as a reader would, under the pages' Content-Security-Policy.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from test_site import DEFAULT_CONTENT, build_site
+from tools import axe_violations
+
+RESULT = ".pagefind-ui__result"
+RESULT_LINK = ".pagefind-ui__result-link"
+INPUT = ".pagefind-ui__search-input"
+MESSAGE = ".pagefind-ui__message"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    return build_site(DEFAULT_CONTENT, tmp_path_factory.mktemp("search") / "public", search=True)
+
+
+@pytest.fixture
+def browse(chromium_browser):
+    """Factory: browse(url, width=1280, scheme="light") -> a page; every problem it logs is kept in page.problems."""
+    contexts = []
+
+    def open_page(url: str, width: int = 1280, scheme: str = "light"):
+        context = chromium_browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)
+        contexts.append(context)
+        page = context.new_page()
+        page.problems = []
+        page.on("console", lambda m: m.type in ("error", "warning") and page.problems.append(m.text))
+        page.on("pageerror", lambda e: page.problems.append(str(e)))
+        page.goto(url)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def quotes_cited_once(site: Path) -> list[tuple[str, str]]:
+    """(quote text, the one claim citing it) from the built dataset."""
+    data = json.loads((site / "data/claims.json").read_text(encoding="utf-8"))
+    return [(q["text"], q["cited_by"][0]) for s in data["sources"] for q in s["quotes"] if len(q["cited_by"]) == 1]
+
+
+def result_count(page) -> int:
+    text = page.locator(MESSAGE).inner_text()
+    match = re.match(r"(\d+) results?", text)
+    return int(match.group(1)) if match else 0
+
+
+# Waiting goes through locators: page.wait_for_function evaluates a string,
+# which the pages' Content-Security-Policy forbids (no 'unsafe-eval').
+def search_for(page, text: str) -> None:
+    page.fill(INPUT, text)
+    expect(page.locator(MESSAGE)).to_contain_text(text)
+    page.wait_for_selector(RESULT)
+
+
+def test_the_build_writes_the_index(site):
+    for name in ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json"):
+        assert (site / "pagefind" / name).is_file(), name
+    entry = json.loads((site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+    records = sum(1 for folder in ("claims", "sources", "people", "topics") for _ in (site / folder).glob("*/index.html"))
+    assert entry["languages"]["en"]["page_count"] == records  # records only, not indexes or chrome
+
+
+def test_typing_a_quote_phrase_finds_its_claim_first(serve_dir, browse, site):
+    # From the middle of the longest quote: its opening words may be a name,
+    # which rightly finds that person's page first.
+    text, claim = max(quotes_cited_once(site), key=lambda quote: len(quote[0].split()))
+    words = text.split()
+    phrase = " ".join(words[len(words) // 2:][:6])
+    base = serve_dir(site)
+    page = browse(base + "search/")
+    search_for(page, phrase)
+    assert page.locator(RESULT_LINK).first.get_attribute("href") == f"/claims/{claim}/"
+    # The query is in the address, so the search can be shared and Back returns to it.
+    expect(page).to_have_url(re.compile(r"\?q="))
+    assert parse_qs(urlsplit(page.url).query) == {"q": [phrase]}
+    page.press(INPUT, "Enter")  # Pagefind's form has a javascript: action; the policy must not trip on it
+    assert page.problems == []
+
+
+def test_every_quote_finds_a_claim_citing_it_first(serve_dir, browse, site):
+    page = browse(serve_dir(site) + "search/")
+    data = json.loads((site / "data/claims.json").read_text(encoding="utf-8"))
+    for source in data["sources"]:
+        for quote in source["quotes"]:
+            if not quote["cited_by"]:
+                continue
+            phrase = " ".join(quote["text"].split()[:8])
+            first = page.evaluate("""async (phrase) => {
+                const pagefind = await import('/pagefind/pagefind.js');
+                const found = await pagefind.search(phrase);
+                return (await found.results[0].data()).url; }""", phrase)
+            assert first in {f"/claims/{c}/" for c in quote["cited_by"]}, (phrase, first)
+
+
+def test_a_shared_search_url_opens_with_its_results(serve_dir, browse, site):
+    page = browse(serve_dir(site) + "search/?q=Panjshir")
+    page.wait_for_selector(RESULT)
+    assert page.input_value(INPUT) == "Panjshir"
+    assert result_count(page) > 0
+
+
+def test_the_header_search_box_leads_to_results(serve_dir, browse, site):
+    base = serve_dir(site)
+    page = browse(base + "claims/")
+    page.fill("#site-search-q", "Paryan")
+    page.press("#site-search-q", "Enter")
+    page.wait_for_selector(RESULT)
+    assert parse_qs(urlsplit(page.url).query) == {"q": ["Paryan"]}
+
+
+def test_a_verdict_filter_narrows_results_to_that_verdict(serve_dir, browse, site):
+    page = browse(serve_dir(site) + "search/?q=Taliban")
+    page.wait_for_selector(RESULT)
+    everything = result_count(page)
+    page.locator("summary.pagefind-ui__filter-name", has_text="Verdict").click()
+    verdicts = page.locator("input[name='verdict']")
+    labels = [verdicts.nth(i).get_attribute("value") for i in range(verdicts.count())]
+    assert len(labels) >= 2
+    chosen = labels[0]
+    page.check(f"input[name='verdict'][value='{chosen}']")
+    expect(page.locator(MESSAGE)).not_to_have_text(re.compile(f"^{everything} "))
+    narrowed = result_count(page)
+    assert 0 < narrowed < everything
+    tags = page.locator(".pagefind-ui__result-tag[data-pagefind-ui-meta='verdict']").all_inner_texts()
+    assert tags and all(tag.strip() == f"Verdict: {chosen}" for tag in tags)
+
+
+def test_opening_a_result_and_coming_back(serve_dir, browse, site):
+    page = browse(serve_dir(site) + "search/")
+    search_for(page, "Paryan")
+    first = page.locator(RESULT_LINK).first
+    title = first.inner_text()
+    first.click()
+    page.wait_for_load_state()
+    assert "/claims/" in page.url
+    assert page.locator("h1").inner_text() == title
+    page.go_back()
+    page.wait_for_selector(RESULT)
+    assert page.input_value(INPUT) == "Paryan"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [360, 1280])
+def test_search_page_with_results_and_filters_passes_axe(serve_dir, browse, site, scheme, width):
+    page = browse(serve_dir(site) + "search/?q=Taliban", width=width, scheme=scheme)
+    page.wait_for_selector(RESULT)
+    page.locator("summary.pagefind-ui__filter-name", has_text="Verdict").click()
+    assert axe_violations(page) == []
+    assert page.problems == []
+
+
+def test_results_fit_a_phone(serve_dir, browse, site):
+    page = browse(serve_dir(site) + "search/?q=Taliban", width=360)
+    page.wait_for_selector(RESULT)
+    page.wait_for_selector(".pagefind-ui__filter-block")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    box = page.locator(RESULT).first.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360
+    assert box["y"] + 80 < 800  # the first result's title shows without scrolling past the filters
+
+
+def test_without_javascript_the_page_says_so_and_links_the_index(chromium_browser, serve_dir, site):
+    context = chromium_browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(serve_dir(site) + "search/?q=Taliban")
+        notice = page.locator("main .notice")
+        assert notice.is_visible() and "JavaScript" in notice.inner_text()
+        assert notice.locator("a").get_attribute("href") == "/claims/"
+    finally:
+        context.close()
+
+
+def test_under_a_base_path_results_lead_to_working_pages(serve_dir, browse, tmp_path):
+    site = build_site(DEFAULT_CONTENT, tmp_path / "public", base_url="https://example.org/archive/", search=True)
+    page = browse(serve_dir(site, "/archive/") + "search/?q=Paryan")
+    page.wait_for_selector(RESULT)
+    hrefs = page.locator(RESULT_LINK).evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert hrefs and all(href.startswith("/archive/") for href in hrefs)
+    title = page.locator(RESULT_LINK).first.inner_text()
+    with page.expect_navigation() as navigation:
+        page.locator(RESULT_LINK).first.click()
+    assert navigation.value.status == 200
+    assert page.locator("h1").inner_text() == title
+    assert page.problems == []
