@@ -9,6 +9,7 @@ the finished staging folder, before it is swapped in.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 
 from pagefind.index import IndexConfig, PagefindIndex
@@ -28,7 +29,7 @@ def index_folder(site_dir: str, index_dir: str | None = None) -> int:
     site_dir = os.path.abspath(site_dir)
     index_dir = os.path.abspath(index_dir or os.path.join(site_dir, INDEX_FOLDER))
     try:
-        return asyncio.run(_index(site_dir, index_dir))
+        return _run_coroutine(_index(site_dir, index_dir))
     except SearchIndexFailed:
         raise
     except Exception as exc:  # noqa: BLE001 (the indexer is a subprocess; any failure is one message)
@@ -42,3 +43,13 @@ async def _index(site_dir: str, index_dir: str) -> int:
         if result.get("type") == "Error" or "page_count" not in result:
             raise SearchIndexFailed(f"the search index could not be built: {result}")
         return result["page_count"]
+
+
+def _run_coroutine(coroutine):
+    """asyncio.run, also when the caller's thread already runs an event loop (a test, a server)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

@@ -1,0 +1,202 @@
+"""Rebuilding after an edit: only the pages that show what changed.
+
+The preview server and the benchmark keep a `Project` between builds. A
+rebuild re-reads only files whose size or modification time changed,
+resolves the library again (cheap), and re-renders the pages that show a
+changed record, plus the site-wide pages (home, indexes, feeds). Which pages
+show which record mirrors context.py; the tests compare every incremental
+result with a full build, so the two cannot silently disagree.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+
+from . import model
+from .context import PageBuilder
+from .library import Library
+from .pipeline import (
+    BuildOptions, BuildReport, Built, Content, _Stopwatch, digest, full_build,
+    read_content, render_pages, resolve,
+)
+from .render import BUILTIN_TEMPLATES
+from .search import INDEX_FOLDER, index_folder
+from .urls import Urls, output_file
+from .writer import OutputLock, replace_file, swap_folders
+
+Key = tuple[str, str]  # (record kind, slug)
+
+
+class Project:
+    def __init__(self, options: BuildOptions) -> None:
+        self.options = options
+        self.built: Built | None = None
+        self.content: Content | None = None
+        self.templates_signature = None
+
+    def build(self) -> BuildReport:
+        """A full build; later `rebuild()`s start from what it leaves."""
+        self.templates_signature = _tree_signature(BUILTIN_TEMPLATES)
+        self.built = full_build(self.options)
+        self.content = self.built.content
+        return self.built.report
+
+    def rebuild(self, touched=frozenset()) -> BuildReport:
+        """Bring the output up to date with the content; raises BuildFailed on errors.
+
+        `touched`: paths a watcher saw change, read again even if their size and
+        modification time look the same.
+        """
+        if self.built is None or _tree_signature(BUILTIN_TEMPLATES) != self.templates_signature:
+            return self.build()
+        started = time.perf_counter()
+        report = BuildReport()
+        watch = _Stopwatch(report)
+        before = self.content
+        content = read_content(self.options, previous=before, touched=frozenset(touched))
+        self.content = content  # even if it fails: the next rebuild re-reads only what changes
+        watch.lap("validate")
+        if content.site != self.built.content.site:
+            return self.build()
+        library = resolve(content)
+        watch.lap("resolve")
+        old = self.built.library
+        # Against the last good build, not the last read: edits made while the
+        # content had errors are rendered once it is fixed.
+        changed = _changed_keys(self.built.content, content)
+        keys = set()
+        for key in changed:
+            keys |= dependent_pages(old, key) | dependent_pages(library, key)
+        builder = PageBuilder(library, Urls(self.options.base_url or library.site.base_url))
+        pages = [builder.record_page(kind, slug) for kind, slug in sorted(keys) if _exists(library, kind, slug)]
+        pages += builder.global_pages()
+        gone = [output_file(model.KINDS[kind], slug)
+                for kind, slug in sorted(keys) if not _exists(library, kind, slug)]
+        watch.lap("plan")
+        written = []
+        out_dir = self.options.out_dir
+        digests = self.built.digests
+
+        def write_if_changed(relpath: str, data: bytes) -> None:
+            new = digest(data)
+            if digests.get(relpath) != new:
+                replace_file(out_dir, relpath, data)
+                digests[relpath] = new
+                written.append(relpath)
+
+        with OutputLock(out_dir):
+            render_pages(builder, pages, write_if_changed, parallel=False)
+            for relpath, data in builder.data_files():
+                write_if_changed(relpath, data)
+            for relpath in gone:
+                _remove_page(out_dir, relpath)
+                digests.pop(relpath, None)
+            watch.lap("render")
+            if self.options.search and (written or gone):
+                report.indexed = refresh_search_index(out_dir)
+                watch.lap("index")
+        self.built = Built(report, content, library, digests)
+        report.records = library.record_count()
+        report.pages = len(pages)
+        report.written = len(written) + len(gone)
+        report.seconds = time.perf_counter() - started
+        return report
+
+
+def _exists(library: Library, kind: str, slug: str) -> bool:
+    return slug in _records_of(library, kind)
+
+
+def _records_of(library: Library, kind: str) -> dict:
+    return {"claim": library.claims, "source": library.sources, "person": library.people, "topic": library.topics}[kind]
+
+
+def _key(record) -> Key:
+    return (_KIND_OF[type(record)], record.slug)
+
+
+_KIND_OF = {model.Claim: "claim", model.Source: "source", model.Person: "person", model.Topic: "topic"}
+
+
+def _changed_keys(before: Content, after: Content) -> set[Key]:
+    keys = set()
+    for path in before.files.keys() | after.files.keys():
+        old, new = before.files.get(path), after.files.get(path)
+        if old is new:
+            continue
+        for result in (old, new):
+            if result is not None and result.record is not None:
+                keys.add(_key(result.record))
+    return keys
+
+
+def dependent_pages(lib: Library, key: Key) -> set[Key]:
+    """The record pages that show something of record `key` (its own page included)."""
+    kind, slug = key
+    pages = {key}
+    if kind == "claim":
+        claim = lib.claims.get(slug)
+        if claim is None:
+            return pages
+        pages |= {("claim", s) for s in lib.counterclaims.get(slug, ())}
+        for ref in claim.quotes:
+            pages |= {("claim", s) for s in lib.claims_citing_quote.get((ref.source, ref.quote), ())}
+            source = lib.sources.get(ref.source)
+            pages |= {("person", q.speaker.slug) for q in source.quotes if q.id == ref.quote} if source else set()
+        pages |= {("source", s) for s in {r.slug for r in claim.appearances} | {q.source for q in claim.quotes}}
+        pages.add(("person", claim.claimant.slug))
+        pages |= {("topic", t.slug) for t in claim.topics}
+    elif kind == "source":
+        source = lib.sources.get(slug)
+        pages |= {("claim", s) for s in lib.claims_by_source.get(slug, ())}
+        if source is not None:
+            pages |= {("person", q.speaker.slug) for q in source.quotes}
+    elif kind == "person":
+        person = lib.people.get(slug)
+        if person is not None and person.affiliation:
+            pages.add(("person", person.affiliation.slug))
+        pages |= {("person", s) for s in lib.members.get(slug, ())}
+        for claim_slug in lib.claims_by_claimant.get(slug, ()):
+            pages |= dependent_pages(lib, ("claim", claim_slug))
+        for source_slug, quote_id in lib.quotes_by_speaker.get(slug, ()):
+            pages.add(("source", source_slug))
+            pages |= {("claim", s) for s in lib.claims_citing_quote.get((source_slug, quote_id), ())}
+    elif kind == "topic":
+        pages |= {("claim", s) for s in lib.claims_by_topic.get(slug, ())}
+    return pages
+
+
+def refresh_search_index(out_dir: str) -> int:
+    """Index the live folder into a fresh index folder, then swap it in whole."""
+    fresh = os.path.join(out_dir, f".{INDEX_FOLDER}-new")
+    shutil.rmtree(fresh, ignore_errors=True)
+    count = index_folder(out_dir, fresh)
+    live = os.path.join(out_dir, INDEX_FOLDER)
+    if os.path.isdir(live):
+        swap_folders(fresh, live)
+        shutil.rmtree(fresh, ignore_errors=True)
+    else:
+        os.rename(fresh, live)
+    return count
+
+
+def _remove_page(out_dir: str, relpath: str) -> None:
+    path = os.path.join(out_dir, relpath)
+    if os.path.exists(path):
+        os.remove(path)
+        try:
+            os.rmdir(os.path.dirname(path))
+        except OSError:
+            pass
+
+
+def _tree_signature(*folders: str) -> tuple:
+    entries = []
+    for folder in folders:
+        for root, _dirs, files in os.walk(folder):
+            for name in files:
+                stat = os.stat(os.path.join(root, name))
+                entries.append((root, name, stat.st_mtime_ns, stat.st_size))
+    return tuple(sorted(entries))

@@ -1,0 +1,106 @@
+"""An incremental rebuild must leave exactly what a full build would.
+
+Each edit below is applied to a copy of the default archive; after
+`Project.rebuild()` the output folder is compared file by file with a fresh
+full build of the edited content.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from site_builder.errors import BuildFailed
+from site_builder.incremental import Project
+from site_builder.pipeline import BuildOptions, build
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def archive(tmp_path):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    return tmp_path
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def assert_same_as_full_build(archive: Path, project: Project) -> None:
+    fresh = archive / "fresh"
+    build(BuildOptions(content_dir=str(archive / "content"), out_dir=str(fresh), search=False))
+    incremental, full = tree(archive / "public"), tree(fresh)
+    assert sorted(incremental) == sorted(full)
+    differing = [name for name in full if incremental[name] != full[name]]
+    assert differing == []
+
+
+CLAIM = "content/claims/paryan-completely-cleared-of-taliban.yaml"
+OTHER_CLAIM = "content/claims/heavy-casualties-on-both-sides-in-panjshir.yaml"
+
+EDITS = {
+    "claim summary": [(CLAIM, "summary:", "summary: Edited.")],
+    "claim verdict": [(CLAIM, "verdict: unproven", "verdict: false")],
+    "claim review date": [(CLAIM, "reviewed: 2026-11-20", "reviewed: 2026-11-25")],
+    "new counterclaim": [(OTHER_CLAIM, "reviewed:", "counterclaims:\n  - paryan-completely-cleared-of-taliban\nreviewed:")],
+    "new topic on a claim": [(CLAIM, "topics:\n", "topics:\n  - a-new-topic\n")],
+    "quote context": [("content/sources/massoud-ready-to-talk-to-taliban.yaml", "The article quotes the resistance spokesman", "The report quotes the resistance spokesman")],
+    "person name": [("content/people/fahim-dashti.yaml", "name: Fahim Dashti", "name: Fahim Dashti (spokesman)")],
+    "topic title": [("content/topics/panjshir.yaml", "title:", "title: Edited")],
+}
+
+
+@pytest.mark.parametrize("name", sorted(EDITS))
+def test_rebuild_after_edit_equals_full_build(archive, name):
+    project = Project(BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "public"), search=False))
+    everything = project.build().pages
+    for path, old, new in EDITS[name]:
+        edit(archive / path, old, new)
+    report = project.rebuild(touched={str(archive / p) for p, _, _ in EDITS[name]})
+    assert report.pages < everything  # not everything was re-rendered
+    assert report.written >= 1
+    assert_same_as_full_build(archive, project)
+
+
+def test_rebuild_after_adding_and_removing_a_claim(archive):
+    project = Project(BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "public"), search=False))
+    project.build()
+    new_claim = archive / "content/claims/copy-of-a-claim.yaml"
+    shutil.copy(archive / OTHER_CLAIM, new_claim)
+    project.rebuild()
+    assert (archive / "public/claims/copy-of-a-claim/index.html").exists()
+    assert_same_as_full_build(archive, project)
+    os.remove(new_claim)
+    project.rebuild()
+    assert not (archive / "public/claims/copy-of-a-claim").exists()
+    shutil.rmtree(archive / "fresh")
+    assert_same_as_full_build(archive, project)
+
+
+def test_rebuild_reports_errors_then_recovers(archive):
+    project = Project(BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "public"), search=False))
+    project.build()
+    before = tree(archive / "public")
+    edit(archive / CLAIM, "verdict: unproven", "verdict: unprovn")
+    with pytest.raises(BuildFailed) as failed:
+        project.rebuild(touched={str(archive / CLAIM)})
+    assert [e.pos.line for e in failed.value.errors] and "did you mean 'unproven'" in failed.value.errors[0].message
+    assert tree(archive / "public") == before
+    edit(archive / CLAIM, "verdict: unprovn", "verdict: unproven")
+    project.rebuild(touched={str(archive / CLAIM)})
+    assert tree(archive / "public") == before
