@@ -1,0 +1,495 @@
+"""`build.py serve`: a local preview that rebuilds on every save and reloads the browser.
+
+The main thread watches and rebuilds (so Ctrl-C lands there); the HTTP server
+answers from its own threads. The output folder only ever changes by whole-file
+renames and folder swaps (writer.py, incremental.py), so a request never sees
+half a file. The live-reload script is added to HTML pages as they are sent,
+never written into the output: the preview folder holds what `build` would
+make for the preview's base URL.
+"""
+
+from __future__ import annotations
+
+import errno
+import http.server
+import json
+import mimetypes
+import os
+import re
+import secrets
+import socket
+import sys
+import threading
+import time
+import urllib.parse
+
+from . import model, progress
+from .error_formats import format_errors
+from .errors import BuildFailed
+from .incremental import Project
+from .pipeline import BuildOptions, BuildReport
+from .render import BUILTIN_TEMPLATES
+from .search import SearchIndexFailed
+from .writer import OutputError
+
+POLL_SECONDS = 0.25  # how often the folders are scanned while nothing changes
+SETTLE_SECONDS = 0.1  # a save often touches several files: wait until they are all written
+SETTLE_POLL_SECONDS = 0.05
+SHOWN_ERRORS = 50  # the overlay lists the first ones; the terminal has them all
+KEEPALIVE_SECONDS = 15  # a comment on the event stream, so a closed tab frees its thread
+
+LIVE_EVENTS, LIVE_SCRIPT, STATUS = "/__livereload", "/__livereload.js", "/__status"
+LIVE_RELOAD_JS = os.path.join(BUILTIN_TEMPLATES, "assets", "live-reload.js")
+
+# Served when there is no 404.html yet: the first build failed. The script's
+# overlay then shows why.
+_NOTHING_BUILT = b"""<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Not built yet</title></head>
+<body><h1>Not built yet</h1><p>The content has errors; they are listed in the terminal.</p></body>
+</html>
+"""
+
+_CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".xml": "application/xml",
+    ".txt": "text/plain; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".wasm": "application/wasm",
+    # Pagefind's index and WebAssembly are compressed; its script inflates them.
+    ".pagefind": "application/octet-stream",
+}
+
+
+class PortUnavailable(Exception):
+    """The address could not be listened on: the port is taken, or not ours to use."""
+
+
+def serve(content_dir: str, out_dir: str, host: str, port: int) -> int:
+    """Build, serve and rebuild on every save until Ctrl-C; the exit code."""
+    preview = Preview(content_dir, out_dir, host, port)
+    try:
+        preview.run()
+    except KeyboardInterrupt:
+        progress.clear()
+        print("stopped", flush=True)
+    finally:
+        preview.close()
+    return 0
+
+
+class Preview:
+    """A preview of one archive: its project, its HTTP server and its file watcher."""
+
+    def __init__(self, content_dir: str, out_dir: str, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.httpd = _PreviewServer(host, port, out_dir)
+        bound_port = self.httpd.server_address[1]
+        self.url = f"http://{f'[{host}]' if ':' in host else host}:{bound_port}/"
+        self.content_dir, self.out_dir = content_dir, out_dir
+        self.options = BuildOptions(content_dir=content_dir, out_dir=out_dir, base_url=self.url)
+        self.project = Project(self.options)
+        self.live = self.httpd.live
+        self.watcher = Watcher([content_dir, BUILTIN_TEMPLATES])
+        self.stopping = threading.Event()
+        self._serving: threading.Thread | None = None
+
+    def run(self) -> None:
+        """The first build, then serve and rebuild until `stop()`."""
+        self._first_build()
+        self._serving = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1},
+                                         name="preview server", daemon=True)
+        self._serving.start()
+        print(f"serving {self.url} from {self.out_dir}; watching {self.content_dir} and the templates "
+              "(Ctrl-C stops)", flush=True)
+        while not self.stopping.is_set():
+            changed = self.watcher.wait_for_changes(self.stopping)
+            if changed:
+                self.rebuild(changed)
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+    def close(self) -> None:
+        self.stop()
+        if self._serving is not None:
+            self.httpd.shutdown()
+            self._serving.join(timeout=5)
+        self.live.close()
+        self.httpd.server_close()
+
+    def _first_build(self) -> None:
+        """Content errors are shown, not fatal: the editor fixes them while the server runs.
+
+        An output error (the folder is not writable, another build holds it)
+        ends the command, as it does for `build`.
+        """
+        try:
+            report = self.project.build()
+        except BuildFailed as failed:
+            self._failed(failed.errors)
+            return
+        finally:
+            progress.clear()
+            self.watcher.watch_also(self._archived_text_folders())
+        print(f"built {report.pages} pages from {report.records} records into {self.out_dir} "
+              f"in {report.seconds:.2f} s", flush=True)
+        self.live.succeeded(report)
+
+    def rebuild(self, changed: set[str]) -> None:
+        """Bring the preview up to date with `changed` files; every failure is reported, none ends the server."""
+        try:
+            report = self.project.rebuild(touched=changed | self._sources_reading(changed))
+        except BuildFailed as failed:
+            self._failed(failed.errors)
+            return
+        except (OutputError, SearchIndexFailed) as exc:
+            self._failed_without_position(str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 (a bug must not end the preview; the next save builds afresh)
+            self.project = Project(self.options)
+            self._failed_without_position(f"internal error: {type(exc).__name__}: {exc} (a bug in the site "
+                                          "builder, not in your content: please report it)")
+            return
+        finally:
+            progress.clear()
+            self.watcher.watch_also(self._archived_text_folders())
+        if _is_full_build(report):
+            print(f"rebuilt all {report.pages} pages in {report.seconds:.2f} s", flush=True)
+        else:
+            print(f"rebuilt {report.pages} pages ({report.written} files changed) in {report.seconds:.2f} s",
+                  flush=True)
+        self.live.succeeded(report)
+
+    def _failed(self, errors) -> None:
+        print(format_errors(errors, "text"), end="", file=sys.stderr)
+        print(f"{len(errors)} error{'s' if len(errors) != 1 else ''}; the preview shows the last good build",
+              file=sys.stderr, flush=True)
+        self.live.failed([str(error) for error in errors])
+
+    def _failed_without_position(self, message: str) -> None:
+        print(f"build.py: error: {message}", file=sys.stderr, flush=True)
+        self.live.failed([f"error: {message}"])
+
+    def _archived_texts(self) -> dict[str, str]:
+        """Archived text path -> the source file that reads it, from the last read of the content."""
+        if self.project.content is None:
+            return {}
+        site_root = os.path.dirname(os.path.abspath(self.content_dir))
+        return {os.path.realpath(os.path.join(site_root, result.record.text.path)): path
+                for path, result in self.project.content.files.items()
+                if isinstance(result.record, model.Source) and result.record.text is not None}
+
+    def _archived_text_folders(self) -> set[str]:
+        return {os.path.dirname(text) for text in self._archived_texts()}
+
+    def _sources_reading(self, changed: set[str]) -> set[str]:
+        """Source files to read again because an archived text changed.
+
+        A source is only re-read when its own file changes, but its quotes are
+        checked against its archived text; a source that failed may have
+        failed for want of that text, so those are read again too.
+        """
+        content = self.project.content
+        # Whatever the watcher saw outside content and templates is in an archived text's folder.
+        changed_texts = {os.path.realpath(path) for path in changed
+                         if not _inside(path, self.content_dir) and not _inside(path, BUILTIN_TEMPLATES)}
+        if content is None or not changed_texts:
+            return set()
+        texts = self._archived_texts()
+        sources = {texts[text] for text in changed_texts if text in texts}
+        sources |= {path for path, result in content.files.items()
+                    if result.record is None and os.path.basename(os.path.dirname(path)) == "sources"}
+        return sources
+
+
+def _inside(path: str, folder: str) -> bool:
+    folder = os.path.abspath(folder)
+    return os.path.commonpath([os.path.abspath(path), folder]) == folder
+
+
+def _is_full_build(report: BuildReport) -> bool:
+    # Project.rebuild falls back to a full build when site.yaml or a template
+    # changed; only a full build swaps a whole folder in.
+    return "swap" in report.stages
+
+
+class Watcher:
+    """Notices files added, changed or removed under some folders, by polling.
+
+    Polling, not inotify: no dependency, and the same behaviour on every file
+    system (network drives, containers' bind mounts). A file has changed when
+    its modification time or size has. Hidden files are skipped, as the
+    content reader skips them: editors' swap files are hidden.
+    """
+
+    def __init__(self, folders) -> None:
+        self.folders: set[str] = set()
+        self.files: dict[str, tuple[int, int]] = {}
+        self.watch_also(folders)
+
+    def watch_also(self, folders) -> None:
+        """Add folders; what they hold now is the baseline, not a change."""
+        for folder in sorted(set(folders) - self.folders):
+            self.folders.add(folder)
+            _scan(folder, self.files)
+
+    def changes(self) -> set[str]:
+        """Paths added, changed or removed since the last call."""
+        current: dict[str, tuple[int, int]] = {}
+        for folder in sorted(self.folders):
+            _scan(folder, current)
+        changed = {path for path in current.keys() | self.files.keys() if current.get(path) != self.files.get(path)}
+        self.files = current
+        return changed
+
+    def wait_for_changes(self, stop: threading.Event) -> set[str]:
+        """Block until files changed and then stayed as they are for SETTLE_SECONDS.
+
+        Returns the changed paths, or an empty set once `stop` is set.
+        """
+        changed: set[str] = set()
+        last_change = 0.0
+        while not stop.is_set():
+            fresh = self.changes()
+            now = time.monotonic()
+            if fresh:
+                changed |= fresh
+                last_change = now
+            elif changed and now - last_change >= SETTLE_SECONDS:
+                return changed
+            stop.wait(SETTLE_POLL_SECONDS if changed else POLL_SECONDS)
+        return set()
+
+
+def _scan(folder: str, into: dict[str, tuple[int, int]]) -> None:
+    try:
+        entries = os.scandir(folder)
+    except OSError:  # not there (yet), or removed while scanning
+        return
+    with entries:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir():
+                    _scan(entry.path, into)
+                else:
+                    stat = entry.stat()
+                    into[entry.path] = (stat.st_mtime_ns, stat.st_size)
+            except OSError:
+                continue
+
+
+class LiveReload:
+    """What open pages are told: the build they should show, or the errors holding it back."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        # A new server gets new build ids, so pages reload after a restart.
+        self._server_id = secrets.token_hex(4)
+        self.builds = 0
+        self.errors: list[str] = []
+        self.report: BuildReport | None = None
+        self.version = 0  # counts every change above
+        self.closed = False
+
+    @property
+    def build_id(self) -> str:
+        return f"{self._server_id}-{self.builds}"
+
+    def succeeded(self, report: BuildReport) -> None:
+        with self._changed:
+            self.builds += 1
+            self.errors, self.report = [], report
+            self._announce()
+
+    def failed(self, errors: list[str]) -> None:
+        with self._changed:
+            self.errors = errors
+            self._announce()
+
+    def close(self) -> None:
+        with self._changed:
+            self.closed = True
+            self._announce()
+
+    def wait(self, seen: int, timeout: float) -> int | None:
+        """The version after `seen` once there is one (or `seen` at the timeout); None once closed."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.closed or self.version != seen, timeout)
+            return None if self.closed else self.version
+
+    def events(self) -> bytes:
+        """The current state as Server-Sent Events: the build to show, then any errors."""
+        with self._changed:
+            message = f"event: reload\ndata: {self.build_id}\n\n"
+            if self.errors:
+                shown = {"total": len(self.errors), "errors": self.errors[:SHOWN_ERRORS]}
+                message += f"event: errors\ndata: {json.dumps(shown, ensure_ascii=False)}\n\n"
+        return message.encode("utf-8")
+
+    def status(self) -> dict:
+        with self._changed:
+            report = self.report
+            return {
+                "build": self.build_id,
+                "builds": self.builds,
+                "error_count": len(self.errors),
+                "errors": self.errors[:SHOWN_ERRORS],
+                "last_build": None if report is None else {
+                    "full": _is_full_build(report), "pages": report.pages, "written": report.written,
+                    "seconds": round(report.seconds, 3),
+                    "stages": {stage: round(seconds, 3) for stage, seconds in report.stages.items()},
+                },
+            }
+
+    def _announce(self) -> None:
+        self.version += 1
+        self._changed.notify_all()
+
+
+class _PreviewServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True  # an open event stream must not keep the process alive
+
+    def __init__(self, host: str, port: int, out_dir: str) -> None:
+        try:
+            self.address_family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        except OSError:
+            raise PortUnavailable(f"cannot listen on '{host}': not an address of this machine") from None
+        self.out_dir = out_dir
+        self.live = LiveReload()
+        try:
+            super().__init__((host, port), _Handler)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise PortUnavailable(f"port {port} on {host} is in use (is another preview running?): "
+                                      "pass --port N, or --port 0 for any free port") from None
+            if exc.errno == errno.EACCES:
+                raise PortUnavailable(f"port {port} needs administrator rights: pick one above 1023 with --port N") from None
+            raise PortUnavailable(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+    def handle_error(self, request, client_address) -> None:
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionError):  # a closed tab is no error
+            print(f"build.py: preview server: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    server: _PreviewServer
+    server_version = "build.py-serve"
+
+    def do_GET(self) -> None:
+        self._answer(send_body=True)
+
+    def do_HEAD(self) -> None:
+        self._answer(send_body=False)
+
+    def log_message(self, format: str, *args) -> None:
+        pass  # one line per request would bury the rebuild lines
+
+    def _answer(self, send_body: bool) -> None:
+        url_path = urllib.parse.urlsplit(self.path).path
+        if url_path == LIVE_EVENTS and send_body:
+            return self._event_stream()
+        if url_path == LIVE_SCRIPT:
+            with open(LIVE_RELOAD_JS, "rb") as f:
+                return self._send(200, f.read(), _CONTENT_TYPES[".js"], send_body)
+        if url_path == STATUS:
+            body = json.dumps(self.server.live.status(), ensure_ascii=False).encode("utf-8")
+            return self._send(200, body, _CONTENT_TYPES[".json"], send_body)
+        found = _output_file(self.server.out_dir, url_path)
+        if isinstance(found, _Redirect):
+            query = urllib.parse.urlsplit(self.path).query
+            return self._send(301, b"", "text/plain", send_body, location=found.location + (f"?{query}" if query else ""))
+        data = _read(found) if found else None
+        if data is None:
+            return self._send(404, self._not_found_page(), _CONTENT_TYPES[".html"], send_body)
+        self._send(200, data, content_type(found), send_body)
+
+    def _not_found_page(self) -> bytes:
+        return _read(os.path.join(self.server.out_dir, "404.html")) or _NOTHING_BUILT
+
+    def _send(self, status: int, body: bytes, mime: str, send_body: bool, location: str | None = None) -> None:
+        if mime.startswith("text/html"):
+            body = with_live_reload(body, self.server.live.build_id)
+        self.send_response(status)
+        self.send_header("Content-Type", mime)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")  # a reload must show the files just rebuilt
+        if location:
+            self.send_header("Location", location)
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
+
+    def _event_stream(self) -> None:
+        live = self.server.live
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        try:
+            self.wfile.write(b"retry: 500\n\n")  # reconnect soon after a restart
+            seen = live.version
+            self.wfile.write(live.events())
+            self.wfile.flush()
+            while True:
+                version = live.wait(seen, KEEPALIVE_SECONDS)
+                if version is None:
+                    return
+                self.wfile.write(live.events() if version != seen else b": still here\n\n")
+                self.wfile.flush()
+                seen = version
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+
+class _Redirect:
+    def __init__(self, location: str) -> None:
+        self.location = location
+
+
+def _output_file(out_dir: str, url_path: str) -> str | _Redirect | None:
+    """The file a URL path names in the output, as a static host would find it."""
+    parts = [part for part in urllib.parse.unquote(url_path).split("/") if part]
+    # Hidden names cover '.', '..' and the index folder being swapped in.
+    if any(part.startswith(".") or "\\" in part or "\0" in part for part in parts):
+        return None
+    path = os.path.join(out_dir, *parts)
+    if os.path.isdir(path):
+        if not url_path.endswith("/"):
+            return _Redirect(url_path + "/")
+        path = os.path.join(path, "index.html")
+    return path if os.path.isfile(path) else None
+
+
+def _read(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):  # replaced while we looked
+        return None
+
+
+def content_type(path: str) -> str:
+    ext = os.path.splitext(path)[1].lower()
+    if ext.startswith(".pf_"):
+        return "application/octet-stream"
+    return _CONTENT_TYPES.get(ext) or mimetypes.guess_type(path)[0] or "application/octet-stream"
+
+
+_HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
+_BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
+
+
+def with_live_reload(html: bytes, build_id: str) -> bytes:
+    """The page with the live-reload script added: a same-origin file, as the pages' CSP allows."""
+    tag = f'<script src="{LIVE_SCRIPT}" data-build="{build_id}" defer></script>\n'.encode("ascii")
+    for end in (_HEAD_END, _BODY_END):
+        match = end.search(html)
+        if match:
+            return html[:match.start()] + tag + html[match.start():]
+    return html + tag
