@@ -1,0 +1,1 @@
+"""The benchmark harness: synthetic corpora, the floor script, timings (`python -m bench`)."""
