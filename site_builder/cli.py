@@ -11,7 +11,7 @@ import argparse
 import os
 import sys
 
-from . import __version__, jsonschema_export, progress, reference, serve
+from . import __version__, jsonschema_export, progress, reference, serve, template_docs
 from .error_formats import FORMATS, format_errors
 from .errors import BuildFailed, ContentError, display_path
 from .pipeline import BuildOptions, build, load_library
@@ -76,8 +76,9 @@ def parser() -> argparse.ArgumentParser:
             kind_cmd.add_argument("--source", metavar="SLUG", help="a source the claim appeared in: a slug from sources/")
 
     generate_cmd = commands.add_parser("generate", help="rewrite the files made from the content format",
-                                       description="Rewrite what is generated from site_builder/schema.py: the "
-                                       "JSON Schemas in schemas/ and the reference docs/format.md.")
+                                       description="Rewrite what is generated from site_builder/schema.py and "
+                                       "context.py: the JSON Schemas in schemas/, the reference docs/format.md and "
+                                       "the templates' reference docs/templates.md.")
     generate_cmd.add_argument("--check", action="store_true",
                               help="write nothing; exit 1 if a generated file is out of date")
     return top
@@ -156,7 +157,8 @@ def _new(args) -> int:
 
 def generated_files() -> dict[str, str]:
     """What `generate` writes, by path relative to the tool's repository."""
-    return {**jsonschema_export.schema_files(), reference.FORMAT_MD: reference.format_reference()}
+    return {**jsonschema_export.schema_files(), reference.FORMAT_MD: reference.format_reference(),
+            template_docs.TEMPLATES_MD: template_docs.templates_reference()}
 
 
 def _generate(args) -> int:

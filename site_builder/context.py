@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from . import model
+from . import brand, model
 from .archived_text import context_around, marked_text
 from .dataset import DATASET_PATH, claims_dataset
 from .errors import Position
-from .feeds import Robots, atom_feed, sitemap
+from .feeds import AtomFeed, Robots, Sitemap, atom_feed, sitemap
 from .library import Library
 from .structured_data import claim_review
 from .text import direction, human_date
@@ -30,17 +30,22 @@ SOURCE_KIND_LABELS = {
 }
 LATEST_ON_HOME = 10
 # Site-wide pages the sitemap lists besides every record's page: not 404 or the search form.
-SITEMAP_INDEXES = {"home", "claims", "verdicts", "sources", "people", "topics"}
+SITEMAP_INDEXES = {"home", "claims", "verdicts", "sources", "people", "topics", "corrections"}
+BRAND_STYLESHEET = "assets/brand.css"
 
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    url: str
-    text: str
+    """A link: where it leads and what it says."""
+
+    url: str  # where it leads
+    text: str  # the link's words
 
 
 @dataclass(frozen=True, slots=True)
 class DateView:
+    """A date, written for machines and for people."""
+
     iso: str  # for <time datetime> and machines
     text: str  # for people
 
@@ -50,16 +55,19 @@ class DateView:
 
     @property
     def year(self) -> str:
+        """The year alone, as search filters group claims."""
         return self.iso[:4]
 
 
 @dataclass(frozen=True, slots=True)
 class VerdictBadge:
-    id: str
-    label: str
-    rating: int | None
+    """A verdict as its badge shows it."""
+
+    id: str  # the verdict's id, as claims write it
+    label: str  # its name, as readers see it
+    rating: int | None  # its place from 1 (worst) up; None for an unrated verdict
     scale_size: int  # how many rated verdicts the scale has
-    description: str
+    description: str  # what it means
     url: str  # its entry on the verdict scale page
     tone: str  # colour family in the stylesheet: see verdict_tone
 
@@ -82,199 +90,266 @@ class VerdictBadge:
 class ClaimCard:
     """A claim as other pages list it."""
 
-    slug: str
-    url: str
-    claim: str
-    claimant: Link
-    date: DateView
-    reviewed: DateView
-    verdict: VerdictBadge
-    summary: str
-    lang: str
-    dir: str
+    slug: str  # the claim's slug
+    url: str  # its page
+    claim: str  # the claim, one sentence
+    claimant: Link  # who made it
+    date: DateView  # when it was made
+    reviewed: DateView  # when the fact-check was published
+    verdict: VerdictBadge  # the verdict
+    summary: str  # the verdict in one or two sentences
+    lang: str  # the claim's language (BCP 47)
+    dir: str  # its direction: ltr or rtl
 
 
 @dataclass(frozen=True, slots=True)
 class SourceCard:
-    slug: str
-    url: str
-    title: str
+    """A source as other pages list it."""
+
+    slug: str  # the source's slug
+    url: str  # its page
+    title: str  # its title
     kind: str  # human label
-    publisher: str | None
-    published: DateView | None
+    publisher: str | None  # who published it
+    published: DateView | None  # when
 
 
 @dataclass(frozen=True, slots=True)
 class QuoteInContext:
-    before: str
-    after: str
+    """A quote's place in its source's archived text."""
+
+    before: str  # the words just before the quote in the archived text
+    after: str  # the words just after it
     url: str  # the quote marked inside the archived text
 
 
 @dataclass(frozen=True, slots=True)
 class QuoteView:
-    id: str
+    """One of a source's original quotes, wherever a page shows it."""
+
+    id: str  # the quote's id within its source
     url: str  # its place on the source page, /sources/<slug>/#quote-<id>
     anchor: str  # the element id on the source page
-    text: str
-    speaker: Link
-    date: DateView | None
-    context: str | None
-    source: SourceCard
-    lang: str
-    dir: str
-    in_context: QuoteInContext | None
-    cited_by: tuple[ClaimCard, ...]
+    text: str  # the exact words
+    speaker: Link  # who said them
+    date: DateView | None  # when
+    context: str | None  # where and how it was said
+    source: SourceCard  # the source it is from
+    lang: str  # the source's language
+    dir: str  # its direction: ltr or rtl
+    in_context: QuoteInContext | None  # the words around it, when the source has an archived text
+    cited_by: tuple[ClaimCard, ...]  # the claims that cite it, newest review first
 
 
 @dataclass(frozen=True, slots=True)
 class CorrectionView:
-    date: DateView
-    note: str
+    """One entry of a claim's corrections log."""
+
+    date: DateView  # when the correction was made
+    note: str  # what was corrected
 
 
 @dataclass(frozen=True, slots=True)
 class VerdictCount:
-    verdict: VerdictBadge
-    count: int
+    """How many of some claims have one verdict."""
+
+    verdict: VerdictBadge  # the verdict
+    count: int  # how many claims have it
     percent: int  # of the claims counted, rounded
 
 
 @dataclass(frozen=True, slots=True)
 class ClaimGroup:
+    """Claims that share a verdict, a claimant or a topic."""
+
     id: str  # element id of the group's heading
-    title: str
+    title: str  # the group's heading
     url: str | None  # the page of what the group is about
-    claims: tuple[ClaimCard, ...]
+    claims: tuple[ClaimCard, ...]  # its claims, newest review first
 
 
 @dataclass(frozen=True, slots=True)
 class PageMeta:
+    """What base.html needs of every page: title, description, address, language."""
+
     kind: str  # claim, source, person, topic, home, claims, ...
-    title: str
-    description: str
+    title: str  # the page's title, for <title>, the heading and link previews
+    description: str  # one or two sentences, for search engines and link previews
     path: str  # URL path under the base path
     canonical: str  # absolute URL
-    lang: str
-    dir: str
-    og_type: str = "website"
+    lang: str  # the page's language (a claim's page is in the claim's)
+    dir: str  # its direction: ltr or rtl
+    og_type: str = "website"  # Open Graph type: website, article or profile
     published: str | None = None  # ISO dates, for articles' metadata and the sitemap
-    modified: str | None = None
+    modified: str | None = None  # ISO date the page last changed, with published
 
 
 @dataclass(frozen=True, slots=True)
 class SiteView:
-    title: str
-    description: str | None
-    lang: str
-    dir: str
-    base_path: str
-    base_url: str
-    publisher: Link
-    nav: tuple[Link, ...]
-    home_url: str
-    stylesheet_url: str
-    icon_url: str
-    feed_url: str
-    verdicts_url: str
-    search_url: str
-    claims_url: str
-    dataset_url: str
+    """The site as every template sees it, under the name `site`."""
+
+    title: str  # the site's name
+    description: str | None  # one or two sentences about the archive
+    lang: str  # BCP 47 tag of the site's language
+    dir: str  # its direction: ltr or rtl
+    base_path: str  # the URL path the site lives under, ending in /
+    base_url: str  # the absolute URL of the home page
+    publisher: Link  # who publishes the fact-checks
+    nav: tuple[Link, ...]  # the header's navigation: the built-in indexes, then the archive's pages with `nav`, in order
+    home_url: str  # the home page
+    stylesheet_url: str  # the main stylesheet
+    brand_stylesheet_url: str | None  # the accent colour's stylesheet, loaded after the main one; None without accent_color
+    logo_url: str | None  # the logo shown in the header in place of the title; None without one
+    footer: str | None  # site.yaml's footer text, plain
+    social: tuple[Link, ...]  # site.yaml's social links, for the footer
+    icon_url: str  # the favicon
+    feed_url: str  # the Atom feed
+    verdicts_url: str  # the verdict scale page
+    search_url: str  # the search page
+    claims_url: str  # the index of all fact-checks
+    corrections_url: str  # the list of every correction
+    dataset_url: str  # the whole archive as JSON
 
 
 @dataclass(frozen=True, slots=True)
 class ClaimPage:
-    meta: PageMeta
-    claim: ClaimCard
-    analysis: Markup
-    quotes: tuple[QuoteView, ...]
-    appearances: tuple[SourceCard, ...]
-    counterclaims: tuple[ClaimCard, ...]
-    topics: tuple[Link, ...]
-    updated: DateView | None
-    corrections: tuple[CorrectionView, ...]
+    meta: PageMeta  # the page's metadata
+    claim: ClaimCard  # the claim, its verdict and summary
+    analysis: Markup  # the fact-check's Markdown as sanitized HTML
+    quotes: tuple[QuoteView, ...]  # the original words behind the claim
+    appearances: tuple[SourceCard, ...]  # sources where the claim appeared
+    counterclaims: tuple[ClaimCard, ...]  # claims that contradict it, named on either side
+    topics: tuple[Link, ...]  # its topics
+    updated: DateView | None  # when it was last changed
+    corrections: tuple[CorrectionView, ...]  # its corrections log, in the order written
     structured_data: Markup  # JSON-LD, escaped so it cannot close its script element
 
 
 @dataclass(frozen=True, slots=True)
 class SourcePage:
-    meta: PageMeta
-    source: SourceCard
-    original_url: str | None
-    archive_url: str | None
-    quotes: tuple[QuoteView, ...]
+    meta: PageMeta  # the page's metadata
+    source: SourceCard  # the source
+    original_url: str | None  # the original's web address
+    archive_url: str | None  # an archived copy's web address
+    quotes: tuple[QuoteView, ...]  # its quotes, in the order written
     text: Markup | None  # the archived text, each quote inside <mark>
-    claims: tuple[ClaimCard, ...]
+    claims: tuple[ClaimCard, ...]  # claims that cite it or appeared in it, newest review first
 
 
 @dataclass(frozen=True, slots=True)
 class PersonPage:
-    meta: PageMeta
-    name: str
+    meta: PageMeta  # the page's metadata
+    name: str  # the display name
     kind: str  # person or organization
-    description: str | None
-    affiliation: Link | None
-    url: str | None
-    same_as: tuple[str, ...]
-    members: tuple[Link, ...]
-    claims: tuple[ClaimCard, ...]
-    tally: tuple[VerdictCount, ...]
-    quotes: tuple[QuoteView, ...]
+    description: str | None  # one line: who they are
+    affiliation: Link | None  # the organisation they belong to
+    url: str | None  # an official page
+    same_as: tuple[str, ...]  # web addresses that identify them elsewhere
+    members: tuple[Link, ...]  # people affiliated to this organisation
+    claims: tuple[ClaimCard, ...]  # their claims, newest review first
+    tally: tuple[VerdictCount, ...]  # their claims counted by verdict
+    quotes: tuple[QuoteView, ...]  # their quotes in every source
 
 
 @dataclass(frozen=True, slots=True)
 class TopicPage:
-    meta: PageMeta
-    title: str
-    description: str | None
-    claims: tuple[ClaimCard, ...]
-    tally: tuple[VerdictCount, ...]
+    meta: PageMeta  # the page's metadata
+    title: str  # the topic's title
+    description: str | None  # what it covers
+    claims: tuple[ClaimCard, ...]  # its claims, newest review first
+    tally: tuple[VerdictCount, ...]  # its claims counted by verdict
 
 
 @dataclass(frozen=True, slots=True)
 class ClaimsIndexPage:
-    meta: PageMeta
+    meta: PageMeta  # the page's metadata
     claims: tuple[ClaimCard, ...]  # newest review first
-    by_verdict: tuple[ClaimGroup, ...]
-    by_claimant: tuple[ClaimGroup, ...]
-    by_topic: tuple[ClaimGroup, ...]
+    by_verdict: tuple[ClaimGroup, ...]  # the claims grouped by verdict, in scale order
+    by_claimant: tuple[ClaimGroup, ...]  # grouped by claimant, by name
+    by_topic: tuple[ClaimGroup, ...]  # grouped by topic, by title
 
 
 @dataclass(frozen=True, slots=True)
 class ListPage:
     """An index of sources, people or topics."""
 
-    meta: PageMeta
-    heading: str
+    meta: PageMeta  # the page's metadata
+    heading: str  # the page's heading
     items: tuple[tuple[Link, str | None], ...]  # link and a line about it
 
 
 @dataclass(frozen=True, slots=True)
 class VerdictsPage:
-    meta: PageMeta
-    verdicts: tuple[VerdictCount, ...]
+    meta: PageMeta  # the page's metadata
+    verdicts: tuple[VerdictCount, ...]  # every verdict of the scale, in order, with its count
 
 
 @dataclass(frozen=True, slots=True)
 class HomePage:
-    meta: PageMeta
-    latest: tuple[ClaimCard, ...]
-    tally: tuple[VerdictCount, ...]
-    claim_count: int
-    source_count: int
-    quote_count: int
+    meta: PageMeta  # the page's metadata
+    latest: tuple[ClaimCard, ...]  # the latest fact-checks, newest review first
+    tally: tuple[VerdictCount, ...]  # all claims counted by verdict
+    claim_count: int  # how many fact-checks
+    source_count: int  # how many sources
+    quote_count: int  # how many original quotes
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectedClaim:
+    """A corrected fact-check and its corrections."""
+
+    claim: ClaimCard  # the corrected claim
+    corrections: tuple[CorrectionView, ...]  # newest first
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionsPage:
+    """Every fact-check that has been corrected since it was published."""
+
+    meta: PageMeta  # the page's metadata
+    claims: tuple[CorrectedClaim, ...]  # the most recently corrected first; empty when there are none
+
+
+@dataclass(frozen=True, slots=True)
+class TextPage:
+    """A page of the archive's own, from content/pages/<slug>.md: about, methodology..."""
+
+    meta: PageMeta  # meta.title is the page's title
+    body: Markup  # the page's Markdown as sanitized HTML, internal links resolved
 
 
 @dataclass(frozen=True, slots=True)
 class NotFoundPage:
-    meta: PageMeta
+    meta: PageMeta  # the page's metadata
 
 
 @dataclass(frozen=True, slots=True)
 class SearchPage:
-    meta: PageMeta
+    meta: PageMeta  # the page's metadata
     bundle_url: str  # Pagefind's folder, written by the indexing stage
     script_url: str  # our glue between the URL's ?q= and Pagefind's UI
+
+
+# Each built-in template, the context it receives as `page`, and what it writes
+# (docs/templates.md is generated from this).
+TEMPLATES: dict[str, tuple[type, str]] = {
+    "home.html": (HomePage, "the home page, `index.html`"),
+    "claim.html": (ClaimPage, "each claim's page, `claims/<slug>/`"),
+    "source.html": (SourcePage, "each source's page, `sources/<slug>/`"),
+    "person.html": (PersonPage, "each person's or organisation's page, `people/<slug>/`"),
+    "topic.html": (TopicPage, "each topic's page, `topics/<slug>/`"),
+    "page.html": (TextPage, "each of the archive's own pages, `<slug>/`, from `content/pages/<slug>.md`"),
+    "claims.html": (ClaimsIndexPage, "the index of all fact-checks, `claims/`"),
+    "list.html": (ListPage, "the indexes `sources/`, `people/` and `topics/`"),
+    "verdicts.html": (VerdictsPage, "the verdict scale, `verdicts/`"),
+    "corrections.html": (CorrectionsPage, "the list of corrections, `corrections/`"),
+    "search.html": (SearchPage, "the search page, `search/`"),
+    "404.html": (NotFoundPage, "the page for unknown addresses, `404.html`"),
+    "feed.xml": (AtomFeed, "the Atom feed of fact-checks, `feed.xml`"),
+    "sitemap.xml": (Sitemap, "the sitemap for search engines, `sitemap.xml`"),
+    "robots.txt": (Robots, "`robots.txt`, which points crawlers at the sitemap"),
+}
+_TEMPLATE_OF = {contract: name for name, (contract, _) in TEMPLATES.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +360,11 @@ class Page:
     template: str
     context: object
     origin: Position | None = field(default=None, compare=False)
+
+    @classmethod
+    def of(cls, output: str, context: object, origin: Position | None = None) -> "Page":
+        """The page rendered from `context` by the template that takes its kind."""
+        return cls(output, _TEMPLATE_OF[type(context)], context, origin)
 
 
 class PageBuilder:
@@ -310,20 +390,28 @@ class PageBuilder:
             base_path=urls.base_path,
             base_url=urls.base_url,
             publisher=Link(site.publisher.url, site.publisher.name),
+            # The archive's own pages follow the built-in items, which stay where readers of any archive find them.
             nav=(
                 Link(urls.page("claims/"), "Fact-checks"),
                 Link(urls.page("sources/"), "Sources"),
                 Link(urls.page("people/"), "People"),
                 Link(urls.page("topics/"), "Topics"),
                 Link(urls.page("verdicts/"), "Verdicts"),
+                *(Link(urls.page(f"{p.slug}/"), p.title)
+                  for p in sorted((p for p in library.pages.values() if p.nav is not None), key=lambda p: (p.nav, p.slug))),
             ),
             home_url=urls.page(),
             stylesheet_url=urls.page("assets/site.css"),
+            brand_stylesheet_url=urls.page(BRAND_STYLESHEET) if site.accent_color else None,
+            logo_url=urls.page(logo_path(site.logo)) if site.logo else None,
+            footer=site.footer,
+            social=tuple(Link(link.url, link.name) for link in site.social),
             icon_url=urls.page("assets/favicon.svg"),
             feed_url=urls.page("feed.xml"),
             verdicts_url=urls.page("verdicts/"),
             search_url=urls.page("search/"),
             claims_url=urls.page("claims/"),
+            corrections_url=urls.page("corrections/"),
             dataset_url=urls.page(DATASET_PATH),
         )
         self.cards = {slug: self._card(claim) for slug, claim in library.claims.items()}
@@ -401,7 +489,7 @@ class PageBuilder:
     # -- pages -----------------------------------------------------------------
 
     def pages(self) -> list[Page]:
-        return [self.record_page(kind, slug) for kind, slug in self._record_keys()] + self.global_pages()
+        return [self.record_page(kind, slug) for kind, slug in self._record_keys()] + self.text_pages() + self.global_pages()
 
     def record_page(self, kind: str, slug: str) -> Page:
         """The page of one record; kind is claim, source, person or topic."""
@@ -411,17 +499,27 @@ class PageBuilder:
 
     def global_pages(self) -> list[Page]:
         """Pages that show the whole archive: any edit may change them."""
-        pages = [self.home_page(), self.claims_index(), self.verdicts_page(), self.not_found_page(), self.search_page()]
+        pages = [self.home_page(), self.claims_index(), self.verdicts_page(), self.corrections_page(),
+                 self.not_found_page(), self.search_page()]
         pages += self.list_pages()
         # The sitemap takes the records' metadata, not their pages, so that a
         # rebuild after one edit need not build every record's page.
         metas = [self.record_meta(kind, slug) for kind, slug in self._record_keys()]
+        metas += [self.text_page_meta(page) for page in self.lib.pages.values()]
         metas += [p.context.meta for p in pages if p.context.meta.kind in SITEMAP_INDEXES]
         return pages + [
-            Page("feed.xml", "feed.xml", atom_feed(self.lib, self.urls)),
-            Page("sitemap.xml", "sitemap.xml", sitemap(metas)),
-            Page("robots.txt", "robots.txt", Robots(self.urls.absolute(self.urls.page("sitemap.xml")))),
+            Page.of("feed.xml", atom_feed(self.lib, self.urls)),
+            Page.of("sitemap.xml", sitemap(metas)),
+            Page.of("robots.txt", Robots(self.urls.absolute(self.urls.page("sitemap.xml")))),
         ]
+
+    def text_pages(self) -> list[Page]:
+        """The archive's own pages: they show no record, so only a change to them or to the site changes them."""
+        return [Page.of(f"{page.slug}/index.html", TextPage(self.text_page_meta(page), Markup(page.body.html)), page.pos)
+                for page in self.lib.pages.values()]
+
+    def text_page_meta(self, page: model.Page) -> PageMeta:
+        return self._meta("page", page.title, page.description or f"{page.title}: {self.lib.site.title}.", f"{page.slug}/")
 
     def record_meta(self, kind: str, slug: str) -> PageMeta:
         record = self._records(kind)[slug]
@@ -446,7 +544,14 @@ class PageBuilder:
 
     def data_files(self) -> list[tuple[str, bytes]]:
         """Outputs that are not rendered from a template: (path in the output, bytes)."""
-        return [(DATASET_PATH, claims_dataset(self.lib, self.urls))]
+        site = self.lib.site
+        files = [(DATASET_PATH, claims_dataset(self.lib, self.urls))]
+        if site.accent_color:
+            dark = site.accent_color_dark or brand.dark_variant(site.accent_color)
+            files.append((BRAND_STYLESHEET, brand.brand_stylesheet(site.accent_color, dark)))
+        if site.logo:
+            files.append((logo_path(site.logo), site.logo.data))
+        return files
 
     def claim_page(self, claim: model.Claim) -> Page:
         card = self.cards[claim.slug]
@@ -463,7 +568,7 @@ class PageBuilder:
             corrections=tuple(CorrectionView(DateView.of(c.date), c.note) for c in claim.corrections),
             structured_data=claim_review(claim, self.lib, self.urls),
         )
-        return Page(output_file("claims", claim.slug), "claim.html", context, claim.pos)
+        return Page.of(output_file("claims", claim.slug), context, claim.pos)
 
     def source_page(self, source: model.Source) -> Page:
         text = None
@@ -478,7 +583,7 @@ class PageBuilder:
             text=text,
             claims=self._cards(self.lib.claims_by_source.get(source.slug, ())),
         )
-        return Page(output_file("sources", source.slug), "source.html", context, source.pos)
+        return Page.of(output_file("sources", source.slug), context, source.pos)
 
     def person_page(self, person: model.Person) -> Page:
         claims = self._cards(self.lib.claims_by_claimant.get(person.slug, ()))
@@ -496,7 +601,7 @@ class PageBuilder:
             quotes=tuple(self._quote_view(self.lib.sources[s], q) for s, qid in self.lib.quotes_by_speaker.get(person.slug, ())
                          for q in self.lib.sources[s].quotes if q.id == qid),
         )
-        return Page(output_file("people", person.slug), "person.html", context, person.pos)
+        return Page.of(output_file("people", person.slug), context, person.pos)
 
     def topic_page(self, topic: model.Topic) -> Page:
         claims = self._cards(self.lib.claims_by_topic.get(topic.slug, ()))
@@ -507,7 +612,7 @@ class PageBuilder:
             claims=claims,
             tally=self._tally(claims),
         )
-        return Page(output_file("topics", topic.slug), "topic.html", context, topic.pos)
+        return Page.of(output_file("topics", topic.slug), context, topic.pos)
 
     def home_page(self) -> Page:
         all_cards = self._cards(self.lib.claims)
@@ -519,7 +624,7 @@ class PageBuilder:
             source_count=len(self.lib.sources),
             quote_count=sum(len(s.quotes) for s in self.lib.sources.values()),
         )
-        return Page("index.html", "home.html", context)
+        return Page.of("index.html", context)
 
     def claims_index(self) -> Page:
         all_cards = self._cards(self.lib.claims)
@@ -543,14 +648,14 @@ class PageBuilder:
             by_claimant=by_claimant,
             by_topic=by_topic,
         )
-        return Page("claims/index.html", "claims.html", context)
+        return Page.of("claims/index.html", context)
 
     def verdicts_page(self) -> Page:
         context = VerdictsPage(
             meta=self._meta("verdicts", "The verdict scale", "What each verdict means and how many claims have it.", "verdicts/"),
             verdicts=self._tally(self._cards(self.lib.claims), keep_zero=True),
         )
-        return Page("verdicts/index.html", "verdicts.html", context)
+        return Page.of("verdicts/index.html", context)
 
     def list_pages(self) -> list[Page]:
         lib, urls = self.lib, self.urls
@@ -564,12 +669,25 @@ class PageBuilder:
              [(Link(urls.record("topic", t.slug), t.title), t.description) for t in sorted(lib.topics.values(), key=lambda t: t.title.casefold())]),
         ]
         return [
-            Page(f"{folder}/index.html", "list.html", ListPage(self._meta(folder, heading, description, f"{folder}/"), heading, tuple(items)))
+            Page.of(f"{folder}/index.html", ListPage(self._meta(folder, heading, description, f"{folder}/"), heading, tuple(items)))
             for folder, heading, description, items in lists
         ]
 
+    def corrections_page(self) -> Page:
+        corrected = []
+        for slug, claim in self.lib.claims.items():
+            if claim.corrections:
+                newest_first = sorted(claim.corrections, key=lambda c: c.date, reverse=True)
+                corrected.append(CorrectedClaim(self.cards[slug], tuple(CorrectionView(DateView.of(c.date), c.note) for c in newest_first)))
+        corrected.sort(key=lambda entry: (-int(entry.corrections[0].date.iso.replace("-", "")), entry.claim.slug))
+        context = CorrectionsPage(
+            meta=self._meta("corrections", "Corrections", "Every fact-check corrected since it was published, the latest correction first.", "corrections/"),
+            claims=tuple(corrected),
+        )
+        return Page.of("corrections/index.html", context)
+
     def not_found_page(self) -> Page:
-        return Page("404.html", "404.html", NotFoundPage(self._meta("not-found", "Page not found", "There is no page at this address.", "404.html")))
+        return Page.of("404.html", NotFoundPage(self._meta("not-found", "Page not found", "There is no page at this address.", "404.html")))
 
     def search_page(self) -> Page:
         context = SearchPage(
@@ -577,7 +695,11 @@ class PageBuilder:
             bundle_url=self.urls.page("pagefind/"),
             script_url=self.urls.page("assets/search.js"),
         )
-        return Page("search/index.html", "search.html", context)
+        return Page.of("search/index.html", context)
+
+
+def logo_path(logo: model.Image) -> str:
+    return f"assets/logo{logo.extension}"
 
 
 def verdict_tone(rating: int | None, scale_size: int, unrated_index: int) -> str:

@@ -17,43 +17,43 @@ from .urls import Urls
 @dataclass(frozen=True, slots=True)
 class FeedEntry:
     url: str  # absolute; also the entry's permanent id
-    title: str
-    lang: str
-    verdict: str
-    summary: str
+    title: str  # the claim
+    lang: str  # its language
+    verdict: str  # the verdict's label
+    summary: str  # the verdict in one or two sentences
     content: str  # the analysis as sanitized HTML; plain str so the template escapes it into XML text
     published: str  # RFC 3339
-    updated: str
-    categories: tuple[str, ...]
+    updated: str  # RFC 3339: when it was last changed
+    categories: tuple[str, ...]  # its topics' titles
 
 
 @dataclass(frozen=True, slots=True)
 class AtomFeed:
     url: str  # the site's home page: the feed's id and its alternate link
-    self_url: str
-    title: str
-    subtitle: str | None
-    lang: str
-    author_name: str
-    author_url: str
+    self_url: str  # the feed's own address
+    title: str  # the site's title
+    subtitle: str | None  # the site's description
+    lang: str  # the site's language
+    author_name: str  # the publisher's name
+    author_url: str  # the publisher's web address
     updated: str  # the newest entry's, so an unchanged archive gives an unchanged feed
-    entries: tuple[FeedEntry, ...]
+    entries: tuple[FeedEntry, ...]  # every fact-check, the most recently changed first
 
 
 @dataclass(frozen=True, slots=True)
 class SitemapEntry:
-    url: str
-    lastmod: str | None
+    url: str  # the page's absolute address
+    lastmod: str | None  # ISO date it last changed, when known
 
 
 @dataclass(frozen=True, slots=True)
 class Sitemap:
-    entries: tuple[SitemapEntry, ...]
+    entries: tuple[SitemapEntry, ...]  # every page worth a search engine's visit
 
 
 @dataclass(frozen=True, slots=True)
 class Robots:
-    sitemap_url: str
+    sitemap_url: str  # the sitemap's absolute address
 
 
 def atom_feed(lib: Library, urls: Urls) -> AtomFeed:

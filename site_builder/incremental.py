@@ -6,6 +6,12 @@ resolves the library again (cheap), and re-renders the pages that show a
 changed record, plus the site-wide pages (home, indexes, feeds). Which pages
 show which record mirrors context.py; the tests compare every incremental
 result with a full build, so the two cannot silently disagree.
+
+A change to site.yaml, to a template, to a file of static/ or to one of the
+archive's own pages (content/pages/) is a full build: the first three can
+change any page, and a page's title may be in the navigation of every page.
+Pages are few and edited rarely, so tracking which pages show a page's nav
+entry would buy little.
 """
 
 from __future__ import annotations
@@ -21,7 +27,6 @@ from .pipeline import (
     BuildOptions, BuildReport, Built, Content, _Stopwatch, digest, full_build,
     read_content, render_pages, resolve,
 )
-from .render import BUILTIN_TEMPLATES
 from .search import INDEX_FOLDER, index_folder
 from .urls import Urls, output_file
 from .writer import OutputLock, replace_file, swap_folders
@@ -38,7 +43,7 @@ class Project:
 
     def build(self) -> BuildReport:
         """A full build; later `rebuild()`s start from what it leaves."""
-        self.templates_signature = _tree_signature(BUILTIN_TEMPLATES)
+        self.templates_signature = self._layout_signature()
         self.built = full_build(self.options)
         self.content = self.built.content
         return self.built.report
@@ -49,7 +54,7 @@ class Project:
         `touched`: paths a watcher saw change, read again even if their size and
         modification time look the same.
         """
-        if self.built is None or _tree_signature(BUILTIN_TEMPLATES) != self.templates_signature:
+        if self.built is None or self._layout_signature() != self.templates_signature:
             return self.build()
         started = time.perf_counter()
         report = BuildReport()
@@ -66,6 +71,8 @@ class Project:
         # Against the last good build, not the last read: edits made while the
         # content had errors are rendered once it is fixed.
         changed = _changed_keys(self.built.content, content)
+        if any(kind == "page" for kind, _ in changed):
+            return self.build()
         keys = set()
         for key in changed:
             keys |= dependent_pages(old, key) | dependent_pages(library, key)
@@ -87,7 +94,7 @@ class Project:
                 written.append(relpath)
 
         with OutputLock(out_dir):
-            render_pages(builder, pages, write_if_changed, parallel=False)
+            render_pages(builder, pages, write_if_changed, parallel=False, template_dirs=self.options.template_dirs())
             for relpath, data in builder.data_files():
                 write_if_changed(relpath, data)
             for relpath in gone:
@@ -104,6 +111,10 @@ class Project:
         report.seconds = time.perf_counter() - started
         return report
 
+    def _layout_signature(self) -> tuple:
+        """What, changed, can change every page: the templates (built-in and the archive's) and static/."""
+        return _tree_signature(*self.options.template_dirs(), self.options.static_dir())
+
 
 def _exists(library: Library, kind: str, slug: str) -> bool:
     return slug in _records_of(library, kind)
@@ -117,7 +128,7 @@ def _key(record) -> Key:
     return (_KIND_OF[type(record)], record.slug)
 
 
-_KIND_OF = {model.Claim: "claim", model.Source: "source", model.Person: "person", model.Topic: "topic"}
+_KIND_OF = {model.Claim: "claim", model.Source: "source", model.Person: "person", model.Topic: "topic", model.Page: "page"}
 
 
 def _changed_keys(before: Content, after: Content) -> set[Key]:

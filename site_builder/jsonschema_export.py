@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import json
 
-from .schema import FOLDERS, SITE, Record
+from .schema import FOLDERS, PAGE, SITE, Record
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_DIR = "schemas"
 
 # Kind of content file → its declaration; `site` is content/site.yaml.
 CONTENT_KINDS: dict[str, Record] = {"site": SITE, **dict(FOLDERS.values())}
+# Every schema written: also a page's front matter, for tools that read it
+# out of the Markdown file (VS Code's YAML extension does not).
+SCHEMA_KINDS: dict[str, Record] = {**CONTENT_KINDS, "page": PAGE}
 
 
 def schema_path(kind: str) -> str:
@@ -29,7 +32,7 @@ def schema_path(kind: str) -> str:
 
 
 def content_schema(kind: str) -> dict:
-    record = CONTENT_KINDS[kind]
+    record = SCHEMA_KINDS[kind]
     return {"$schema": DIALECT, "title": f"{kind} file of a fact-check archive", **record.json_schema()}
 
 
@@ -37,5 +40,5 @@ def schema_files() -> dict[str, str]:
     """Every schema file's text, by path relative to the repository root."""
     return {
         schema_path(kind): json.dumps(content_schema(kind), indent=2, ensure_ascii=False) + "\n"
-        for kind in CONTENT_KINDS
+        for kind in SCHEMA_KINDS
     }

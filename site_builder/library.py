@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from . import model
 from .errors import ErrorList, did_you_mean
+from .urls import SITE_PAGES
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class Library:
     people: dict[str, model.Person]
     topics: dict[str, model.Topic]
     verdicts: dict[str, model.Verdict]
+    pages: dict[str, model.Page]  # the archive's own pages (about, methodology...)
     # Backlinks, each sorted by slug so output never depends on file order.
     counterclaims: dict[str, tuple[str, ...]]
     claims_citing_quote: dict[tuple[str, str], tuple[str, ...]]
@@ -47,7 +49,7 @@ def implicit_topic(slug: str) -> model.Topic:
 
 def build_library(
     site: model.Site | None,
-    records: list[model.Record],
+    records: list[model.Record | model.Page],
     errors: ErrorList,
     unreadable: dict[str, set[str]] | None = None,
 ) -> Library | None:
@@ -65,6 +67,7 @@ def build_library(
     sources = by_kind[model.Source]
     people = by_kind[model.Person]
     topics = dict(by_kind[model.Topic])
+    pages = by_kind[model.Page]
     verdicts = {v.id: v for v in site.verdicts} if site else {}
     quote_ids = {(s.slug, q.id) for s in sources.values() for q in s.quotes}
 
@@ -89,8 +92,10 @@ def build_library(
         for ref in claim.topics:
             topics.setdefault(ref.slug, implicit_topic(ref.slug))
     check.known["topic"] = topics
-    for claim in claims.values():
-        for link in claim.analysis.links:
+    # `page:` links reach the archive's pages and the site-wide ones the build writes.
+    check.known["page"] = {**pages, **SITE_PAGES}
+    for markdown in [c.analysis for c in claims.values()] + [p.body for p in pages.values()]:
+        for link in markdown.links:
             check.link(link, quote_ids)
     for source in sources.values():
         for quote in source.quotes:
@@ -112,6 +117,7 @@ def build_library(
         people=people,
         topics=dict(sorted(topics.items())),
         verdicts=verdicts,
+        pages=pages,
         counterclaims=_symmetric_counterclaims(claims),
         claims_citing_quote=_group(((q.source, q.quote), c.slug) for c in claims.values() for q in c.quotes),
         claims_by_claimant=_group((c.claimant.slug, c.slug) for c in claims.values()),

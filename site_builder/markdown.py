@@ -16,7 +16,8 @@ from markdown.treeprocessors import Treeprocessor
 
 from .urls import Urls, quote_anchor
 
-LINK_SCHEMES = {"claim", "source", "person", "topic"}
+# Records' links, and `page:` for the archive's own pages and the site-wide ones (page:verdicts).
+LINK_SCHEMES = {"claim", "source", "person", "topic", "page"}
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 _ALLOWED_TAGS = {
@@ -51,7 +52,9 @@ class FoundLink:
 
 
 class MarkdownConverter:
-    def __init__(self, urls: Urls) -> None:
+    """`baselevel`: the HTML heading a `#` heading becomes; the page's own headings sit above it."""
+
+    def __init__(self, urls: Urls, baselevel: int = 2) -> None:
         self._links = _InternalLinks(urls)
         self._md = md_lib.Markdown(
             extensions=[
@@ -61,7 +64,7 @@ class MarkdownConverter:
                 "toc",
                 self._links,
             ],
-            extension_configs={"toc": {"baselevel": 2, "permalink": False}},
+            extension_configs={"toc": {"baselevel": baselevel, "permalink": False}},
             output_format="html",
         )
 
@@ -114,7 +117,7 @@ class _InternalLinks(Extension, Treeprocessor):
         if not colon or scheme not in LINK_SCHEMES:
             self.problems.append(LinkProblem(href, (
                 f"link target '{href}' is neither a web address (http:// or https://) "
-                "nor an archive link (claim:, source:, person:, topic: followed by a slug)"
+                "nor an archive link (claim:, source:, person:, topic:, page: followed by a slug)"
             )))
             return None
         slug, hash_, anchor = rest.partition("#")
@@ -125,6 +128,8 @@ class _InternalLinks(Extension, Treeprocessor):
             )))
             return None
         self.found.append(FoundLink(scheme, slug, anchor or None, href))
+        if scheme == "page":
+            return self.urls.page(f"{slug}/")
         if scheme == "source" and anchor:
             return self.urls.record("source", slug, quote_anchor(anchor))
         return self.urls.record(scheme, slug)

@@ -71,6 +71,22 @@ class Publisher:
 
 
 @dataclass(frozen=True, slots=True)
+class SocialLink:
+    name: str
+    url: str
+    pos: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """An image file of the archive, read whole: a change to it is a change to the site."""
+
+    path: str  # as written in site.yaml, relative to the site root
+    extension: str  # lowercase, with the dot: .svg, .png ...
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     title: str
     base_url: str
@@ -78,6 +94,11 @@ class Site:
     description: str | None
     publisher: Publisher
     verdicts: tuple[Verdict, ...]
+    logo: Image | None
+    accent_color: str | None  # #rrggbb, lowercase; checked for contrast in the light theme
+    accent_color_dark: str | None  # the same for the dark theme
+    footer: str | None
+    social: tuple[SocialLink, ...]
     pos: Position
 
 
@@ -165,6 +186,18 @@ class Topic:
     title: str
     description: str | None
     pos: Position | None  # None: named by a claim, no file of its own
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A page of the archive's own, such as about or methodology: content/pages/<slug>.md."""
+
+    slug: str
+    title: str
+    description: str | None
+    nav: int | None  # its place in the site's navigation; None: not in it
+    body: Markdown
+    pos: Position
 
 
 Record = Claim | Source | Person | Topic

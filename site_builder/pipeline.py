@@ -16,11 +16,11 @@ from .context import PageBuilder
 from .errors import BuildFailed, ErrorList
 from .library import Library, build_library
 from .parallel import run_chunked
-from .render import Renderer, TemplateFailed
-from .search import index_folder
+from .errors import Position
+from .render import BUILTIN_TEMPLATES, Renderer, TemplateFailed
+from .search import INDEX_FOLDER, index_folder
 from .urls import Urls
-from .schema import FOLDERS
-from .validate import Validator, find_content_files, read_site
+from .validate import StaticFile, Validator, find_content_files, find_static_files, read_site
 from .writer import StagedOutput
 
 ASSETS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates", "assets")
@@ -32,6 +32,22 @@ class BuildOptions:
     out_dir: str = "public"
     base_url: str | None = None  # overrides site.yaml's, for previews
     search: bool = True
+
+    @property
+    def site_root(self) -> str:
+        """The folder that holds content/; paths in content, templates/ and static/ are below it."""
+        return os.path.dirname(os.path.abspath(self.content_dir))
+
+    def template_dirs(self) -> list[str]:
+        """Where templates are looked for: the archive's own templates/ first, then the built-in ones."""
+        own = os.path.join(self.site_root, "templates")
+        if os.path.isdir(own) and os.path.realpath(own) != os.path.realpath(BUILTIN_TEMPLATES):
+            return [own, BUILTIN_TEMPLATES]
+        return [BUILTIN_TEMPLATES]
+
+    def static_dir(self) -> str:
+        """Files copied into the output as they are, after the built-in assets."""
+        return os.path.join(self.site_root, "static")
 
 
 @dataclass
@@ -119,12 +135,11 @@ def read_content(options: BuildOptions, previous: Content | None = None, touched
                 and os.path.abspath(f.path) not in touched}
     to_read = [f for f in files if f.path not in kept]
     base_url = options.base_url or (site.base_url if site else "https://example.invalid/")
-    site_root = os.path.dirname(os.path.abspath(options.content_dir))
     results = dict(kept)
-    for chunk in run_chunked(_validate_chunk, to_read, lambda: Validator(site_root, Urls(base_url)), stage="validate"):
+    for chunk in run_chunked(_validate_chunk, to_read, lambda: Validator(options.site_root, Urls(base_url)), stage="validate"):
         for content_file, record, errors in chunk:
             path = content_file.path
-            results[path] = FileResult(FOLDERS[content_file.folder][0], content_file.slug, signatures[path], record, tuple(errors))
+            results[path] = FileResult(content_file.kind, content_file.slug, signatures[path], record, tuple(errors))
     ordered = {f.path: results[f.path] for f in files}
     return Content(site, list(site_errors), list(layout_errors), ordered)
 
@@ -172,15 +187,20 @@ def full_build(options: BuildOptions) -> Built:
     watch.lap("resolve")
     builder = PageBuilder(library, Urls(options.base_url or library.site.base_url))
     pages = builder.pages()
+    data_files = builder.data_files()
+    static_errors = ErrorList()
+    static = find_static_files(options.static_dir(), options.site_root, static_errors)
     watch.lap("plan")
     with StagedOutput(options.out_dir) as output:
-        _refuse_clashes(output, pages)
-        digests = render_pages(builder, pages, output.write)
+        _refuse_clashes(output, pages, data_files, static, static_errors)
+        digests = render_pages(builder, pages, output.write, template_dirs=options.template_dirs())
         watch.lap("render")
-        for relpath, data in builder.data_files():
+        for relpath, data in data_files:
             output.write(relpath, data)
             digests[relpath] = digest(data)
         output.copy_tree(ASSETS, "assets")
+        for item in static:
+            output.copy_file(item.path, item.output)
         watch.lap("write")
         if options.search:
             progress.stage("search index", 0, 1)
@@ -194,22 +214,36 @@ def full_build(options: BuildOptions) -> Built:
     return Built(report, content, library, digests)
 
 
-def _refuse_clashes(output: StagedOutput, pages) -> None:
-    clashes = ErrorList()
+def _refuse_clashes(output: StagedOutput, pages, data_files, static: list[StaticFile], clashes: ErrorList) -> None:
+    """Reserve every output path before anything is written; two outputs on one path stop the build.
+
+    A static file may replace a built-in asset (a favicon, say), which is
+    copied before it, but nothing the build generates.
+    """
     for page in pages:
         earlier = output.claim(page.output, page.template)
         if earlier is not None:
             clashes.add(page.origin, f"two pages would be written to {page.output}: this one and one from {earlier}")
+    for relpath, _ in data_files:
+        output.claim(relpath, "site.yaml" if relpath.startswith("assets/") else "the archive's records")
+    for item in static:
+        earlier = output.claim(item.output, "static")
+        if item.output.split("/")[0] == INDEX_FOLDER:
+            earlier = "the search index"
+        if earlier is not None:
+            clashes.add(Position(item.path, 1, 1), f"this static file would overwrite {item.output}, "
+                        f"which the build writes from {earlier}: rename or remove the static file")
     if clashes:
         raise BuildFailed(clashes.sorted())
 
 
-def render_pages(builder: PageBuilder, pages: list, write, parallel: bool = True) -> dict[str, bytes]:
+def render_pages(builder: PageBuilder, pages: list, write, parallel: bool = True,
+                 template_dirs: list[str] | None = None) -> dict[str, bytes]:
     """Render and `write(path, bytes)` every page, across processes; their digests."""
     digests: dict[str, bytes] = {}
     template_errors = ErrorList()
     for chunk_digests, chunk_errors in run_chunked(
-        _render_chunk, range(len(pages)), lambda: (Renderer(builder.site_view), pages, write),
+        _render_chunk, range(len(pages)), lambda: (Renderer(builder.site_view, template_dirs), pages, write),
         workers=None if parallel else 1, stage="render",
     ):
         digests.update(chunk_digests)

@@ -8,7 +8,8 @@ test fails while the committed copy is stale.
 from __future__ import annotations
 
 from .markdown import LINK_SCHEMES
-from .schema import DEFAULT_VERDICTS, FOLDERS, SITE, SLUG_MAX, FieldType, ListOf, MarkdownText, Record, Text
+from .schema import DEFAULT_VERDICTS, FOLDERS, PAGE, PAGES_FOLDER, SITE, SLUG_MAX, FieldType, ListOf, MarkdownText, Record, Text
+from .urls import BUILT_IN_FOLDERS, SITE_PAGES
 
 FORMAT_MD = "docs/format.md"
 
@@ -41,13 +42,17 @@ def nested_records(record: Record) -> list[Record]:
 
 def format_reference() -> str:
     links = ", ".join(f"`[text]({scheme}:<slug>)`" for scheme in sorted(LINK_SCHEMES))
-    parts = [_INTRO.format(slug_max=SLUG_MAX, links=links)]
-    for title, record in [("site.yaml", SITE)] + [(f"{folder}/<slug>.yaml", spec) for folder, (_, spec) in FOLDERS.items()]:
+    parts = [_INTRO.format(slug_max=SLUG_MAX, links=links, site_pages=", ".join(f"`{name}`" for name in SITE_PAGES))]
+    files = [("site.yaml", SITE), *((f"{folder}/<slug>.yaml", spec) for folder, (_, spec) in FOLDERS.items()),
+             (f"{PAGES_FOLDER}/<slug>.md", PAGE)]
+    for title, record in files:
         parts.append(f"## `{title}`\n\n{_cell(record.doc)}\n\n{_table(record)}")
         for inner in nested_records(record):
             parts.append(f"### {inner.name}\n\n{_cell(inner.doc)}\n\n{_table(inner)}")
         if record is SITE:
             parts.append(_default_scale())
+        if record is PAGE:
+            parts.append(_PAGES.format(reserved=", ".join(f"`{name}`" for name in BUILT_IN_FOLDERS)))
     return "\n\n".join(parts) + "\n"
 
 
@@ -97,7 +102,37 @@ Every key of every content file, as the build checks it. The
   left out.
 - A key that is not in the tables below is an error, so a misspelt key is
   caught instead of silently ignored.
-- Paths (a source's `text`) are relative to the folder that holds `content/`.
+- Paths (a source's `text`, the site's `logo`) are relative to the folder that
+  holds `content/`, and must lead to a file inside it.
 - Markdown links within the archive: {links}, and
   `[text](source:<slug>#<quote-id>)` for one quote. A link to a record that
-  does not exist is an error."""
+  does not exist is an error. `page:` links to one of the archive's pages
+  (`pages/<slug>.md`) or to a page the site builds itself: {site_pages}."""
+
+_PAGES = """\
+A page is a Markdown file that starts with these keys between two lines
+`---` (its front matter), followed by its text:
+
+```markdown
+---
+title: About
+nav: 1
+---
+Who publishes this archive, and why.
+
+## Our funding
+...
+```
+
+It is published at `/<slug>/`. In its text `##` starts a section; the title
+is the page's only top heading. Pages with `nav` are listed in the site's
+navigation after the built-in items, by `nav` (then by slug). A page may not
+take the name of a folder the site builds itself: {reserved}.
+
+## Beside `content/`: `templates/` and `static/`
+
+- `templates/<name>`: replaces the built-in template of the same name
+  (see [templates.md](templates.md) for what each one receives).
+- `static/`: copied into the site as it is, after the built-in assets (so
+  `static/assets/favicon.svg` replaces the icon); a static file may not take
+  the place of a page or file the build writes."""

@@ -25,6 +25,7 @@ _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # BCP 47 as editors write it: language, then optional script, region, variants.
 _LANGUAGE_RE = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z]{4})?(?:-(?:[a-zA-Z]{2}|\d{3}))?(?:-[a-zA-Z0-9]{5,8})*$")
 _URL_RE = re.compile(r"^https?://[^\s/?#<>\"'`\\]+[^\s<>\"'`\\]*$")
+_COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 # The build reads every scalar as text, but editors' IDEs read YAML 1.2, where
 # `verdict: false` is a boolean and `title: 1984` a number; the JSON Schema
 # accepts those types wherever the text they stand for can be valid.
@@ -51,6 +52,7 @@ class Context:
     errors: ErrorList
     markdown: Any = None  # MarkdownConverter; None when only checking the shape
     read_text: Callable[[Scalar, "Context"], Any] | None = None
+    read_image: Callable[[Scalar, "Context"], Any] | None = None
 
     def error(self, pos: Position, message: str) -> Any:
         self.errors.add(pos, message)
@@ -113,16 +115,21 @@ class MarkdownText(Text):
         value = super().parse(node, ctx, name)
         if value is INVALID or ctx.markdown is None:
             return value if value is INVALID else model.Markdown(value, "", ())
-        html, found, problems = ctx.markdown.convert(value)
-        locate = ScalarLocator(ctx.file, node)
-        for problem in problems:
-            ctx.error(locate.find(problem.target), problem.message)
-        locate = ScalarLocator(ctx.file, node)
-        links = tuple(
-            model.InternalLink(link.kind, link.slug, link.anchor, locate.find(link.target))
-            for link in found
-        )
-        return model.Markdown(value, html, links)
+        return convert_markdown(value, node, ctx)
+
+
+def convert_markdown(text: str, node: Scalar, ctx: Context) -> model.Markdown:
+    """Markdown to HTML; its links' problems are reported where they are written within `node`."""
+    html, found, problems = ctx.markdown.convert(text)
+    locate = ScalarLocator(ctx.file, node)
+    for problem in problems:
+        ctx.error(locate.find(problem.target), problem.message)
+    locate = ScalarLocator(ctx.file, node)
+    links = tuple(
+        model.InternalLink(link.kind, link.slug, link.anchor, locate.find(link.target))
+        for link in found
+    )
+    return model.Markdown(text, html, links)
 
 
 class Date(FieldType):
@@ -260,17 +267,50 @@ class Language(FieldType):
         return {"type": "string", **self.pattern(_LANGUAGE_RE.pattern)}
 
 
-class TextFile(FieldType):
-    doc = "the path of a UTF-8 text file, relative to the folder that holds content/"
+class SiteFile(FieldType):
+    """A path to a file of the archive, read by the context's reader named `reader`."""
+
+    reader = ""
 
     def parse(self, node, ctx, name):
         node = self.scalar(node, ctx, name)
         if node is None:
             return INVALID
-        return ctx.read_text(node, ctx) if ctx.read_text else INVALID
+        read = getattr(ctx, self.reader)
+        return read(node, ctx) if read else INVALID
 
     def json_schema(self):
         return {"type": "string", "minLength": 1}
+
+
+class TextFile(SiteFile):
+    doc = "the path of a UTF-8 text file, relative to the folder that holds content/"
+    reader = "read_text"
+
+
+class ImageFile(SiteFile):
+    doc = "the path of an image file (SVG, PNG, JPEG, WebP or GIF), relative to the folder that holds content/"
+    reader = "read_image"
+
+
+class Color(FieldType):
+    doc = "a colour written #rrggbb, like \"#0a55c2\", in quotes"
+
+    def parse(self, node, ctx, name):
+        if isinstance(node, Scalar) and node.is_empty and "#" in ctx.file.text.split("\n")[node.pos.line - 1]:
+            # `key: #0a55c2` is a key and a comment to YAML.
+            return ctx.error(node.pos, f"'{name}' is empty: YAML reads what follows ' #' as a comment, "
+                             f"so write the colour in quotes, like {name}: \"#0a55c2\"")
+        node = self.scalar(node, ctx, name)
+        if node is None:
+            return INVALID
+        value = node.value.strip()
+        if not _COLOR_RE.match(value):
+            return ctx.error(node.pos, f"'{name}' should be {self.doc}, not '{value[:80]}'")
+        return value.lower()
+
+    def json_schema(self):
+        return {"type": "string", **self.pattern(_COLOR_RE.pattern)}
 
 
 class ListOf(FieldType):
@@ -410,6 +450,11 @@ VERDICT = Record("verdict", [
     Field("description", Text(max_chars=1_000), True, "what the verdict means, shown on the verdict scale page"),
 ], model.Verdict, "One step of the rating scale.")
 
+SOCIAL_LINK = Record("social link", [
+    Field("name", Text(max_chars=60), True, "the link's text, such as the network's name"),
+    Field("url", Url(), True, "the address of the archive's account or page there"),
+], model.SocialLink, "A link to the archive elsewhere, shown in the footer of every page.")
+
 SITE = Record("site.yaml", [
     Field("title", Text(max_chars=200), True, "the site's name"),
     Field("base_url", Url(), True, "the absolute http(s) URL where the site is published, ending in /"),
@@ -417,6 +462,11 @@ SITE = Record("site.yaml", [
     Field("description", Text(max_chars=500), False, "one or two sentences about the archive"),
     Field("publisher", PUBLISHER, True, "who publishes the fact-checks: name and url"),
     Field("verdicts", ListOf(VERDICT, min_items=1), False, "the rating scale; leave out to use the default scale", DEFAULT_VERDICTS),
+    Field("logo", ImageFile(), False, "an image shown in the header in place of the title (whose text becomes its alt text)"),
+    Field("accent_color", Color(), False, "the colour of links, focus rings and the search button; it needs a contrast of 4.5:1 with the light theme's backgrounds"),
+    Field("accent_color_dark", Color(), False, "the accent colour in the dark theme; it needs a contrast of 4.5:1 with the dark theme's backgrounds. Default: accent_color made lighter"),
+    Field("footer", Text(max_chars=500), False, "plain text shown in the footer of every page, such as a licence notice"),
+    Field("social", ListOf(SOCIAL_LINK, unique=False), False, "links to the archive elsewhere, shown in the footer", ()),
 ], model.Site, "The site's settings: content/site.yaml.")
 
 CORRECTION = Record("correction", [
@@ -475,5 +525,13 @@ TOPIC = Record("topic", [
     Field("description", Text(max_chars=1_000, single_line=False), False, "what the topic covers"),
 ], model.Topic, "A topic: content/topics/<slug>.yaml.")
 
+PAGE = Record("page", [
+    Field("title", Text(max_chars=120), True, "the page's title: its heading, and its name in the navigation"),
+    Field("description", Text(max_chars=500), False, "one or two sentences for search engines and link previews"),
+    Field("nav", Integer(1, 99), False, "its place in the site's navigation, after the built-in items (1 first); leave out to keep the page out of it"),
+], model.Page, "A page of the archive's own, such as about or methodology: the front matter of content/pages/<slug>.md.")
+
 # Content folder → the record kind its files hold.
 FOLDERS = {"claims": ("claim", CLAIM), "sources": ("source", SOURCE), "people": ("person", PERSON), "topics": ("topic", TOPIC)}
+# The folder of the archive's own pages, Markdown files with front matter (PAGE).
+PAGES_FOLDER = "pages"

@@ -6,6 +6,25 @@ from urllib.parse import urlsplit
 
 from .model import KINDS
 
+# The site-wide pages the build writes, by their folder: `page:<name>` links to
+# them as to the archive's own pages, and no page of the archive may take their names.
+SITE_PAGES = {
+    "claims": "the list of all fact-checks",
+    "sources": "the list of sources",
+    "people": "the list of people and organisations",
+    "topics": "the list of topics",
+    "verdicts": "the verdict scale",
+    "corrections": "the list of corrections",
+    "search": "the search page",
+}
+# Every folder the build writes at the top of the site.
+BUILT_IN_FOLDERS = {
+    **SITE_PAGES,
+    "assets": "the stylesheets, scripts and logo",
+    "pagefind": "the search index",
+    "data": "the archive's dataset",
+}
+
 
 def base_path_of(base_url: str) -> str:
     """`https://example.org/archive/` → `/archive/`: links work under any prefix."""

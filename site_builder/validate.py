@@ -6,41 +6,62 @@ whether references point at existing records is the library's job.
 
 from __future__ import annotations
 
+import functools
 import os
+import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, replace
 
-from . import model
+from . import brand, model
 from .errors import ErrorList, Position, did_you_mean
 from .markdown import MarkdownConverter
-from .quotes import closest_miss, find_quote, fold, nfc
-from .schema import FOLDERS, INVALID, SITE, Context, slug_problem
-from .urls import Urls
-from .yamlsrc import Mapping, Scalar, Sequence, YamlFile, decode_text, read_yaml_file
+from .quotes import SearchableText, closest_miss, find_quote, nfc
+from .schema import FOLDERS, INVALID, PAGE, PAGES_FOLDER, SITE, Context, convert_markdown, slug_problem
+from .urls import BUILT_IN_FOLDERS, Urls
+from .yamlsrc import Mapping, Scalar, Sequence, YamlFile, decode_text, parse_yaml, read_source_text, read_yaml_file
 
 MAX_TEXT_BYTES = 10 * 1024 * 1024
-OPTIONAL_FOLDERS = {"pages", "static", "templates"}  # handled by other stages or later versions
+MAX_LOGO_BYTES = 1024 * 1024
+# What a logo may be: its extension, and how its file starts (SVG is text, checked apart).
+LOGO_SIGNATURES = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
+                   ".gif": (b"GIF87a", b"GIF89a"), ".webp": (b"RIFF",), ".svg": ()}
+# What an SVG logo may not hold: opened on its own, an SVG runs on the site's
+# origin, outside the pages' Content Security Policy.
+SVG_ACTIVE_ELEMENTS = {"script", "foreignobject", "iframe", "frame", "frameset", "object", "embed", "applet",
+                       "base", "portal", "style", "animate", "set", "handler", "listener"}
+# Folders of the site's root (beside content/), not of content/.
+SITE_ROOT_FOLDERS = {"static", "templates"}
+# File name ending of each content folder's files.
+EXTENSIONS = {**{folder: ".yaml" for folder in FOLDERS}, PAGES_FOLDER: ".md"}
 
 
 @dataclass(frozen=True, slots=True)
 class ContentFile:
     path: str
-    folder: str  # claims, sources, people, topics
+    folder: str  # claims, sources, people, topics, pages
     slug: str
+
+    @property
+    def kind(self) -> str:
+        return "page" if self.folder == PAGES_FOLDER else FOLDERS[self.folder][0]
 
 
 def find_content_files(content_dir: str, errors: ErrorList) -> list[ContentFile]:
-    """The record files under content/, in a fixed order whatever the disk lists."""
+    """The record and page files under content/, in a fixed order whatever the disk lists."""
     files: list[ContentFile] = []
     for entry in sorted(os.listdir(content_dir)):
         path = os.path.join(content_dir, entry)
-        if entry.startswith(".") or entry == "site.yaml" or entry in OPTIONAL_FOLDERS:
+        if entry.startswith(".") or entry == "site.yaml":
             continue
-        if entry not in FOLDERS:
-            errors.add(Position(path, 1, 1), f"unexpected {'folder' if os.path.isdir(path) else 'file'} '{entry}' in the content folder{did_you_mean(entry, FOLDERS)}: "
-                       f"content/ holds site.yaml and the folders {', '.join(FOLDERS)}")
+        if entry in SITE_ROOT_FOLDERS:
+            errors.add(Position(path, 1, 1), f"'{entry}' belongs beside the content folder, not inside it: "
+                       f"move it up one level, next to content/")
+            continue
+        if entry not in EXTENSIONS:
+            errors.add(Position(path, 1, 1), f"unexpected {'folder' if os.path.isdir(path) else 'file'} '{entry}' in the content folder{did_you_mean(entry, EXTENSIONS)}: "
+                       f"content/ holds site.yaml and the folders {', '.join(EXTENSIONS)}")
             continue
         if not os.path.isdir(path):
-            errors.add(Position(path, 1, 1), f"'{entry}' should be a folder of .yaml files")
+            errors.add(Position(path, 1, 1), f"'{entry}' should be a folder of {EXTENSIONS[entry]} files")
             continue
         files.extend(_folder_files(path, entry, errors))
     return files
@@ -48,14 +69,15 @@ def find_content_files(content_dir: str, errors: ErrorList) -> list[ContentFile]
 
 def _folder_files(folder_path: str, folder: str, errors: ErrorList) -> list[ContentFile]:
     files = []
+    wanted = EXTENSIONS[folder]
     for name in sorted(os.listdir(folder_path)):
         path = os.path.join(folder_path, name)
         if name.startswith("."):
             continue
         stem, ext = os.path.splitext(name)
-        if os.path.isdir(path) or ext != ".yaml":
-            hint = " rename it to end in .yaml" if ext == ".yml" else " move it out of the content folder"
-            errors.add(Position(path, 1, 1), f"only .yaml files belong in {folder}/:{hint}")
+        if os.path.isdir(path) or ext != wanted:
+            hint = f" rename it to end in {wanted}" if ext in (".yml", ".markdown") else " move it out of the content folder"
+            errors.add(Position(path, 1, 1), f"only {wanted} files belong in {folder}/:{hint}")
             continue
         if os.path.islink(path) and not _inside(os.path.realpath(path), os.path.realpath(os.path.dirname(os.path.dirname(folder_path)))):
             errors.add(Position(path, 1, 1), "this file is a link to something outside the site's folder: replace it with the file itself")
@@ -64,22 +86,66 @@ def _folder_files(folder_path: str, folder: str, errors: ErrorList) -> list[Cont
         if problem:
             errors.add(Position(path, 1, 1), f"the file name '{stem}' is not a valid slug ({problem}); the file name is the record's permanent id and URL, so rename the file")
             continue
+        if folder == PAGES_FOLDER and stem in BUILT_IN_FOLDERS:
+            errors.add(Position(path, 1, 1), f"the page '{stem}' would be published at /{stem}/, which is {BUILT_IN_FOLDERS[stem]} "
+                       "that the site builds itself: rename the file")
+            continue
         files.append(ContentFile(path, folder, stem))
     return files
+
+
+@dataclass(frozen=True, slots=True)
+class StaticFile:
+    path: str  # in the archive's static/ folder
+    output: str  # where it goes in the output, with / between folders
+
+
+def find_static_files(static_dir: str, site_root: str, errors: ErrorList) -> list[StaticFile]:
+    """Every file under the archive's static/ folder, sorted; links out of the site's folder refused."""
+    if not os.path.isdir(static_dir):
+        return []
+    real_root = os.path.realpath(site_root)
+    found, seen = [], set()
+    for folder, subfolders, names in os.walk(static_dir, followlinks=True):
+        seen.add(os.path.realpath(folder))
+        kept = []
+        for name in sorted(subfolders):
+            path = os.path.join(folder, name)
+            real = os.path.realpath(path)
+            if not _inside(real, real_root):
+                errors.add(Position(path, 1, 1), "this folder is a link to something outside the site's folder: replace it with the folder itself")
+            elif real not in seen:  # a link back up the tree would never end
+                kept.append(name)
+        subfolders[:] = kept
+        for name in sorted(names):
+            path = os.path.join(folder, name)
+            if not _inside(os.path.realpath(path), real_root):
+                errors.add(Position(path, 1, 1), "this file is a link to something outside the site's folder: replace it with the file itself")
+                continue
+            found.append(StaticFile(path, os.path.relpath(path, static_dir).replace(os.sep, "/")))
+    return sorted(found, key=lambda f: f.output)
 
 
 class Validator:
     """Turns one content file at a time into a record."""
 
     def __init__(self, site_root: str, urls: Urls, convert_markdown: bool = True) -> None:
-        self.site_root = site_root
-        self.real_root = os.path.realpath(site_root)
+        self.files = SiteFiles(site_root)
+        self.urls = urls
+        # An analysis sits under the claim page's h2, so its `#` is an h2 and `##` an h3.
         self.markdown = MarkdownConverter(urls) if convert_markdown else None
 
-    def context(self, file: YamlFile, errors: ErrorList) -> Context:
-        return Context(file, errors, self.markdown, self.read_archived_text)
+    @functools.cached_property
+    def page_markdown(self) -> MarkdownConverter | None:
+        """A page's text sits under its title alone: `##` is an h2 (and `#`, a second title, is dropped)."""
+        return MarkdownConverter(self.urls, baselevel=1) if self.markdown else None
 
-    def record(self, content_file: ContentFile, errors: ErrorList) -> model.Record | None:
+    def context(self, file: YamlFile, errors: ErrorList) -> Context:
+        return Context(file, errors, self.markdown, self.files.archived_text)
+
+    def record(self, content_file: ContentFile, errors: ErrorList) -> model.Record | model.Page | None:
+        if content_file.folder == PAGES_FOLDER:
+            return self.page(content_file, errors)
         file = read_yaml_file(content_file.path, errors)
         if file is None:
             return None
@@ -94,22 +160,93 @@ class Validator:
             record = self.verify_quotes(record, file, errors)
         return record
 
-    def read_archived_text(self, node: Scalar, ctx: Context):
+    def page(self, content_file: ContentFile, errors: ErrorList) -> model.Page | None:
+        """A Markdown page: front matter between two `---` lines, then the text."""
+        text = read_source_text(content_file.path, errors)
+        if text is None:
+            return None
+        lines = text.split("\n")
+        start = Position(content_file.path, 1, 1)
+        if lines[0].rstrip() != "---":
+            errors.add(start, "a page starts with its front matter: a line '---', the page's keys "
+                       "(at least title: ...), and another line '---', then the text")
+            return None
+        end = next((number for number, line in enumerate(lines[1:], 2) if line.rstrip() == "---"), None)
+        if end is None:
+            errors.add(start, "the front matter opened here is not closed: add a line '---' after its last key")
+            return None
+        # Parsed from the file's first line (`---` starts a YAML document), so positions are the file's own.
+        before = len(errors)
+        file = YamlFile(content_file.path, text, parse_yaml(content_file.path, "\n".join(lines[:end - 1]), errors))
+        if len(errors) > before:
+            return None
+        if file.root is None or (isinstance(file.root, Scalar) and file.root.is_empty):
+            errors.add(start, "the front matter is empty: it needs at least title: ...")
+            return None
+        body = "\n".join(lines[end:]).strip()
+        if not body:
+            errors.add(Position(content_file.path, end, 1), "the page has no text: write it below this line")
+            return None
+        body_node = Scalar(body, Position(content_file.path, end + 1, 1), False, Position(content_file.path, len(lines), 1))
+        ctx = Context(file, errors, self.page_markdown)
+        markdown = convert_markdown(body, body_node, ctx) if ctx.markdown else model.Markdown(body, "", ())
+        page = PAGE.parse(file.root, ctx, slug=content_file.slug, body=markdown)
+        return None if page is INVALID else page
+
+    def verify_quotes(self, source: model.Source, file: YamlFile, errors: ErrorList) -> model.Source | None:
+        if source.text is None:
+            return source
+        searchable = SearchableText(source.text.text)
+        text_nodes = _quote_text_nodes(file)
+        verified, ok = [], True
+        for quote in source.quotes:
+            spans = find_quote(quote.text, searchable)
+            if spans is None:
+                ok = False
+                errors.add(
+                    text_nodes.get(quote.id, quote.pos),
+                    f"quote '{quote.id}' is not in the archived text {source.text.path}: {closest_miss(quote.text, searchable)}. "
+                    "Copy the words exactly as the source has them; mark left-out words with …",
+                )
+                continue
+            verified.append(replace(quote, spans=spans))
+        return replace(source, quotes=tuple(verified)) if ok else None
+
+
+class SiteFiles:
+    """Files that content names by a path relative to the site's root: archived texts, the logo."""
+
+    def __init__(self, site_root: str) -> None:
+        self.site_root = site_root
+        self.real_root = os.path.realpath(site_root)
+
+    def _read(self, node: Scalar, ctx: Context, what: str, example: str, max_bytes: int, advice: str = "") -> bytes | None:
+        """The file's bytes; None (with the error reported) unless it is a file inside the site's folder, not too large."""
         written = node.value.strip()
         if os.path.isabs(written) or written.startswith(("/", "\\")):
-            return ctx.error(node.pos, f"'{written}' is an absolute path: write the path relative to the folder that holds content/, like seeds/article.txt")
-        full = os.path.join(self.site_root, written)
-        real = os.path.realpath(full)
+            ctx.error(node.pos, f"'{written}' is an absolute path: write the path relative to the folder that holds content/, like {example}")
+            return None
+        real = os.path.realpath(os.path.join(self.site_root, written))
         if not _inside(real, self.real_root):
-            return ctx.error(node.pos, f"'{written}' points outside the site's folder; archived texts must live inside it (for example in seeds/)")
+            ctx.error(node.pos, f"'{written}' points outside the site's folder; {what}s must live inside it (for example in {os.path.dirname(example)}/)")
+            return None
         if os.path.isdir(real):
-            return ctx.error(node.pos, f"'{written}' is a folder: give the path of the text file inside it")
+            ctx.error(node.pos, f"'{written}' is a folder: give the path of the {what} inside it")
+            return None
         if not os.path.isfile(real):
-            return ctx.error(node.pos, f"the archived text '{written}' does not exist: check the path, relative to the folder that holds content/")
-        if os.path.getsize(real) > MAX_TEXT_BYTES:
-            return ctx.error(node.pos, f"the archived text '{written}' is larger than {MAX_TEXT_BYTES // (1024 * 1024)} MiB")
+            ctx.error(node.pos, f"the {what} '{written}' does not exist: check the path, relative to the folder that holds content/")
+            return None
+        if os.path.getsize(real) > max_bytes:
+            ctx.error(node.pos, f"the {what} '{written}' is larger than {max_bytes // (1024 * 1024)} MiB{advice}")
+            return None
         with open(real, "rb") as f:
-            data = f.read()
+            return f.read()
+
+    def archived_text(self, node: Scalar, ctx: Context):
+        written = node.value.strip()
+        data = self._read(node, ctx, "archived text", "seeds/article.txt", MAX_TEXT_BYTES)
+        if data is None:
+            return INVALID
         text_errors = ErrorList()
         text = decode_text(written, data, text_errors, "archived text")
         if text is None:
@@ -120,25 +257,45 @@ class Validator:
             return ctx.error(node.pos, f"the archived text '{written}' contains NUL bytes: it is not a text file")
         return model.ArchivedText(written, nfc(text))
 
-    def verify_quotes(self, source: model.Source, file: YamlFile, errors: ErrorList) -> model.Source | None:
-        if source.text is None:
-            return source
-        folded = fold(source.text.text)
-        text_nodes = _quote_text_nodes(file)
-        verified, ok = [], True
-        for quote in source.quotes:
-            spans = find_quote(quote.text, folded)
-            if spans is None:
-                ok = False
-                errors.add(
-                    text_nodes.get(quote.id, quote.pos),
-                    f"quote '{quote.id}' is not in the archived text {source.text.path}: {closest_miss(quote.text, folded)}. "
-                    "Copy the words exactly as the source has them; mark left-out words with …",
-                )
-                continue
-            verified.append(replace(quote, spans=spans))
-        return replace(source, quotes=tuple(verified)) if ok else None
+    def logo(self, node: Scalar, ctx: Context):
+        written = node.value.strip()
+        extension = os.path.splitext(written)[1].lower()
+        if extension not in LOGO_SIGNATURES:
+            return ctx.error(node.pos, f"the logo '{written}' should be an image file ending in "
+                             f"{', '.join(sorted(LOGO_SIGNATURES))}")
+        data = self._read(node, ctx, "logo", "images/logo.svg", MAX_LOGO_BYTES, ": a header logo needs far less, save a smaller one")
+        if data is None:
+            return INVALID
+        signatures = LOGO_SIGNATURES[extension]
+        looks_right = data.startswith(signatures) if signatures else b"<svg" in data[:4096]
+        if not looks_right:
+            return ctx.error(node.pos, f"the logo '{written}' is not a {extension[1:].upper()} image: "
+                             "save it in the format its name says")
+        problem = _svg_problem(data) if extension == ".svg" else None
+        if problem:
+            return ctx.error(node.pos, f"the logo '{written}' {problem}")
+        return model.Image(written, extension, data)
 
+
+def _svg_problem(data: bytes) -> str | None:
+    """Why an SVG logo is not a plain picture (script, event handlers, links, embedded documents); None if it is."""
+    if b"<!ENTITY" in data:
+        return "declares XML entities: export it again as plain SVG"
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as exc:
+        return f"is not well-formed SVG ({exc}): export it again"
+    for element in root.iter():
+        tag = element.tag.rpartition("}")[2].lower() if isinstance(element.tag, str) else ""
+        if tag in SVG_ACTIVE_ELEMENTS:
+            return f"contains <{tag}>: a logo must be a plain picture, with nothing that runs or loads; remove it"
+        for name, value in element.attrib.items():
+            name = name.rpartition("}")[2].lower()
+            if name.startswith("on"):
+                return f"contains an event handler ({name}): a logo must be a plain picture, with nothing that runs; remove it"
+            if name == "href" and not value.strip().startswith("#"):
+                return f"links to '{value[:80]}': a logo must be a plain picture, with nothing that links or loads; remove it"
+    return None
 
 def _inside(path: str, folder: str) -> bool:
     return os.path.commonpath([path, folder]) == folder
@@ -168,18 +325,39 @@ def read_site(content_dir: str, errors: ErrorList) -> model.Site | None:
     if file.root is None:
         errors.add(Position(path, 1, 1), "site.yaml is empty: it needs at least title, base_url and publisher")
         return None
-    site = SITE.parse(file.root, Context(file, errors))
+    site_files = SiteFiles(os.path.dirname(os.path.abspath(content_dir)))
+    site = SITE.parse(file.root, Context(file, errors, read_image=site_files.logo))
     if site is INVALID:
         return None
     if not site.base_url.endswith("/"):
         errors.add(_key_pos(file, "base_url"), f"base_url should end with '/': write {site.base_url}/")
         return None
-    return site if _check_verdict_scale(site, errors) else None
+    scale_ok = _check_verdict_scale(site, errors)
+    return site if _check_accent_contrast(site, file, errors) and scale_ok else None
 
 
 def _key_pos(file: YamlFile, key: str) -> Position:
     entry = file.root.entries.get(key) if isinstance(file.root, Mapping) else None
     return entry[1].pos if entry else Position(file.path, 1, 1)
+
+
+def _check_accent_contrast(site: model.Site, file: YamlFile, errors: ErrorList) -> bool:
+    """Links in the accent colour must be readable text (WCAG AA) on every background of their theme."""
+    if site.accent_color_dark and not site.accent_color:
+        errors.add(_key_pos(file, "accent_color_dark"), "accent_color_dark is the dark theme's version of accent_color: set accent_color too")
+        return False
+    ok = True
+    for key, color, theme, fix in (("accent_color", site.accent_color, "light", "darker"),
+                                   ("accent_color_dark", site.accent_color_dark, "dark", "lighter")):
+        if color is None:
+            continue
+        ratio, background, background_color = brand.weakest_contrast(color, theme)
+        if ratio < brand.AA_TEXT:
+            ok = False
+            errors.add(_key_pos(file, key), f"{key} {color} has a contrast ratio of {brand.shown_ratio(ratio)} with the "
+                       f"{theme} theme's {background} {background_color}; links need at least {brand.AA_TEXT}:1 "
+                       f"(WCAG AA): choose a {fix} colour")
+    return ok
 
 
 def _check_verdict_scale(site: model.Site, errors: ErrorList) -> bool:

@@ -96,6 +96,11 @@ class StagedOutput:
         target = os.path.join(self.staging, relpath)
         self._guard(shutil.copytree, source_dir, target, dirs_exist_ok=True)
 
+    def copy_file(self, source: str, relpath: str) -> None:
+        target = os.path.join(self.staging, relpath)
+        self._guard(os.makedirs, os.path.dirname(target), exist_ok=True)
+        self._guard(shutil.copyfile, source, target)
+
     def commit(self) -> None:
         """Swap the finished folder in with one rename; the old one is removed after."""
         if not os.path.exists(self.out_dir):

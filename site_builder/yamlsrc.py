@@ -81,7 +81,8 @@ def decode_text(path: str, data: bytes, errors: ErrorList, what: str = "file") -
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_yaml_file(path: str, errors: ErrorList) -> YamlFile | None:
+def read_source_text(path: str, errors: ErrorList) -> str | None:
+    """A content file's text: readable, not too large, UTF-8; None with the error reported."""
     try:
         with open(path, "rb") as f:
             data = f.read(MAX_FILE_BYTES + 1)
@@ -95,7 +96,11 @@ def read_yaml_file(path: str, errors: ErrorList) -> YamlFile | None:
             "split it or move long text into a source's archived text file",
         )
         return None
-    text = decode_text(path, data, errors)
+    return decode_text(path, data, errors)
+
+
+def read_yaml_file(path: str, errors: ErrorList) -> YamlFile | None:
+    text = read_source_text(path, errors)
     if text is None:
         return None
     before = len(errors)
