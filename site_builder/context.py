@@ -8,7 +8,9 @@ URLs under the base path, dates as text, backlinks, tallies.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
+from typing import Callable
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -29,6 +31,7 @@ SOURCE_KIND_LABELS = {
     "report": "Report", "document": "Document", "other": "Other",
 }
 LATEST_ON_HOME = 10
+CLAIMS_PER_PAGE = 50
 # Site-wide pages the sitemap lists besides every record's page: not 404 or the search form.
 SITEMAP_INDEXES = {"home", "claims", "verdicts", "sources", "people", "topics", "corrections"}
 BRAND_STYLESHEET = "assets/brand.css"
@@ -51,12 +54,18 @@ class DateView:
 
     @classmethod
     def of(cls, value: dt.date | None) -> "DateView | None":
-        return None if value is None else cls(value.isoformat(), human_date(value))
+        return None if value is None else _date_view(value)
 
     @property
     def year(self) -> str:
         """The year alone, as search filters group claims."""
         return self.iso[:4]
+
+
+@functools.lru_cache(maxsize=None)
+def _date_view(value: dt.date) -> DateView:
+    """Archives reuse few dates across many pages; spell each out once."""
+    return DateView(value.isoformat(), human_date(value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,12 +169,23 @@ class VerdictCount:
 
 @dataclass(frozen=True, slots=True)
 class ClaimGroup:
-    """Claims that share a verdict, a claimant or a topic."""
+    """Claims that share a verdict, a claimant or a topic, as the index links to them."""
 
-    id: str  # element id of the group's heading
-    title: str  # the group's heading
-    url: str | None  # the page of what the group is about
-    claims: tuple[ClaimCard, ...]  # its claims, newest review first
+    id: str  # element id of the group's entry
+    title: str  # the group's name
+    url: str  # the page listing the group's claims
+    count: int  # how many claims it has
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    """Where one page of a long list stands among the others."""
+
+    number: int  # this page, from 1
+    count: int  # how many pages the list has
+    previous: Link | None  # the page before, if any
+    next: Link | None  # the page after, if any
+    pages: tuple[Link, ...]  # every page of the list, in order
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,10 +283,13 @@ class TopicPage:
 @dataclass(frozen=True, slots=True)
 class ClaimsIndexPage:
     meta: PageMeta  # the page's metadata
-    claims: tuple[ClaimCard, ...]  # newest review first
-    by_verdict: tuple[ClaimGroup, ...]  # the claims grouped by verdict, in scale order
-    by_claimant: tuple[ClaimGroup, ...]  # grouped by claimant, by name
-    by_topic: tuple[ClaimGroup, ...]  # grouped by topic, by title
+    heading: str  # what the list holds: all fact-checks, or those with one verdict
+    total: int  # how many claims the whole list has, across its pages
+    claims: tuple[ClaimCard, ...]  # this page's share of the list, newest review first
+    pagination: Pagination  # where this page stands in the list
+    by_verdict: tuple[ClaimGroup, ...]  # links to the claims of each verdict, in scale order (first page of the full index only)
+    by_claimant: tuple[ClaimGroup, ...]  # links to each claimant's claims, by name (idem)
+    by_topic: tuple[ClaimGroup, ...]  # links to each topic's claims, by title (idem)
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,12 +390,34 @@ class Page:
         return cls(output, _TEMPLATE_OF[type(context)], context, origin)
 
 
+_RECORD_PAGES = {"claim": ClaimPage, "source": SourcePage, "person": PersonPage, "topic": TopicPage}
+
+
+@dataclass(frozen=True, slots=True)
+class PagePlan:
+    """A page to build later, in whichever process renders it.
+
+    Contexts are made where they are rendered, so no process holds every
+    page's context at once: at ten thousand claims that is gigabytes.
+    """
+
+    output: str
+    template: str
+    origin: Position | None
+    make: Callable[[], Page]
+
+    @classmethod
+    def ready(cls, page: Page) -> "PagePlan":
+        return cls(page.output, page.template, page.origin, lambda: page)
+
+
 class PageBuilder:
     """Computes every page's context from the library, once."""
 
     def __init__(self, library: Library, urls: Urls) -> None:
         self.lib = library
         self.urls = urls
+        self._quote_views: dict[tuple[str, str], QuoteView] = {}
         site = library.site
         self.site_lang = site.language
         rated = sum(1 for v in site.verdicts if v.rating is not None)
@@ -450,6 +495,15 @@ class PageBuilder:
         return tuple(sorted((self.cards[s] for s in slugs), key=_newest_review_first))
 
     def _quote_view(self, source: model.Source, quote: model.Quote) -> QuoteView:
+        """A quote as every page shows it; built once per process, since claim,
+        source and person pages all show the same quotes."""
+        key = (source.slug, quote.id)
+        view = self._quote_views.get(key)
+        if view is None:
+            view = self._quote_views[key] = self._make_quote_view(source, quote)
+        return view
+
+    def _make_quote_view(self, source: model.Source, quote: model.Quote) -> QuoteView:
         lang = source.language or self.site_lang
         in_context = None
         if source.text is not None and quote.spans:
@@ -489,7 +543,19 @@ class PageBuilder:
     # -- pages -----------------------------------------------------------------
 
     def pages(self) -> list[Page]:
-        return [self.record_page(kind, slug) for kind, slug in self._record_keys()] + self.text_pages() + self.global_pages()
+        return [plan.make() for plan in self.plans()]
+
+    def plans(self) -> list[PagePlan]:
+        """Every page of the site; record pages are built only when rendered."""
+        return (self.record_plans(self._record_keys())
+                + [PagePlan.ready(page) for page in self.text_pages() + self.global_pages()])
+
+    def record_plans(self, keys) -> list[PagePlan]:
+        return [
+            PagePlan(output_file(model.KINDS[kind], slug), _TEMPLATE_OF[_RECORD_PAGES[kind]],
+                     self._records(kind)[slug].pos, functools.partial(self.record_page, kind, slug))
+            for kind, slug in keys
+        ]
 
     def record_page(self, kind: str, slug: str) -> Page:
         """The page of one record; kind is claim, source, person or topic."""
@@ -499,7 +565,7 @@ class PageBuilder:
 
     def global_pages(self) -> list[Page]:
         """Pages that show the whole archive: any edit may change them."""
-        pages = [self.home_page(), self.claims_index(), self.verdicts_page(), self.corrections_page(),
+        pages = [self.home_page(), *self.claims_indexes(), self.verdicts_page(), self.corrections_page(),
                  self.not_found_page(), self.search_page()]
         pages += self.list_pages()
         # The sitemap takes the records' metadata, not their pages, so that a
@@ -626,29 +692,49 @@ class PageBuilder:
         )
         return Page.of("index.html", context)
 
-    def claims_index(self) -> Page:
+    def claims_indexes(self) -> list[Page]:
+        """The index of all claims and one per verdict, each cut into pages of CLAIMS_PER_PAGE."""
         all_cards = self._cards(self.lib.claims)
-        by_verdict = tuple(
-            ClaimGroup(f"verdict-{badge.id}", badge.label, badge.url, group)
-            for badge in self.badges.values()
-            if (group := tuple(c for c in all_cards if c.verdict.id == badge.id))
+        by_verdict = {badge.id: tuple(c for c in all_cards if c.verdict.id == badge.id) for badge in self.badges.values()}
+        groups = (
+            tuple(ClaimGroup(f"verdict-{badge.id}", badge.label, self.urls.page(f"claims/verdict/{badge.id}/"), len(by_verdict[badge.id]))
+                  for badge in self.badges.values() if by_verdict[badge.id]),
+            tuple(ClaimGroup(f"claimant-{slug}", self.lib.people[slug].name, self.urls.record("person", slug), len(claims))
+                  for slug, claims in sorted(self.lib.claims_by_claimant.items(), key=lambda kv: self.lib.people[kv[0]].name.casefold())),
+            tuple(ClaimGroup(f"topic-{slug}", self.lib.topics[slug].title, self.urls.record("topic", slug), len(claims))
+                  for slug, claims in sorted(self.lib.claims_by_topic.items(), key=lambda kv: self.lib.topics[kv[0]].title.casefold())),
         )
-        by_claimant = tuple(
-            ClaimGroup(f"claimant-{slug}", self.lib.people[slug].name, self.urls.record("person", slug), self._cards(claims))
-            for slug, claims in sorted(self.lib.claims_by_claimant.items(), key=lambda kv: self.lib.people[kv[0]].name.casefold())
-        )
-        by_topic = tuple(
-            ClaimGroup(f"topic-{slug}", self.lib.topics[slug].title, self.urls.record("topic", slug), self._cards(claims))
-            for slug, claims in sorted(self.lib.claims_by_topic.items(), key=lambda kv: self.lib.topics[kv[0]].title.casefold())
-        )
-        context = ClaimsIndexPage(
-            meta=self._meta("claims", "All fact-checks", f"All {len(all_cards)} fact-checks, newest first, by verdict, claimant and topic.", "claims/"),
-            claims=all_cards,
-            by_verdict=by_verdict,
-            by_claimant=by_claimant,
-            by_topic=by_topic,
-        )
-        return Page.of("claims/index.html", context)
+        pages = self._claim_list_pages("claims/", "All fact-checks",
+                                       f"All {len(all_cards)} fact-checks, newest first, by verdict, claimant and topic.",
+                                       all_cards, groups)
+        for badge in self.badges.values():
+            if by_verdict[badge.id]:
+                pages += self._claim_list_pages(f"claims/verdict/{badge.id}/", f"Fact-checks rated {badge.label}",
+                                                f"Every claim rated {badge.label}, newest first.", by_verdict[badge.id])
+        return pages
+
+    def _claim_list_pages(self, path: str, heading: str, description: str, cards: tuple[ClaimCard, ...],
+                          groups: tuple = ((), (), ())) -> list[Page]:
+        count = max(1, -(-len(cards) // CLAIMS_PER_PAGE))
+        paths = [path] + [f"{path}page/{n}/" for n in range(2, count + 1)]
+        links = tuple(Link(self.urls.page(p), str(n)) for n, p in enumerate(paths, start=1))
+        pages = []
+        for number in range(1, count + 1):
+            title = heading if number == 1 else f"{heading}, page {number} of {count}"
+            pagination = Pagination(number, count, links[number - 2] if number > 1 else None,
+                                    links[number] if number < count else None, links)
+            context = ClaimsIndexPage(
+                meta=self._meta("claims", title, description, paths[number - 1]),
+                heading=heading,
+                total=len(cards),
+                claims=cards[(number - 1) * CLAIMS_PER_PAGE:number * CLAIMS_PER_PAGE],
+                pagination=pagination,
+                by_verdict=groups[0] if number == 1 else (),
+                by_claimant=groups[1] if number == 1 else (),
+                by_topic=groups[2] if number == 1 else (),
+            )
+            pages.append(Page.of(f"{paths[number - 1]}index.html", context))
+        return pages
 
     def verdicts_page(self) -> Page:
         context = VerdictsPage(

@@ -56,8 +56,11 @@ class Robots:
     sitemap_url: str  # the sitemap's absolute address
 
 
+FEED_ENTRIES = 50
+
+
 def atom_feed(lib: Library, urls: Urls) -> AtomFeed:
-    """Every fact-check, the most recently changed first."""
+    """The most recently published or changed fact-checks, newest first."""
     entries = []
     for claim in lib.claims.values():
         url = urls.absolute(urls.record("claim", claim.slug))
@@ -74,6 +77,9 @@ def atom_feed(lib: Library, urls: Urls) -> AtomFeed:
         ))
     entries.sort(key=lambda e: e.url)
     entries.sort(key=lambda e: e.updated, reverse=True)
+    # Readers poll feeds often; the newest changes are what they need, and an
+    # archive of ten thousand claims would otherwise make a 50 MB feed.
+    entries = entries[:FEED_ENTRIES]
     site = lib.site
     return AtomFeed(
         url=urls.base_url,

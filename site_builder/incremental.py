@@ -21,7 +21,7 @@ import shutil
 import time
 
 from . import model
-from .context import PageBuilder
+from .context import PageBuilder, PagePlan
 from .library import Library
 from .pipeline import (
     BuildOptions, BuildReport, Built, Content, _Stopwatch, digest, full_build,
@@ -77,8 +77,8 @@ class Project:
         for key in changed:
             keys |= dependent_pages(old, key) | dependent_pages(library, key)
         builder = PageBuilder(library, Urls(self.options.base_url or library.site.base_url))
-        pages = [builder.record_page(kind, slug) for kind, slug in sorted(keys) if _exists(library, kind, slug)]
-        pages += builder.global_pages()
+        pages = builder.record_plans(key for key in sorted(keys) if _exists(library, *key))
+        pages += [PagePlan.ready(page) for page in builder.global_pages()]
         gone = [output_file(model.KINDS[kind], slug)
                 for kind, slug in sorted(keys) if not _exists(library, kind, slug)]
         watch.lap("plan")

@@ -186,7 +186,7 @@ def full_build(options: BuildOptions) -> Built:
     library = resolve(content)
     watch.lap("resolve")
     builder = PageBuilder(library, Urls(options.base_url or library.site.base_url))
-    pages = builder.pages()
+    pages = builder.plans()
     data_files = builder.data_files()
     static_errors = ErrorList()
     static = find_static_files(options.static_dir(), options.site_root, static_errors)
@@ -239,7 +239,7 @@ def _refuse_clashes(output: StagedOutput, pages, data_files, static: list[Static
 
 def render_pages(builder: PageBuilder, pages: list, write, parallel: bool = True,
                  template_dirs: list[str] | None = None) -> dict[str, bytes]:
-    """Render and `write(path, bytes)` every page, across processes; their digests."""
+    """Build, render and `write(path, bytes)` every planned page, across processes; their digests."""
     digests: dict[str, bytes] = {}
     template_errors = ErrorList()
     for chunk_digests, chunk_errors in run_chunked(
@@ -270,7 +270,7 @@ def _render_chunk(state, indices) -> tuple[dict, list]:
     renderer, pages, write = state
     digests, errors = {}, []
     for index in indices:
-        page = pages[index]
+        page = pages[index].make()
         try:
             data = renderer.render(page)
         except TemplateFailed as failed:

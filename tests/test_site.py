@@ -359,10 +359,36 @@ def test_person_page_has_scorecard_affiliation_links_and_quotes(small_site):
 
 
 def test_claims_index_lists_newest_review_first_and_groups(small_site):
-    doc = html_pages(small_site)["claims/index.html"]
+    pages = html_pages(small_site)
+    doc = pages["claims/index.html"]
     newest = doc.xpath("//section[h2='Newest first']//h3/a/@href")
     assert newest == ["/claims/ferry-free/", "/claims/bridge-late/", "/claims/bridge-early/", "/claims/bridge-early-fa/"]
-    assert doc.xpath("//h3[@id='verdict-false']") and doc.xpath("//h3[@id='claimant-jane-roe']") and doc.xpath("//h3[@id='topic-harbour']")
+    assert doc.xpath("//li[@id='verdict-false']/a/@href") == ["/claims/verdict/false/"]
+    assert doc.xpath("//li[@id='claimant-jane-roe']/a/@href") == ["/people/jane-roe/"]
+    assert doc.xpath("//li[@id='topic-harbour']/a/@href") == ["/topics/harbour/"]
+    false_claims = pages["claims/verdict/false/index.html"].xpath("//section[h2='Newest first']//h3/a/@href")
+    assert false_claims and all(
+        pages[u.strip("/") + "/index.html"].xpath("normalize-space(//*[@data-pagefind-filter='verdict'])") == "False"
+        for u in false_claims
+    )
+
+
+def test_long_claim_lists_are_cut_into_linked_pages(tmp_path):
+    from site_builder.context import CLAIMS_PER_PAGE
+    from sites import minimal_site
+    site = minimal_site(tmp_path)
+    original = next((site.root / "content/claims").glob("*.yaml")).read_text(encoding="utf-8")
+    for n in range(CLAIMS_PER_PAGE * 2 + 1):
+        (site.root / f"content/claims/copy-{n}.yaml").write_text(original, encoding="utf-8")
+    assert site.run("build").code == 0
+    out = site.root / "public"
+    first = lxml.html.parse(str(out / "claims/index.html")).getroot()
+    third = lxml.html.parse(str(out / "claims/page/3/index.html")).getroot()
+    assert len(first.xpath("//section[h2='Newest first']//li[@class='card']")) == CLAIMS_PER_PAGE
+    assert len(third.xpath("//section[h2='Newest first']//li[@class='card']")) == 2
+    assert first.xpath("//nav[@class='pager']//a[@rel='next']/@href") == ["/claims/page/2/"]
+    assert third.xpath("//nav[@class='pager']//a[@aria-current='page']/text()") == ["3"]
+    assert not (out / "claims/page/4").exists()
 
 
 def test_verdict_scale_page_explains_every_verdict(small_site):
