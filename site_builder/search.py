@@ -15,6 +15,7 @@ import os
 from pagefind.index import IndexConfig, PagefindIndex
 
 INDEX_FOLDER = "pagefind"
+RECORD_PAGES = "{claims,sources,people,topics}/*/index.html"
 
 
 class SearchIndexFailed(Exception):
@@ -39,7 +40,9 @@ def index_folder(site_dir: str, index_dir: str | None = None) -> int:
 async def _index(site_dir: str, index_dir: str) -> int:
     config = IndexConfig(output_path=index_dir)
     async with PagefindIndex(config) as index:
-        result = await index.add_directory(path=site_dir)
+        # Only record pages carry data-pagefind-body; naming them spares
+        # Pagefind from parsing every index page, feed and list for nothing.
+        result = await index.add_directory(path=site_dir, glob=RECORD_PAGES)
         if result.get("type") == "Error" or "page_count" not in result:
             raise SearchIndexFailed(f"the search index could not be built: {result}")
         return result["page_count"]
