@@ -7,6 +7,7 @@ URLs under the base path, dates as text, backlinks, tallies.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from collections import Counter
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from . import brand, model
+from . import brand, charts, model, share_image
 from .archived_text import context_around, marked_text
 from .dataset import DATASET_PATH, claims_dataset
 from .errors import Position
@@ -31,6 +32,8 @@ SOURCE_KIND_LABELS = {
     "report": "Report", "document": "Document", "other": "Other",
 }
 LATEST_ON_HOME = 10
+MAP_NEIGHBOURS = 12  # related claims a claim's map draws
+MAP_TOPIC_CLAIMS = 30  # claims a topic's map draws
 CLAIMS_PER_PAGE = 50
 # Site-wide pages the sitemap lists besides every record's page: not 404 or the search form.
 SITEMAP_INDEXES = {"home", "claims", "verdicts", "sources", "people", "topics", "corrections"}
@@ -189,6 +192,33 @@ class Pagination:
 
 
 @dataclass(frozen=True, slots=True)
+class RelatedClaim:
+    """A claim linked to another in the claim map, and how."""
+
+    claim: ClaimCard  # the related claim
+    relation: str  # how it relates, in words: counterclaim, shares a quote, shares a source
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimMap:
+    """Claims and their links drawn as a graph; the page lists the same claims as text."""
+
+    svg: Markup  # the graph as inline SVG, each node a link to its claim
+    shown: int  # how many claims the graph draws
+    total: int  # how many it would draw without the cap
+
+
+@dataclass(frozen=True, slots=True)
+class ShareImage:
+    """The picture link previews show: og:image and twitter:image."""
+
+    url: str  # absolute URL of the PNG
+    width: int  # pixels
+    height: int  # pixels
+    alt: str  # what it shows
+
+
+@dataclass(frozen=True, slots=True)
 class PageMeta:
     """What base.html needs of every page: title, description, address, language."""
 
@@ -202,6 +232,7 @@ class PageMeta:
     og_type: str = "website"  # Open Graph type: website, article or profile
     published: str | None = None  # ISO dates, for articles' metadata and the sitemap
     modified: str | None = None  # ISO date the page last changed, with published
+    image: ShareImage | None = None  # the page's own link preview picture, if it has one
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +274,9 @@ class ClaimPage:
     updated: DateView | None  # when it was last changed
     corrections: tuple[CorrectionView, ...]  # its corrections log, in the order written
     structured_data: Markup  # JSON-LD, escaped so it cannot close its script element
+    related: tuple[RelatedClaim, ...]  # counterclaims, then claims sharing a quote, then a source; at most MAP_NEIGHBOURS
+    claim_map: ClaimMap  # the claim among its related claims, drawn
+    history_url: str | None  # the claim file's change history in the archive's repository; None without `repository`
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +303,8 @@ class PersonPage:
     claims: tuple[ClaimCard, ...]  # their claims, newest review first
     tally: tuple[VerdictCount, ...]  # their claims counted by verdict
     quotes: tuple[QuoteView, ...]  # their quotes in every source
+    verdict_chart: Markup | None  # the tally as an SVG bar chart; None without claims
+    timeline: Markup | None  # their claims on a time axis by the date made, as SVG; None without claims
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +314,9 @@ class TopicPage:
     description: str | None  # what it covers
     claims: tuple[ClaimCard, ...]  # its claims, newest review first
     tally: tuple[VerdictCount, ...]  # its claims counted by verdict
+    verdict_chart: Markup | None  # the tally as an SVG bar chart; None without claims
+    timeline: Markup | None  # its claims on a time axis by the date made, as SVG; None without claims
+    claim_map: ClaimMap | None  # its claims and the links between them, drawn; None without claims
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,6 +422,8 @@ class Page:
     template: str
     context: object
     origin: Position | None = field(default=None, compare=False)
+    # Files made beside the page when it is rendered, (path, bytes): costly ones such as images belong here, not in data_files.
+    attachments: Callable[[], list[tuple[str, bytes]]] | None = field(default=None, compare=False)
 
     @classmethod
     def of(cls, output: str, context: object, origin: Position | None = None) -> "Page":
@@ -534,11 +575,11 @@ class PageBuilder:
         )
 
     def _meta(self, kind: str, title: str, description: str, path: str, lang: str | None = None, og_type: str = "website",
-              published: dt.date | None = None, modified: dt.date | None = None) -> PageMeta:
+              published: dt.date | None = None, modified: dt.date | None = None, image: ShareImage | None = None) -> PageMeta:
         lang = lang or self.site_lang
         url = self.urls.page(path)
         return PageMeta(kind, title, description, url, self.urls.absolute(url), lang, direction(lang), og_type,
-                        published and published.isoformat(), modified and modified.isoformat())
+                        published and published.isoformat(), modified and modified.isoformat(), image)
 
     # -- pages -----------------------------------------------------------------
 
@@ -591,8 +632,10 @@ class PageBuilder:
         record = self._records(kind)[slug]
         if kind == "claim":
             card = self.cards[slug]
+            image = ShareImage(self.urls.absolute(self.urls.page(share_image_path(slug))), share_image.WIDTH, share_image.HEIGHT,
+                               f"{card.verdict.label}: {record.claim}")
             return self._meta("claim", record.claim, f"{card.verdict.label}: {record.summary}", f"claims/{slug}/", card.lang,
-                              "article", record.reviewed, record.updated or record.reviewed)
+                              "article", record.reviewed, record.updated or record.reviewed, image)
         if kind == "source":
             count = len(record.quotes)
             description = f"{SOURCE_KIND_LABELS[record.kind]} with {count} archived quote{'' if count == 1 else 's'}."
@@ -621,6 +664,8 @@ class PageBuilder:
 
     def claim_page(self, claim: model.Claim) -> Page:
         card = self.cards[claim.slug]
+        related = self._related(claim)
+        repository = self.lib.site.repository and self.lib.site.repository.rstrip("/")
         quotes = tuple(self._quote_view(*self.lib.quote(ref)) for ref in claim.quotes)
         context = ClaimPage(
             meta=self.record_meta("claim", claim.slug),
@@ -633,8 +678,14 @@ class PageBuilder:
             updated=DateView.of(claim.updated),
             corrections=tuple(CorrectionView(DateView.of(c.date), c.note) for c in claim.corrections),
             structured_data=claim_review(claim, self.lib, self.urls),
+            related=related,
+            claim_map=self._claim_map([card, *(r.claim for r in related)], f"Claims related to “{claim.claim}”",
+                                      len(related), centred=True),
+            history_url=f"{repository}/commits/main/content/claims/{claim.slug}.yaml" if repository else None,
         )
-        return Page.of(output_file("claims", claim.slug), context, claim.pos)
+        page = Page.of(output_file("claims", claim.slug), context, claim.pos)
+        title, badge = self.lib.site.title, card.verdict.label
+        return dataclasses.replace(page, attachments=lambda: [(share_image_path(claim.slug), share_image.render(title, claim.claim, badge, card.verdict.tone))])
 
     def source_page(self, source: model.Source) -> Page:
         text = None
@@ -664,6 +715,8 @@ class PageBuilder:
             members=tuple(self._person_link(s) for s in self.lib.members.get(person.slug, ())),
             claims=claims,
             tally=self._tally(claims),
+            verdict_chart=self._verdict_chart(claims, f"Verdicts on {person.name}’s claims"),
+            timeline=self._timeline(claims, f"{person.name}’s claims by the date they were made"),
             quotes=tuple(self._quote_view(self.lib.sources[s], q) for s, qid in self.lib.quotes_by_speaker.get(person.slug, ())
                          for q in self.lib.sources[s].quotes if q.id == qid),
         )
@@ -677,8 +730,63 @@ class PageBuilder:
             description=topic.description,
             claims=claims,
             tally=self._tally(claims),
+            verdict_chart=self._verdict_chart(claims, f"Verdicts on claims about {topic.title}"),
+            timeline=self._timeline(claims, f"Claims about {topic.title} by the date they were made"),
+            claim_map=self._claim_map(claims[:MAP_TOPIC_CLAIMS], f"Claims about {topic.title} and how they relate",
+                                      len(claims), centred=False) if claims else None,
         )
         return Page.of(output_file("topics", topic.slug), context, topic.pos)
+
+    # -- charts ----------------------------------------------------------------
+
+    def _related(self, claim: model.Claim) -> tuple[RelatedClaim, ...]:
+        """Counterclaims, then claims citing one of its quotes, then claims using one of its sources; each by slug."""
+        lib = self.lib
+        groups = (
+            ("counterclaim", lib.counterclaims.get(claim.slug, ())),
+            ("shares a quote", [s for ref in claim.quotes for s in lib.claims_citing_quote.get((ref.source, ref.quote), ())]),
+            ("shares a source", [s for source in _sources_of(claim) for s in lib.claims_by_source.get(source, ())]),
+        )
+        seen, related = {claim.slug}, []
+        for relation, slugs in groups:
+            for slug in sorted(set(slugs) - seen):
+                seen.add(slug)
+                related.append(RelatedClaim(self.cards[slug], relation))
+        return tuple(related[:MAP_NEIGHBOURS])
+
+    def _claim_map(self, cards: list[ClaimCard] | tuple[ClaimCard, ...], title: str, total: int, centred: bool) -> ClaimMap:
+        """The claims as nodes; an edge wherever two are counterclaims or share a quote or source."""
+        lib = self.lib
+        sources = {card.slug: _sources_of(lib.claims[card.slug]) for card in cards}
+        edges = []
+        for a, card in enumerate(cards):
+            for b in range(a + 1, len(cards)):
+                other = cards[b].slug
+                if other in lib.counterclaims.get(card.slug, ()):
+                    edges.append(charts.MapEdge(a, b, "counterclaim"))
+                elif sources[card.slug] & sources[other]:
+                    edges.append(charts.MapEdge(a, b, "shared"))
+        if centred:
+            edges = [e for e in edges if e.a == 0]
+        nodes = [charts.MapNode(c.url, c.claim, c.verdict.label, c.verdict.tone) for c in cards]
+        shown = len(cards) - (1 if centred else 0)
+        desc = (f"{shown} related claim{'' if shown == 1 else 's'} around the claim; lines join counterclaims (dashed) "
+                "and claims sharing a quote or source (solid). The list below names the same claims."
+                if centred else
+                f"{shown} of {total} claims; lines join counterclaims (dashed) and claims sharing a quote or source (solid).")
+        return ClaimMap(charts.claim_map(nodes, edges, title, desc, centred), shown, total)
+
+    def _verdict_chart(self, claims: tuple[ClaimCard, ...], title: str) -> Markup | None:
+        if not claims:
+            return None
+        return charts.verdict_bars([charts.Bar(c.verdict.label, c.verdict.tone, c.count) for c in self._tally(claims)], title)
+
+    def _timeline(self, claims: tuple[ClaimCard, ...], title: str) -> Markup | None:
+        if not claims:
+            return None
+        points = [charts.TimelinePoint(self.lib.claims[c.slug].date, c.claim, c.verdict.label, c.verdict.tone) for c in claims]
+        first, last = min(p.date for p in points), max(p.date for p in points)
+        return charts.timeline(points, title, human_date(first), human_date(last))
 
     def home_page(self) -> Page:
         all_cards = self._cards(self.lib.claims)
@@ -782,6 +890,14 @@ class PageBuilder:
             script_url=self.urls.page("assets/search.js"),
         )
         return Page.of("search/index.html", context)
+
+
+def share_image_path(slug: str) -> str:
+    return f"claims/{slug}/og.png"
+
+
+def _sources_of(claim: model.Claim) -> set[str]:
+    return {r.slug for r in claim.appearances} | {q.source for q in claim.quotes}
 
 
 def logo_path(logo: model.Image) -> str:

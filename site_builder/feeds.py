@@ -7,6 +7,7 @@ the same archive write the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -20,10 +21,10 @@ class FeedEntry:
     title: str  # the claim
     lang: str  # its language
     verdict: str  # the verdict's label
-    summary: str  # the verdict in one or two sentences
-    content: str  # the analysis as sanitized HTML; plain str so the template escapes it into XML text
+    summary: str  # the verdict in one or two sentences, then its corrections' notes
+    content: str  # the analysis as sanitized HTML, then its corrections log; plain str so the template escapes it into XML text
     published: str  # RFC 3339
-    updated: str  # RFC 3339: when it was last changed
+    updated: str  # RFC 3339: when it was last changed or corrected, whichever is later
     categories: tuple[str, ...]  # its topics' titles
 
 
@@ -69,10 +70,11 @@ def atom_feed(lib: Library, urls: Urls) -> AtomFeed:
             title=claim.claim,
             lang=claim.language or lib.site.language,
             verdict=lib.verdicts[claim.verdict.slug].label,
-            summary=claim.summary,
-            content=claim.analysis.html,
+            summary=" ".join([claim.summary, *(f"Corrected {c.date.isoformat()}: {c.note}" for c in claim.corrections)]),
+            content=claim.analysis.html + _corrections_html(claim.corrections),
             published=_timestamp(claim.reviewed),
-            updated=_timestamp(claim.updated or claim.reviewed),
+            # A correction is an update readers of the feed should see again.
+            updated=_timestamp(max([claim.updated or claim.reviewed, *(c.date for c in claim.corrections)])),
             categories=tuple(lib.topics[t.slug].title for t in claim.topics),
         ))
     entries.sort(key=lambda e: e.url)
@@ -97,6 +99,14 @@ def atom_feed(lib: Library, urls: Urls) -> AtomFeed:
 def sitemap(pages: Iterable) -> Sitemap:
     """The pages' canonical URLs, sorted; `pages` are PageMeta."""
     return Sitemap(tuple(sorted((SitemapEntry(meta.canonical, meta.modified) for meta in pages), key=lambda e: e.url)))
+
+
+def _corrections_html(corrections) -> str:
+    if not corrections:
+        return ""
+    items = "".join(f"<li><time datetime=\"{c.date.isoformat()}\">{c.date.isoformat()}</time>: {html.escape(c.note)}</li>"
+                    for c in corrections)
+    return f"\n<h2>Corrections</h2>\n<ul>{items}</ul>"
 
 
 def _timestamp(day: dt.date) -> str:

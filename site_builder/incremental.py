@@ -21,7 +21,7 @@ import shutil
 import time
 
 from . import model
-from .context import PageBuilder, PagePlan
+from .context import PageBuilder, PagePlan, share_image_path
 from .library import Library
 from .pipeline import (
     BuildOptions, BuildReport, Built, Content, _Stopwatch, digest, full_build,
@@ -79,8 +79,9 @@ class Project:
         builder = PageBuilder(library, Urls(self.options.base_url or library.site.base_url))
         pages = builder.record_plans(key for key in sorted(keys) if _exists(library, *key))
         pages += [PagePlan.ready(page) for page in builder.global_pages()]
-        gone = [output_file(model.KINDS[kind], slug)
-                for kind, slug in sorted(keys) if not _exists(library, kind, slug)]
+        # A claim's share image goes before its page, so that the page's folder is empty once both are.
+        gone = [path for kind, slug in sorted(keys) if not _exists(library, kind, slug)
+                for path in ([share_image_path(slug)] if kind == "claim" else []) + [output_file(model.KINDS[kind], slug)]]
         watch.lap("plan")
         written = []
         out_dir = self.options.out_dir
@@ -156,7 +157,10 @@ def dependent_pages(lib: Library, key: Key) -> set[Key]:
             pages |= {("claim", s) for s in lib.claims_citing_quote.get((ref.source, ref.quote), ())}
             source = lib.sources.get(ref.source)
             pages |= {("person", q.speaker.slug) for q in source.quotes if q.id == ref.quote} if source else set()
-        pages |= {("source", s) for s in {r.slug for r in claim.appearances} | {q.source for q in claim.quotes}}
+        sources = {r.slug for r in claim.appearances} | {q.source for q in claim.quotes}
+        pages |= {("source", s) for s in sources}
+        # Claims sharing a source show this one in their claim map.
+        pages |= {("claim", s) for source in sources for s in lib.claims_by_source.get(source, ())}
         pages.add(("person", claim.claimant.slug))
         pages |= {("topic", t.slug) for t in claim.topics}
     elif kind == "source":

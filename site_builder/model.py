@@ -99,6 +99,7 @@ class Site:
     accent_color_dark: str | None  # the same for the dark theme
     footer: str | None
     social: tuple[SocialLink, ...]
+    repository: str | None  # where the archive's files and their history are published (GitHub)
     pos: Position
 
 

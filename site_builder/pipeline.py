@@ -278,4 +278,7 @@ def _render_chunk(state, indices) -> tuple[dict, list]:
             continue
         write(page.output, data)
         digests[page.output] = digest(data)
+        for relpath, attachment in page.attachments() if page.attachments else ():
+            write(relpath, attachment)
+            digests[relpath] = digest(attachment)
     return digests, errors

@@ -467,6 +467,7 @@ SITE = Record("site.yaml", [
     Field("accent_color_dark", Color(), False, "the accent colour in the dark theme; it needs a contrast of 4.5:1 with the dark theme's backgrounds. Default: accent_color made lighter"),
     Field("footer", Text(max_chars=500), False, "plain text shown in the footer of every page, such as a licence notice"),
     Field("social", ListOf(SOCIAL_LINK, unique=False), False, "links to the archive elsewhere, shown in the footer", ()),
+    Field("repository", Url(), False, "the archive's source repository on GitHub, such as https://github.com/org/archive: each claim page then links to its file's history there, {repository}/commits/main/content/claims/<slug>.yaml"),
 ], model.Site, "The site's settings: content/site.yaml.")
 
 CORRECTION = Record("correction", [

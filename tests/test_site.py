@@ -503,7 +503,9 @@ def test_feed_lists_every_claim_newest_first_with_content_dates(small_site):
     assert updated == ["2021-10-01T00:00:00Z", "2021-09-22T00:00:00Z", "2021-09-21T00:00:00Z", "2021-09-19T00:00:00Z"]
     assert feed.findtext(f"{ATOM}updated") == "2021-10-01T00:00:00Z"
     assert feed.find(f"{ATOM}link[@rel='self']").get("href") == "https://checks.example.net/feed.xml"
-    assert entries[0].findtext(f"{ATOM}summary") == "Mostly true: The bridge opened in March, six weeks before the planned date."
+    # A correction's note follows the summary, so feed readers see what changed.
+    assert entries[0].findtext(f"{ATOM}summary") == ("Mostly true: The bridge opened in March, six weeks before the planned date."
+                                                     " Corrected 2021-10-01: The opening month was first given as April.")
     content = lxml.html.fragment_fromstring(entries[0].findtext(f"{ATOM}content"), create_parent="div")
     assert content.xpath("//h3[.='What the records say']")
 

@@ -1,0 +1,151 @@
+"""The evidence made visible: verdict charts, claim maps, timelines, history
+links, corrections in the feed, link preview images. Charts are parsed as
+XML; the default archive's claim, person and topic pages go through axe-core
+and the Nu checker.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from pathlib import Path
+
+import lxml.etree
+import lxml.html
+import pytest
+from PIL import Image
+
+from test_site import DEFAULT_CONTENT, SMALL_SITE, build_site, write_site
+from test_site_browser import open_page
+from tools import axe_violations, vnu_errors
+
+SVG = "{http://www.w3.org/2000/svg}"
+REPOSITORY = "https://github.com/example/harbour-archive"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("evidence")
+    files = dict(SMALL_SITE)
+    files["content/site.yaml"] = textwrap.dedent(SMALL_SITE["content/site.yaml"]) + f"repository: {REPOSITORY}\n"
+    return build_site(write_site(root, files), root / "public")
+
+
+@pytest.fixture(scope="module")
+def default_site(tmp_path_factory) -> Path:
+    return build_site(DEFAULT_CONTENT, tmp_path_factory.mktemp("evidence-default") / "public")
+
+
+def charts(site: Path, page: str, css_class: str) -> list[lxml.etree._Element]:
+    """The page's SVG charts of one class, each parsed again as standalone XML."""
+    doc = lxml.html.parse(str(site / page / "index.html"))
+    found = doc.xpath(f"//svg[contains(concat(' ', @class, ' '), ' {css_class} ')]")
+    return [lxml.etree.fromstring(lxml.html.tostring(svg)) for svg in found]
+
+
+def test_person_and_topic_pages_chart_each_verdict_with_label_and_count(site):
+    for page in ("people/jane-roe", "topics/bridges"):
+        [chart] = charts(site, page, "chart-bars")
+        assert chart.get("role") == "img"
+        assert chart.find(f"{SVG}title").text and chart.find(f"{SVG}desc").text
+        rows = chart.findall(f"{SVG}g")
+        assert len(rows) == len(chart.findall(f".//{SVG}rect")) >= 2
+        for row in rows:
+            label, count = [t.text for t in row.findall(f"{SVG}text")]
+            assert label and count.isdigit()
+            assert any(c.startswith("tone-") for c in row.get("class").split())
+    # The table of counts stays, as the chart's text equivalent.
+    assert lxml.html.parse(str(site / "topics/bridges/index.html")).xpath("//table[@class='tally']")
+
+
+def test_claim_map_has_one_linked_named_node_per_related_claim(site):
+    [chart] = charts(site, "claims/bridge-early", "claim-map")
+    nodes = chart.findall(f"{SVG}a")
+    doc = lxml.html.parse(str(site / "claims/bridge-early/index.html"))
+    related = doc.xpath("//ul[contains(@class, 'related-list')]/li/a[1]/@href")
+    # The claim itself in the middle, then its counterclaim and the claim sharing its source.
+    assert [a.get("href") for a in nodes[1:]] == related
+    assert sorted(related) == ["/claims/bridge-late/", "/claims/ferry-free/"]
+    for node in nodes:
+        assert "verdict:" in node.get("aria-label") and node.find(f"{SVG}title").text == node.get("aria-label")
+    edges = [line.get("class") for line in chart.findall(f"{SVG}line")]
+    assert "map-edge edge-counterclaim" in edges and "map-edge edge-shared" in edges
+
+
+def test_topic_map_draws_every_claim_of_the_topic(site):
+    [chart] = charts(site, "topics/bridges", "claim-map")
+    assert {a.get("href") for a in chart.findall(f"{SVG}a")} == {"/claims/bridge-early/", "/claims/bridge-late/"}
+
+
+def test_timeline_labels_first_and_last_dates(site):
+    [chart] = charts(site, "people/jane-roe", "timeline")
+    assert len(chart.findall(f"{SVG}circle[@class]")) >= 2
+    assert [t.text for t in chart.findall(f"{SVG}text[@class]") if "timeline-date" in t.get("class")] == ["4 September 2021"]
+
+
+def test_claim_page_links_to_its_file_history_when_the_site_names_a_repository(site, tmp_path):
+    doc = lxml.html.parse(str(site / "claims/bridge-early/index.html"))
+    assert doc.xpath("//a/@href[contains(., 'commits')]") == [f"{REPOSITORY}/commits/main/content/claims/bridge-early.yaml"]
+    plain = build_site(write_site(tmp_path, SMALL_SITE), tmp_path / "public")
+    assert not lxml.html.parse(str(plain / "claims/bridge-early/index.html")).xpath("//a/@href[contains(., 'commits')]")
+
+
+def test_feed_carries_corrections_as_updates(site):
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = lxml.etree.parse(str(site / "feed.xml"))
+    [entry] = [e for e in feed.findall(f"{atom}entry") if e.findtext(f"{atom}id").endswith("/claims/bridge-early/")]
+    assert entry.findtext(f"{atom}updated") == "2021-10-01T00:00:00Z"
+    assert "first given as April" in entry.findtext(f"{atom}summary")
+    assert "first given as April" in entry.findtext(f"{atom}content")
+
+
+def test_feed_update_is_the_newest_correction_when_later_than_updated(tmp_path):
+    files = dict(SMALL_SITE)
+    files["content/claims/ferry-free.yaml"] = textwrap.dedent(SMALL_SITE["content/claims/ferry-free.yaml"]) + (
+        "corrections:\n  - date: 2021-12-24\n    note: The claimant was misnamed.\n")
+    out = build_site(write_site(tmp_path, files), tmp_path / "public")
+    feed = lxml.etree.parse(str(out / "feed.xml"))
+    atom = "{http://www.w3.org/2005/Atom}"
+    first = feed.find(f"{atom}entry")
+    assert first.findtext(f"{atom}id").endswith("/claims/ferry-free/")
+    assert first.findtext(f"{atom}updated") == "2021-12-24T00:00:00Z"
+
+
+def test_every_claim_has_a_share_image_of_1200_by_630(site):
+    claims = sorted(p.parent for p in (site / "claims").glob("*/index.html") if p.parent.parent.name == "claims")
+    assert claims
+    for folder in claims:
+        with Image.open(io.BytesIO((folder / "og.png").read_bytes())) as image:
+            assert image.format == "PNG" and image.size == (1200, 630)
+        doc = lxml.html.parse(str(folder / "index.html"))
+        [url] = doc.xpath("//meta[@property='og:image']/@content")
+        assert url == f"https://checks.example.net/claims/{folder.name}/og.png"
+        assert doc.xpath("//meta[@name='twitter:image']/@content") == [url]
+        assert doc.xpath("//meta[@property='og:image:width']/@content") == ["1200"]
+        assert doc.xpath("//meta[@property='og:image:height']/@content") == ["630"]
+
+
+def test_share_images_are_the_same_bytes_on_every_build(site, tmp_path):
+    files = dict(SMALL_SITE)
+    files["content/site.yaml"] = textwrap.dedent(SMALL_SITE["content/site.yaml"]) + f"repository: {REPOSITORY}\n"
+    again = build_site(write_site(tmp_path, files), tmp_path / "public")
+    for png in site.glob("claims/*/og.png"):
+        assert (again / png.relative_to(site)).read_bytes() == png.read_bytes()
+
+
+PAGES = ("claims/taliban-captured-all-panjshir-districts/", "people/taliban/", "topics/battlefield-claims/")
+
+
+@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("scheme", ("light", "dark"))
+def test_axe_finds_no_violations_in_charts(chromium_browser, serve_dir, default_site, path, scheme):
+    context, page = open_page(chromium_browser, serve_dir(default_site) + path, scheme, 1280)
+    try:
+        assert page.locator("svg.chart").count() >= 1
+        assert axe_violations(page) == []
+    finally:
+        context.close()
+
+
+def test_nu_checker_accepts_pages_with_charts(default_site):
+    assert vnu_errors([default_site / path / "index.html" for path in PAGES]) == []
