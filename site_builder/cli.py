@@ -13,6 +13,7 @@ import sys
 
 from . import __version__, jsonschema_export, progress, reference, serve, template_docs
 from .error_formats import FORMATS, format_errors
+from .schema import URL_RE
 from .errors import BuildFailed, ContentError, display_path
 from .pipeline import BuildOptions, build, load_library
 from .scaffold import KINDS, ScaffoldRefused, new_record_file
@@ -39,7 +40,8 @@ def parser() -> argparse.ArgumentParser:
                                     description="Check the content and build the site into the output folder.")
     _content_arg(build_cmd)
     build_cmd.add_argument("--out", default="public", metavar="DIR", help="output folder (default: public)")
-    build_cmd.add_argument("--base-url", metavar="URL", help="publish under this URL instead of site.yaml's base_url (for previews)")
+    build_cmd.add_argument("--base-url", metavar="URL", type=_base_url,
+                           help="publish under this URL instead of site.yaml's base_url (for previews)")
     build_cmd.add_argument("--verbose", "-v", action="store_true", help="also print how long each stage took")
 
     check_cmd = commands.add_parser("check", help="check the content without writing anything",
@@ -82,6 +84,12 @@ def parser() -> argparse.ArgumentParser:
     generate_cmd.add_argument("--check", action="store_true",
                               help="write nothing; exit 1 if a generated file is out of date")
     return top
+
+
+def _base_url(value: str) -> str:
+    if not URL_RE.fullmatch(value):
+        raise argparse.ArgumentTypeError(f"'{value}' is not an http:// or https:// address")
+    return value if value.endswith("/") else value + "/"
 
 
 def _content_arg(command: argparse.ArgumentParser) -> None:

@@ -121,7 +121,7 @@ class _InternalLinks(Extension, Treeprocessor):
             )))
             return None
         slug, hash_, anchor = rest.partition("#")
-        if not _SLUG.match(slug) or (hash_ and (scheme != "source" or not _SLUG.match(anchor))):
+        if not _SLUG.fullmatch(slug) or (hash_ and (scheme != "source" or not _SLUG.fullmatch(anchor))):
             self.problems.append(LinkProblem(href, (
                 f"link target '{href}' is malformed: write {scheme}:<slug>"
                 + (" or source:<slug>#<quote-id>" if scheme == "source" else "")

@@ -19,13 +19,16 @@ from .yamlsrc import Mapping, Node, Scalar, ScalarLocator, Sequence, YamlFile, n
 
 INVALID: Any = object()
 
+# Matched with fullmatch: `$` alone would let a final newline through. The
+# patterns keep their anchors for the JSON Schema, which reads them as written.
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 80
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # BCP 47 as editors write it: language, then optional script, region, variants.
 _LANGUAGE_RE = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z]{4})?(?:-(?:[a-zA-Z]{2}|\d{3}))?(?:-[a-zA-Z0-9]{5,8})*$")
-_URL_RE = re.compile(r"^https?://[^\s/?#<>\"'`\\]+[^\s<>\"'`\\]*$")
+URL_RE = re.compile(r"^https?://[^\s/?#<>\"'`\\]+[^\s<>\"'`\\]*$")
 _COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 # The build reads every scalar as text, but editors' IDEs read YAML 1.2, where
 # `verdict: false` is a boolean and `title: 1984` a number; the JSON Schema
 # accepts those types wherever the text they stand for can be valid.
@@ -39,7 +42,7 @@ def slug_problem(slug: str) -> str | None:
         return "it is empty"
     if len(slug) > SLUG_MAX:
         return f"it is {len(slug)} characters long; the limit is {SLUG_MAX}"
-    if not SLUG_RE.match(slug):
+    if not SLUG_RE.fullmatch(slug):
         return "use only lowercase letters a-z, digits and single hyphens, not at the start or end"
     return None
 
@@ -97,6 +100,9 @@ class Text(FieldType):
             return ctx.error(node.pos, f"'{name}' is {len(value):,} characters long; the limit is {self.max_chars:,}")
         if self.single_line and "\n" in value:
             return ctx.error(node.pos, f"'{name}' should be one line of text: join the lines")
+        control = _CONTROL.search(value)
+        if control:  # written as an escape in quotes; feeds and HTML cannot carry it
+            return ctx.error(node.pos, f"'{name}' contains the control character U+{ord(control[0]):04X}: remove it")
         return value
 
     def json_schema(self):
@@ -140,7 +146,7 @@ class Date(FieldType):
         if node is None:
             return INVALID
         value = node.value.strip()
-        if not _DATE_RE.match(value):
+        if not _DATE_RE.fullmatch(value):
             return ctx.error(node.pos, f"'{name}' should be a date written YYYY-MM-DD, like 2021-09-05, not '{value}'")
         try:
             return dt.date.fromisoformat(value)
@@ -159,12 +165,12 @@ class Url(FieldType):
         if node is None:
             return INVALID
         value = node.value.strip()
-        if not _URL_RE.match(value):
+        if not URL_RE.fullmatch(value):
             return ctx.error(node.pos, f"'{name}' should be a full web address starting with http:// or https://, not '{value[:80]}'")
         return value
 
     def json_schema(self):
-        return {"type": "string", **self.pattern(_URL_RE.pattern), "format": "uri"}
+        return {"type": "string", **self.pattern(URL_RE.pattern), "format": "uri"}
 
 
 class Slug(FieldType):
@@ -259,7 +265,7 @@ class Language(FieldType):
         if node is None:
             return INVALID
         value = node.value.strip()
-        if not _LANGUAGE_RE.match(value):
+        if not _LANGUAGE_RE.fullmatch(value):
             return ctx.error(node.pos, f"'{name}' should be {self.doc}, not '{value[:80]}'")
         return value
 
@@ -305,7 +311,7 @@ class Color(FieldType):
         if node is None:
             return INVALID
         value = node.value.strip()
-        if not _COLOR_RE.match(value):
+        if not _COLOR_RE.fullmatch(value):
             return ctx.error(node.pos, f"'{name}' should be {self.doc}, not '{value[:80]}'")
         return value.lower()
 

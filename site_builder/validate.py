@@ -60,6 +60,9 @@ def find_content_files(content_dir: str, errors: ErrorList) -> list[ContentFile]
             errors.add(Position(path, 1, 1), f"unexpected {'folder' if os.path.isdir(path) else 'file'} '{entry}' in the content folder{did_you_mean(entry, EXTENSIONS)}: "
                        f"content/ holds site.yaml and the folders {', '.join(EXTENSIONS)}")
             continue
+        if os.path.islink(path) and not _inside(os.path.realpath(path), os.path.realpath(os.path.dirname(os.path.abspath(content_dir)))):
+            errors.add(Position(path, 1, 1), f"'{entry}' is a link to a folder outside the site's folder: move the folder itself here")
+            continue
         if not os.path.isdir(path):
             errors.add(Position(path, 1, 1), f"'{entry}' should be a folder of {EXTENSIONS[entry]} files")
             continue
@@ -81,6 +84,9 @@ def _folder_files(folder_path: str, folder: str, errors: ErrorList) -> list[Cont
             continue
         if os.path.islink(path) and not _inside(os.path.realpath(path), os.path.realpath(os.path.dirname(os.path.dirname(folder_path)))):
             errors.add(Position(path, 1, 1), "this file is a link to something outside the site's folder: replace it with the file itself")
+            continue
+        if not os.path.isfile(path):  # a FIFO or device would block or never end
+            errors.add(Position(path, 1, 1), "this is not a regular file: replace it with a text file")
             continue
         problem = slug_problem(stem)
         if problem:

@@ -8,6 +8,7 @@ node still knows its line and column.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import yaml
@@ -20,6 +21,7 @@ except AttributeError:  # PyYAML built without libyaml: slower, same events
     _Parser = yaml.SafeLoader
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+_ODD_CHARACTER = re.compile("[\x00\x85\u2028\u2029]")
 MAX_DEPTH = 32
 
 
@@ -114,14 +116,17 @@ def read_yaml_file(path: str, errors: ErrorList) -> YamlFile | None:
 
 def parse_yaml(path: str, text: str, errors: ErrorList) -> Node | None:
     """Build a positioned tree from libyaml's events; None if nothing usable."""
-    if "\x00" in text:
-        offset = text.index("\x00")
+    odd = _ODD_CHARACTER.search(text)
+    if odd:
+        offset = odd.start()
         line = text.count("\n", 0, offset) + 1
-        errors.add(
-            Position(path, line, offset - text.rfind("\n", 0, offset)),
-            "this file contains a NUL byte: it is probably not a text file; "
-            "remove the character or save the file as UTF-8 text",
-        )
+        if odd[0] == "\x00":
+            message = "this file contains a NUL byte: it is probably not a text file; remove the character or save the file as UTF-8 text"
+        else:
+            # libyaml counts these as line breaks and editors do not, so every
+            # position after one would be off: they are pasted by accident.
+            message = f"this file contains the unusual line break U+{ord(odd[0]):04X} (often pasted from a word processor): remove it"
+        errors.add(Position(path, line, offset - text.rfind("\n", 0, offset)), message)
         return None
     builder = _TreeBuilder(path, errors)
     try:
