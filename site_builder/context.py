@@ -446,10 +446,11 @@ class PagePlan:
     template: str
     origin: Position | None
     make: Callable[[], Page]
+    page: Page | None = None  # already built: the site-wide pages, which are few
 
     @classmethod
     def ready(cls, page: Page) -> "PagePlan":
-        return cls(page.output, page.template, page.origin, lambda: page)
+        return cls(page.output, page.template, page.origin, lambda: page, page)
 
 
 class PageBuilder:

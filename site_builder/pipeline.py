@@ -171,6 +171,7 @@ class Built:
     content: Content
     library: Library
     digests: dict[str, bytes]  # output path -> hash of the bytes written
+    contexts: dict[str, object]  # output path -> context, for the site-wide pages
 
 
 def build(options: BuildOptions) -> BuildReport:
@@ -211,7 +212,7 @@ def full_build(options: BuildOptions) -> Built:
     report.records = library.record_count()
     report.pages = len(pages)
     report.seconds = time.perf_counter() - started
-    return Built(report, content, library, digests)
+    return Built(report, content, library, digests, {p.output: p.page.context for p in pages if p.page})
 
 
 def _refuse_clashes(output: StagedOutput, pages, data_files, static: list[StaticFile], clashes: ErrorList) -> None:

@@ -104,3 +104,17 @@ def test_rebuild_reports_errors_then_recovers(archive):
     edit(archive / CLAIM, "verdict: unprovn", "verdict: unproven")
     project.rebuild(touched={str(archive / CLAIM)})
     assert tree(archive / "public") == before
+
+
+def test_site_wide_pages_follow_a_shorter_index(archive, monkeypatch):
+    import site_builder.context
+    monkeypatch.setattr(site_builder.context, "CLAIMS_PER_PAGE", 2)
+    project = Project(BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "public"), search=False))
+    project.build()
+    assert (archive / "public/claims/page/5/index.html").exists()  # nine claims, two a page
+    os.remove(archive / "content/claims/taliban-negotiated-with-us-for-two-years.yaml")  # cited by no other file
+    report = project.rebuild()
+    assert not (archive / "public/claims/page/5").exists()
+    assert report.pages < project.build().pages  # unchanged index pages were not rendered again
+    shutil.rmtree(archive / "fresh", ignore_errors=True)
+    assert_same_as_full_build(archive, project)
