@@ -86,7 +86,7 @@ $(NODE_STAMP): package.json package-lock.json | system-deps
 	touch $@
 
 clean:
-	rm -rf public .pytest_cache .hypothesis
+	rm -rf public .preview .pytest_cache .hypothesis
 	find . \( -path ./.venv -o -path ./node_modules -o -path ./.git \) -prune \
 	  -o -name __pycache__ -type d -prune -exec rm -rf {} +
 

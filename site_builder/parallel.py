@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from typing import Callable, Sequence, TypeVar
 
 from . import progress
@@ -61,6 +62,9 @@ def run_chunked(
 
 def _start_worker(setup: Callable[[], object]) -> None:
     global _state
+    # Ctrl-C reaches the whole process group: the parent reports it once,
+    # the workers must not each print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _state = setup()
 
 

@@ -44,7 +44,8 @@ SHOWN_ERRORS = 50  # the overlay lists the first ones; the terminal has them all
 KEEPALIVE_SECONDS = 15  # a comment on the event stream, so a closed tab frees its thread
 
 LIVE_EVENTS, LIVE_SCRIPT, STATUS = "/__livereload", "/__livereload.js", "/__status"
-LIVE_RELOAD_JS = os.path.join(BUILTIN_TEMPLATES, "assets", "live-reload.js")
+# Beside the code, not among the templates' assets: a published site must not ship it.
+LIVE_RELOAD_JS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "live-reload.js")
 
 # Served when there is no 404.html yet: the first build failed. The script's
 # overlay then shows why.

@@ -1,0 +1,410 @@
+"""`build.py serve`: the preview server, its rebuilds, and live reload in a real browser.
+
+Each test runs the real command on a copy of the default archive, as an
+editor would: `python build.py serve --port 0` in the archive's folder,
+stopped with Ctrl-C (SIGINT) at the end, which must exit 0 without a
+traceback.
+"""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from lxml import html
+
+from site_builder.serve import SHOWN_ERRORS, LiveReload, Watcher, with_live_reload
+from tools import axe_violations
+
+ROOT = Path(__file__).resolve().parent.parent
+CLAIM = "content/claims/paryan-completely-cleared-of-taliban.yaml"
+CLAIM_URL = "claims/paryan-completely-cleared-of-taliban/"
+SOURCE = "content/sources/massoud-ready-to-talk-to-taliban.yaml"
+SEED = "seeds/000_e619fb0d5ecc3523.txt"
+NEW_SUMMARY = "Quokkaberry says the preview rebuilt this."
+LIVE_TAG = re.compile(rb'<script src="/__livereload\.js" data-build="[0-9a-f]+-\d+" defer></script>\n')
+
+
+@pytest.fixture
+def archive(tmp_path):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    return tmp_path
+
+
+class Server:
+    """`build.py serve` running in `folder`; its output lines are collected as they come."""
+
+    def __init__(self, folder: Path, port: int = 0) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port)],
+            cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        self.stdout: list[str] = []
+        self.stderr: list[str] = []
+        self.readers = [threading.Thread(target=_collect, args=(stream, lines), daemon=True)
+                        for stream, lines in ((self.process.stdout, self.stdout), (self.process.stderr, self.stderr))]
+        for reader in self.readers:
+            reader.start()
+        serving = self.wait_for_line(self.stdout, re.compile(r"^serving (http://\S+/) "), timeout=60)
+        self.url = serving.group(1)
+
+    def wait_for_line(self, lines: list[str], pattern: re.Pattern, timeout: float = 5, after: int = 0) -> re.Match:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in lines[after:]:
+                match = pattern.search(line)
+                if match:
+                    return match
+            if self.process.poll() is not None:
+                raise AssertionError(f"serve exited {self.process.returncode}:\n{''.join(self.stdout + self.stderr)}")
+            time.sleep(0.02)
+        raise AssertionError(f"no line matching {pattern.pattern!r} within {timeout} s:\n{''.join(self.stdout + self.stderr)}")
+
+    def get(self, path: str, method: str = "GET") -> tuple[int, dict, bytes]:
+        """One request, redirects not followed."""
+        host, port = urllib.parse.urlsplit(self.url).netloc.rsplit(":", 1)
+        connection = http.client.HTTPConnection(host, int(port), timeout=5)
+        try:
+            connection.request(method, "/" + path)
+            response = connection.getresponse()
+            return response.status, dict(response.getheaders()), response.read()
+        finally:
+            connection.close()
+
+    def status(self) -> dict:
+        return json.loads(self.get("__status")[2])
+
+    def wait_for_status(self, check, timeout: float = 5) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            status = self.status()
+            if check(status):
+                return status
+            time.sleep(0.02)
+        raise AssertionError(f"status never as expected: {self.status()}\n{''.join(self.stdout + self.stderr)}")
+
+    def interrupt(self) -> int:
+        """Ctrl-C; the exit code, once all output is read."""
+        self.process.send_signal(signal.SIGINT)
+        code = self.process.wait(timeout=10)
+        for reader in self.readers:
+            reader.join(timeout=5)
+        return code
+
+
+def _collect(stream, lines: list[str]) -> None:
+    for line in stream:
+        lines.append(line)
+
+
+@pytest.fixture
+def preview(archive):
+    server = Server(archive)
+    try:
+        yield server
+    finally:
+        if server.process.poll() is None:
+            code = server.interrupt()
+            assert code == 0, "".join(server.stderr)
+            assert "Traceback" not in "".join(server.stderr)
+            assert server.stdout[-1] == "stopped\n"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+class EventStream:
+    """The live-reload event stream, read on a thread: a list of (event, data)."""
+
+    def __init__(self, url: str) -> None:
+        host, port = urllib.parse.urlsplit(url).netloc.rsplit(":", 1)
+        # A raw socket, so that close() can interrupt the reading thread mid-read.
+        self.socket = socket.create_connection((host, int(port)), timeout=30)
+        self.socket.sendall(b"GET /__livereload HTTP/1.0\r\n\r\n")
+        self.stream = self.socket.makefile("rb")
+        headers = []
+        while (line := self.stream.readline().strip()):
+            headers.append(line.decode("ascii").lower())
+        assert headers[0].endswith(" 200 ok") and "content-type: text/event-stream" in headers, headers
+        self.events: list[tuple[str, str]] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        name, data = None, []
+        try:
+            for raw in self.stream:
+                line = raw.decode("utf-8").rstrip("\n")
+                if line.startswith("event: "):
+                    name = line[len("event: "):]
+                elif line.startswith("data: "):
+                    data.append(line[len("data: "):])
+                elif not line and name:
+                    self.events.append((name, "\n".join(data)))
+                    name, data = None, []
+        except (OSError, ValueError):  # closed
+            pass
+
+    def wait_for(self, name: str, after: int = 0, timeout: float = 5) -> tuple[int, str]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for index, (event, data) in enumerate(self.events[after:], after):
+                if event == name:
+                    return index, data
+            time.sleep(0.02)
+        raise AssertionError(f"no {name!r} event within {timeout} s: {self.events}")
+
+    def close(self) -> None:
+        self.socket.shutdown(socket.SHUT_RDWR)
+        self.socket.close()
+
+
+# -- serving -----------------------------------------------------------------
+
+
+def test_serves_the_preview_folder_on_localhost(preview, archive):
+    assert preview.url.startswith("http://127.0.0.1:")
+    status, headers, body = preview.get(CLAIM_URL)
+    assert status == 200
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert headers["Cache-Control"] == "no-store"
+    assert len(LIVE_TAG.findall(body)) == 1
+    doc = html.fromstring(body)
+    assert doc.xpath("//head/script[last()]/@src") == ["/__livereload.js"]
+    # Links point at the preview, not at the published site.
+    assert doc.xpath("//link[@rel='canonical']/@href") == [preview.url + CLAIM_URL]
+    # The script is added as pages are served, never written into the build.
+    built = (archive / ".preview" / CLAIM_URL / "index.html").read_bytes()
+    assert b"__livereload" not in built
+    assert LIVE_TAG.sub(b"", body) == built
+    assert not (archive / "public").exists()
+
+
+def test_content_types_and_missing_pages(preview, archive):
+    expected = {
+        "assets/site.css": "text/css; charset=utf-8",
+        "pagefind/pagefind.js": "text/javascript; charset=utf-8",
+        "pagefind/pagefind-entry.json": "application/json",
+        "feed.xml": "application/xml",
+        "robots.txt": "text/plain; charset=utf-8",
+        "__livereload.js": "text/javascript; charset=utf-8",
+    }
+    index = archive / ".preview" / "pagefind"
+    for built in [*index.glob("*.pf_meta"), *index.glob("fragment/*.pf_fragment"), *index.glob("wasm.*.pagefind")][:3]:
+        expected[str(built.relative_to(archive / ".preview"))] = "application/octet-stream"
+    for path, content_type in expected.items():
+        status, headers, _ = preview.get(path)
+        assert (status, headers["Content-Type"]) == (200, content_type), path
+
+    status, headers, body = preview.get("claims/no-such-claim/")
+    assert status == 404
+    assert headers["Cache-Control"] == "no-store"
+    assert LIVE_TAG.sub(b"", body) == (archive / ".preview" / "404.html").read_bytes()
+
+    status, headers, _ = preview.get("claims")
+    assert status == 301 and headers["Location"] == "/claims/"
+    for hidden in ("../content/site.yaml", "%2e%2e/content/site.yaml", "pagefind/../../content/site.yaml",
+                   ".pagefind-new/pagefind.js"):
+        assert preview.get(hidden)[0] == 404, hidden
+    status, headers, body = preview.get(CLAIM_URL, method="HEAD")
+    assert status == 200 and body == b"" and int(headers["Content-Length"]) > 0
+
+
+def test_port_in_use_is_a_usage_error(archive):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port)],
+                                cwd=archive, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert f"port {port} on 127.0.0.1 is in use" in result.stderr
+    assert "--port" in result.stderr and "Traceback" not in result.stderr
+    assert not (archive / ".preview").exists()  # nothing was built
+
+
+# -- rebuilding --------------------------------------------------------------
+
+
+def test_an_edit_is_served_within_two_seconds_and_rebuilds_only_its_dependents(preview, archive):
+    total = preview.status()["last_build"]["pages"]
+    lines_before = len(preview.stdout)
+    edit(archive / CLAIM, "summary:", f"summary: {NEW_SUMMARY}")
+    saved = time.monotonic()
+    while NEW_SUMMARY.encode() not in preview.get(CLAIM_URL)[2]:
+        assert time.monotonic() - saved < 2, "".join(preview.stdout + preview.stderr)
+        time.sleep(0.02)
+
+    line = preview.wait_for_line(
+        preview.stdout, re.compile(r"^rebuilt (\d+) pages \((\d+) files changed\) in \d+\.\d\d s; search index in \d+\.\d\d s$"),
+        after=lines_before)
+    pages, written = int(line.group(1)), int(line.group(2))
+    assert 1 <= pages < total
+    assert written >= 1
+    last = preview.status()["last_build"]
+    assert (last["full"], last["pages"], last["written"]) == (False, pages, written)
+    # Pages that do not show the claim were left alone.
+    assert NEW_SUMMARY.encode() not in preview.get("topics/peace-talks/")[2]
+    # The search index was swapped for one that knows the new text (before the line was printed).
+    fragments = (archive / ".preview" / "pagefind" / "fragment").glob("*.pf_fragment")
+    assert any(NEW_SUMMARY.encode() in gzip.decompress(f.read_bytes()) for f in fragments)
+
+
+def test_errors_are_streamed_and_the_last_good_page_stays_until_they_are_fixed(preview, archive):
+    events = EventStream(preview.url)
+    try:
+        first, build = events.wait_for("reload")
+        edit(archive / CLAIM, "verdict: unproven", "verdict: unprovn")
+        index, data = events.wait_for("errors", after=first + 1)
+        shown = json.loads(data)
+        errors = shown["errors"]
+        assert shown["total"] == len(errors) == 1
+        assert re.fullmatch(r"content/claims/paryan-completely-cleared-of-taliban\.yaml:\d+:\d+: error: "
+                            r"verdict 'unprovn' .*", errors[0])
+        # The terminal says the same, in the format `build` uses.
+        preview.wait_for_line(preview.stderr, re.compile(re.escape(errors[0])))
+        preview.wait_for_line(preview.stderr, re.compile(r"^1 error; the preview shows the last good build$"))
+        assert preview.status()["errors"] == errors
+        status, _, body = preview.get(CLAIM_URL)
+        assert status == 200 and b"Unproven" in body
+
+        edit(archive / CLAIM, "verdict: unprovn", "verdict: false")
+        _, fixed = events.wait_for("reload", after=index + 1)
+        assert fixed != build
+        status = preview.status()
+        assert status["errors"] == [] and status["build"] == fixed
+        assert "False" in html.fromstring(preview.get(CLAIM_URL)[2]).xpath("string(//main)")
+    finally:
+        events.close()
+
+
+def test_an_edited_archived_text_checks_its_quotes_again(preview, archive):
+    seed = archive / SEED
+    original = seed.read_text(encoding="utf-8")
+    seed.write_text(original.replace("illegitimate war", "unlawful war"), encoding="utf-8")
+    status = preview.wait_for_status(lambda s: s["errors"])
+    [error] = status["errors"]
+    assert re.match(rf"{re.escape(SOURCE)}:\d+:\d+: error: quote 'clerics-illegitimate-war' is not in the archived text {SEED}", error)
+    seed.write_text(original, encoding="utf-8")
+    preview.wait_for_status(lambda s: not s["errors"] and s["builds"] > status["builds"])
+
+
+def test_first_build_with_errors_keeps_serving_until_fixed(archive):
+    edit(archive / CLAIM, "verdict: unproven", "verdict: unprovn")
+    server = Server(archive)
+    try:
+        assert server.status()["builds"] == 0
+        assert len(server.status()["errors"]) == 1
+        status, _, body = server.get(CLAIM_URL)
+        assert status == 404 and LIVE_TAG.search(body)  # nothing built yet: the overlay will say why
+        edit(archive / CLAIM, "verdict: unprovn", "verdict: unproven")
+        server.wait_for_status(lambda s: s["builds"] == 1 and not s["errors"])
+        assert server.get(CLAIM_URL)[0] == 200
+    finally:
+        assert server.interrupt() == 0
+
+
+# -- live reload in a browser --------------------------------------------------
+
+
+def test_the_open_page_reloads_itself_and_shows_errors_over_the_last_good_page(preview, archive, page):
+    page.goto(preview.url + CLAIM_URL)
+    page.evaluate("window.__marker = 1")
+    edit(archive / CLAIM, "summary:", f"summary: {NEW_SUMMARY}")
+    saved = time.monotonic()
+    page.wait_for_function("(text) => window.__marker === undefined && document.body.innerText.includes(text)",
+                           arg=NEW_SUMMARY, timeout=5000)
+    reload_seconds = time.monotonic() - saved
+    assert reload_seconds < 2
+    # The page reloads first; the line comes once the search index has been refreshed too.
+    preview.wait_for_line(preview.stdout, re.compile(r"^rebuilt .*; search index in"), timeout=10)
+    hits = page.evaluate("""async () => { const pf = await import('/pagefind/pagefind.js');
+        const s = await pf.search('quokkaberry'); return s.results.length; }""")
+    assert hits == 1
+
+    page.evaluate("window.__marker = 2")
+    edit(archive / CLAIM, "verdict: unproven", "verdict: unprovn")
+    dialog = page.get_by_role("alertdialog")
+    dialog.wait_for(timeout=5000)
+    assert page.evaluate("window.__marker") == 2  # shown over the page, not by reloading it
+    text = dialog.inner_text()
+    assert "1 content error" in text
+    assert re.search(r"content/claims/paryan-completely-cleared-of-taliban\.yaml:\d+:\d+: error: verdict 'unprovn'", text)
+    assert page.evaluate("document.activeElement.textContent") == "Hide"
+    assert axe_violations(page, {"runOnly": ["wcag2a", "wcag2aa"]}) == []
+    # Still the last good page underneath.
+    assert NEW_SUMMARY in page.locator("main").inner_text()
+
+    edit(archive / CLAIM, "verdict: unprovn", "verdict: unproven")
+    page.wait_for_function("() => window.__marker === undefined", timeout=5000)
+    assert page.get_by_role("alertdialog").count() == 0
+
+
+def test_an_open_page_reconnects_and_reloads_after_a_restart(archive, page):
+    server = Server(archive)
+    page.goto(server.url + CLAIM_URL)
+    page.evaluate("window.__marker = 1")
+    assert server.interrupt() == 0
+    edit(archive / CLAIM, "summary:", f"summary: {NEW_SUMMARY}")  # while no server watches
+    restarted = Server(archive, port=int(server.url.rsplit(":", 1)[1].rstrip("/")))
+    try:
+        page.wait_for_function("(text) => window.__marker === undefined && document.body.innerText.includes(text)",
+                               arg=NEW_SUMMARY, timeout=20000)
+    finally:
+        assert restarted.interrupt() == 0
+
+
+# -- parts ---------------------------------------------------------------------
+
+
+def test_live_reload_tag_goes_before_the_end_of_head():
+    assert with_live_reload(b"<html><head><title>x</title></HEAD><body></body></html>", "ab-1") == (
+        b'<html><head><title>x</title><script src="/__livereload.js" data-build="ab-1" defer></script>\n'
+        b"</HEAD><body></body></html>")
+    assert with_live_reload(b"<p>bare</p>", "ab-1").endswith(b"defer></script>\n")
+
+
+def test_watcher_sees_added_changed_and_removed_files_but_not_hidden_ones(tmp_path):
+    (tmp_path / "claims").mkdir()
+    kept, changed, removed = (tmp_path / "claims" / name for name in ("kept.yaml", "changed.yaml", "removed.yaml"))
+    for path in (kept, changed, removed):
+        path.write_text("a: 1\n")
+    watcher = Watcher([str(tmp_path)])
+    assert watcher.changes() == set()
+    changed.write_text("a: 22\n")
+    removed.unlink()
+    added = tmp_path / "claims" / "added.yaml"
+    added.write_text("a: 1\n")
+    (tmp_path / "claims" / ".added.yaml.swp").write_text("x")
+    assert watcher.changes() == {str(changed), str(removed), str(added)}
+    assert watcher.changes() == set()
+    stop = threading.Event()
+    threading.Timer(0.3, lambda: os.utime(kept, ns=(1, 1))).start()
+    assert watcher.wait_for_changes(stop) == {str(kept)}
+
+
+def test_the_browser_is_sent_the_first_errors_and_how_many_there_are():
+    live = LiveReload()
+    errors = [f"content/claims/c{i}.yaml:1:1: error: wrong" for i in range(SHOWN_ERRORS + 10)]
+    live.failed(errors)
+    status = live.status()
+    assert status["errors"] == errors[:SHOWN_ERRORS] and status["error_count"] == SHOWN_ERRORS + 10
+    name, data = re.fullmatch(r"event: reload\ndata: \S+\n\nevent: (\w+)\ndata: (.*)\n\n", live.events().decode()).groups()
+    assert (name, json.loads(data)) == ("errors", {"total": SHOWN_ERRORS + 10, "errors": errors[:SHOWN_ERRORS]})
