@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import markdown as md_lib
 import nh3
 from markdown.extensions import Extension
+from markdown.extensions.toc import slugify as toc_slugify
 from markdown.treeprocessors import Treeprocessor
 
 from .urls import Urls, quote_anchor
@@ -51,6 +52,10 @@ class FoundLink:
     target: str
 
 
+def _heading_id(value: str, separator: str) -> str:
+    return "section-" + toc_slugify(value, separator)
+
+
 class MarkdownConverter:
     """`baselevel`: the HTML heading a `#` heading becomes; the page's own headings sit above it."""
 
@@ -64,7 +69,9 @@ class MarkdownConverter:
                 "toc",
                 self._links,
             ],
-            extension_configs={"toc": {"baselevel": baselevel, "permalink": False}},
+            # Heading ids get a prefix so that a heading called "Main" or
+            # "Search" cannot take an id the page layout already uses.
+            extension_configs={"toc": {"baselevel": baselevel, "permalink": False, "slugify": _heading_id}},
             output_format="html",
         )
 

@@ -114,7 +114,10 @@ class Text(FieldType):
 
 
 class MarkdownText(Text):
-    def __init__(self, max_chars: int = 200_000) -> None:
+    # A fact-check runs to a few thousand characters; Python-Markdown's cost
+    # grows faster than the text on hostile input, so the bound is generous
+    # for editors and tight for a bomb.
+    def __init__(self, max_chars: int = 50_000) -> None:
         super().__init__("Markdown text", max_chars, single_line=False)
 
     def parse(self, node, ctx, name):
@@ -124,9 +127,22 @@ class MarkdownText(Text):
         return convert_markdown(value, node, ctx)
 
 
+MAX_LINK_BRACKETS = 1_000
+
+
 def convert_markdown(text: str, node: Scalar, ctx: Context) -> model.Markdown:
     """Markdown to HTML; its links' problems are reported where they are written within `node`."""
-    html, found, problems = ctx.markdown.convert(text)
+    brackets = text.count("[")
+    if brackets > MAX_LINK_BRACKETS:
+        # Python-Markdown's time grows with the square of the '[' in a text:
+        # 4,000 took seconds, 20,000 took minutes. No fact-check needs this many.
+        ctx.error(node.pos, f"this Markdown has {brackets:,} '[' characters (links, footnotes); the limit is {MAX_LINK_BRACKETS:,}")
+        return model.Markdown(text, "", ())
+    try:
+        html, found, problems = ctx.markdown.convert(text)
+    except RecursionError:  # Python-Markdown recurses once per level of nesting
+        ctx.error(node.pos, "this Markdown nests quotes or lists too deeply to convert: flatten it")
+        return model.Markdown(text, "", ())
     locate = ScalarLocator(ctx.file, node)
     for problem in problems:
         ctx.error(locate.find(problem.target), problem.message)

@@ -45,7 +45,7 @@ def index_folder(site_dir: str, index_dir: str | None = None) -> int:
         raise SearchIndexFailed("the search index could not be built: Pagefind's binary is missing; run `make build` to install it")
     command = [str(executable), "--site", site_dir, "--output-path", index_dir, "--glob", RECORD_PAGES]
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=3600)
+        result = subprocess.run(command, capture_output=True, encoding="utf-8", errors="replace", timeout=3600)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SearchIndexFailed(f"the search index could not be built: {exc}") from None
     if result.returncode != 0:

@@ -19,7 +19,7 @@ from .schema import FOLDERS, INVALID, PAGE, PAGES_FOLDER, SITE, Context, convert
 from .urls import BUILT_IN_FOLDERS, Urls
 from .yamlsrc import Mapping, Scalar, Sequence, YamlFile, decode_text, parse_yaml, read_source_text, read_yaml_file
 
-MAX_TEXT_BYTES = 10 * 1024 * 1024
+MAX_TEXT_BYTES = 2 * 1024 * 1024  # a book-length transcript; bounds time and memory
 MAX_LOGO_BYTES = 1024 * 1024
 # What a logo may be: its extension, and how its file starts (SVG is text, checked apart).
 LOGO_SIGNATURES = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
@@ -324,6 +324,10 @@ def read_site(content_dir: str, errors: ErrorList) -> model.Site | None:
     path = os.path.join(content_dir, "site.yaml")
     if not os.path.isfile(path):
         errors.add(Position(path, 1, 1), "site.yaml is missing: every archive needs one with at least title, base_url and publisher")
+        return None
+    site_root = os.path.realpath(os.path.dirname(os.path.abspath(content_dir)))
+    if os.path.islink(path) and not _inside(os.path.realpath(path), site_root):
+        errors.add(Position(path, 1, 1), "site.yaml is a link to a file outside the site's folder: replace it with the file itself")
         return None
     file = read_yaml_file(path, errors)
     if file is None:
