@@ -19,6 +19,7 @@ import http.server
 import json
 import mimetypes
 import os
+import signal
 import re
 import secrets
 import socket
@@ -76,6 +77,10 @@ class PortUnavailable(Exception):
 
 def serve(content_dir: str, out_dir: str, host: str, port: int) -> int:
     """Build, serve and rebuild on every save until Ctrl-C; the exit code."""
+    # A shell that starts us in the background hands down SIGINT ignored, and
+    # Python then never raises KeyboardInterrupt: Ctrl-C (or a test's SIGINT)
+    # must stop the server whatever we inherited.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     preview = Preview(content_dir, out_dir, host, port)
     try:
         preview.run()

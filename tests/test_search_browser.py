@@ -158,9 +158,7 @@ def test_opening_a_result_and_coming_back(serve_dir, browse, site):
 def test_search_page_with_results_and_filters_passes_axe(serve_dir, browse, site, scheme, width):
     page = browse(serve_dir(site) + "search/?q=Taliban", width=width, scheme=scheme)
     page.wait_for_selector(RESULT)
-    page.wait_for_selector(".pagefind-ui__filter-block")
     page.locator("summary.pagefind-ui__filter-name", has_text="Verdict").click()
-    page.wait_for_selector(".pagefind-ui__filter-value", state="visible")
     page.wait_for_load_state("networkidle")  # results and filters still loading would change what axe sees
     assert axe_violations(page) == []
     assert page.problems == []

@@ -279,4 +279,4 @@ def test_a_50_mb_archived_text_fails_fast(tmp_path):
     result = site.run("build")
     assert time.perf_counter() - started < 2
     assert len(result.errors) == 1, result.err
-    assert result.errors[0].startswith(f"{SOURCE_PATH}:4:7: error: the archived text 'archive/ministry-statement.txt' is larger than 10 MiB")
+    assert result.errors[0].startswith(f"{SOURCE_PATH}:4:7: error: the archived text 'archive/ministry-statement.txt' is larger than 2 MiB")
