@@ -87,6 +87,17 @@ class FieldType:
         return node
 
 
+def _written_as(field: FieldType, node: Node, ctx: Context, name: str, pattern: re.Pattern, wrong: str):
+    """The scalar's stripped text if it matches `pattern` whole, else an error saying `wrong`."""
+    node = field.scalar(node, ctx, name)
+    if node is None:
+        return INVALID
+    value = node.value.strip()
+    if not pattern.fullmatch(value):
+        return ctx.error(node.pos, f"'{name}' should be {wrong}, not '{value[:80]}'")
+    return value
+
+
 class Text(FieldType):
     def __init__(self, doc: str = "text", max_chars: int = 2_000, single_line: bool = True) -> None:
         self.doc, self.max_chars, self.single_line = doc, max_chars, single_line
@@ -158,12 +169,9 @@ class Date(FieldType):
     doc = "a date written YYYY-MM-DD"
 
     def parse(self, node, ctx, name):
-        node = self.scalar(node, ctx, name)
-        if node is None:
+        value = _written_as(self, node, ctx, name, _DATE_RE, "a date written YYYY-MM-DD, like 2021-09-05")
+        if value is INVALID:
             return INVALID
-        value = node.value.strip()
-        if not _DATE_RE.fullmatch(value):
-            return ctx.error(node.pos, f"'{name}' should be a date written YYYY-MM-DD, like 2021-09-05, not '{value}'")
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
@@ -177,13 +185,7 @@ class Url(FieldType):
     doc = "a web address starting with http:// or https://"
 
     def parse(self, node, ctx, name):
-        node = self.scalar(node, ctx, name)
-        if node is None:
-            return INVALID
-        value = node.value.strip()
-        if not URL_RE.fullmatch(value):
-            return ctx.error(node.pos, f"'{name}' should be a full web address starting with http:// or https://, not '{value[:80]}'")
-        return value
+        return _written_as(self, node, ctx, name, URL_RE, "a full web address starting with http:// or https://")
 
     def json_schema(self):
         return {"type": "string", **self.pattern(URL_RE.pattern), "format": "uri"}
@@ -277,13 +279,7 @@ class Language(FieldType):
     doc = "a BCP 47 language tag such as en, fa-AF, ps or ar"
 
     def parse(self, node, ctx, name):
-        node = self.scalar(node, ctx, name)
-        if node is None:
-            return INVALID
-        value = node.value.strip()
-        if not _LANGUAGE_RE.fullmatch(value):
-            return ctx.error(node.pos, f"'{name}' should be {self.doc}, not '{value[:80]}'")
-        return value
+        return _written_as(self, node, ctx, name, _LANGUAGE_RE, self.doc)
 
     def json_schema(self):
         return {"type": "string", **self.pattern(_LANGUAGE_RE.pattern)}
@@ -323,13 +319,8 @@ class Color(FieldType):
             # `key: #0a55c2` is a key and a comment to YAML.
             return ctx.error(node.pos, f"'{name}' is empty: YAML reads what follows ' #' as a comment, "
                              f"so write the colour in quotes, like {name}: \"#0a55c2\"")
-        node = self.scalar(node, ctx, name)
-        if node is None:
-            return INVALID
-        value = node.value.strip()
-        if not _COLOR_RE.fullmatch(value):
-            return ctx.error(node.pos, f"'{name}' should be {self.doc}, not '{value[:80]}'")
-        return value.lower()
+        value = _written_as(self, node, ctx, name, _COLOR_RE, self.doc)
+        return value if value is INVALID else value.lower()
 
     def json_schema(self):
         return {"type": "string", **self.pattern(_COLOR_RE.pattern)}
