@@ -647,7 +647,7 @@ class PageBuilder:
         return self._meta("topic", record.title, record.description or f"Fact-checks about {record.title}.", f"topics/{slug}/")
 
     def _records(self, kind: str) -> dict:
-        return {"claim": self.lib.claims, "source": self.lib.sources, "person": self.lib.people, "topic": self.lib.topics}[kind]
+        return self.lib.records_of(kind)
 
     def _record_keys(self) -> list[tuple[str, str]]:
         return [(kind, slug) for kind in ("claim", "source", "person", "topic") for slug in self._records(kind)]

@@ -124,11 +124,7 @@ class Project:
 
 
 def _exists(library: Library, kind: str, slug: str) -> bool:
-    return slug in _records_of(library, kind)
-
-
-def _records_of(library: Library, kind: str) -> dict:
-    return {"claim": library.claims, "source": library.sources, "person": library.people, "topic": library.topics}[kind]
+    return slug in library.records_of(kind)
 
 
 def _key(record) -> Key:

@@ -37,6 +37,10 @@ class Library:
         source = self.sources[ref.source]
         return source, next(q for q in source.quotes if q.id == ref.quote)
 
+    def records_of(self, kind: str) -> dict:
+        """The records of one kind (claim, source, person, topic) by slug."""
+        return {"claim": self.claims, "source": self.sources, "person": self.people, "topic": self.topics}[kind]
+
     def record_count(self) -> int:
         return len(self.claims) + len(self.sources) + len(self.people) + sum(
             1 for t in self.topics.values() if t.pos is not None
