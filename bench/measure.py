@@ -5,13 +5,30 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 # The stage lines of `build.py build -v` and of bench.floor: "  read         0.001 s".
 _STAGE_LINE = re.compile(r"^ +(\S+) +(\d+\.\d+) s$", re.MULTILINE)
+# The peak memory lines `build.py build -v` writes to stderr: "  memory.main   123.4 MiB".
+_MEMORY_LINE = re.compile(r"^ +memory\.(\S+) +(\d+\.\d+) MiB$", re.MULTILINE)
+
+# Linux carries a process's peak RSS into every child it starts (exec keeps
+# the larger of the two), so a command started from this process, grown by
+# generating a corpus or by the in-process incremental builds, would report
+# at least our own peak. This launcher starts it instead, from a fresh
+# interpreter of about 10 MiB, and reports the command's rusage and time.
+_LAUNCHER = """\
+import os, subprocess, sys, time
+started = time.perf_counter()
+process = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(process.pid, 0)
+seconds = time.perf_counter() - started
+with open(sys.argv[1], "w") as f:
+    f.write(f"{os.waitstatus_to_exitcode(status)} {usage.ru_maxrss} {seconds}")
+"""
 
 
 @dataclass
@@ -19,6 +36,7 @@ class Run:
     seconds: float  # wall clock, from start to exit, interpreter start-up included
     max_rss: int  # bytes: the peak of the process or of any child it waited for
     stages: dict[str, float]
+    memory: dict[str, int]  # bytes, as the command reported them (`build.py build -v` only)
     stdout: str
 
 
@@ -29,24 +47,24 @@ class CommandFailed(Exception):
 
 
 def run_measured(command: list[str], cwd: Path) -> Run:
-    # Output goes to files, not pipes, so the child never blocks on a full pipe
-    # while we sit in wait4.
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err)
-        # wait4 gives this child's own rusage; RUSAGE_CHILDREN would give the
-        # largest of every child this process has had, earlier runs included.
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
+    # Output goes to files, not pipes, so the child never blocks on a full pipe.
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile("r", prefix="bench-rusage-") as measured:
+        launcher = subprocess.run([sys.executable, "-S", "-c", _LAUNCHER, measured.name, *command],
+                                  cwd=cwd, stdout=out, stderr=err)
+        report = measured.read().split()
         out.seek(0)
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
-    if process.returncode != 0:
-        raise CommandFailed(command, process.returncode, stdout + stderr)
+    if not report:  # the launcher itself failed: the command could not be started
+        raise CommandFailed(command, launcher.returncode, stdout + stderr)
+    returncode, max_rss_kib, seconds = int(report[0]), int(report[1]), float(report[2])
+    if returncode != 0:
+        raise CommandFailed(command, returncode, stdout + stderr)
     stages = {name: float(value) for name, value in _STAGE_LINE.findall(stdout)}
-    return Run(seconds, usage.ru_maxrss * 1024, stages, stdout)  # Linux counts ru_maxrss in KiB
+    memory = {name: round(float(mib) * 2**20) for name, mib in _MEMORY_LINE.findall(stderr)}
+    return Run(seconds, max_rss_kib * 1024, stages, memory, stdout)  # Linux counts ru_maxrss in KiB
 
 
 def folder_bytes(folder: Path) -> int | None:

