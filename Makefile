@@ -29,7 +29,7 @@ RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
 
-.PHONY: build check serve bench test system-deps clean distclean
+.PHONY: build check serve bench test messages system-deps clean distclean
 
 build: $(RUNTIME_STAMP)
 	$(PY) build.py build $(ARGS)
@@ -42,6 +42,14 @@ serve: $(RUNTIME_STAMP)
 
 bench: $(DEV_STAMP)
 	$(PY) -m bench $(if $(N),--claims $(N))
+
+# After changing the interface's words in templates or site_builder/: refresh
+# the catalogue template and merge it into every translation (new words come
+# in untranslated; tests/test_i18n.py then names what still needs translating).
+messages: $(RUNTIME_STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -c Translators: --no-location --sort-output \
+	  --project "site_builder" -o site_builder/locales/messages.pot .
+	$(VENV)/bin/pybabel update -i site_builder/locales/messages.pot -d site_builder/locales --no-fuzzy-matching --ignore-obsolete
 
 test: $(DEV_STAMP) system-deps $(NODE_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -58,8 +66,14 @@ $(PY):
 	}
 
 # The stamps live inside .venv so that recreating the venv reinstalls.
+# Pillow's wheel shapes Arabic-script text (share images of Dari, Pashto and
+# Arabic claims) only if the system's FriBiDi library is there to load.
 $(RUNTIME_STAMP): requirements.txt | $(PY)
 	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -c "from PIL import features; raise SystemExit(not features.check('fribidi'))" 2>/dev/null || { \
+	  echo "Installing libfribidi0 for right-to-left text in share images"; \
+	  $(APT_GET) update && $(APT_GET) install -y libfribidi0; \
+	}
 	touch $@
 
 $(DEV_STAMP): requirements.txt requirements-dev.txt | $(PY)

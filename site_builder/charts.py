@@ -6,15 +6,26 @@ themes like the badges do. Every chart carries its words as text (labels,
 counts, <title>, <desc>) and the page shows a text equivalent after it.
 Layouts depend only on their input's order, so the same archive draws the
 same bytes.
+
+Every word comes from the interface's catalogue, as whole sentences. In a
+right-to-left language the layouts are mirrored by their coordinates (bars
+grow leftwards from the labels on the right, time runs from right to left),
+never by a transform, which would mirror the glyphs too; the <svg> carries
+direction="rtl", so text shapes and orders right to left and its `start`
+anchor is its right end.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
+
+from .i18n import Interface
+from .text import direction
 
 SVG_NS = "http://www.w3.org/2000/svg"
 MAP_LABEL_CHARS = 22
@@ -33,6 +44,7 @@ class MapNode:
     claim: str  # the claim, in full
     verdict: str  # its verdict's label
     tone: str  # the verdict's colour family
+    lang: str | None = None  # the claim's language when it is not the site's
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,48 +71,68 @@ def _num(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
+def _mirror(ui: Interface, width: float) -> Callable[[float], float]:
+    """An x coordinate as the interface's direction places it: itself, or its reflection across the chart."""
+    return (lambda x: width - x) if ui.dir == "rtl" else (lambda x: x)
 
 
-def _svg(css_class: str, width: float, height: float, title: str, desc: str, body: list[str], role: str = "img") -> Markup:
+def _listing(ui: Interface, items: list[str]) -> str:
+    # Translators: separates the entries of a chart's description, as in "False: 2 claims; True: 1 claim".
+    return ui.gettext("; ").join(items)
+
+
+def _svg(css_class: str, width: float, height: float, title: str, desc: str, body: list[str], ui: Interface,
+         role: str = "img") -> Markup:
+    direction = ' direction="rtl"' if ui.dir == "rtl" else ""
     return Markup(
-        f'<svg xmlns="{SVG_NS}" class="chart {css_class}" viewBox="0 0 {_num(width)} {_num(height)}" role="{role}">'
+        f'<svg xmlns="{SVG_NS}" class="chart {css_class}" viewBox="0 0 {_num(width)} {_num(height)}" role="{role}"{direction}>'
         f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>{''.join(body)}</svg>"
     )
 
 
-def verdict_bars(bars: list[Bar], title: str) -> Markup:
-    """One labelled bar per verdict with its count; the widest bar is the most common verdict."""
+def verdict_bars(bars: list[Bar], title: str, ui: Interface) -> Markup:
+    """One labelled bar per verdict with its count; the widest bar is the most common verdict.
+
+    Labels stand at the reading side's edge, the bars grow away from them and
+    each count follows its bar's end.
+    """
     row, label_width, bar_space, width = 30, 170, 250, 480
+    mx = _mirror(ui, width)
     most = max((bar.count for bar in bars), default=0) or 1
     body = []
     for index, bar in enumerate(bars):
         y = index * row
         length = max(2.0, bar_space * bar.count / most)
+        drawn = _num(length)
+        # The left end as drawn, from the rounded length: right to left, every bar then ends on one line.
+        start = _num(min(mx(label_width), mx(label_width + float(drawn))))
         body.append(
             f'<g class="tone-{escape(bar.tone)}">'
-            f'<text class="chart-label" x="0" y="{y + 19}">{escape(truncate(bar.label, 24))}</text>'
-            f'<rect class="chart-bar" x="{label_width}" y="{y + 5}" width="{_num(length)}" height="20" rx="3"/>'
-            f'<text class="chart-count" x="{_num(label_width + length + 8)}" y="{y + 19}">{bar.count}</text></g>'
+            f'<text class="chart-label" x="{_num(mx(0))}" y="{y + 19}">{escape(truncate(bar.label, 24))}</text>'
+            f'<rect class="chart-bar" x="{start}" y="{y + 5}" width="{drawn}" height="20" rx="3"/>'
+            f'<text class="chart-count" x="{_num(mx(label_width + length + 8))}" y="{y + 19}">{bar.count}</text></g>'
         )
-    desc = "; ".join(f"{bar.label}: {_plural(bar.count, 'claim', 'claims')}" for bar in bars) + "."
-    return _svg("chart-bars", width, max(row, row * len(bars)), title, desc, body)
+    # Translators: one verdict in a verdict chart's description, with how many claims have it.
+    desc = _listing(ui, [ui.ngettext("%(verdict)s: %(num)d claim", "%(verdict)s: %(num)d claims", bar.count, verdict=bar.label)
+                         for bar in bars]) + "."
+    return _svg("chart-bars", width, max(row, row * len(bars)), title, desc, body, ui)
 
 
-def claim_map(nodes: list[MapNode], edges: list[MapEdge], title: str, desc: str, centred: bool) -> Markup:
+def claim_map(nodes: list[MapNode], edges: list[MapEdge], title: str, desc: str, centred: bool, ui: Interface) -> Markup:
     """Nodes on an ellipse, the first in the middle when `centred`; every node a link to its claim.
 
     Labels alternate below and above their node, so neighbours on the ring
-    never write on the same line.
+    never write on the same line. The ring starts at the top and runs in the
+    reading direction: clockwise, or anticlockwise right to left.
     """
     width, height = 760.0, 520.0
+    mx = _mirror(ui, width)
     cx, cy, rx, ry = width / 2, (height - 40) / 2, 290.0, 180.0
     ring = nodes[1:] if centred else nodes
     positions = [(cx, cy)] if centred else []
     for index in range(len(ring)):
         angle = -math.pi / 2 + 2 * math.pi * index / max(1, len(ring))
-        positions.append((cx + rx * math.cos(angle), cy + ry * math.sin(angle)))
+        positions.append((mx(cx + rx * math.cos(angle)), cy + ry * math.sin(angle)))
     if not centred and len(ring) == 1:
         positions = [(cx, cy)]
     body = [_edge(positions[e.a], positions[e.b], e.relation) for e in edges]
@@ -109,7 +141,8 @@ def claim_map(nodes: list[MapNode], edges: list[MapEdge], title: str, desc: str,
         radius = 16 if centred and index == 0 else 13
         above = (index % 2 == 1) and not (centred and index == 0)
         first_line = y - radius - 22 if above else y + radius + 16
-        name = f"{node.claim} (verdict: {node.verdict})"
+        # Translators: a claim map's link to a claim, as screen readers announce it.
+        name = ui.gettext("%(claim)s (verdict: %(verdict)s)", claim=node.claim, verdict=node.verdict)
         # The labels are drawn outside the link, over a clear area of it: truncated
         # words inside would make a link whose visible text its name does not contain.
         area_top = first_line - 13 if above else y - radius
@@ -121,12 +154,17 @@ def claim_map(nodes: list[MapNode], edges: list[MapEdge], title: str, desc: str,
         )
         labels.append(
             f'<g class="map-label tone-{escape(node.tone)}" aria-hidden="true">'
-            f'<text class="map-claim" x="{_num(x)}" y="{_num(first_line)}">{escape(truncate(node.claim, MAP_LABEL_CHARS))}</text>'
+            f'<text class="map-claim" x="{_num(x)}" y="{_num(first_line)}"{_language(node.lang)}>{escape(truncate(node.claim, MAP_LABEL_CHARS))}</text>'
             f'<text class="map-verdict" x="{_num(x)}" y="{_num(first_line + 15)}">{escape(truncate(node.verdict, MAP_LABEL_CHARS))}</text></g>'
         )
     body += labels
-    body.append(_legend(height))
-    return _svg("claim-map", width, height, title, desc, body, role="group")
+    body.append(_legend(height, ui, mx))
+    return _svg("claim-map", width, height, title, desc, body, ui, role="group")
+
+
+def _language(lang: str | None) -> str:
+    """A claim's own language and direction, inside a chart drawn in the site's."""
+    return f' lang="{escape(lang)}" direction="{direction(lang)}"' if lang else ""
 
 
 def _edge(a: tuple[float, float], b: tuple[float, float], relation: str) -> str:
@@ -134,22 +172,33 @@ def _edge(a: tuple[float, float], b: tuple[float, float], relation: str) -> str:
             f'x2="{_num(b[0])}" y2="{_num(b[1])}"/>')
 
 
-def _legend(height: float) -> str:
+def _legend(height: float, ui: Interface, mx: Callable[[float], float]) -> str:
+    """A sample of each kind of line and its name, from the reading side's edge."""
     y = height - 14
-    return (
-        f'<g class="map-legend" aria-hidden="true">'
-        f'<line class="map-edge edge-counterclaim" x1="10" y1="{_num(y - 5)}" x2="50" y2="{_num(y - 5)}"/>'
-        f'<text x="58" y="{_num(y)}">Counterclaim</text>'
-        f'<line class="map-edge edge-shared" x1="200" y1="{_num(y - 5)}" x2="240" y2="{_num(y - 5)}"/>'
-        f'<text x="248" y="{_num(y)}">Shares a quote or source</text></g>'
-    )
+    # Translators: the claim map's legend: the line joining a claim and its counterclaim.
+    counterclaim = ui.gettext("Counterclaim")
+    # Translators: the claim map's legend: the line joining claims that cite a quote or source in common.
+    shared = ui.gettext("Shares a quote or source")
+    # The second entry moves along when the first one's name is long (an estimate: no fonts at build time).
+    second = max(200, 58 + 8 * len(counterclaim) + 24)
+    entries = []
+    for at, relation, name in ((10, "counterclaim", counterclaim), (second, "shared", shared)):
+        entries.append(f'<line class="map-edge edge-{relation}" x1="{_num(mx(at))}" y1="{_num(y - 5)}" '
+                       f'x2="{_num(mx(at + 40))}" y2="{_num(y - 5)}"/>'
+                       f'<text x="{_num(mx(at + 48))}" y="{_num(y)}">{escape(name)}</text>')
+    return f'<g class="map-legend" aria-hidden="true">{"".join(entries)}</g>'
 
 
-def timeline(points: list[TimelinePoint], title: str, first_label: str, last_label: str) -> Markup:
-    """Claims as dots on a time axis by the date they were made; claims of one day stack up."""
+def timeline(points: list[TimelinePoint], title: str, ui: Interface) -> Markup:
+    """Claims as dots on a time axis by the date they were made; claims of one day stack up.
+
+    Time runs in the reading direction: right to left, the earliest claim is at the right end.
+    """
     width, left, right, dot, gap = 720.0, 20.0, 700.0, 7, 16
+    mx = _mirror(ui, width)
     points = sorted(points, key=lambda p: p.date)
     first, last = points[0].date, points[-1].date
+    first_label, last_label = ui.date(first), ui.date(last)
     span = (last - first).days
 
     def x_of(day: dt.date) -> float:
@@ -164,12 +213,13 @@ def timeline(points: list[TimelinePoint], title: str, first_label: str, last_lab
         placed.append((point, x_of(point.date), level))
     levels = max(stacks.values())
     axis_y = 20 + levels * gap
-    body = [f'<line class="timeline-axis" x1="{left}" y1="{axis_y}" x2="{right}" y2="{axis_y}"/>']
+    body = [f'<line class="timeline-axis" x1="{mx(left)}" y1="{axis_y}" x2="{mx(right)}" y2="{axis_y}"/>']
     for point, x, level in placed:
-        body.append(f'<circle class="timeline-dot tone-{escape(point.tone)}" cx="{_num(x)}" cy="{_num(axis_y - 10 - level * gap)}" r="{dot}"/>')
-    body.append(f'<text class="timeline-date" x="{left}" y="{axis_y + 22}">{escape(first_label)}</text>')
+        body.append(f'<circle class="timeline-dot tone-{escape(point.tone)}" cx="{_num(mx(x))}" cy="{_num(axis_y - 10 - level * gap)}" r="{dot}"/>')
+    # Each date reads away from its end of the axis: `start` and the stylesheet's `end` follow the direction.
+    body.append(f'<text class="timeline-date" x="{mx(left)}" y="{axis_y + 22}">{escape(first_label)}</text>')
     if span:
-        body.append(f'<text class="timeline-date timeline-end" x="{right}" y="{axis_y + 22}">{escape(last_label)}</text>')
+        body.append(f'<text class="timeline-date timeline-end" x="{mx(right)}" y="{axis_y + 22}">{escape(last_label)}</text>')
     legend_y = axis_y + 50
     seen: dict[str, str] = {}
     for point in points:
@@ -179,9 +229,12 @@ def timeline(points: list[TimelinePoint], title: str, first_label: str, last_lab
         step = 2 * dot + 18 + 8 * len(verdict)
         if x + step > right and x > left:
             x, legend_y = left, legend_y + 22
-        body.append(f'<circle class="timeline-dot tone-{escape(tone)}" cx="{_num(x + dot)}" cy="{legend_y - 5}" r="{dot}"/>'
-                    f'<text class="chart-label" x="{_num(x + 2 * dot + 6)}" y="{legend_y}">{escape(verdict)}</text>')
+        body.append(f'<circle class="timeline-dot tone-{escape(tone)}" cx="{_num(mx(x + dot))}" cy="{legend_y - 5}" r="{dot}"/>'
+                    f'<text class="chart-label" x="{_num(mx(x + 2 * dot + 6))}" y="{legend_y}">{escape(verdict)}</text>')
         x += step
-    desc = (f"{_plural(len(points), 'claim', 'claims')} made between {first_label} and {last_label}: "
-            + "; ".join(f"{p.date.isoformat()}, {p.verdict}" for p in points) + ".")
-    return _svg("timeline", width, legend_y + 10, title, desc, body)
+    # Translators: one claim in a timeline's description: the date it was made (YYYY-MM-DD) and its verdict.
+    entries = [ui.gettext("%(date)s, %(verdict)s", date=p.date.isoformat(), verdict=p.verdict) for p in points]
+    desc = ui.ngettext("%(num)d claim made between %(first)s and %(last)s: %(claims)s.",
+                       "%(num)d claims made between %(first)s and %(last)s: %(claims)s.",
+                       len(points), first=first_label, last=last_label, claims=_listing(ui, entries))
+    return _svg("timeline", width, legend_y + 10, title, desc, body, ui)

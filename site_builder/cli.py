@@ -17,7 +17,7 @@ from .schema import URL_RE
 from .errors import BuildFailed, ContentError, display_path
 from .pipeline import BuildOptions, build, load_library
 from .scaffold import KINDS, ScaffoldRefused, new_record_file
-from .search import SearchIndexFailed
+from .search import SearchIndexFailed, peak_memory
 from .writer import OutputError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_OUTPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
@@ -205,6 +205,11 @@ def _build(args) -> int:
     if args.verbose:
         for stage, seconds in report.stages.items():
             print(f"  {stage:<10} {seconds:7.3f} s")
+        # On stderr: stdout's -v lines are the stages, one format.
+        print("peak RSS (workers: the largest forked worker, pages shared with main copy-on-write included;"
+              " pagefind: the indexer, a separate program):", file=sys.stderr)
+        for name, size in peak_memory().items():
+            print(f"  memory.{name:<10} {size / 2**20:7.1f} MiB", file=sys.stderr)
     return EXIT_OK
 
 

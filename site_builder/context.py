@@ -23,13 +23,14 @@ from .errors import Position
 from .feeds import AtomFeed, Robots, Sitemap, atom_feed, sitemap
 from .library import Library
 from .structured_data import claim_review
-from .text import direction, human_date
+from .i18n import N_, interface
+from .text import direction
 from .urls import Urls, output_file, quote_anchor
 
 SOURCE_KIND_LABELS = {
-    "news-article": "News article", "statement": "Statement", "interview": "Interview",
-    "speech": "Speech", "social-post": "Social media post", "video": "Video",
-    "report": "Report", "document": "Document", "other": "Other",
+    "news-article": N_("News article"), "statement": N_("Statement"), "interview": N_("Interview"),
+    "speech": N_("Speech"), "social-post": N_("Social media post"), "video": N_("Video"),
+    "report": N_("Report"), "document": N_("Document"), "other": N_("Other"),
 }
 LATEST_ON_HOME = 10
 MAP_NEIGHBOURS = 12  # related claims a claim's map draws
@@ -55,20 +56,10 @@ class DateView:
     iso: str  # for <time datetime> and machines
     text: str  # for people
 
-    @classmethod
-    def of(cls, value: dt.date | None) -> "DateView | None":
-        return None if value is None else _date_view(value)
-
     @property
     def year(self) -> str:
         """The year alone, as search filters group claims."""
         return self.iso[:4]
-
-
-@functools.lru_cache(maxsize=None)
-def _date_view(value: dt.date) -> DateView:
-    """Archives reuse few dates across many pages; spell each out once."""
-    return DateView(value.isoformat(), human_date(value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,12 +74,7 @@ class VerdictBadge:
     url: str  # its entry on the verdict scale page
     tone: str  # colour family in the stylesheet: see verdict_tone
 
-    @property
-    def place(self) -> str:
-        """The badge's text equivalent of its colour: never colour alone."""
-        if self.rating is None:
-            return "unrated"
-        return f"{self.rating} of {self.scale_size} on the rating scale"
+    place: str  # the badge's text equivalent of its colour: never colour alone
 
     @property
     def pips(self) -> tuple[bool, ...]:
@@ -462,11 +448,15 @@ class PageBuilder:
         self._quote_views: dict[tuple[str, str], QuoteView] = {}
         site = library.site
         self.site_lang = site.language
+        self.ui = ui = interface(site.language)
+        self._dates: dict[dt.date, DateView] = {}
         rated = sum(1 for v in site.verdicts if v.rating is not None)
         unrated = [v.id for v in site.verdicts if v.rating is None]
         self.badges = {
             v.id: VerdictBadge(v.id, v.label, v.rating, rated, v.description, urls.page(f"verdicts/#verdict-{v.id}"),
-                               verdict_tone(v.rating, rated, unrated.index(v.id) if v.rating is None else 0))
+                               verdict_tone(v.rating, rated, unrated.index(v.id) if v.rating is None else 0),
+                               ui.gettext("unrated") if v.rating is None else
+                               ui.gettext("%(rating)s of %(size)s on the rating scale", rating=ui.number(v.rating), size=ui.number(rated)))
             for v in site.verdicts
         }
         self.site_view = SiteView(
@@ -479,11 +469,11 @@ class PageBuilder:
             publisher=Link(site.publisher.url, site.publisher.name),
             # The archive's own pages follow the built-in items, which stay where readers of any archive find them.
             nav=(
-                Link(urls.page("claims/"), "Fact-checks"),
-                Link(urls.page("sources/"), "Sources"),
-                Link(urls.page("people/"), "People"),
-                Link(urls.page("topics/"), "Topics"),
-                Link(urls.page("verdicts/"), "Verdicts"),
+                Link(urls.page("claims/"), ui.gettext("Fact-checks")),
+                Link(urls.page("sources/"), ui.gettext("Sources")),
+                Link(urls.page("people/"), ui.gettext("People")),
+                Link(urls.page("topics/"), ui.gettext("Topics")),
+                Link(urls.page("verdicts/"), ui.gettext("Verdicts")),
                 *(Link(urls.page(f"{p.slug}/"), p.title)
                   for p in sorted((p for p in library.pages.values() if p.nav is not None), key=lambda p: (p.nav, p.slug))),
             ),
@@ -505,6 +495,15 @@ class PageBuilder:
 
     # -- small views ---------------------------------------------------------
 
+    def _date(self, value: dt.date | None) -> DateView | None:
+        """Archives reuse few dates across many pages; spell each out once."""
+        if value is None:
+            return None
+        view = self._dates.get(value)
+        if view is None:
+            view = self._dates[value] = DateView(value.isoformat(), self.ui.date(value))
+        return view
+
     def _person_link(self, slug: str) -> Link:
         return Link(self.urls.record("person", slug), self.lib.people[slug].name)
 
@@ -515,8 +514,8 @@ class PageBuilder:
             url=self.urls.record("claim", claim.slug),
             claim=claim.claim,
             claimant=self._person_link(claim.claimant.slug),
-            date=DateView.of(claim.date),
-            reviewed=DateView.of(claim.reviewed),
+            date=self._date(claim.date),
+            reviewed=self._date(claim.reviewed),
             verdict=self.badges[claim.verdict.slug],
             summary=claim.summary,
             lang=lang,
@@ -528,9 +527,9 @@ class PageBuilder:
             slug=source.slug,
             url=self.urls.record("source", source.slug),
             title=source.title,
-            kind=SOURCE_KIND_LABELS[source.kind],
+            kind=self.ui.gettext(SOURCE_KIND_LABELS[source.kind]),
             publisher=source.publisher,
-            published=DateView.of(source.published),
+            published=self._date(source.published),
         )
 
     def _cards(self, slugs) -> tuple[ClaimCard, ...]:
@@ -557,7 +556,7 @@ class PageBuilder:
             anchor=quote_anchor(quote.id),
             text=quote.text,
             speaker=self._person_link(quote.speaker.slug),
-            date=DateView.of(quote.date),
+            date=self._date(quote.date),
             context=quote.context,
             source=self._source_card(source),
             lang=lang,
@@ -616,7 +615,7 @@ class PageBuilder:
         metas += [self.text_page_meta(page) for page in self.lib.pages.values()]
         metas += [p.context.meta for p in pages if p.context.meta.kind in SITEMAP_INDEXES]
         return pages + [
-            Page.of("feed.xml", atom_feed(self.lib, self.urls)),
+            Page.of("feed.xml", atom_feed(self.lib, self.urls, self.ui)),
             Page.of("sitemap.xml", sitemap(metas)),
             Page.of("robots.txt", Robots(self.urls.absolute(self.urls.page("sitemap.xml")))),
         ]
@@ -627,7 +626,7 @@ class PageBuilder:
                 for page in self.lib.pages.values()]
 
     def text_page_meta(self, page: model.Page) -> PageMeta:
-        return self._meta("page", page.title, page.description or f"{page.title}: {self.lib.site.title}.", f"{page.slug}/")
+        return self._meta("page", page.title, page.description or self.ui.gettext("%(page)s: %(site)s.", page=page.title, site=self.lib.site.title), f"{page.slug}/")
 
     def record_meta(self, kind: str, slug: str) -> PageMeta:
         record = self._records(kind)[slug]
@@ -639,12 +638,13 @@ class PageBuilder:
                               "article", record.reviewed, record.updated or record.reviewed, image)
         if kind == "source":
             count = len(record.quotes)
-            description = f"{SOURCE_KIND_LABELS[record.kind]} with {count} archived quote{'' if count == 1 else 's'}."
+            description = self.ui.ngettext("%(kind)s with %(num)d archived quote.", "%(kind)s with %(num)d archived quotes.",
+                                           count, kind=self.ui.gettext(SOURCE_KIND_LABELS[record.kind]))
             return self._meta("source", record.title, description, f"sources/{slug}/", record.language)
         if kind == "person":
-            description = record.description or f"Claims and quotes of {record.name}."
+            description = record.description or self.ui.gettext("Claims and quotes of %(name)s.", name=record.name)
             return self._meta("person", record.name, description, f"people/{slug}/", og_type="profile")
-        return self._meta("topic", record.title, record.description or f"Fact-checks about {record.title}.", f"topics/{slug}/")
+        return self._meta("topic", record.title, record.description or self.ui.gettext("Fact-checks about %(topic)s.", topic=record.title), f"topics/{slug}/")
 
     def _records(self, kind: str) -> dict:
         return self.lib.records_of(kind)
@@ -676,17 +676,19 @@ class PageBuilder:
             appearances=tuple(self._source_card(self.lib.sources[r.slug]) for r in claim.appearances),
             counterclaims=self._cards(self.lib.counterclaims.get(claim.slug, ())),
             topics=tuple(Link(self.urls.record("topic", r.slug), self.lib.topics[r.slug].title) for r in claim.topics),
-            updated=DateView.of(claim.updated),
-            corrections=tuple(CorrectionView(DateView.of(c.date), c.note) for c in claim.corrections),
+            updated=self._date(claim.updated),
+            corrections=tuple(CorrectionView(self._date(c.date), c.note) for c in claim.corrections),
             structured_data=claim_review(claim, self.lib, self.urls),
             related=related,
-            claim_map=self._claim_map([card, *(r.claim for r in related)], f"Claims related to “{claim.claim}”",
+            claim_map=self._claim_map([card, *(r.claim for r in related)], self.ui.gettext("Claims related to “%(claim)s”", claim=claim.claim),
                                       len(related), centred=True),
             history_url=f"{repository}/commits/main/content/claims/{claim.slug}.yaml" if repository else None,
         )
         page = Page.of(output_file("claims", claim.slug), context, claim.pos)
         title, badge = self.lib.site.title, card.verdict.label
-        return dataclasses.replace(page, attachments=lambda: [(share_image_path(claim.slug), share_image.render(title, claim.claim, badge, card.verdict.tone))])
+        return dataclasses.replace(page, attachments=lambda: [(share_image_path(claim.slug), share_image.render(
+            title, claim.claim, badge, card.verdict.tone, direction=card.dir, language=card.lang,
+            site_direction=direction(self.site_lang), site_language=self.site_lang))])
 
     def source_page(self, source: model.Source) -> Page:
         text = None
@@ -716,8 +718,8 @@ class PageBuilder:
             members=tuple(self._person_link(s) for s in self.lib.members.get(person.slug, ())),
             claims=claims,
             tally=self._tally(claims),
-            verdict_chart=self._verdict_chart(claims, f"Verdicts on {person.name}’s claims"),
-            timeline=self._timeline(claims, f"{person.name}’s claims by the date they were made"),
+            verdict_chart=self._verdict_chart(claims, self.ui.gettext("Verdicts on %(name)s’s claims", name=person.name)),
+            timeline=self._timeline(claims, self.ui.gettext("Claims by %(name)s by the date they were made", name=person.name)),
             quotes=tuple(self._quote_view(self.lib.sources[s], q) for s, qid in self.lib.quotes_by_speaker.get(person.slug, ())
                          for q in self.lib.sources[s].quotes if q.id == qid),
         )
@@ -731,9 +733,9 @@ class PageBuilder:
             description=topic.description,
             claims=claims,
             tally=self._tally(claims),
-            verdict_chart=self._verdict_chart(claims, f"Verdicts on claims about {topic.title}"),
-            timeline=self._timeline(claims, f"Claims about {topic.title} by the date they were made"),
-            claim_map=self._claim_map(claims[:MAP_TOPIC_CLAIMS], f"Claims about {topic.title} and how they relate",
+            verdict_chart=self._verdict_chart(claims, self.ui.gettext("Verdicts on claims about %(topic)s", topic=topic.title)),
+            timeline=self._timeline(claims, self.ui.gettext("Claims about %(topic)s by the date they were made", topic=topic.title)),
+            claim_map=self._claim_map(claims[:MAP_TOPIC_CLAIMS], self.ui.gettext("Claims about %(topic)s and how they relate", topic=topic.title),
                                       len(claims), centred=False) if claims else None,
         )
         return Page.of(output_file("topics", topic.slug), context, topic.pos)
@@ -744,9 +746,9 @@ class PageBuilder:
         """Counterclaims, then claims citing one of its quotes, then claims using one of its sources; each by slug."""
         lib = self.lib
         groups = (
-            ("counterclaim", lib.counterclaims.get(claim.slug, ())),
-            ("shares a quote", [s for ref in claim.quotes for s in lib.claims_citing_quote.get((ref.source, ref.quote), ())]),
-            ("shares a source", [s for source in _sources_of(claim) for s in lib.claims_by_source.get(source, ())]),
+            (self.ui.gettext("counterclaim"), lib.counterclaims.get(claim.slug, ())),
+            (self.ui.gettext("shares a quote"), [s for ref in claim.quotes for s in lib.claims_citing_quote.get((ref.source, ref.quote), ())]),
+            (self.ui.gettext("shares a source"), [s for source in _sources_of(claim) for s in lib.claims_by_source.get(source, ())]),
         )
         seen, related = {claim.slug}, []
         for relation, slugs in groups:
@@ -769,30 +771,35 @@ class PageBuilder:
                     edges.append(charts.MapEdge(a, b, "shared"))
         if centred:
             edges = [e for e in edges if e.a == 0]
-        nodes = [charts.MapNode(c.url, c.claim, c.verdict.label, c.verdict.tone) for c in cards]
+        nodes = [charts.MapNode(c.url, c.claim, c.verdict.label, c.verdict.tone, c.lang if c.lang != self.site_lang else None)
+                 for c in cards]
         shown = len(cards) - (1 if centred else 0)
-        desc = (f"{shown} related claim{'' if shown == 1 else 's'} around the claim; lines join counterclaims (dashed) "
-                "and claims sharing a quote or source (solid). The list below names the same claims."
+        ui = self.ui
+        desc = (ui.ngettext("%(num)d related claim around the claim; lines join counterclaims (dashed) and claims "
+                            "sharing a quote or source (solid). The list below names the same claims.",
+                            "%(num)d related claims around the claim; lines join counterclaims (dashed) and claims "
+                            "sharing a quote or source (solid). The list below names the same claims.", shown)
                 if centred else
-                f"{shown} of {total} claims; lines join counterclaims (dashed) and claims sharing a quote or source (solid).")
-        return ClaimMap(charts.claim_map(nodes, edges, title, desc, centred), shown, total)
+                ui.ngettext("%(num)d of %(total)d claim; lines join counterclaims (dashed) and claims sharing a quote or source (solid).",
+                            "%(num)d of %(total)d claims; lines join counterclaims (dashed) and claims sharing a quote or source (solid).",
+                            total, num=shown, total=total))
+        return ClaimMap(charts.claim_map(nodes, edges, title, desc, centred, ui), shown, total)
 
     def _verdict_chart(self, claims: tuple[ClaimCard, ...], title: str) -> Markup | None:
         if not claims:
             return None
-        return charts.verdict_bars([charts.Bar(c.verdict.label, c.verdict.tone, c.count) for c in self._tally(claims)], title)
+        return charts.verdict_bars([charts.Bar(c.verdict.label, c.verdict.tone, c.count) for c in self._tally(claims)], title, self.ui)
 
     def _timeline(self, claims: tuple[ClaimCard, ...], title: str) -> Markup | None:
         if not claims:
             return None
         points = [charts.TimelinePoint(self.lib.claims[c.slug].date, c.claim, c.verdict.label, c.verdict.tone) for c in claims]
-        first, last = min(p.date for p in points), max(p.date for p in points)
-        return charts.timeline(points, title, human_date(first), human_date(last))
+        return charts.timeline(points, title, self.ui)
 
     def home_page(self) -> Page:
         all_cards = self._cards(self.lib.claims)
         context = HomePage(
-            meta=self._meta("home", self.lib.site.title, self.lib.site.description or f"Fact-checks published by {self.lib.site.publisher.name}.", ""),
+            meta=self._meta("home", self.lib.site.title, self.lib.site.description or self.ui.gettext("Fact-checks published by %(publisher)s.", publisher=self.lib.site.publisher.name), ""),
             latest=all_cards[:LATEST_ON_HOME],
             tally=self._tally(all_cards),
             claim_count=len(all_cards),
@@ -813,23 +820,26 @@ class PageBuilder:
             tuple(ClaimGroup(f"topic-{slug}", self.lib.topics[slug].title, self.urls.record("topic", slug), len(claims))
                   for slug, claims in sorted(self.lib.claims_by_topic.items(), key=lambda kv: self.lib.topics[kv[0]].title.casefold())),
         )
-        pages = self._claim_list_pages("claims/", "All fact-checks",
-                                       f"All {len(all_cards)} fact-checks, newest first, by verdict, claimant and topic.",
+        ui = self.ui
+        pages = self._claim_list_pages("claims/", ui.gettext("All fact-checks"),
+                                       ui.ngettext("All %(num)d fact-check, newest first, by verdict, claimant and topic.",
+                                                   "All %(num)d fact-checks, newest first, by verdict, claimant and topic.", len(all_cards)),
                                        all_cards, groups)
         for badge in self.badges.values():
             if by_verdict[badge.id]:
-                pages += self._claim_list_pages(f"claims/verdict/{badge.id}/", f"Fact-checks rated {badge.label}",
-                                                f"Every claim rated {badge.label}, newest first.", by_verdict[badge.id])
+                pages += self._claim_list_pages(f"claims/verdict/{badge.id}/", ui.gettext("Fact-checks rated %(verdict)s", verdict=badge.label),
+                                                ui.gettext("Every claim rated %(verdict)s, newest first.", verdict=badge.label), by_verdict[badge.id])
         return pages
 
     def _claim_list_pages(self, path: str, heading: str, description: str, cards: tuple[ClaimCard, ...],
                           groups: tuple = ((), (), ())) -> list[Page]:
         count = max(1, -(-len(cards) // CLAIMS_PER_PAGE))
         paths = [path] + [f"{path}page/{n}/" for n in range(2, count + 1)]
-        links = tuple(Link(self.urls.page(p), str(n)) for n, p in enumerate(paths, start=1))
+        links = tuple(Link(self.urls.page(p), self.ui.number(n)) for n, p in enumerate(paths, start=1))
         pages = []
         for number in range(1, count + 1):
-            title = heading if number == 1 else f"{heading}, page {number} of {count}"
+            title = heading if number == 1 else self.ui.gettext("%(heading)s, page %(number)s of %(count)s", heading=heading,
+                                                                number=self.ui.number(number), count=self.ui.number(count))
             pagination = Pagination(number, count, links[number - 2] if number > 1 else None,
                                     links[number] if number < count else None, links)
             context = ClaimsIndexPage(
@@ -847,20 +857,23 @@ class PageBuilder:
 
     def verdicts_page(self) -> Page:
         context = VerdictsPage(
-            meta=self._meta("verdicts", "The verdict scale", "What each verdict means and how many claims have it.", "verdicts/"),
+            meta=self._meta("verdicts", self.ui.gettext("The verdict scale"),
+                            self.ui.gettext("What each verdict means and how many claims have it."), "verdicts/"),
             verdicts=self._tally(self._cards(self.lib.claims), keep_zero=True),
         )
         return Page.of("verdicts/index.html", context)
 
     def list_pages(self) -> list[Page]:
-        lib, urls = self.lib, self.urls
+        lib, urls, ui = self.lib, self.urls, self.ui
         lists = [
-            ("sources", "Sources", "The documents behind the fact-checks, with their original quotes.",
-             [(Link(urls.record("source", s.slug), s.title), SOURCE_KIND_LABELS[s.kind] + (f", {s.publisher}" if s.publisher else ""))
+            ("sources", ui.gettext("Sources"), ui.gettext("The documents behind the fact-checks, with their original quotes."),
+             [(Link(urls.record("source", s.slug), s.title),
+               ui.gettext("%(kind)s, %(publisher)s", kind=ui.gettext(SOURCE_KIND_LABELS[s.kind]), publisher=s.publisher)
+               if s.publisher else ui.gettext(SOURCE_KIND_LABELS[s.kind]))
               for s in lib.sources.values()]),
-            ("people", "People and organisations", "Everyone whose claims or quotes are in the archive.",
+            ("people", ui.gettext("People and organisations"), ui.gettext("Everyone whose claims or quotes are in the archive."),
              [(Link(urls.record("person", p.slug), p.name), p.description) for p in sorted(lib.people.values(), key=lambda p: p.name.casefold())]),
-            ("topics", "Topics", "Fact-checks grouped by subject.",
+            ("topics", ui.gettext("Topics"), ui.gettext("Fact-checks grouped by subject."),
              [(Link(urls.record("topic", t.slug), t.title), t.description) for t in sorted(lib.topics.values(), key=lambda t: t.title.casefold())]),
         ]
         return [
@@ -873,20 +886,22 @@ class PageBuilder:
         for slug, claim in self.lib.claims.items():
             if claim.corrections:
                 newest_first = sorted(claim.corrections, key=lambda c: c.date, reverse=True)
-                corrected.append(CorrectedClaim(self.cards[slug], tuple(CorrectionView(DateView.of(c.date), c.note) for c in newest_first)))
+                corrected.append(CorrectedClaim(self.cards[slug], tuple(CorrectionView(self._date(c.date), c.note) for c in newest_first)))
         corrected.sort(key=lambda entry: (-int(entry.corrections[0].date.iso.replace("-", "")), entry.claim.slug))
         context = CorrectionsPage(
-            meta=self._meta("corrections", "Corrections", "Every fact-check corrected since it was published, the latest correction first.", "corrections/"),
+            meta=self._meta("corrections", self.ui.gettext("Corrections"),
+                            self.ui.gettext("Every fact-check corrected since it was published, the latest correction first."), "corrections/"),
             claims=tuple(corrected),
         )
         return Page.of("corrections/index.html", context)
 
     def not_found_page(self) -> Page:
-        return Page.of("404.html", NotFoundPage(self._meta("not-found", "Page not found", "There is no page at this address.", "404.html")))
+        return Page.of("404.html", NotFoundPage(self._meta("not-found", self.ui.gettext("Page not found"),
+                                                         self.ui.gettext("There is no page at this address."), "404.html")))
 
     def search_page(self) -> Page:
         context = SearchPage(
-            meta=self._meta("search", "Search", "Search the fact-checks, their sources and the people quoted.", "search/"),
+            meta=self._meta("search", self.ui.gettext("Search"), self.ui.gettext("Search the fact-checks, their sources and the people quoted."), "search/"),
             bundle_url=self.urls.page("pagefind/"),
             script_url=self.urls.page("assets/search.js"),
         )

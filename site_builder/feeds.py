@@ -11,6 +11,7 @@ import html
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .i18n import Interface
 from .library import Library
 from .urls import Urls
 
@@ -60,7 +61,7 @@ class Robots:
 FEED_ENTRIES = 50
 
 
-def atom_feed(lib: Library, urls: Urls) -> AtomFeed:
+def atom_feed(lib: Library, urls: Urls, ui: Interface) -> AtomFeed:
     """The most recently published or changed fact-checks, newest first."""
     entries = []
     for claim in lib.claims.values():
@@ -70,8 +71,9 @@ def atom_feed(lib: Library, urls: Urls) -> AtomFeed:
             title=claim.claim,
             lang=claim.language or lib.site.language,
             verdict=lib.verdicts[claim.verdict.slug].label,
-            summary=" ".join([claim.summary, *(f"Corrected {c.date.isoformat()}: {c.note}" for c in claim.corrections)]),
-            content=claim.analysis.html + _corrections_html(claim.corrections),
+            summary=" ".join([claim.summary, *(ui.gettext("Corrected %(date)s: %(note)s", date=ui.date(c.date), note=c.note)
+                                                for c in claim.corrections)]),
+            content=claim.analysis.html + _corrections_html(claim.corrections, ui),
             published=_timestamp(claim.reviewed),
             # A correction is an update readers of the feed should see again.
             updated=_timestamp(max([claim.updated or claim.reviewed, *(c.date for c in claim.corrections)])),
@@ -101,12 +103,12 @@ def sitemap(pages: Iterable) -> Sitemap:
     return Sitemap(tuple(sorted((SitemapEntry(meta.canonical, meta.modified) for meta in pages), key=lambda e: e.url)))
 
 
-def _corrections_html(corrections) -> str:
+def _corrections_html(corrections, ui: Interface) -> str:
     if not corrections:
         return ""
-    items = "".join(f"<li><time datetime=\"{c.date.isoformat()}\">{c.date.isoformat()}</time>: {html.escape(c.note)}</li>"
+    items = "".join(f"<li><time datetime=\"{c.date.isoformat()}\">{html.escape(ui.date(c.date))}</time>: {html.escape(c.note)}</li>"
                     for c in corrections)
-    return f"\n<h2>Corrections</h2>\n<ul>{items}</ul>"
+    return f"\n<h2>{html.escape(ui.gettext('Corrections'))}</h2>\n<ul>{items}</ul>"
 
 
 def _timestamp(day: dt.date) -> str:

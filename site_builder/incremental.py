@@ -109,7 +109,7 @@ class Project:
                 digests.pop(relpath, None)
             watch.lap("render")
             if self.options.search and (written or gone or gone_site_wide):
-                report.indexed = refresh_search_index(out_dir)
+                report.indexed = refresh_search_index(out_dir, library.site.language)
                 watch.lap("index")
         self.built = Built(report, content, library, digests, contexts)
         report.records = library.record_count()
@@ -185,11 +185,11 @@ def dependent_pages(lib: Library, key: Key) -> set[Key]:
     return pages
 
 
-def refresh_search_index(out_dir: str) -> int:
+def refresh_search_index(out_dir: str, language: str) -> int:
     """Index the live folder into a fresh index folder, then swap it in whole."""
     fresh = os.path.join(out_dir, f".{INDEX_FOLDER}-new")
     shutil.rmtree(fresh, ignore_errors=True)
-    count = index_folder(out_dir, fresh)
+    count = index_folder(out_dir, language, fresh)
     live = os.path.join(out_dir, INDEX_FOLDER)
     if os.path.isdir(live):
         swap_folders(fresh, live)

@@ -8,10 +8,13 @@ record) without any template searching for it.
 from __future__ import annotations
 
 from collections import defaultdict
+import dataclasses
 from dataclasses import dataclass
 
 from . import model
 from .errors import ErrorList, did_you_mean
+from .i18n import interface
+from .schema import DEFAULT_VERDICTS
 from .urls import SITE_PAGES
 
 
@@ -45,6 +48,14 @@ class Library:
         return len(self.claims) + len(self.sources) + len(self.people) + sum(
             1 for t in self.topics.values() if t.pos is not None
         )
+
+
+def _default_scale_in_site_language(site: model.Site) -> model.Site:
+    """The default scale's words are the generator's, so they follow the interface's language;
+    a scale the site writes itself is shown as written."""
+    ui = interface(site.language)
+    return dataclasses.replace(site, verdicts=tuple(
+        dataclasses.replace(v, label=ui.gettext(v.label), description=ui.gettext(v.description)) for v in site.verdicts))
 
 
 def implicit_topic(slug: str) -> model.Topic:
@@ -114,6 +125,9 @@ def build_library(
     if errors or site is None:
         return None
 
+    if site.verdicts is DEFAULT_VERDICTS:
+        site = _default_scale_in_site_language(site)
+        verdicts = {v.id: v for v in site.verdicts}
     return Library(
         site=site,
         claims=claims,

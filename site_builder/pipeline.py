@@ -205,7 +205,7 @@ def full_build(options: BuildOptions) -> Built:
         watch.lap("write")
         if options.search:
             progress.stage("search index", 0, 1)
-            report.indexed = index_folder(output.staging)
+            report.indexed = index_folder(output.staging, library.site.language)
             watch.lap("index")
         output.commit()
     watch.lap("swap")
@@ -244,7 +244,7 @@ def render_pages(builder: PageBuilder, pages: list, write, parallel: bool = True
     digests: dict[str, bytes] = {}
     template_errors = ErrorList()
     for chunk_digests, chunk_errors in run_chunked(
-        _render_chunk, range(len(pages)), lambda: (Renderer(builder.site_view, template_dirs), pages, write),
+        _render_chunk, range(len(pages)), lambda: (Renderer(builder.site_view, builder.ui, template_dirs), pages, write),
         workers=None if parallel else 1, stage="render",
     ):
         digests.update(chunk_digests)

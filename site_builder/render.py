@@ -8,6 +8,7 @@ import jinja2
 
 from .context import Page
 from .errors import ContentError, Position
+from .i18n import Interface
 
 BUILTIN_TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates")
 
@@ -19,7 +20,7 @@ class TemplateFailed(Exception):
 
 
 class Renderer:
-    def __init__(self, site_view, template_dirs: list[str] | None = None) -> None:
+    def __init__(self, site_view, ui: Interface, template_dirs: list[str] | None = None) -> None:
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(template_dirs or [BUILTIN_TEMPLATES]),
             autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
@@ -28,7 +29,10 @@ class Renderer:
             lstrip_blocks=True,
             auto_reload=False,
             cache_size=-1,
+            extensions=["jinja2.ext.i18n"],
         )
+        # New-style gettext: `_("%(name)s's claims", name=...)` escapes its values like any other output.
+        self.env.install_gettext_callables(ui.translations.gettext, ui.translations.ngettext, newstyle=True)
         self.env.globals["site"] = site_view
 
     def render(self, page: Page) -> bytes:

@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from . import model
 from .errors import ErrorList, Position, did_you_mean
+from .i18n import N_
 from .yamlsrc import Mapping, Node, Scalar, ScalarLocator, Sequence, YamlFile, node_kind
 
 INVALID: Any = object()
@@ -434,19 +435,20 @@ class Record(FieldType):
         }
 
 
+# English, and in the catalogues: a site that keeps the default scale shows it in its own language (library.py).
 def _verdict(id_, label, rating, description):
     return model.Verdict(id_, label, rating, description, Position("<default verdict scale>", 1, 1))
 
 
 DEFAULT_VERDICTS = (
-    _verdict("true", "True", 5, "The claim is accurate and nothing significant is missing."),
-    _verdict("mostly-true", "Mostly true", 4, "The claim is accurate but needs clarification or additional information."),
-    _verdict("half-true", "Half true", 3, "The claim is partially accurate but leaves out important details or takes things out of context."),
-    _verdict("mostly-false", "Mostly false", 2, "The claim contains an element of truth but ignores critical facts that would give a different impression."),
-    _verdict("false", "False", 1, "The claim is not accurate."),
-    _verdict("unproven", "Unproven", None, "The evidence available does not show whether the claim is accurate."),
-    _verdict("disputed", "Disputed", None, "The claim is contested by credible sources and the evidence does not settle it."),
-    _verdict("opinion", "Not a factual claim", None, "An opinion, prediction, offer or value judgement: there is no fact to check."),
+    _verdict("true", N_("True"), 5, N_("The claim is accurate and nothing significant is missing.")),
+    _verdict("mostly-true", N_("Mostly true"), 4, N_("The claim is accurate but needs clarification or additional information.")),
+    _verdict("half-true", N_("Half true"), 3, N_("The claim is partially accurate but leaves out important details or takes things out of context.")),
+    _verdict("mostly-false", N_("Mostly false"), 2, N_("The claim contains an element of truth but ignores critical facts that would give a different impression.")),
+    _verdict("false", N_("False"), 1, N_("The claim is not accurate.")),
+    _verdict("unproven", N_("Unproven"), None, N_("The evidence available does not show whether the claim is accurate.")),
+    _verdict("disputed", N_("Disputed"), None, N_("The claim is contested by credible sources and the evidence does not settle it.")),
+    _verdict("opinion", N_("Not a factual claim"), None, N_("An opinion, prediction, offer or value judgement: there is no fact to check.")),
 )
 
 SOURCE_KINDS = ("news-article", "statement", "interview", "speech", "social-post", "video", "report", "document", "other")
@@ -471,7 +473,7 @@ SOCIAL_LINK = Record("social link", [
 SITE = Record("site.yaml", [
     Field("title", Text(max_chars=200), True, "the site's name"),
     Field("base_url", Url(), True, "the absolute http(s) URL where the site is published, ending in /"),
-    Field("language", Language(), False, "the site's language, default en", "en"),
+    Field("language", Language(), False, "the site's language, default en: the interface's words (catalogues ship for en and fa-AF, Dari; other languages show English words, see docs/translating.md), its dates and the pages' direction (right to left for fa, ps, ar …)", "en"),
     Field("description", Text(max_chars=500), False, "one or two sentences about the archive"),
     Field("publisher", PUBLISHER, True, "who publishes the fact-checks: name and url"),
     Field("verdicts", ListOf(VERDICT, min_items=1), False, "the rating scale; leave out to use the default scale", DEFAULT_VERDICTS),

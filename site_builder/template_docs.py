@@ -143,6 +143,13 @@ line, rather than leaving a blank on the page. Values are escaped for HTML
 unless their type is `Markup` (Markdown already converted and sanitized).
 URLs are paths under the site's base path, ready for `href`.
 
+Words that are the template's own, not the archive's, go through the
+interface's catalogue, so the page follows `site.yaml`'s `language`:
+`{{ _("Our verdict") }}`, `{{ _("Claimed by %(name)s", name=...) }}`
+(values are escaped), `{{ ngettext("%(num)d claim", "%(num)d claims", n) }}`.
+Dates in the contexts (`DateView.text`) are already written in that language.
+A message that no catalogue has is shown in English; see docs/translating.md.
+
 ## The templates
 
 """

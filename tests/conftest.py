@@ -43,6 +43,26 @@ def page(chromium_browser):
 
 
 @pytest.fixture
+def browse(chromium_browser):
+    """Factory: browse(url, width=1280, scheme="light") -> a page; every problem it logs is kept in page.problems."""
+    contexts = []
+
+    def open_page(url: str, width: int = 1280, scheme: str = "light"):
+        context = chromium_browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)
+        contexts.append(context)
+        page = context.new_page()
+        page.problems = []
+        page.on("console", lambda m: m.type in ("error", "warning") and page.problems.append(m.text))
+        page.on("pageerror", lambda e: page.problems.append(str(e)))
+        page.goto(url)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def serve_dir():
     """Factory: serve_dir(folder, prefix="/") -> base URL; servers stop at teardown.
 

@@ -26,26 +26,6 @@ def site(tmp_path_factory) -> Path:
     return build_site(DEFAULT_CONTENT, tmp_path_factory.mktemp("search") / "public", search=True)
 
 
-@pytest.fixture
-def browse(chromium_browser):
-    """Factory: browse(url, width=1280, scheme="light") -> a page; every problem it logs is kept in page.problems."""
-    contexts = []
-
-    def open_page(url: str, width: int = 1280, scheme: str = "light"):
-        context = chromium_browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)
-        contexts.append(context)
-        page = context.new_page()
-        page.problems = []
-        page.on("console", lambda m: m.type in ("error", "warning") and page.problems.append(m.text))
-        page.on("pageerror", lambda e: page.problems.append(str(e)))
-        page.goto(url)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
 def quotes_cited_once(site: Path) -> list[tuple[str, str]]:
     """(quote text, the one claim citing it) from the built dataset."""
     data = json.loads((site / "data/claims.json").read_text(encoding="utf-8"))

@@ -441,7 +441,8 @@ def test_claim_pages_carry_search_filters_meta_and_sort(small_site):
     filters = body.xpath(".//@data-pagefind-filter")
     assert {"verdict", "claimant", "topic", "language:en", "year:2021"} <= set(filters)
     assert filters.count("topic") == 2
-    assert set(body.xpath(".//@data-pagefind-meta")) == {"title", "verdict", "claimant"}
+    # lang: the search page marks each result with its page's language (assets/search.js).
+    assert set(body.xpath(".//@data-pagefind-meta")) == {"title", "verdict", "claimant", "lang:en"}
     assert set(body.xpath(".//@data-pagefind-sort")) == {"date[datetime]", "reviewed[datetime]"}
     assert doc.xpath("normalize-space(//*[@data-pagefind-filter='verdict'])") == "Mostly true"
     source = html_pages(small_site)["sources/harbour-statement/index.html"]
@@ -505,7 +506,7 @@ def test_feed_lists_every_claim_newest_first_with_content_dates(small_site):
     assert feed.find(f"{ATOM}link[@rel='self']").get("href") == "https://checks.example.net/feed.xml"
     # A correction's note follows the summary, so feed readers see what changed.
     assert entries[0].findtext(f"{ATOM}summary") == ("Mostly true: The bridge opened in March, six weeks before the planned date."
-                                                     " Corrected 2021-10-01: The opening month was first given as April.")
+                                                     " Corrected 1 October 2021: The opening month was first given as April.")
     content = lxml.html.fragment_fromstring(entries[0].findtext(f"{ATOM}content"), create_parent="div")
     assert content.xpath("//h3[.='What the records say']")
 

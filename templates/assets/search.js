@@ -10,13 +10,37 @@
     return;
   }
 
+  // A result keeps the language of its page (a claim in English on a Dari
+  // site): screen readers then pronounce it right, and dir="auto" lets the
+  // browser lay it out in its own direction.
+  var languageOf = {};
+  function markLanguages() {
+    root.querySelectorAll(".pagefind-ui__result").forEach(function (item) {
+      var link = item.querySelector(".pagefind-ui__result-link");
+      var lang = link && languageOf[link.getAttribute("href")];
+      if (lang && item.getAttribute("lang") !== lang) {
+        item.setAttribute("lang", lang);
+        item.setAttribute("dir", "auto");
+      }
+    });
+  }
+
   var ui = new PagefindUI({
     element: "#search",
     bundlePath: root.dataset.bundlePath,
     baseUrl: root.dataset.baseUrl,
     showSubResults: true,
     showImages: false,
+    processResult: function (result) {
+      if (result.meta && result.meta.lang) {
+        languageOf[result.url] = result.meta.lang;
+        // Pagefind would show it as a tag; the reader sees the language in the text itself.
+        delete result.meta.lang;
+      }
+      return result;
+    },
   });
+  new MutationObserver(markLanguages).observe(root, { childList: true, subtree: true });
 
   // Pagefind labels its box with a title only; the page's heading is its visible label.
   var input = root.querySelector(".pagefind-ui__search-input");

@@ -1,0 +1,144 @@
+"""The interface's language: its words from a gettext catalogue, its dates and numbers from CLDR.
+
+The site's `language` picks the catalogue; content is never translated, only
+the words the generator itself puts around it (navigation, labels, the
+default verdict scale). Catalogues are ordinary .po files, read at start-up,
+so translators use the tools they know (Poedit, Weblate, `pybabel update`)
+and nothing is compiled by hand. English is the source language and needs
+no catalogue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import gettext
+import io
+import os
+
+import babel
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+
+from .text import direction
+
+LOCALES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "locales")
+DOMAIN = "messages"
+# A bare "en" means international English: day before month, as most of the
+# world writes it ("5 September 2021"), not CLDR's US default.
+_CLDR_ALIASES = {"en": "en_001", "prs": "fa_AF"}
+
+
+def N_(message: str) -> str:
+    """Marks a string for the catalogue where it is defined; it is translated where it is shown."""
+    return message
+
+
+class Interface:
+    """Words, dates and numbers in one language, for templates and page contexts alike."""
+
+    def __init__(self, tag: str, translations: gettext.NullTranslations, locale: babel.Locale) -> None:
+        self.tag = tag  # BCP 47, as site.yaml writes it
+        self.dir = direction(tag)
+        self.locale = locale
+        self.translations = translations
+
+    def gettext(self, message: str, **values: object) -> str:
+        text = self.translations.gettext(message)
+        return text % values if values else text
+
+    def ngettext(self, singular: str, plural: str, n: int, **values: object) -> str:
+        values.setdefault("num", n)
+        return self.translations.ngettext(singular, plural, n) % values
+
+    def date(self, value: dt.date) -> str:
+        return _format_date(value, self.locale)
+
+    def number(self, value: int | float) -> str:
+        return format_decimal(value, locale=self.locale)
+
+
+@functools.lru_cache(maxsize=None)
+def _format_date(value: dt.date, locale: babel.Locale) -> str:
+    # Archives reuse few dates across many pages, and CLDR formatting is not cheap.
+    return format_date(value, "long", locale=locale)
+
+
+@functools.lru_cache(maxsize=8)
+def interface(tag: str, extra_dirs: tuple[str, ...] = ()) -> Interface:
+    """The interface for a BCP 47 tag; an archive's own catalogues in `extra_dirs` come first.
+
+    A language without a catalogue falls back to the nearest one (fa-AF → fa)
+    and then to English words, with dates and numbers still in the language.
+    """
+    locale = cldr_locale(tag)
+    candidates = _candidates(tag, locale)
+    translations: gettext.NullTranslations = gettext.NullTranslations()
+    for folder in reversed((*extra_dirs, LOCALES_DIR)):
+        # Later folders take precedence: each found catalogue becomes the primary, the earlier its fallback.
+        found = _catalogue(folder, candidates)
+        if found is not None:
+            found.add_fallback(translations)
+            translations = found
+    return Interface(tag, translations, locale)
+
+
+def cldr_locale(tag: str) -> babel.Locale:
+    """The CLDR locale for a tag, or the nearest one Babel knows; English if none."""
+    name = tag.replace("-", "_")
+    for candidate in (_CLDR_ALIASES.get(name.lower(), name), name.split("_")[0]):
+        try:
+            return babel.Locale.parse(_CLDR_ALIASES.get(candidate.lower(), candidate))
+        except (babel.UnknownLocaleError, ValueError):
+            continue
+    return babel.Locale.parse("en_001")
+
+
+def has_catalogue(tag: str, extra_dirs: tuple[str, ...] = ()) -> bool:
+    """Whether the interface has words in this language (English always has)."""
+    locale = cldr_locale(tag)
+    if locale.language == "en":
+        return True
+    candidates = _candidates(tag, locale)
+    return any(_catalogue_path(folder, candidates) for folder in (*extra_dirs, LOCALES_DIR))
+
+
+def shipped_languages() -> list[str]:
+    """The languages whose catalogues ship with the generator, as BCP 47 tags, English first."""
+    found = sorted(name.replace("_", "-") for name in os.listdir(LOCALES_DIR)
+                   if os.path.isfile(os.path.join(LOCALES_DIR, name, "LC_MESSAGES", f"{DOMAIN}.po")))
+    return ["en", *found]
+
+
+def _candidates(tag: str, locale: babel.Locale) -> list[str]:
+    names = [tag.replace("-", "_"), str(locale)]
+    if locale.territory:
+        names.append(f"{locale.language}_{locale.territory}")
+    names.append(locale.language)
+    # Then the language as spoken elsewhere (a Persian site gets the Dari words), before English.
+    if os.path.isdir(LOCALES_DIR):
+        names += sorted(name for name in os.listdir(LOCALES_DIR) if name.startswith(f"{locale.language}_"))
+    return list(dict.fromkeys(names))
+
+
+def _catalogue_path(folder: str, candidates: list[str]) -> str | None:
+    for name in candidates:
+        path = os.path.join(folder, name, "LC_MESSAGES", f"{DOMAIN}.po")
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+def _catalogue(folder: str, candidates: list[str]) -> gettext.GNUTranslations | None:
+    path = _catalogue_path(folder, candidates)
+    if path is None:
+        return None
+    with open(path, "rb") as po:
+        catalog = read_po(po)
+    compiled = io.BytesIO()
+    # Fuzzy entries are a translator's unfinished guesses: English is better than a wrong word.
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
