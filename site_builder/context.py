@@ -685,10 +685,14 @@ class PageBuilder:
             history_url=f"{repository}/commits/main/content/claims/{claim.slug}.yaml" if repository else None,
         )
         page = Page.of(output_file("claims", claim.slug), context, claim.pos)
-        title, badge = self.lib.site.title, card.verdict.label
-        return dataclasses.replace(page, attachments=lambda: [(share_image_path(claim.slug), share_image.render(
-            title, claim.claim, badge, card.verdict.tone, direction=card.dir, language=card.lang,
-            site_direction=direction(self.site_lang), site_language=self.site_lang))])
+        return dataclasses.replace(page, attachments=functools.partial(self.claim_attachments, claim.slug))
+
+    def claim_attachments(self, slug: str) -> list[tuple[str, bytes]]:
+        """The files a claim's page links besides itself: its share image."""
+        claim, card = self.lib.claims[slug], self.cards[slug]
+        return [(share_image_path(slug), share_image.render(
+            self.lib.site.title, claim.claim, card.verdict.label, card.verdict.tone, direction=card.dir, language=card.lang,
+            site_direction=direction(self.site_lang), site_language=self.site_lang))]
 
     def source_page(self, source: model.Source) -> Page:
         text = None

@@ -18,7 +18,7 @@ from .library import Library, build_library
 from .parallel import run_chunked
 from .errors import Position
 from .render import BUILTIN_TEMPLATES, Renderer, TemplateFailed
-from .search import INDEX_FOLDER, index_folder
+from .search import INDEX_FOLDER, Indexing
 from .urls import Urls
 from .validate import StaticFile, Validator, find_content_files, find_static_files, read_site
 from .writer import StagedOutput
@@ -194,18 +194,26 @@ def full_build(options: BuildOptions) -> Built:
     watch.lap("plan")
     with StagedOutput(options.out_dir) as output:
         _refuse_clashes(output, pages, data_files, static, static_errors)
-        digests = render_pages(builder, pages, output.write, template_dirs=options.template_dirs())
+        digests = render_pages(builder, pages, output.write, template_dirs=options.template_dirs(), attachments=False)
         watch.lap("render")
-        for relpath, data in data_files:
-            output.write(relpath, data)
-            digests[relpath] = digest(data)
-        output.copy_tree(ASSETS, "assets")
-        for item in static:
-            output.copy_file(item.path, item.output)
-        watch.lap("write")
-        if options.search:
+        # The index needs only the pages: Pagefind reads them while the rest is written.
+        indexing = Indexing(output.staging, library.site.language) if options.search else None
+        try:
+            digests.update(render_attachments(builder, list(library.claims), output.write))
+            for relpath, data in data_files:
+                output.write(relpath, data)
+                digests[relpath] = digest(data)
+            output.copy_tree(ASSETS, "assets")
+            for item in static:
+                output.copy_file(item.path, item.output)
+            watch.lap("write")
+        except BaseException:
+            if indexing:
+                indexing.cancel()
+            raise
+        if indexing:
             progress.stage("search index", 0, 1)
-            report.indexed = index_folder(output.staging, library.site.language)
+            report.indexed = indexing.wait()
             watch.lap("index")
         output.commit()
     watch.lap("swap")
@@ -239,18 +247,30 @@ def _refuse_clashes(output: StagedOutput, pages, data_files, static: list[Static
 
 
 def render_pages(builder: PageBuilder, pages: list, write, parallel: bool = True,
-                 template_dirs: list[str] | None = None) -> dict[str, bytes]:
-    """Build, render and `write(path, bytes)` every planned page, across processes; their digests."""
+                 template_dirs: list[str] | None = None, attachments: bool = True) -> dict[str, bytes]:
+    """Build, render and `write(path, bytes)` every planned page, across processes; their digests.
+
+    `attachments=False` leaves the pages' attachments (share images) to render_attachments.
+    """
     digests: dict[str, bytes] = {}
     template_errors = ErrorList()
     for chunk_digests, chunk_errors in run_chunked(
-        _render_chunk, range(len(pages)), lambda: (Renderer(builder.site_view, builder.ui, template_dirs), pages, write),
+        _render_chunk, range(len(pages)),
+        lambda: (Renderer(builder.site_view, builder.ui, template_dirs), pages, write, attachments),
         workers=None if parallel else 1, stage="render",
     ):
         digests.update(chunk_digests)
         template_errors.extend(chunk_errors)
     if template_errors:
         raise BuildFailed(template_errors.sorted())
+    return digests
+
+
+def render_attachments(builder: PageBuilder, claims: list[str], write) -> dict[str, bytes]:
+    """Write the claims' attachments (share images) across processes; their digests."""
+    digests: dict[str, bytes] = {}
+    for chunk_digests in run_chunked(_attachments_chunk, claims, lambda: (builder, write), stage="images"):
+        digests.update(chunk_digests)
     return digests
 
 
@@ -268,7 +288,7 @@ def _validate_chunk(validator: Validator, files) -> list[tuple]:
 
 def _render_chunk(state, indices) -> tuple[dict, list]:
     """Render and write pages in this process; template errors come back as data."""
-    renderer, pages, write = state
+    renderer, pages, write, attachments = state
     digests, errors = {}, []
     for index in indices:
         page = pages[index].make()
@@ -279,7 +299,17 @@ def _render_chunk(state, indices) -> tuple[dict, list]:
             continue
         write(page.output, data)
         digests[page.output] = digest(data)
-        for relpath, attachment in page.attachments() if page.attachments else ():
+        for relpath, attachment in page.attachments() if attachments and page.attachments else ():
             write(relpath, attachment)
             digests[relpath] = digest(attachment)
     return digests, errors
+
+
+def _attachments_chunk(state, slugs) -> dict:
+    builder, write = state
+    digests = {}
+    for slug in slugs:
+        for relpath, data in builder.claim_attachments(slug):
+            write(relpath, data)
+            digests[relpath] = digest(data)
+    return digests

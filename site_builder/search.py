@@ -43,57 +43,75 @@ class SearchIndexFailed(Exception):
 
 
 def index_folder(site_dir: str, language: str, index_dir: str | None = None) -> int:
-    """Index the record pages under `site_dir` into `index_dir` (default `site_dir/pagefind/`).
+    """Index the record pages under `site_dir` into `index_dir` (default `site_dir/pagefind/`); the page count."""
+    return Indexing(site_dir, language, index_dir).wait()
+
+
+class Indexing:
+    """Pagefind at work on a written folder, while the build does what the index does not need.
 
     Only record pages carry data-pagefind-body; naming them spares Pagefind
-    from parsing every index page, feed and list for nothing. Returns the
-    number of pages indexed.
+    from parsing every index page, feed and list for nothing. Pagefind keeps
+    about 1.4 of 2 cores busy, so the build draws share images meanwhile.
     """
-    site_dir = os.path.abspath(site_dir)
-    index_dir = os.path.abspath(index_dir or os.path.join(site_dir, INDEX_FOLDER))
-    executable = get_executable()
-    if executable is None:
-        raise SearchIndexFailed("the search index could not be built: Pagefind's binary is missing; run `make build` to install it")
-    # One index in the site's language: by default Pagefind splits pages by their
-    # <html lang> and a search page loads only its own language's index, so a
-    # claim in English on a Dari site would never be found.
-    command = [str(executable), "--site", site_dir, "--output-path", index_dir, "--glob", RECORD_PAGES,
-               "--force-language", language]
-    last_peaks.clear()
-    last_peaks["workers"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * _RSS_UNIT
-    try:
-        returncode, stdout, stderr, last_peaks["pagefind"] = _run(command)
-    except OSError as exc:
-        raise SearchIndexFailed(f"the search index could not be built: {exc}") from None
-    if returncode != 0:
-        detail = (stderr or stdout).strip().splitlines()[-3:]
-        raise SearchIndexFailed(f"the search index could not be built (Pagefind exited {returncode}): {' '.join(detail)}")
-    return _page_count(index_dir)
 
-
-def _run(command: list[str]) -> tuple[int, str, str, int]:
-    """Exit code, stdout, stderr and peak RSS of `command`, killed after TIMEOUT seconds.
-
-    os.wait4 rather than subprocess.run: it returns the child's own rusage.
-    Linux carries this process's peak so far into the child's (exec keeps
-    the larger), so the figure is never below that.
-    """
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(command, stdout=out, stderr=err)
-        timer = threading.Timer(TIMEOUT, process.kill)
-        timer.start()
+    def __init__(self, site_dir: str, language: str, index_dir: str | None = None) -> None:
+        site_dir = os.path.abspath(site_dir)
+        self.index_dir = os.path.abspath(index_dir or os.path.join(site_dir, INDEX_FOLDER))
+        executable = get_executable()
+        if executable is None:
+            raise SearchIndexFailed("the search index could not be built: Pagefind's binary is missing; run `make build` to install it")
+        # One index in the site's language: by default Pagefind splits pages by their
+        # <html lang> and a search page loads only its own language's index, so a
+        # claim in English on a Dari site would never be found.
+        command = [str(executable), "--site", site_dir, "--output-path", self.index_dir, "--glob", RECORD_PAGES,
+                   "--force-language", language]
+        last_peaks.clear()
+        # Output goes to files, not pipes, so Pagefind never blocks on a full pipe while nobody reads.
+        self._out, self._err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
         try:
-            _, status, usage = os.wait4(process.pid, 0)
-            timed_out = timer.finished.is_set()
+            self._process = subprocess.Popen(command, stdout=self._out, stderr=self._err)
+        except OSError as exc:
+            self._close()
+            raise SearchIndexFailed(f"the search index could not be built: {exc}") from None
+        self._timer = threading.Timer(TIMEOUT, self._process.kill)
+        self._timer.start()
+
+    def wait(self) -> int:
+        """The number of pages indexed, once Pagefind has written everything."""
+        # Every worker the build forked has been waited for by now, and Pagefind not yet.
+        last_peaks["workers"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * _RSS_UNIT
+        try:
+            # os.wait4 rather than Popen.wait: it returns Pagefind's own rusage.
+            # Linux carries this process's peak so far into the child's, so the figure is never below it.
+            _, status, usage = os.wait4(self._process.pid, 0)
+            timed_out = self._timer.finished.is_set()
+            self._process.returncode = returncode = os.waitstatus_to_exitcode(status)
+            last_peaks["pagefind"] = usage.ru_maxrss * _RSS_UNIT
+            self._out.seek(0)
+            self._err.seek(0)
+            stdout, stderr = (f.read().decode("utf-8", "replace") for f in (self._out, self._err))
         finally:
-            timer.cancel()
-        process.returncode = os.waitstatus_to_exitcode(status)
+            self._close()
         if timed_out:
             raise SearchIndexFailed(f"the search index could not be built: Pagefind took over {TIMEOUT} s")
-        out.seek(0)
-        err.seek(0)
-        output = [f.read().decode("utf-8", "replace") for f in (out, err)]
-    return process.returncode, *output, usage.ru_maxrss * _RSS_UNIT
+        if returncode != 0:
+            detail = (stderr or stdout).strip().splitlines()[-3:]
+            raise SearchIndexFailed(f"the search index could not be built (Pagefind exited {returncode}): {' '.join(detail)}")
+        return _page_count(self.index_dir)
+
+    def cancel(self) -> None:
+        """Stop Pagefind: the build failed while it was indexing."""
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        self._close()
+
+    def _close(self) -> None:
+        if hasattr(self, "_timer"):
+            self._timer.cancel()
+        self._out.close()
+        self._err.close()
 
 
 def peak_memory() -> dict[str, int]:

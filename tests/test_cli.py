@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from site_builder import cli
+from site_builder import cli, search
 from sites import CLAIM, CLAIM_PATH, SOURCE, SOURCE_PATH, Site, minimal_site, tree_snapshot
 
 SUMMARY = re.compile(r"^built \d+ pages from 4 records into public in \d+\.\d\d s$")
@@ -159,6 +159,24 @@ def test_a_second_build_while_one_runs_exits_3(tmp_path):
     assert result.code == 3
     assert "another build is writing public right now" in result.err[0]
     assert tree_snapshot(tmp_path / "public") == before
+
+
+def test_a_failed_search_index_exits_3_and_keeps_the_previous_site(tmp_path, monkeypatch):
+    site = minimal_site(tmp_path)
+    assert site.run("build").code == 0
+    before = tree_snapshot(tmp_path / "public")
+    # Pagefind runs while the share images are drawn; its failure must still stop the swap.
+    failing = tmp_path / "pagefind-that-fails"
+    failing.write_text("#!/bin/sh\necho 'Error: simulated indexer failure' >&2\nexit 7\n")
+    failing.chmod(0o755)
+    monkeypatch.setattr(search, "get_executable", lambda: failing)
+    site.write("content/claims/bridge-finished-early.yaml",
+               (tmp_path / "content/claims/bridge-finished-early.yaml").read_text().replace("two months early", "early"))
+    result = site.run("build")
+    assert result.code == 3
+    assert result.err == ["build.py: error: the search index could not be built (Pagefind exited 7): Error: simulated indexer failure"]
+    assert tree_snapshot(tmp_path / "public") == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".public")  and p.is_dir()]
 
 
 def test_a_bug_exits_4_without_a_traceback(tmp_path, monkeypatch):
