@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import functools
 from collections import Counter
+from collections.abc import Iterable
 from typing import Callable
 from dataclasses import dataclass, field
 
@@ -652,15 +653,20 @@ class PageBuilder:
     def _record_keys(self) -> list[tuple[str, str]]:
         return [(kind, slug) for kind in ("claim", "source", "person", "topic") for slug in self._records(kind)]
 
-    def data_files(self) -> list[tuple[str, bytes]]:
-        """Outputs that are not rendered from a template: (path in the output, bytes)."""
+    def data_files(self) -> list[tuple[str, Callable[[], Iterable[bytes]]]]:
+        """Outputs that are not rendered from a template: (path in the output, what makes its bytes, in pieces).
+
+        In pieces, because the dataset of a large archive is larger than
+        everything else the build holds in memory.
+        """
         site = self.lib.site
-        files = [(DATASET_PATH, claims_dataset(self.lib, self.urls))]
+        files = [(DATASET_PATH, functools.partial(claims_dataset, self.lib, self.urls))]
         if site.accent_color:
             dark = site.accent_color_dark or brand.dark_variant(site.accent_color)
-            files.append((BRAND_STYLESHEET, brand.brand_stylesheet(site.accent_color, dark)))
+            stylesheet = brand.brand_stylesheet(site.accent_color, dark)
+            files.append((BRAND_STYLESHEET, lambda: [stylesheet]))
         if site.logo:
-            files.append((logo_path(site.logo), site.logo.data))
+            files.append((logo_path(site.logo), lambda: [site.logo.data]))
         return files
 
     def claim_page(self, claim: model.Claim) -> Page:

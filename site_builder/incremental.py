@@ -102,8 +102,12 @@ class Project:
 
         with OutputLock(out_dir):
             render_pages(builder, pages, write_if_changed, parallel=False, template_dirs=self.options.template_dirs())
-            for relpath, data in builder.data_files():
-                write_if_changed(relpath, data)
+            for relpath, produce in builder.data_files():
+                # Hashed first, written only if changed: a second pass costs less than rewriting the dataset.
+                if digests.get(relpath) != (new := digest(produce())):
+                    replace_file(out_dir, relpath, produce())
+                    digests[relpath] = new
+                    written.append(relpath)
             for relpath in gone + gone_site_wide:
                 _remove_page(out_dir, relpath)
                 digests.pop(relpath, None)

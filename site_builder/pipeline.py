@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import progress
@@ -200,9 +201,8 @@ def full_build(options: BuildOptions) -> Built:
         indexing = Indexing(output.staging, library.site.language) if options.search else None
         try:
             digests.update(render_attachments(builder, list(library.claims), output.write))
-            for relpath, data in data_files:
-                output.write(relpath, data)
-                digests[relpath] = digest(data)
+            for relpath, produce in data_files:
+                digests[relpath] = write_hashed(output.write, relpath, produce())
             output.copy_tree(ASSETS, "assets")
             for item in static:
                 output.copy_file(item.path, item.output)
@@ -274,8 +274,25 @@ def render_attachments(builder: PageBuilder, claims: list[str], write) -> dict[s
     return digests
 
 
-def digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
+def digest(data: bytes | Iterable[bytes]) -> bytes:
+    """A digest of the bytes, whole or in pieces (the same for both)."""
+    hasher = hashlib.blake2b(digest_size=16)
+    for piece in [data] if isinstance(data, bytes) else data:
+        hasher.update(piece)
+    return hasher.digest()
+
+
+def write_hashed(write, relpath: str, pieces: Iterable[bytes]) -> bytes:
+    """`write(relpath, pieces)` and the digest of what was written, in one pass."""
+    hasher = hashlib.blake2b(digest_size=16)
+
+    def hashed():
+        for piece in pieces:
+            hasher.update(piece)
+            yield piece
+
+    write(relpath, hashed())
+    return hasher.digest()
 
 
 def _validate_chunk(validator: Validator, files) -> list[tuple]:

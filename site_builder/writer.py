@@ -13,6 +13,7 @@ import fcntl
 import glob
 import os
 import shutil
+from collections.abc import Iterable
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -88,7 +89,7 @@ class StagedOutput:
             self._owners[relpath] = owner
         return earlier
 
-    def write(self, relpath: str, data: bytes) -> None:
+    def write(self, relpath: str, data: bytes | Iterable[bytes]) -> None:
         path = os.path.join(self.staging, relpath)
         self._guard(_write_file, path, data)
 
@@ -132,7 +133,7 @@ def swap_folders(new: str, current: str) -> None:
     os.rename(old, new)
 
 
-def replace_file(out_dir: str, relpath: str, data: bytes) -> None:
+def replace_file(out_dir: str, relpath: str, data: bytes | Iterable[bytes]) -> None:
     """Write one file in a live output folder: readers see the old or the new, never half."""
     path = os.path.join(out_dir, relpath)
     temporary = f"{path}.{os.getpid()}.tmp"
@@ -140,10 +141,13 @@ def replace_file(out_dir: str, relpath: str, data: bytes) -> None:
     os.replace(temporary, path)
 
 
-def _write_file(path: str, data: bytes) -> None:
+def _write_file(path: str, data: bytes | Iterable[bytes]) -> None:
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "wb") as f:
-        f.write(data)
+        if isinstance(data, bytes):
+            f.write(data)
+        else:
+            f.writelines(data)
 
 
 def _exchange(a: str, b: str) -> bool:

@@ -21,6 +21,7 @@ from lxml import etree
 
 from built_site import broken_links, html_pages  # noqa: F401 (other test modules import them from here)
 from site_builder.pipeline import BuildOptions, build
+from sites import CLAIM, CLAIM_PATH, TOPIC_PATH, minimal_site, replaced
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONTENT = REPO_ROOT / "content"
@@ -557,6 +558,18 @@ def test_dataset_round_trips_every_claim(small_site):
 def test_dataset_has_every_claim_of_the_default_archive(default_site):
     data = json.loads((default_site / "data/claims.json").read_text(encoding="utf-8"))
     assert sorted(c["slug"] for c in data["claims"]) == sorted(p.stem for p in (DEFAULT_CONTENT / "claims").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("topics", [True, False])
+def test_the_dataset_written_in_pieces_reads_as_one_pretty_printed_document(tmp_path, topics):
+    # Without topics the list is empty, which json.dumps writes as [].
+    changes = {} if topics else {CLAIM_PATH: replaced(CLAIM, "topics:\n  - bridges\n", ""), TOPIC_PATH: None}
+    site = minimal_site(tmp_path, changes)
+    assert site.run("build").code == 0
+    raw = (tmp_path / "public/data/claims.json").read_bytes()
+    data = json.loads(raw)
+    assert (data["topics"] == []) == (not topics)
+    assert raw == (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def test_every_dataset_key_is_documented(small_site):
