@@ -56,4 +56,5 @@ def _rebuild(project, path: Path) -> dict:
     started = time.perf_counter()
     report = project.rebuild([str(path)])
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "pages": report.pages, "written": report.written}
+    return {"seconds": seconds, "pages": report.pages, "written": report.written,
+            "stages": {name: round(value, 3) for name, value in report.stages.items()}}
