@@ -24,7 +24,7 @@ from . import model
 from .context import PageBuilder, PagePlan, share_image_path
 from .library import Library
 from .pipeline import (
-    BuildOptions, BuildReport, Built, Content, _Stopwatch, digest, full_build,
+    BuildOptions, BuildReport, Built, Content, _Stopwatch, digest, full_build, hashing,
     read_content, render_pages, resolve,
 )
 from .search import INDEX_FOLDER, index_folder
@@ -103,10 +103,10 @@ class Project:
         with OutputLock(out_dir):
             render_pages(builder, pages, write_if_changed, parallel=False, template_dirs=self.options.template_dirs())
             for relpath, produce in builder.data_files():
-                # Hashed first, written only if changed: a second pass costs less than rewriting the dataset.
-                if digests.get(relpath) != (new := digest(produce())):
-                    replace_file(out_dir, relpath, produce())
-                    digests[relpath] = new
+                # Written aside and hashed in one pass; kept only if the bytes changed.
+                pieces, finished = hashing(produce())
+                if replace_file(out_dir, relpath, pieces, keep_old_if=lambda: finished() == digests.get(relpath)):
+                    digests[relpath] = finished()
                     written.append(relpath)
             for relpath in gone + gone_site_wide:
                 _remove_page(out_dir, relpath)

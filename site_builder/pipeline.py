@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from . import progress
@@ -284,6 +284,13 @@ def digest(data: bytes | Iterable[bytes]) -> bytes:
 
 def write_hashed(write, relpath: str, pieces: Iterable[bytes]) -> bytes:
     """`write(relpath, pieces)` and the digest of what was written, in one pass."""
+    pieces, finished = hashing(pieces)
+    write(relpath, pieces)
+    return finished()
+
+
+def hashing(pieces: Iterable[bytes]) -> tuple[Iterator[bytes], Callable[[], bytes]]:
+    """The same pieces, and the digest of those that went through (call it once they all have)."""
     hasher = hashlib.blake2b(digest_size=16)
 
     def hashed():
@@ -291,8 +298,7 @@ def write_hashed(write, relpath: str, pieces: Iterable[bytes]) -> bytes:
             hasher.update(piece)
             yield piece
 
-    write(relpath, hashed())
-    return hasher.digest()
+    return hashed(), hasher.digest
 
 
 def _validate_chunk(validator: Validator, files) -> list[tuple]:

@@ -73,19 +73,23 @@ def find_content_files(content_dir: str, errors: ErrorList) -> list[ContentFile]
 def _folder_files(folder_path: str, folder: str, errors: ErrorList) -> list[ContentFile]:
     files = []
     wanted = EXTENSIONS[folder]
-    for name in sorted(os.listdir(folder_path)):
-        path = os.path.join(folder_path, name)
+    # scandir: the kind of each entry comes with the listing, not from three stat calls
+    # per file (a second of every rebuild at 10,000 claims).
+    with os.scandir(folder_path) as listing:
+        entries = sorted(listing, key=lambda entry: entry.name)
+    for entry in entries:
+        name, path = entry.name, entry.path
         if name.startswith("."):
             continue
         stem, ext = os.path.splitext(name)
-        if os.path.isdir(path) or ext != wanted:
+        if entry.is_dir() or ext != wanted:
             hint = f" rename it to end in {wanted}" if ext in (".yml", ".markdown") else " move it out of the content folder"
             errors.add(Position(path, 1, 1), f"only {wanted} files belong in {folder}/:{hint}")
             continue
-        if os.path.islink(path) and not _inside(os.path.realpath(path), os.path.realpath(os.path.dirname(os.path.dirname(folder_path)))):
+        if entry.is_symlink() and not _inside(os.path.realpath(path), os.path.realpath(os.path.dirname(os.path.dirname(folder_path)))):
             errors.add(Position(path, 1, 1), "this file is a link to something outside the site's folder: replace it with the file itself")
             continue
-        if not os.path.isfile(path):  # a FIFO or device would block or never end
+        if not entry.is_file():  # a FIFO or device would block or never end
             errors.add(Position(path, 1, 1), "this is not a regular file: replace it with a text file")
             continue
         problem = slug_problem(stem)

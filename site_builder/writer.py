@@ -13,7 +13,7 @@ import fcntl
 import glob
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -133,12 +133,21 @@ def swap_folders(new: str, current: str) -> None:
     os.rename(old, new)
 
 
-def replace_file(out_dir: str, relpath: str, data: bytes | Iterable[bytes]) -> None:
-    """Write one file in a live output folder: readers see the old or the new, never half."""
+def replace_file(out_dir: str, relpath: str, data: bytes | Iterable[bytes],
+                 keep_old_if: Callable[[], bool] | None = None) -> bool:
+    """Write one file in a live output folder: readers see the old or the new, never half.
+
+    `keep_old_if`, asked once the new bytes are written aside, may keep the
+    old file (when the new bytes turn out the same); whether it was replaced.
+    """
     path = os.path.join(out_dir, relpath)
     temporary = f"{path}.{os.getpid()}.tmp"
     _write_file(temporary, data)
+    if keep_old_if is not None and keep_old_if():
+        os.remove(temporary)
+        return False
     os.replace(temporary, path)
+    return True
 
 
 def _write_file(path: str, data: bytes | Iterable[bytes]) -> None:
