@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from . import progress
-from .context import PageBuilder
+from .context import PageBuilder, share_image_path
 from .errors import BuildFailed, ErrorList
 from .library import Library, build_library
 from .parallel import run_chunked
@@ -194,7 +194,7 @@ def full_build(options: BuildOptions) -> Built:
     static = find_static_files(options.static_dir(), options.site_root, static_errors)
     watch.lap("plan")
     with StagedOutput(options.out_dir) as output:
-        _refuse_clashes(output, pages, data_files, static, static_errors)
+        _refuse_clashes(output, pages, data_files, [share_image_path(slug) for slug in library.claims], static, static_errors)
         digests = render_pages(builder, pages, output.write, template_dirs=options.template_dirs(), attachments=False)
         watch.lap("render")
         # The index needs only the pages: Pagefind reads them while the rest is written.
@@ -223,7 +223,8 @@ def full_build(options: BuildOptions) -> Built:
     return Built(report, content, library, digests, {p.output: p.page.context for p in pages if p.page})
 
 
-def _refuse_clashes(output: StagedOutput, pages, data_files, static: list[StaticFile], clashes: ErrorList) -> None:
+def _refuse_clashes(output: StagedOutput, pages, data_files, attachments: list[str], static: list[StaticFile],
+                    clashes: ErrorList) -> None:
     """Reserve every output path before anything is written; two outputs on one path stop the build.
 
     A static file may replace a built-in asset (a favicon, say), which is
@@ -235,6 +236,8 @@ def _refuse_clashes(output: StagedOutput, pages, data_files, static: list[Static
             clashes.add(page.origin, f"two pages would be written to {page.output}: this one and one from {earlier}")
     for relpath, _ in data_files:
         output.claim(relpath, "site.yaml" if relpath.startswith("assets/") else "the archive's records")
+    for relpath in attachments:
+        output.claim(relpath, "its claim, as the claim's share image")
     for item in static:
         earlier = output.claim(item.output, "static")
         if item.output.split("/")[0] == INDEX_FOLDER:

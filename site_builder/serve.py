@@ -103,7 +103,9 @@ class Preview:
         self.options = BuildOptions(content_dir=content_dir, out_dir=out_dir, base_url=self.url, search=False)
         self.project = Project(self.options)
         self.live = self.httpd.live
-        self.watcher = Watcher([content_dir, BUILTIN_TEMPLATES])
+        # The archive's own templates/ and static/ too, even before they exist: creating one is a change.
+        self.watcher = Watcher([content_dir, BUILTIN_TEMPLATES, os.path.join(self.options.site_root, "templates"),
+                                self.options.static_dir()])
         self.stopping = threading.Event()
         self._serving: threading.Thread | None = None
 

@@ -353,6 +353,16 @@ def test_a_static_file_that_would_overwrite_a_generated_page_is_an_error_naming_
     ]
 
 
+def test_a_static_file_in_the_place_of_a_share_image_is_an_error(tmp_path):
+    result = own_site(tmp_path, {"static/claims/bridge-finished-early/og.png": "not a picture\n"}).run("build")
+    assert result.code == 1
+    assert result.errors == [
+        "static/claims/bridge-finished-early/og.png:1:1: error: this static file would overwrite "
+        "claims/bridge-finished-early/og.png, which the build writes from its claim, as the claim's share image: "
+        "rename or remove the static file",
+    ]
+
+
 def test_a_static_file_linked_from_outside_the_site_is_refused(tmp_path):
     (tmp_path / "secret.txt").write_text("not for publication\n", encoding="utf-8")
     site = own_site(tmp_path / "site")

@@ -267,6 +267,19 @@ def test_an_edit_is_served_within_two_seconds_and_rebuilds_only_its_dependents(p
     assert any(NEW_SUMMARY.encode() in gzip.decompress(f.read_bytes()) for f in fragments)
 
 
+def test_an_archives_own_template_and_static_file_are_picked_up_when_they_appear(preview, archive):
+    (archive / "static").mkdir()
+    (archive / "static" / "humans.txt").write_text("Made by the archive's team.\n", encoding="utf-8")
+    (archive / "templates").mkdir()
+    own_404 = (ROOT / "templates" / "404.html").read_text(encoding="utf-8").replace(
+        "{% block main %}", "{% block main %}\n<p class=\"own-404\">Our own page.</p>", 1)
+    (archive / "templates" / "404.html").write_text(own_404, encoding="utf-8")
+    saved = time.monotonic()
+    while b"own-404" not in preview.get("404.html")[2] or preview.get("humans.txt")[0] != 200:
+        assert time.monotonic() - saved < 10, "".join(preview.stdout + preview.stderr)
+        time.sleep(0.05)
+
+
 def test_errors_are_streamed_and_the_last_good_page_stays_until_they_are_fixed(preview, archive):
     events = EventStream(preview.url)
     try:
