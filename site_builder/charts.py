@@ -234,7 +234,12 @@ def timeline(points: list[TimelinePoint], title: str, ui: Interface) -> Markup:
         x += step
     # Translators: one claim in a timeline's description: the date it was made (YYYY-MM-DD) and its verdict.
     entries = [ui.gettext("%(date)s, %(verdict)s", date=p.date.isoformat(), verdict=p.verdict) for p in points]
-    desc = ui.ngettext("%(num)d claim made between %(first)s and %(last)s: %(claims)s.",
-                       "%(num)d claims made between %(first)s and %(last)s: %(claims)s.",
-                       len(points), first=first_label, last=last_label, claims=_listing(ui, entries))
+    if span:
+        desc = ui.ngettext("%(num)d claim made between %(first)s and %(last)s: %(claims)s.",
+                           "%(num)d claims made between %(first)s and %(last)s: %(claims)s.",
+                           len(points), first=first_label, last=last_label, claims=_listing(ui, entries))
+    else:
+        desc = ui.ngettext("%(num)d claim made on %(date)s: %(claims)s.",
+                           "%(num)d claims made on %(date)s: %(claims)s.",
+                           len(points), date=first_label, claims=_listing(ui, entries))
     return _svg("timeline", width, legend_y + 10, title, desc, body, ui)

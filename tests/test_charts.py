@@ -182,6 +182,9 @@ def test_english_words_are_unchanged():
     assert (parse(charts.timeline(POINTS, "Claims by date", ui)).findtext(f"{SVG}desc")
             == "3 claims made between 4 September 2021 and 5 August 2023: "
                "2021-09-04, False; 2022-03-01, Mostly true; 2023-08-05, True.")
+    one_day = [charts.TimelinePoint(FIRST, "One", "False", "false"), charts.TimelinePoint(FIRST, "Two", "True", "true")]
+    assert (parse(charts.timeline(one_day, "Claims by date", ui)).findtext(f"{SVG}desc")
+            == "2 claims made on 4 September 2021: 2021-09-04, False; 2021-09-04, True.")
     svg = parse(charts.claim_map(NODES, EDGES, "Related claims", "The claims.", True, ui))
     assert svg.find(f"{SVG}a").get("aria-label") == "Claim number 0 about the harbour bridge (verdict: Verdict 0)"
     assert [t.text for t in svg.findall(f"{SVG}g[@class='map-legend']/{SVG}text")] == ["Counterclaim", "Shares a quote or source"]
@@ -194,7 +197,7 @@ def test_words_come_from_the_interface(tag):
             == "False: 5 CLAIMS; Mostly true: 2 CLAIMS; True: 1 CLAIM; Unproven: 0 CLAIMS.")
     desc = parse(charts.timeline(POINTS, "Claims by date", ui)).findtext(f"{SVG}desc")
     assert desc.startswith(f"3 CLAIMS MADE BETWEEN {ui.date(FIRST)} AND {ui.date(LAST)}: 2021-09-04, False;")
-    assert parse(charts.timeline(POINTS[:1], "Claims by date", ui)).findtext(f"{SVG}desc").startswith("1 CLAIM MADE BETWEEN")
+    assert parse(charts.timeline(POINTS[:1], "Claims by date", ui)).findtext(f"{SVG}desc").startswith("1 CLAIM MADE ON")
     svg = parse(charts.claim_map(NODES, EDGES, "Related claims", "The claims.", True, ui))
     assert svg.find(f"{SVG}a").get("aria-label") == "Claim number 0 about the harbour bridge (VERDICT: Verdict 0)"
     assert [t.text for t in svg.findall(f"{SVG}g[@class='map-legend']/{SVG}text")] == ["COUNTERCLAIM", "SHARES A QUOTE OR SOURCE"]
