@@ -24,7 +24,7 @@ from .errors import Position
 from .feeds import AtomFeed, Robots, Sitemap, atom_feed, sitemap
 from .library import Library
 from .structured_data import claim_review
-from .i18n import N_, interface
+from .i18n import N_
 from .text import direction
 from .urls import Urls, output_file, quote_anchor
 
@@ -449,7 +449,7 @@ class PageBuilder:
         self._quote_views: dict[tuple[str, str], QuoteView] = {}
         site = library.site
         self.site_lang = site.language
-        self.ui = ui = interface(site.language)
+        self.ui = ui = library.ui
         self._dates: dict[dt.date, DateView] = {}
         rated = sum(1 for v in site.verdicts if v.rating is not None)
         unrated = [v.id for v in site.verdicts if v.rating is None]

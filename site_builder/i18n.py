@@ -13,15 +13,18 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gettext
+import glob
 import io
 import os
+import re
 
 import babel
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal
 
+from .errors import ErrorList, Position
 from .text import direction
 
 LOCALES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "locales")
@@ -66,13 +69,24 @@ def _format_date(value: dt.date, locale: babel.Locale) -> str:
     return format_date(value, "long", locale=locale)
 
 
-@functools.lru_cache(maxsize=8)
 def interface(tag: str, extra_dirs: tuple[str, ...] = ()) -> Interface:
     """The interface for a BCP 47 tag; an archive's own catalogues in `extra_dirs` come first.
 
     A language without a catalogue falls back to the nearest one (fa-AF → fa)
     and then to English words, with dates and numbers still in the language.
     """
+    # The archive's catalogues' sizes and times are part of the key: the preview
+    # server asks again after a translator saves one.
+    stamps = []
+    for folder in extra_dirs:
+        for path in sorted(glob.glob(os.path.join(folder, "*", "LC_MESSAGES", f"{DOMAIN}.po"))):
+            stat = os.stat(path)
+            stamps.append((path, stat.st_mtime_ns, stat.st_size))
+    return _interface(tag, extra_dirs, tuple(stamps))
+
+
+@functools.lru_cache(maxsize=8)
+def _interface(tag: str, extra_dirs: tuple[str, ...], _stamps: tuple) -> Interface:
     locale = cldr_locale(tag)
     candidates = _candidates(tag, locale)
     translations: gettext.NullTranslations = gettext.NullTranslations()
@@ -110,6 +124,40 @@ def shipped_languages() -> list[str]:
     found = sorted(name.replace("_", "-") for name in os.listdir(LOCALES_DIR)
                    if os.path.isfile(os.path.join(LOCALES_DIR, name, "LC_MESSAGES", f"{DOMAIN}.po")))
     return ["en", *found]
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+_BABEL_LINE = re.compile(r" on \d+$")  # Babel's own line number, counted from 0
+
+
+def check_catalogues(folder: str, errors: ErrorList) -> None:
+    """An archive's own catalogues (locales/<language>/LC_MESSAGES/messages.po): readable,
+    and using no value the message does not give, which would stop the build mid-page."""
+    for path in sorted(glob.glob(os.path.join(folder, "*", "LC_MESSAGES", f"{DOMAIN}.po"))):
+        try:
+            with open(path, "rb") as po:
+                catalog = read_po(po, abort_invalid=True)
+        except PoFileError as exc:
+            # Babel counts this line from 0.
+            reason = _BABEL_LINE.sub("", str(exc.args[0]))
+            errors.add(Position(path, exc.lineno + 1, 1), f"this catalogue cannot be read ({reason}): "
+                       "fix the line, or open and save the file in a PO editor such as Poedit")
+            continue
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            errors.add(Position(path, 1, 1), f"this catalogue cannot be read ({exc}): save it as a UTF-8 .po file")
+            continue
+        for message in catalog:
+            if not message.id or not message.string:
+                continue
+            ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            given = {name for text in ids for name in _PLACEHOLDER.findall(text)}
+            for text in strings:
+                unknown = sorted(set(_PLACEHOLDER.findall(text)) - given)
+                if unknown:
+                    errors.add(Position(path, message.lineno, 1), (
+                        f"the translation of '{ids[0]}' uses %({unknown[0]})s, which the message does not have: "
+                        f"use only {', '.join(f'%({name})s' for name in sorted(given)) or 'no placeholders'}"))
 
 
 def _candidates(tag: str, locale: babel.Locale) -> list[str]:

@@ -123,8 +123,9 @@ class Project:
         return report
 
     def _layout_signature(self) -> tuple:
-        """What, changed, can change every page: the templates (built-in and the archive's) and static/."""
-        return _tree_signature(*self.options.template_dirs(), self.options.static_dir())
+        """What, changed, can change every page: the templates (built-in and the archive's), static/ and locales/."""
+        return _tree_signature(*self.options.template_dirs(), self.options.static_dir(),
+                               os.path.join(self.options.site_root, "locales"))
 
 
 def _exists(library: Library, kind: str, slug: str) -> bool:

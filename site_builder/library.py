@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from . import model
 from .errors import ErrorList, did_you_mean
-from .i18n import interface
+from .i18n import Interface, interface
 from .schema import DEFAULT_VERDICTS
 from .urls import SITE_PAGES
 
@@ -35,6 +35,7 @@ class Library:
     claims_by_source: dict[str, tuple[str, ...]]
     quotes_by_speaker: dict[str, tuple[tuple[str, str], ...]]
     members: dict[str, tuple[str, ...]]
+    ui: Interface  # the words, dates and direction of the site's language
 
     def quote(self, ref: model.QuoteRef) -> tuple[model.Source, model.Quote]:
         source = self.sources[ref.source]
@@ -50,10 +51,9 @@ class Library:
         )
 
 
-def _default_scale_in_site_language(site: model.Site) -> model.Site:
+def _default_scale_in_site_language(site: model.Site, ui: Interface) -> model.Site:
     """The default scale's words are the generator's, so they follow the interface's language;
     a scale the site writes itself is shown as written."""
-    ui = interface(site.language)
     return dataclasses.replace(site, verdicts=tuple(
         dataclasses.replace(v, label=ui.gettext(v.label), description=ui.gettext(v.description)) for v in site.verdicts))
 
@@ -67,6 +67,7 @@ def build_library(
     records: list[model.Record | model.Page],
     errors: ErrorList,
     unreadable: dict[str, set[str]] | None = None,
+    locale_dirs: tuple[str, ...] = (),
 ) -> Library | None:
     """Resolve every reference; None if anything is wrong (the errors say what).
 
@@ -125,8 +126,9 @@ def build_library(
     if errors or site is None:
         return None
 
+    ui = interface(site.language, locale_dirs)
     if site.verdicts is DEFAULT_VERDICTS:
-        site = _default_scale_in_site_language(site)
+        site = _default_scale_in_site_language(site, ui)
         verdicts = {v.id: v for v in site.verdicts}
     return Library(
         site=site,
@@ -146,6 +148,7 @@ def build_library(
         ),
         quotes_by_speaker=_group((q.speaker.slug, (s.slug, q.id)) for s in sources.values() for q in s.quotes),
         members=_group((p.affiliation.slug, p.slug) for p in people.values() if p.affiliation),
+        ui=ui,
     )
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from . import progress
 from .context import PageBuilder, share_image_path
 from .errors import BuildFailed, ErrorList
+from .i18n import check_catalogues
 from .library import Library, build_library
 from .parallel import run_chunked
 from .errors import Position
@@ -49,6 +50,11 @@ class BuildOptions:
     def static_dir(self) -> str:
         """Files copied into the output as they are, after the built-in assets."""
         return os.path.join(self.site_root, "static")
+
+    def locale_dirs(self) -> tuple[str, ...]:
+        """The archive's own interface catalogues, which come before the shipped ones."""
+        own = os.path.join(self.site_root, "locales")
+        return (own,) if os.path.isdir(own) else ()
 
 
 @dataclass
@@ -86,8 +92,9 @@ class Content:
 
     site: object | None
     site_errors: list
-    layout_errors: list  # misplaced or misnamed files
+    layout_errors: list  # misplaced or misnamed files, unreadable catalogues
     files: dict[str, FileResult]
+    locale_dirs: tuple[str, ...] = ()  # the archive's own catalogues, checked
 
     def errors(self) -> ErrorList:
         errors = ErrorList()
@@ -127,6 +134,8 @@ def read_content(options: BuildOptions, previous: Content | None = None, touched
     site_errors, layout_errors = ErrorList(), ErrorList()
     site = read_site(options.content_dir, site_errors)
     files = find_content_files(options.content_dir, layout_errors)
+    for folder in options.locale_dirs():
+        check_catalogues(folder, layout_errors)
     signatures = {f.path: _signature(f.path) for f in files}
     kept = {}
     if previous is not None and previous.site == site:
@@ -142,13 +151,13 @@ def read_content(options: BuildOptions, previous: Content | None = None, touched
             path = content_file.path
             results[path] = FileResult(content_file.kind, content_file.slug, signatures[path], record, tuple(errors))
     ordered = {f.path: results[f.path] for f in files}
-    return Content(site, list(site_errors), list(layout_errors), ordered)
+    return Content(site, list(site_errors), list(layout_errors), ordered, options.locale_dirs())
 
 
 def resolve(content: Content) -> Library:
     """One library of cross-referenced records, or BuildFailed with every error."""
     errors = content.errors()
-    library = build_library(content.site, content.records(), errors, content.unreadable())
+    library = build_library(content.site, content.records(), errors, content.unreadable(), content.locale_dirs)
     if errors or library is None:
         raise BuildFailed(errors.sorted())
     return library

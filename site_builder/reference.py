@@ -129,10 +129,13 @@ is the page's only top heading. Pages with `nav` are listed in the site's
 navigation after the built-in items, by `nav` (then by slug). A page may not
 take the name of a folder the site builds itself: {reserved}.
 
-## Beside `content/`: `templates/` and `static/`
+## Beside `content/`: `templates/`, `static/` and `locales/`
 
 - `templates/<name>`: replaces the built-in template of the same name
   (see [templates.md](templates.md) for what each one receives).
 - `static/`: copied into the site as it is, after the built-in assets (so
   `static/assets/favicon.svg` replaces the icon); a static file may not take
-  the place of a page or file the build writes."""
+  the place of a page or file the build writes.
+- `locales/<language>/LC_MESSAGES/messages.po`: the interface's words in a
+  language of the archive's own, before the shipped catalogues
+  (see [translating.md](translating.md))."""

@@ -105,7 +105,7 @@ class Preview:
         self.live = self.httpd.live
         # The archive's own templates/ and static/ too, even before they exist: creating one is a change.
         self.watcher = Watcher([content_dir, BUILTIN_TEMPLATES, os.path.join(self.options.site_root, "templates"),
-                                self.options.static_dir()])
+                                self.options.static_dir(), os.path.join(self.options.site_root, "locales")])
         self.stopping = threading.Event()
         self._serving: threading.Thread | None = None
 

@@ -29,7 +29,7 @@ LOGO_SIGNATURES = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), 
 SVG_ACTIVE_ELEMENTS = {"script", "foreignobject", "iframe", "frame", "frameset", "object", "embed", "applet",
                        "base", "portal", "style", "animate", "set", "handler", "listener"}
 # Folders of the site's root (beside content/), not of content/.
-SITE_ROOT_FOLDERS = {"static", "templates"}
+SITE_ROOT_FOLDERS = {"locales", "static", "templates"}
 # File name ending of each content folder's files.
 EXTENSIONS = {**{folder: ".yaml" for folder in FOLDERS}, PAGES_FOLDER: ".md"}
 

@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 
 from site_builder import i18n
 from test_site import build_site, write_site
-from sites import CLAIM, PERSON, SITE_YAML, SOURCE, ARCHIVED_TEXT, REPO_ROOT, replaced
+from sites import ARCHIVED_TEXT, CLAIM, MINIMAL_FILES, PERSON, REPO_ROOT, SITE_PATH, SITE_YAML, SOURCE, minimal_site, replaced
 
 DARI_CONTENT = REPO_ROOT / "examples" / "dari" / "content"
 LOCALES = REPO_ROOT / "site_builder" / "locales"
@@ -217,3 +217,52 @@ verdicts:
     })
     site = build_site(content, tmp_path / "public")
     assert "Meistens wahr" in parse(site, "claims/bridge-finished-early/index.html").text_content()
+
+
+PASHTO_PO = """\
+msgid ""
+msgstr ""
+"Language: ps\\n"
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Plural-Forms: nplurals=2; plural=(n != 1);\\n"
+
+msgid "Our verdict"
+msgstr "زموږ پرېکړه"
+
+msgid "Claimed by %(claimant)s on %(date)s"
+msgstr "%(claimant)s په %(date)s ادعا کړې"
+"""
+
+
+def pashto_site(tmp_path, po: str):
+    files = {**MINIMAL_FILES, SITE_PATH: SITE_YAML + "language: ps\n", "locales/ps/LC_MESSAGES/messages.po": po}
+    return minimal_site(tmp_path, files)
+
+
+def test_an_archive_adds_its_own_language_in_locales(tmp_path):
+    site = pashto_site(tmp_path, PASHTO_PO)
+    result = site.run("build")
+    assert result.code == 0, result.err
+    document = parse(tmp_path / "public", "claims/bridge-finished-early/index.html")
+    assert (document.get("lang"), document.get("dir")) == ("ps", "rtl")
+    text = document.text_content()
+    assert "زموږ پرېکړه" in text and "ادعا کړې" in text
+    # What the archive's catalogue lacks stays English.
+    assert "Fact-check published" in text
+
+
+@pytest.mark.parametrize("old, new, marked_line, message", [
+    ('"%(claimant)s په %(date)s ادعا کړې"', '"%(name)s په %(date)s ادعا کړې"', 'msgid "Claimed by %(claimant)s on %(date)s"',
+     "the translation of 'Claimed by %(claimant)s on %(date)s' uses %(name)s, which the message does not have: "
+     "use only %(claimant)s, %(date)s"),
+    ('msgstr "زموږ پرېکړه"', 'msgstr "زموږ پرېکړه"\nour verdict, in Pashto', "our verdict, in Pashto",
+     "this catalogue cannot be read (Unknown or misformatted keyword): fix the line, "
+     "or open and save the file in a PO editor such as Poedit"),
+], ids=["a value its message lacks", "an unreadable line"])
+def test_a_broken_catalogue_is_an_error_at_its_line(tmp_path, old, new, marked_line, message):
+    broken = PASHTO_PO.replace(old, new)
+    result = pashto_site(tmp_path, broken).run("build")
+    assert result.code == 1
+    line = broken.splitlines().index(marked_line) + 1
+    assert result.errors == [f"locales/ps/LC_MESSAGES/messages.po:{line}:1: error: {message}"]
+    assert not (tmp_path / "public").exists()
