@@ -693,6 +693,10 @@ class PageBuilder:
         page = Page.of(output_file("claims", claim.slug), context, claim.pos)
         return dataclasses.replace(page, attachments=functools.partial(self.claim_attachments, claim.slug))
 
+    def attachment_paths(self) -> list[str]:
+        """Where claim_attachments writes, for every claim: reserved before anything is written."""
+        return [share_image_path(slug) for slug in self.lib.claims]
+
     def claim_attachments(self, slug: str) -> list[tuple[str, bytes]]:
         """The files a claim's page links besides itself: its share image."""
         claim, card = self.lib.claims[slug], self.cards[slug]

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from . import progress
-from .context import PageBuilder, share_image_path
+from .context import PageBuilder
 from .errors import BuildFailed, ErrorList
 from .i18n import check_catalogues
 from .library import Library, build_library
@@ -203,13 +203,13 @@ def full_build(options: BuildOptions) -> Built:
     static = find_static_files(options.static_dir(), options.site_root, static_errors)
     watch.lap("plan")
     with StagedOutput(options.out_dir) as output:
-        _refuse_clashes(output, pages, data_files, [share_image_path(slug) for slug in library.claims], static, static_errors)
+        _refuse_clashes(output, pages, data_files, builder.attachment_paths(), static, static_errors)
         digests = render_pages(builder, pages, output.write, template_dirs=options.template_dirs(), attachments=False)
         watch.lap("render")
         # The index needs only the pages: Pagefind reads them while the rest is written.
         indexing = Indexing(output.staging, library.site.language) if options.search else None
         try:
-            digests.update(render_attachments(builder, list(library.claims), output.write))
+            digests.update(render_attachments(builder, output.write))
             for relpath, produce in data_files:
                 digests[relpath] = write_hashed(output.write, relpath, produce())
             output.copy_tree(ASSETS, "assets")
@@ -278,20 +278,16 @@ def render_pages(builder: PageBuilder, pages: list, write, parallel: bool = True
     return digests
 
 
-def render_attachments(builder: PageBuilder, claims: list[str], write) -> dict[str, bytes]:
+def render_attachments(builder: PageBuilder, write) -> dict[str, bytes]:
     """Write the claims' attachments (share images) across processes; their digests."""
     digests: dict[str, bytes] = {}
-    for chunk_digests in run_chunked(_attachments_chunk, claims, lambda: (builder, write), stage="images"):
+    for chunk_digests in run_chunked(_attachments_chunk, list(builder.lib.claims), lambda: (builder, write), stage="images"):
         digests.update(chunk_digests)
     return digests
 
 
-def digest(data: bytes | Iterable[bytes]) -> bytes:
-    """A digest of the bytes, whole or in pieces (the same for both)."""
-    hasher = hashlib.blake2b(digest_size=16)
-    for piece in [data] if isinstance(data, bytes) else data:
-        hasher.update(piece)
-    return hasher.digest()
+def digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def write_hashed(write, relpath: str, pieces: Iterable[bytes]) -> bytes:
@@ -302,7 +298,7 @@ def write_hashed(write, relpath: str, pieces: Iterable[bytes]) -> bytes:
 
 
 def hashing(pieces: Iterable[bytes]) -> tuple[Iterator[bytes], Callable[[], bytes]]:
-    """The same pieces, and the digest of those that went through (call it once they all have)."""
+    """The same pieces, and their digest as `digest` gives it (call it once they have all gone through)."""
     hasher = hashlib.blake2b(digest_size=16)
 
     def hashed():
