@@ -23,7 +23,7 @@ from .render import BUILTIN_TEMPLATES, Renderer, TemplateFailed
 from .search import INDEX_FOLDER, Indexing
 from .urls import Urls
 from .validate import StaticFile, Validator, find_content_files, find_static_files, read_site
-from .writer import StagedOutput
+from .writer import StagedOutput, refuse_unsafe_output
 
 ASSETS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates", "assets")
 
@@ -34,6 +34,7 @@ class BuildOptions:
     out_dir: str = "public"
     base_url: str | None = None  # overrides site.yaml's, for previews
     search: bool = True
+    force: bool = False  # replace a non-empty output folder that no build wrote
 
     @property
     def site_root(self) -> str:
@@ -189,6 +190,7 @@ def build(options: BuildOptions) -> BuildReport:
 
 
 def full_build(options: BuildOptions) -> Built:
+    refuse_unsafe_output(options.out_dir, options.site_root, options.content_dir)
     started = time.perf_counter()
     report = BuildReport()
     watch = _Stopwatch(report)
@@ -202,7 +204,7 @@ def full_build(options: BuildOptions) -> Built:
     static_errors = ErrorList()
     static = find_static_files(options.static_dir(), options.site_root, static_errors)
     watch.lap("plan")
-    with StagedOutput(options.out_dir) as output:
+    with StagedOutput(options.out_dir, options.force) as output:
         _refuse_clashes(output, pages, data_files, builder.attachment_paths(), static, static_errors)
         digests = render_pages(builder, pages, output.write, template_dirs=options.template_dirs(), attachments=False)
         watch.lap("render")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from . import brand, model
 from .errors import ErrorList, Position, did_you_mean
+from .files import PUBLISHED_DOT_FOLDERS, UnreadableFile, hidden_part, path_problem, read_bytes, regular_file_problem
 from .markdown import MarkdownConverter
 from .quotes import SearchableText, closest_miss, find_quote, nfc
 from .schema import FOLDERS, INVALID, PAGE, PAGES_FOLDER, SITE, Context, convert_markdown, slug_problem
@@ -119,9 +120,12 @@ def find_static_files(static_dir: str, site_root: str, errors: ErrorList) -> lis
     for folder, subfolders, names in os.walk(static_dir, followlinks=True):
         seen.add(os.path.realpath(folder))
         kept = []
+        top = os.path.samefile(folder, static_dir)
         for name in sorted(subfolders):
             path = os.path.join(folder, name)
             real = os.path.realpath(path)
+            if hidden_part(name, PUBLISHED_DOT_FOLDERS if top else frozenset()):
+                continue  # never published: .git, .env and the like, as in content/
             if not _inside(real, real_root):
                 errors.add(Position(path, 1, 1), "this folder is a link to something outside the site's folder: replace it with the folder itself")
             elif real not in seen:  # a link back up the tree would never end
@@ -129,8 +133,19 @@ def find_static_files(static_dir: str, site_root: str, errors: ErrorList) -> lis
         subfolders[:] = kept
         for name in sorted(names):
             path = os.path.join(folder, name)
-            if not _inside(os.path.realpath(path), real_root):
+            if hidden_part(name):
+                continue
+            real = os.path.realpath(path)
+            if not _inside(real, real_root):
                 errors.add(Position(path, 1, 1), "this file is a link to something outside the site's folder: replace it with the file itself")
+                continue
+            if hidden_part(os.path.relpath(real, real_root), PUBLISHED_DOT_FOLDERS):
+                errors.add(Position(path, 1, 1), "this file is a link into a folder whose name starts with '.' (kept private, "
+                           "like .git): replace it with the file itself")
+                continue
+            problem = regular_file_problem(path)
+            if problem:
+                errors.add(Position(path, 1, 1), f"this {problem}: static/ may hold only files to publish as they are")
                 continue
             found.append(StaticFile(path, os.path.relpath(path, static_dir).replace(os.sep, "/")))
     return sorted(found, key=lambda f: f.output)
@@ -240,17 +255,24 @@ class SiteFiles:
         if not _inside(real, self.real_root):
             ctx.error(node.pos, f"'{written}' points outside the site's folder; {what}s must live inside it (for example in {os.path.dirname(example)}/)")
             return None
-        if os.path.isdir(real):
-            ctx.error(node.pos, f"'{written}' is a folder: give the path of the {what} inside it")
+        # Judged again where the path leads: a link inside the site may point into .git/.
+        problem = path_problem(os.path.relpath(real, self.real_root))
+        if problem:
+            ctx.error(node.pos, f"'{written}' leads to a path that {problem}")
             return None
-        if not os.path.isfile(real):
+        try:
+            return read_bytes(real, max_bytes)
+        except UnreadableFile as exc:
+            reason = str(exc)
+        if reason == "does not exist":
             ctx.error(node.pos, f"the {what} '{written}' does not exist: check the path, relative to the folder that holds content/")
-            return None
-        if os.path.getsize(real) > max_bytes:
+        elif reason == "is a folder, not a regular file":
+            ctx.error(node.pos, f"'{written}' is a folder: give the path of the {what} inside it")
+        elif reason.startswith("is larger than"):
             ctx.error(node.pos, f"the {what} '{written}' is larger than {max_bytes // (1024 * 1024)} MiB{advice}")
-            return None
-        with open(real, "rb") as f:
-            return f.read()
+        else:
+            ctx.error(node.pos, f"the {what} '{written}' {reason}: replace it with the file itself")
+        return None
 
     def archived_text(self, node: Scalar, ctx: Context):
         written = node.value.strip()
