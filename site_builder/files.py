@@ -73,7 +73,8 @@ def _open(path: str) -> tuple[int, os.stat_result]:
     except FileNotFoundError:
         raise UnreadableFile("does not exist") from None
     except OSError as exc:
-        raise UnreadableFile(f"cannot be read ({exc.strerror})") from None
+        # A socket cannot be opened at all (ENXIO): say what it is, not only that it failed.
+        raise UnreadableFile(regular_file_problem(path) or f"cannot be read ({exc.strerror})") from None
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
