@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import jinja2
 import lxml.html
 import pytest
 
@@ -200,3 +201,22 @@ def test_an_archives_translations_are_text_placeholders_and_all(tmp_path):
     assert REDIRECT in text and "1 <script>alert(1)</script>" in text
     footer_links = [a.get("href") for a in home.iter("a") if a.text == "Example Fact-Checkers"]
     assert footer_links, "the publisher's link, a value put into the translation, is kept as a link"
+
+
+@pytest.mark.parametrize("archive", ["content", "examples/dari/content"])
+def test_the_built_in_templates_render_byte_for_byte_as_without_the_sandbox(tmp_path, monkeypatch, archive):
+    """The sandbox changes what templates may reach, not one byte of what the shipped ones write."""
+    from site_builder import render
+    from sites import Site
+    from trust import REPO_ROOT, site_differences
+
+    repo = Site(REPO_ROOT)
+    content = str(REPO_ROOT / archive)
+    assert repo.run("build", "--content", content, "--out", str(tmp_path / "sandboxed")).code == 0
+
+    class Unsandboxed(jinja2.Environment):
+        pass
+
+    monkeypatch.setattr(render, "SiteSandbox", Unsandboxed)
+    assert repo.run("build", "--content", content, "--out", str(tmp_path / "plain")).code == 0
+    assert site_differences(tmp_path / "sandboxed", tmp_path / "plain") == []

@@ -214,3 +214,15 @@ def test_the_next_build_removes_a_killed_builds_staging_folder(tmp_path):
     (stale / "pagefind/half.pf_index").write_bytes(b"\0" * 10)
     assert site.run("build").code == 0
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".public")) == [".public.lock"]
+
+
+@pytest.mark.parametrize("target", [".", "content", "static"])
+def test_an_output_link_to_the_archive_is_refused(tmp_path, target):
+    root = tmp_path / "site"
+    site = minimal_site(root, {"static/files/a.txt": "a\n"})
+    (root / "public").symlink_to(root / target)
+    before = tree_snapshot(root / "content")
+    result = site.run("build")
+    assert result.code == 2 and result.err[0].startswith("build.py: error: --out 'public' "), result.err
+    assert str((root / target).resolve()) in result.err[0]
+    assert tree_snapshot(root / "content") == before and (root / "public").is_symlink()
