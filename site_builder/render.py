@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import types
 
 import jinja2
 import jinja2.sandbox
@@ -79,6 +80,32 @@ class SiteSandbox(jinja2.sandbox.SandboxedEnvironment):
     """
 
     intercepted_binops = frozenset({"**", "*"})
+    # Objects Jinja judges only by the attribute's name (everything but functions,
+    # methods, classes, frames, code and generators): for them a name not starting
+    # with '_' is safe. Said once per type, it halves the sandbox's cost per page.
+    _special = (types.FunctionType, types.MethodType, type, types.CodeType, types.TracebackType,
+                types.FrameType, types.GeneratorType, types.CoroutineType, types.AsyncGeneratorType)
+
+    _methods = (types.MethodType, types.BuiltinMethodType)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._plain: dict[type, bool] = {}
+
+    def getattr(self, obj, attribute):
+        kind = type(obj)
+        plain = self._plain.get(kind)
+        if plain is None:
+            plain = self._plain[kind] = not issubclass(kind, self._special)
+        if plain and not attribute.startswith("_"):
+            try:
+                value = getattr(obj, attribute)
+            except AttributeError:
+                return super().getattr(obj, attribute)
+            if type(value) in self._methods:  # str.format and format_map are checked as Jinja does
+                return self.wrap_str_format(value) or value
+            return value
+        return super().getattr(obj, attribute)
 
     def call_binop(self, context, operator, left, right):
         if operator == "**" and isinstance(right, int) and abs(right) > MAX_EXPONENT and left not in (0, 1, -1):
