@@ -84,7 +84,7 @@ def widget(field_type: schema.FieldType, verdicts: Iterable[model.Verdict]) -> d
         return {"widget": "string" if t.single_line else "text", **_text_limit(t)}
     if isinstance(t, schema.Date):
         return {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD", "time_format": False,
-                "picker_utc": True, "default": ""}
+                "picker_utc": True}
     if isinstance(t, schema.Url):
         return {"widget": "string", "pattern": [schema.URL_RE.pattern, "a full web address starting with http:// or https://"]}
     if isinstance(t, schema.Reference):
@@ -112,8 +112,10 @@ def widget(field_type: schema.FieldType, verdicts: Iterable[model.Verdict]) -> d
         if item["widget"] == "relation":  # one picker that takes several, rather than a list of pickers
             return {**item, "multiple": True}
         if isinstance(t.item, schema.Record):
-            return {"widget": "list", "fields": [_field(f, verdicts) for f in t.item.fields], **_min(t)}
-        return {"widget": "list", "field": {"label": _label(t.item.doc.split()[-1]), "name": "item", **item}, **_min(t)}
+            # Without the empty default, Decap starts every new entry with one blank item.
+            return {"widget": "list", "fields": [_field(f, verdicts) for f in t.item.fields], "default": [], **_min(t)}
+        return {"widget": "list", "field": {"label": _label(t.item.doc.split()[-1]), "name": "item", **item},
+                "default": [], **_min(t)}
     if isinstance(t, schema.Record):
         return {"widget": "object", "fields": [_field(f, verdicts) for f in t.fields]}
     raise TypeError(f"no CMS widget for the field type {type(t).__name__}: add one in cms.widget")

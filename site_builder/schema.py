@@ -406,6 +406,10 @@ class Record(FieldType):
                 ctx.error(key_node.pos, f"unknown key '{key}' in {self.name}{did_you_mean(key, self.by_key)}; "
                           f"allowed keys are: {', '.join(self.by_key)}")
                 continue
+            if not spec.required and isinstance(value_node, Scalar) and not value_node.plain and value_node.value == "":
+                # `key: ""` is how the CMS (/admin/) writes an optional field left empty or cleared: no value.
+                values[key] = spec.default
+                continue
             value = spec.type.parse(value_node, ctx, key)
             if value is INVALID:
                 ok = False

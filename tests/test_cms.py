@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 import yaml
 from lxml import html as lxml_html
 
@@ -353,11 +354,12 @@ def test_an_editor_creates_and_edits_claims_in_the_browser(cms_site, decap_serve
         try:
             page.goto(base + "admin/")
             page.get_by_role("button", name="Login").click()
-            page.get_by_role("link", name="New Claim").wait_for()
+            new_claim = page.locator("a[href$='/collections/claims/new']")
+            new_claim.wait_for()
             weight = sum(transferred.values())
 
             # A new claim, through the forms.
-            page.get_by_role("link", name="New Claim").click()
+            new_claim.click()
             _field(page, "claim").fill("The ferry carries 1984 cars a day: yes, every day.")
             _pick(page, "claimant", "Jane Roe")
             _field(page, "date").fill("2021-09-07")
@@ -387,12 +389,15 @@ def test_an_editor_creates_and_edits_claims_in_the_browser(cms_site, decap_serve
                 if written.exists():
                     break
                 page.wait_for_timeout(50)
+            if not written.exists():
+                page.screenshot(path=str(SHOTS / "cms-not-saved.png"), full_page=True)
             assert written.exists(), sorted(p.name for p in (site.root / "content/claims").iterdir())
 
             # An existing claim: change its summary only.
             page.goto(base + "admin/#/collections/claims/entries/bridge-finished-early")
+            page.reload()  # a change of the URL's hash alone leaves Decap's editor on the entry it shows
             summary = _field(page, "summary")
-            summary.wait_for()
+            expect(summary).to_have_value("The bridge opened in March, six weeks before the planned date.")
             summary.fill("The bridge opened in March, five weeks before the planned date.")
             page.get_by_role("button", name="Publish").click()
             page.get_by_text("Publish now").click()
@@ -404,6 +409,9 @@ def test_an_editor_creates_and_edits_claims_in_the_browser(cms_site, decap_serve
             page.goto(base + "admin/#/collections/claims")
             page.get_by_text("The new bridge was finished two months early.").wait_for()
             axe_list = axe_violations(page)
+        except Exception:
+            page.screenshot(path=str(SHOTS / "cms-failed.png"))
+            raise
         finally:
             context.close()
 
