@@ -114,11 +114,15 @@ def widget(field_type: schema.FieldType, verdicts: Iterable[model.Verdict]) -> d
         if isinstance(t.item, schema.Record):
             # Without the empty default, Decap starts every new entry with one blank item.
             return {"widget": "list", "fields": [_field(f, verdicts) for f in t.item.fields], "default": [], **_min(t)}
-        return {"widget": "list", "field": {"label": _label(t.item.doc.split()[-1]), "name": "item", **item},
+        return {"widget": "list", "field": {"label": _ITEM_LABELS.get(type(t.item), "Item"), "name": "item", **item},
                 "default": [], **_min(t)}
     if isinstance(t, schema.Record):
         return {"widget": "object", "fields": [_field(f, verdicts) for f in t.fields]}
     raise TypeError(f"no CMS widget for the field type {type(t).__name__}: add one in cms.widget")
+
+
+# What one item of a list is called in its form, by the item's type.
+_ITEM_LABELS = {schema.QuoteReference: "Quote", schema.Url: "Web address"}
 
 
 def _min(t: schema.ListOf) -> dict:

@@ -373,6 +373,8 @@ def test_an_editor_creates_and_edits_claims_in_the_browser(cms_site, decap_serve
 
             # A new claim, through the forms.
             new_claim.click()
+            _field(page, "claim").wait_for()
+            weight_form = sum(transferred.values())
             _field(page, "claim").fill("The ferry carries 1984 cars a day: yes, every day.")
             _pick(page, "claimant", "Jane Roe")
             _field(page, "date").fill("2021-09-07")
@@ -388,10 +390,16 @@ def test_an_editor_creates_and_edits_claims_in_the_browser(cms_site, decap_serve
             quote = page.locator("select[id]").first
             quote.select_option("ministry-statement#bridge-finished")
             _pick(page, "topics", "Bridges")
+            assert "Statement on the new bridge: “The new bridge was finished in March" in quote.inner_text()
             preview = page.frame_locator("iframe").first
             preview.locator("h1", has_text="The ferry carries 1984 cars").wait_for()
             assert preview.locator(".verdict-label").inner_text() == "Mostly false"
-            page.screenshot(path=str(SHOTS / "cms-claim-form.png"), full_page=False)
+            assert "The port authority counts" in preview.locator(".analysis").inner_text()
+            # The preview pane is styled by the site's own stylesheet.
+            assert preview.locator("link[rel=stylesheet][href='/assets/site.css']").count() == 1
+            page.screenshot(path=str(SHOTS / "cms-claim-form-end.png"))
+            _field(page, "claim").scroll_into_view_if_needed()
+            page.screenshot(path=str(SHOTS / "cms-claim-form.png"))
             axe_form = axe_violations(page)
 
             page.get_by_role("button", name="Publish").click()
@@ -429,7 +437,8 @@ def test_an_editor_creates_and_edits_claims_in_the_browser(cms_site, decap_serve
             context.close()
 
     text = written.read_text(encoding="utf-8")
-    print(f"\n--- the CMS wrote {written.name}:\n{text}--- /admin/ weight, cold: {weight:,} bytes transferred")
+    print(f"\n--- the CMS wrote {written.name}:\n{text}--- /admin/ weight, cold: {weight:,} bytes transferred "
+          f"to the list of claims, {weight_form:,} to the empty claim form")
     print(f"axe on the claim form: {axe_form}\naxe on the list: {axe_list}")
     assert problems == []
     assert offsite == []
@@ -439,8 +448,9 @@ def test_an_editor_creates_and_edits_claims_in_the_browser(cms_site, decap_serve
     assert doc.findtext(".//h1") == "The ferry carries 1984 cars a day: yes, every day."
     assert "Mostly false" in doc.xpath("string(//*[contains(@class, 'verdict-label')])")
     assert "about 400 cars a day." in doc.xpath("string(//*[contains(@class, 'summary')])")
-    analysis = doc.xpath("string(//section[contains(@class, 'analysis')])")
-    assert "The port authority counts about 400 cars a day." in analysis and "Its yearly report" in analysis
+    # Two paragraphs typed in the rich-text editor are two paragraphs on the page.
+    paragraphs = [p.text_content().strip() for p in doc.xpath("//section[contains(@class, 'analysis')]//p")]
+    assert paragraphs == ["The port authority counts about 400 cars a day.", "Its yearly report has the figures."], repr(text)
     assert doc.xpath("//a[@href='/people/jane-roe/']") and doc.xpath("//a[@href='/topics/bridges/']")
     assert "two months early" in doc.xpath("string(//blockquote)")
 
@@ -452,3 +462,23 @@ def test_an_editor_creates_and_edits_claims_in_the_browser(cms_site, decap_serve
     # What axe finds is Decap's own markup (seen node by node, listed for upstream); a rule
     # outside this list, such as a form field without its label, would be ours.
     assert {v[0] for v in axe_form + axe_list} <= set(DECAPS_OWN_AXE_VIOLATIONS), axe_form + axe_list
+
+
+def test_an_optional_key_the_cms_left_empty_is_not_given_and_a_required_one_is_still_an_error(tmp_path):
+    """Decap writes `key: ""` for an optional field an editor left empty or cleared."""
+    emptied = _claim() + 'updated: ""\nlanguage: ""\ncounterclaims: ""\n'
+    site = minimal_site(tmp_path, {CLAIM_PATH: emptied})
+    assert site.run("check").code == 0
+    claim = load_library(BuildOptions(content_dir=str(tmp_path / "content"))).claims["bridge-finished-early"]
+    assert (claim.updated, claim.language, claim.counterclaims) == (None, None, ())
+
+    site.write(CLAIM_PATH, replaced(emptied, "summary: The bridge opened in March, six weeks before the planned date.",
+                                    'summary: ""'))
+    result = site.run("check")
+    assert result.code == 1
+    assert result.errors == ["content/claims/bridge-finished-early.yaml:5:10: error: 'summary' is empty: "
+                             "write text or remove the key if it is optional"]
+    # Written by hand with nothing after the colon, an optional key still gets the usual error.
+    site.write(CLAIM_PATH, _claim() + "updated:\n")
+    assert site.run("check").errors == [f"content/claims/bridge-finished-early.yaml:{_claim().count(chr(10)) + 1}:9: "
+                                        "error: 'updated' is empty: write a date written YYYY-MM-DD or remove the key if it is optional"]
