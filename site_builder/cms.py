@@ -67,7 +67,7 @@ def _relation(kind: str) -> dict:
 
 
 def _text_limit(field_type: schema.Text) -> dict:
-    # Decap has no length option; a pattern shows the limit's message as the editor types.
+    # Decap has no length option; a pattern shows the limit's message under the field when the editor saves.
     line = "[^\\n]" if field_type.single_line else "[\\s\\S]"
     words = "on one line, " if field_type.single_line else ""
     return {"pattern": [f"^{line}{{0,{field_type.max_chars}}}$", f"{words}at most {field_type.max_chars:,} characters"]}
@@ -85,28 +85,24 @@ def widget(field_type: schema.FieldType, verdicts: Iterable[model.Verdict]) -> d
     if isinstance(t, schema.Date):
         return {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD", "time_format": False,
                 "picker_utc": True}
-    if isinstance(t, schema.Url):
-        return {"widget": "string", "pattern": [schema.URL_RE.pattern, "a full web address starting with http:// or https://"]}
     if isinstance(t, schema.Reference):
         if t.kind == "verdict":
             return {"widget": "select", "options": [{"label": v.label, "value": v.id} for v in verdicts]}
         return _relation(t.kind)
     if isinstance(t, schema.QuoteReference):
         return {"widget": "quote-reference", "collection": "sources"}
-    if isinstance(t, schema.Slug):
-        return {"widget": "string", "pattern": [schema.SLUG_RE.pattern, "lowercase letters a-z, digits and single hyphens"]}
+    if isinstance(t, (schema.Url, schema.Slug, schema.Language, schema.Color)):
+        # Written to a pattern: the JSON Schema's own, with the words it shows when one fails.
+        written = t.json_schema()
+        return {"widget": "string", "pattern": [written["pattern"], written["patternErrorMessage"]]}
     if isinstance(t, schema.Choice):
         return {"widget": "select", "options": list(t.choices)}
     if isinstance(t, schema.Integer):
         return {"widget": "number", "value_type": "int", "min": t.minimum, "max": t.maximum}
-    if isinstance(t, schema.Language):
-        return {"widget": "string", "pattern": [schema._LANGUAGE_RE.pattern, t.doc]}
     if isinstance(t, schema.ImageFile):
         return {"widget": "image", "choose_url": False}
     if isinstance(t, schema.TextFile):
         return {"widget": "string"}
-    if isinstance(t, schema.Color):
-        return {"widget": "string", "pattern": [schema._COLOR_RE.pattern, "a colour written #rrggbb"]}
     if isinstance(t, schema.ListOf):
         item = widget(t.item, verdicts)
         if item["widget"] == "relation":  # one picker that takes several, rather than a list of pickers
@@ -179,7 +175,8 @@ def config(site: model.Site) -> dict:
         "locale": "en",
         "load_config_file": False,
         "media_folder": MEDIA_FOLDER,
-        "public_folder": "/" + MEDIA_FOLDER.split("/", 1)[1],
+        # Image keys hold a path relative to the folder that holds content/, as written in the file.
+        "public_folder": MEDIA_FOLDER,
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
         "collections": [collection(*c, verdicts=site.verdicts) for c in _collections_of_schema()],
     }

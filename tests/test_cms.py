@@ -9,6 +9,7 @@ creates a claim through the forms and edits another's summary.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import os
@@ -299,14 +300,14 @@ def test_decaps_yaml_serialiser_writes_what_check_reads_back_unchanged(tmp_path)
 
 # --- A real editor's session, in chromium, against Decap's local backend ---------------------
 
-@pytest.fixture(scope="module")
-def decap_server(cms_site):
-    site, port = cms_site
+@contextlib.contextmanager
+def running_decap_server(root: Path, port: int, mode: str):
+    """decap-server on 127.0.0.1:`port`, reading and writing `root` (mode fs: files; git: branches and commits)."""
     if not DECAP_SERVER.is_file():
         pytest.fail(f"decap-server not found at {DECAP_SERVER}: run `make test`, which installs it", pytrace=False)
-    env = {**os.environ, "PORT": str(port), "BIND_HOST": "127.0.0.1", "MODE": "fs",
-           "GIT_REPO_DIRECTORY": str(site.root), "LOG_LEVEL": "warn"}
-    process = subprocess.Popen(["node", str(DECAP_SERVER)], env=env, cwd=site.root,
+    env = {**os.environ, "PORT": str(port), "BIND_HOST": "127.0.0.1", "MODE": mode,
+           "GIT_REPO_DIRECTORY": str(root), "LOG_LEVEL": "warn"}
+    process = subprocess.Popen(["node", str(DECAP_SERVER)], env=env, cwd=root,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         for _ in range(200):
@@ -320,6 +321,13 @@ def decap_server(cms_site):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def decap_server(cms_site):
+    site, port = cms_site
+    with running_decap_server(site.root, port, "fs"):
+        yield
 
 
 # axe-core's findings on Decap CMS 3.16.3's own interface, none from our configuration.
@@ -482,3 +490,40 @@ def test_an_optional_key_the_cms_left_empty_is_not_given_and_a_required_one_is_s
     site.write(CLAIM_PATH, _claim() + "updated:\n")
     assert site.run("check").errors == [f"content/claims/bridge-finished-early.yaml:{_claim().count(chr(10)) + 1}:9: "
                                         "error: 'updated' is empty: write a date written YYYY-MM-DD or remove the key if it is optional"]
+
+
+def _git(root: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.invalid",
+           "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.invalid"}
+    return subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True, text=True).stdout
+
+
+def test_with_the_editorial_workflow_a_saved_change_is_a_draft_branch_not_a_commit_to_main(tmp_path, chromium_browser):
+    """On GitHub the draft branch is a pull request; decap-server's git mode makes the same branch locally."""
+    port = _free_port()
+    site = minimal_site(tmp_path, {SITE_PATH: CMS_SITE_YAML.format(port=port).replace("  workflow: direct\n", "")})
+    assert site.run("build").code == 0
+    (tmp_path / ".gitignore").write_text("public/\n", encoding="utf-8")
+    _git(tmp_path, "init", "-q", "-b", "main")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-q", "-m", "The archive")
+    before = (tmp_path / CLAIM_PATH).read_text(encoding="utf-8")
+    with running_decap_server(tmp_path, port, "git"), serving(tmp_path / "public") as base:
+        context = chromium_browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        try:
+            page.goto(base + "admin/#/collections/claims/entries/bridge-finished-early")
+            page.get_by_role("button", name="Login").click()
+            summary = _field(page, "summary")
+            expect(summary).to_have_value("The bridge opened in March, six weeks before the planned date.")
+            summary.fill("The bridge opened in March, five weeks early.")
+            page.get_by_role("button", name="Save").click()
+            page.get_by_text("Changes saved").wait_for()
+        finally:
+            context.close()
+    branches = _git(tmp_path, "branch", "--format=%(refname:short)").split()
+    assert sorted(branches) == ["cms/claims/bridge-finished-early", "main"]
+    assert _git(tmp_path, "rev-parse", "--abbrev-ref", "HEAD").strip() == "main"
+    assert (tmp_path / CLAIM_PATH).read_text(encoding="utf-8") == before  # main is as it was
+    draft = _git(tmp_path, "show", f"cms/claims/bridge-finished-early:{CLAIM_PATH}")
+    assert draft == before.replace("six weeks before the planned date.", "five weeks early.")
