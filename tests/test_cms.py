@@ -413,7 +413,9 @@ def test_an_editor_creates_and_edits_claims_in_the_browser(cms_site, decap_serve
             page.get_by_role("button", name="Publish").click()
             page.get_by_text("Publish now").click()
             written = site.root / "content/claims/the-ferry-carries-1984-cars-a-day-yes-every-day.yaml"
-            for _ in range(200):
+            # After publishing, Decap moves to the new entry's address; wait for it before going elsewhere.
+            page.wait_for_url(f"**/collections/claims/entries/{written.stem}", timeout=60_000)
+            for _ in range(600):
                 if written.exists():
                     break
                 page.wait_for_timeout(50)
@@ -425,12 +427,12 @@ def test_an_editor_creates_and_edits_claims_in_the_browser(cms_site, decap_serve
             page.goto(base + "admin/#/collections/claims/entries/bridge-finished-early")
             page.reload()  # a change of the URL's hash alone leaves Decap's editor on the entry it shows
             summary = _field(page, "summary")
-            expect(summary).to_have_value("The bridge opened in March, six weeks before the planned date.")
+            expect(summary).to_have_value("The bridge opened in March, six weeks before the planned date.", timeout=30_000)
             summary.fill("The bridge opened in March, five weeks before the planned date.")
             page.get_by_role("button", name="Publish").click()
             page.get_by_text("Publish now").click()
             claim_file = site.root / CLAIM_PATH
-            for _ in range(200):
+            for _ in range(600):
                 if claim_file.read_text(encoding="utf-8") != before:
                     break
                 page.wait_for_timeout(50)
@@ -515,10 +517,10 @@ def test_with_the_editorial_workflow_a_saved_change_is_a_draft_branch_not_a_comm
             page.goto(base + "admin/#/collections/claims/entries/bridge-finished-early")
             page.get_by_role("button", name="Login").click()
             summary = _field(page, "summary")
-            expect(summary).to_have_value("The bridge opened in March, six weeks before the planned date.")
+            expect(summary).to_have_value("The bridge opened in March, six weeks before the planned date.", timeout=30_000)
             summary.fill("The bridge opened in March, five weeks early.")
             page.get_by_role("button", name="Save").click()
-            page.get_by_text("Changes saved").wait_for()
+            page.get_by_text("Changes saved").wait_for(timeout=60_000)
         finally:
             context.close()
     branches = _git(tmp_path, "branch", "--format=%(refname:short)").split()
