@@ -14,7 +14,6 @@ import difflib
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
 import time
@@ -27,7 +26,7 @@ from lxml import html as lxml_html
 
 from site_builder import cms, schema
 from site_builder.pipeline import BuildOptions, load_library
-from sites import CLAIM_PATH, SITE_PATH, SITE_YAML, minimal_site, replaced
+from sites import CLAIM, CLAIM_PATH, SITE_PATH, SITE_YAML, minimal_site, replaced
 from tools import REPO_ROOT, axe_violations, serving
 
 NODE_MODULES = REPO_ROOT / "node_modules"
@@ -168,17 +167,12 @@ def test_the_verdict_select_is_the_sites_own_scale(tmp_path):
   - {id: wrong, label: Wrong, rating: 1, description: It is not.}
 """
     site = minimal_site(tmp_path, {SITE_PATH: CMS_SITE_YAML.format(port=8081) + scale,
-                                   CLAIM_PATH: replaced(_claim(), "verdict: mostly-true", "verdict: correct")})
+                                   CLAIM_PATH: replaced(CLAIM, "verdict: mostly-true", "verdict: correct")})
     assert site.run("build").code == 0
     config = yaml.safe_load((tmp_path / "public/admin/config.yml").read_text(encoding="utf-8"))
     claims = next(c for c in config["collections"] if c["name"] == "claims")
     verdict = next(f for f in claims["fields"] if f["name"] == "verdict")
     assert verdict["options"] == [{"label": "Correct", "value": "correct"}, {"label": "Wrong", "value": "wrong"}]
-
-
-def _claim() -> str:
-    from sites import CLAIM
-    return CLAIM
 
 
 def test_editorial_workflow_is_the_default_and_the_auth_url_is_decaps_base_url(tmp_path):
@@ -476,7 +470,7 @@ def test_an_editor_creates_and_edits_claims_in_the_browser(cms_site, decap_serve
 
 def test_an_optional_key_the_cms_left_empty_is_not_given_and_a_required_one_is_still_an_error(tmp_path):
     """Decap writes `key: ""` for an optional field an editor left empty or cleared."""
-    emptied = _claim() + 'updated: ""\nlanguage: ""\ncounterclaims: ""\n'
+    emptied = CLAIM + 'updated: ""\nlanguage: ""\ncounterclaims: ""\n'
     site = minimal_site(tmp_path, {CLAIM_PATH: emptied})
     assert site.run("check").code == 0
     claim = load_library(BuildOptions(content_dir=str(tmp_path / "content"))).claims["bridge-finished-early"]
@@ -489,8 +483,8 @@ def test_an_optional_key_the_cms_left_empty_is_not_given_and_a_required_one_is_s
     assert result.errors == ["content/claims/bridge-finished-early.yaml:5:10: error: 'summary' is empty: "
                              "write text or remove the key if it is optional"]
     # Written by hand with nothing after the colon, an optional key still gets the usual error.
-    site.write(CLAIM_PATH, _claim() + "updated:\n")
-    assert site.run("check").errors == [f"content/claims/bridge-finished-early.yaml:{_claim().count(chr(10)) + 1}:9: "
+    site.write(CLAIM_PATH, CLAIM + "updated:\n")
+    assert site.run("check").errors == [f"content/claims/bridge-finished-early.yaml:{CLAIM.count(chr(10)) + 1}:9: "
                                         "error: 'updated' is empty: write a date written YYYY-MM-DD or remove the key if it is optional"]
 
 
