@@ -47,6 +47,7 @@ serve: $(RUNTIME_STAMP) $(if $(CMS_ON),$(CMS_STAMP))
 
 bench: $(DEV_STAMP)
 	$(PY) -m bench $(if $(N),--claims $(N))
+	$(PY) -m bench.crowded
 
 # After changing the interface's words in templates or site_builder/: refresh
 # the catalogue template and merge it into every translation (new words come

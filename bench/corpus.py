@@ -55,34 +55,48 @@ _SYLLABLES = ("ka", "vor", "quel", "zan", "dri", "tho", "mir", "ost", "ul", "bra
               "lor", "vash", "tir", "oma", "qua", "zel", "fen", "grim", "ys", "dal", "rho", "nix")
 
 
-def corpus_dir(claims: int) -> Path:
-    return BENCH_DIR / "corpus" / f"N{claims}"
+# The shapes an archive can take: "mixed" follows the real archive; "crowded"
+# piles every claim onto one quote, its speaker and one topic, the worst case
+# for pages that list what a record shares with the others.
+SHAPES = ("mixed", "crowded")
 
 
-def ensure_corpus(claims: int, seed: int = DEFAULT_SEED, folder: Path | None = None) -> tuple[Path, float | None]:
+def corpus_dir(claims: int, shape: str = "mixed") -> Path:
+    return BENCH_DIR / "corpus" / (f"N{claims}" if shape == "mixed" else f"N{claims}-{shape}")
+
+
+def ensure_corpus(claims: int, seed: int = DEFAULT_SEED, folder: Path | None = None,
+                  shape: str = "mixed") -> tuple[Path, float | None]:
     """The corpus folder and the seconds spent generating it (None: reused).
 
     The stamp holds a hash of this file, so a changed generator never
     benchmarks a stale corpus.
     """
-    folder = folder or corpus_dir(claims)
+    folder = folder or corpus_dir(claims, shape)
     stamp_path = folder / "corpus.json"
     stamp = {"claims": claims, "seed": seed, "generator": hashlib.sha256(Path(__file__).read_bytes()).hexdigest()}
+    if shape != "mixed":
+        stamp["shape"] = shape
     if stamp_path.is_file() and json.loads(stamp_path.read_text()) == stamp:
         return folder, None
     shutil.rmtree(folder, ignore_errors=True)
     started = time.perf_counter()
-    generate_corpus(claims, seed, folder)
+    generate_corpus(claims, seed, folder, shape)
     seconds = time.perf_counter() - started
     stamp_path.write_text(json.dumps(stamp, indent=2) + "\n")  # last, so a killed run regenerates
     return folder, seconds
 
 
-def generate_corpus(claims: int, seed: int, folder: Path) -> None:
+def generate_corpus(claims: int, seed: int, folder: Path, shape: str = "mixed") -> None:
     """Write content/ and texts/ for an archive of `claims` claims into `folder`."""
     if claims < MIN_CLAIMS:
         raise ValueError(f"a corpus needs at least {MIN_CLAIMS} claims, not {claims}")
-    _Archive(claims, Random(seed)).write(Path(folder))
+    if shape not in SHAPES:
+        raise ValueError(f"no corpus shape {shape!r}: one of {', '.join(SHAPES)}")
+    archive = _Archive(claims, Random(seed))
+    if shape == "crowded":
+        archive.crowd()
+    archive.write(Path(folder))
 
 
 class _Archive:
@@ -266,6 +280,15 @@ class _Archive:
         if footnote:
             blocks.append(f"[^1]: {self.sentence(8, 16)}")
         return "\n\n".join(blocks)
+
+    def crowd(self) -> None:
+        """Every claim cites the first quote, is made by its speaker and is about the first topic."""
+        source, quote = self.sources[0], self.sources[0]["quotes"][0]
+        for claim in self.claims:
+            claim["claimant"] = quote["speaker"]
+            claim["quotes"] = [f"{source['slug']}#{quote['id']}"]
+            claim["appearances"] = list(dict.fromkeys([source["slug"], *claim["appearances"]]))
+            claim["topics"] = list(dict.fromkeys([self.topics[0]["slug"], *claim["topics"]]))
 
     # Files
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import heapq
 from collections import Counter
 from collections.abc import Iterable
 from typing import Callable
@@ -37,6 +38,7 @@ LATEST_ON_HOME = 10
 MAP_NEIGHBOURS = 12  # related claims a claim's map draws
 MAP_TOPIC_CLAIMS = 30  # claims a topic's map draws
 CLAIMS_PER_PAGE = 50
+CITED_BY_SHOWN = 20  # claims a source page lists under each quote; all are in its paged list of claims
 # Site-wide pages the sitemap lists besides every record's page: not 404 or the search form.
 SITEMAP_INDEXES = {"home", "claims", "verdicts", "sources", "people", "topics", "corrections"}
 BRAND_STYLESHEET = "assets/brand.css"
@@ -137,7 +139,8 @@ class QuoteView:
     lang: str  # the source's language
     dir: str  # its direction: ltr or rtl
     in_context: QuoteInContext | None  # the words around it, when the source has an archived text
-    cited_by: tuple[ClaimCard, ...]  # the claims that cite it, newest review first
+    cited_by: tuple[ClaimCard, ...]  # the claims that cite it, newest review first; at most CITED_BY_SHOWN
+    cited_by_more: int = 0  # how many more cite it than cited_by holds
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,7 +277,8 @@ class SourcePage:
     archive_url: str | None  # an archived copy's web address
     quotes: tuple[QuoteView, ...]  # its quotes, in the order written
     text: Markup | None  # the archived text, each quote inside <mark>
-    claims: tuple[ClaimCard, ...]  # claims that cite it or appeared in it, newest review first
+    claims: tuple[ClaimCard, ...]  # claims that cite it or appeared in it, newest review first (this page's share)
+    pagination: Pagination | None = None  # where this page stands among the record's pages; None if it has one
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,6 +296,7 @@ class PersonPage:
     quotes: tuple[QuoteView, ...]  # their quotes in every source
     verdict_chart: Markup | None  # the tally as an SVG bar chart; None without claims
     timeline: Markup | None  # their claims on a time axis by the date made, as SVG; None without claims
+    pagination: Pagination | None = None  # where this page stands among the record's pages; None if it has one
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,6 +309,7 @@ class TopicPage:
     verdict_chart: Markup | None  # the tally as an SVG bar chart; None without claims
     timeline: Markup | None  # its claims on a time axis by the date made, as SVG; None without claims
     claim_map: ClaimMap | None  # its claims and the links between them, drawn; None without claims
+    pagination: Pagination | None = None  # where this page stands among the record's pages; None if it has one
 
 
 @dataclass(frozen=True, slots=True)
@@ -547,6 +553,7 @@ class PageBuilder:
 
     def _make_quote_view(self, source: model.Source, quote: model.Quote) -> QuoteView:
         lang = source.language or self.site_lang
+        cited_by = self._cards(self.lib.claims_citing_quote.get((source.slug, quote.id), ()))
         in_context = None
         if source.text is not None and quote.spans:
             before, after = context_around(source.text.text, quote.spans)
@@ -563,7 +570,8 @@ class PageBuilder:
             lang=lang,
             dir=direction(lang),
             in_context=in_context,
-            cited_by=self._cards(self.lib.claims_citing_quote.get((source.slug, quote.id), ())),
+            cited_by=cited_by[:CITED_BY_SHOWN],
+            cited_by_more=max(0, len(cited_by) - CITED_BY_SHOWN),
         )
 
     def _tally(self, cards: tuple[ClaimCard, ...], keep_zero: bool = False) -> tuple[VerdictCount, ...]:
@@ -594,16 +602,41 @@ class PageBuilder:
 
     def record_plans(self, keys) -> list[PagePlan]:
         return [
-            PagePlan(output_file(model.KINDS[kind], slug), _TEMPLATE_OF[_RECORD_PAGES[kind]],
-                     self._records(kind)[slug].pos, functools.partial(self.record_page, kind, slug))
+            PagePlan(output, _TEMPLATE_OF[_RECORD_PAGES[kind]],
+                     self._records(kind)[slug].pos, functools.partial(self.record_page, kind, slug, number))
             for kind, slug in keys
+            for number, output in enumerate(record_outputs(self.lib, kind, slug), start=1)
         ]
 
-    def record_page(self, kind: str, slug: str) -> Page:
-        """The page of one record; kind is claim, source, person or topic."""
+    def record_page(self, kind: str, slug: str, number: int = 1) -> Page:
+        """Page `number` of one record; kind is claim, source, person or topic."""
         record = self._records(kind)[slug]
-        return {"claim": self.claim_page, "source": self.source_page,
-                "person": self.person_page, "topic": self.topic_page}[kind](record)
+        if kind == "claim":
+            return self.claim_page(record)
+        return {"source": self.source_page, "person": self.person_page, "topic": self.topic_page}[kind](record, number)
+
+    def _record_share(self, kind: str, slug: str, cards: tuple[ClaimCard, ...], number: int):
+        """This page's claims of a record's list, its metadata and Pagination (None: one page); output path."""
+        meta = self.record_meta(kind, slug)
+        count = _page_count(len(cards))
+        if count == 1:
+            return cards, meta, None, output_file(model.KINDS[kind], slug)
+        path = f"{model.KINDS[kind]}/{slug}/"
+        pagination = self._pagination(path, number, count)
+        if number > 1:
+            title = self.ui.gettext("%(heading)s, page %(number)s of %(count)s", heading=meta.title,
+                                    number=self.ui.number(number), count=self.ui.number(count))
+            url = self.urls.page(f"{path}page/{number}/")
+            meta = dataclasses.replace(meta, title=title, path=url, canonical=self.urls.absolute(url), image=None)
+        output = output_file(model.KINDS[kind], slug) if number == 1 else f"{path}page/{number}/index.html"
+        return cards[(number - 1) * CLAIMS_PER_PAGE:number * CLAIMS_PER_PAGE], meta, pagination, output
+
+    def _pagination(self, path: str, number: int, count: int) -> Pagination:
+        """Page `number` of `count` of the list at `path` ('claims/'); the others at <path>page/<n>/."""
+        paths = [path] + [f"{path}page/{n}/" for n in range(2, count + 1)]
+        links = tuple(Link(self.urls.page(p), self.ui.number(n)) for n, p in enumerate(paths, start=1))
+        return Pagination(number, count, links[number - 2] if number > 1 else None,
+                          links[number] if number < count else None, links)
 
     def global_pages(self) -> list[Page]:
         """Pages that show the whole archive: any edit may change them."""
@@ -706,25 +739,29 @@ class PageBuilder:
             self.lib.site.title, claim.claim, card.verdict.label, card.verdict.tone, direction=card.dir, language=card.lang,
             site_direction=direction(self.site_lang), site_language=self.site_lang))]
 
-    def source_page(self, source: model.Source) -> Page:
+    def source_page(self, source: model.Source, number: int = 1) -> Page:
+        shown, meta, pagination, output = self._record_share(
+            "source", source.slug, self._cards(self.lib.claims_by_source.get(source.slug, ())), number)
         text = None
-        if source.text is not None:
+        if source.text is not None and number == 1:
             text = marked_text(source.text.text, {quote_anchor(q.id): q.spans for q in source.quotes})
         context = SourcePage(
-            meta=self.record_meta("source", source.slug),
+            meta=meta,
             source=self._source_card(source),
             original_url=source.url,
             archive_url=source.archive_url,
-            quotes=tuple(self._quote_view(source, q) for q in source.quotes),
+            quotes=tuple(self._quote_view(source, q) for q in source.quotes) if number == 1 else (),
             text=text,
-            claims=self._cards(self.lib.claims_by_source.get(source.slug, ())),
+            claims=shown,
+            pagination=pagination,
         )
-        return Page.of(output_file("sources", source.slug), context, source.pos)
+        return Page.of(output, context, source.pos)
 
-    def person_page(self, person: model.Person) -> Page:
+    def person_page(self, person: model.Person, number: int = 1) -> Page:
         claims = self._cards(self.lib.claims_by_claimant.get(person.slug, ()))
+        shown, meta, pagination, output = self._record_share("person", person.slug, claims, number)
         context = PersonPage(
-            meta=self.record_meta("person", person.slug),
+            meta=meta,
             name=person.name,
             kind=person.kind,
             description=person.description,
@@ -732,46 +769,57 @@ class PageBuilder:
             url=person.url,
             same_as=person.same_as,
             members=tuple(self._person_link(s) for s in self.lib.members.get(person.slug, ())),
-            claims=claims,
+            # The tally counts every claim; the timeline draws the claims listed
+            # below it, so that a page stays the same size however many there are.
+            claims=shown,
             tally=self._tally(claims),
             verdict_chart=self._verdict_chart(claims, self.ui.gettext("Verdicts on %(name)s’s claims", name=person.name)),
-            timeline=self._timeline(claims, self.ui.gettext("Claims by %(name)s by the date they were made", name=person.name)),
+            timeline=self._timeline(shown, self.ui.gettext("Claims by %(name)s by the date they were made", name=person.name)),
             quotes=tuple(self._quote_view(self.lib.sources[s], q) for s, qid in self.lib.quotes_by_speaker.get(person.slug, ())
-                         for q in self.lib.sources[s].quotes if q.id == qid),
+                         for q in self.lib.sources[s].quotes if q.id == qid) if number == 1 else (),
+            pagination=pagination,
         )
-        return Page.of(output_file("people", person.slug), context, person.pos)
+        return Page.of(output, context, person.pos)
 
-    def topic_page(self, topic: model.Topic) -> Page:
+    def topic_page(self, topic: model.Topic, number: int = 1) -> Page:
         claims = self._cards(self.lib.claims_by_topic.get(topic.slug, ()))
+        shown, meta, pagination, output = self._record_share("topic", topic.slug, claims, number)
         context = TopicPage(
-            meta=self.record_meta("topic", topic.slug),
+            meta=meta,
             title=topic.title,
             description=topic.description,
-            claims=claims,
+            claims=shown,
             tally=self._tally(claims),
             verdict_chart=self._verdict_chart(claims, self.ui.gettext("Verdicts on claims about %(topic)s", topic=topic.title)),
-            timeline=self._timeline(claims, self.ui.gettext("Claims about %(topic)s by the date they were made", topic=topic.title)),
+            timeline=self._timeline(shown, self.ui.gettext("Claims about %(topic)s by the date they were made", topic=topic.title)),
             claim_map=self._claim_map(claims[:MAP_TOPIC_CLAIMS], self.ui.gettext("Claims about %(topic)s and how they relate", topic=topic.title),
-                                      len(claims), centred=False) if claims else None,
+                                      len(claims), centred=False) if claims and number == 1 else None,
+            pagination=pagination,
         )
-        return Page.of(output_file("topics", topic.slug), context, topic.pos)
+        return Page.of(output, context, topic.pos)
 
     # -- charts ----------------------------------------------------------------
 
     def _related(self, claim: model.Claim) -> tuple[RelatedClaim, ...]:
         """Counterclaims, then claims citing one of its quotes, then claims using one of its sources; each by slug."""
         lib = self.lib
+        # The library's groups are sorted by slug: merged lazily, each group stops
+        # at the first MAP_NEIGHBOURS it needs, so a quote or source cited by
+        # every claim costs each claim a dozen steps, not a pass over them all.
         groups = (
-            (self.ui.gettext("counterclaim"), lib.counterclaims.get(claim.slug, ())),
-            (self.ui.gettext("shares a quote"), [s for ref in claim.quotes for s in lib.claims_citing_quote.get((ref.source, ref.quote), ())]),
-            (self.ui.gettext("shares a source"), [s for source in _sources_of(claim) for s in lib.claims_by_source.get(source, ())]),
+            (self.ui.gettext("counterclaim"), [sorted(lib.counterclaims.get(claim.slug, ()))]),
+            (self.ui.gettext("shares a quote"), [lib.claims_citing_quote.get((ref.source, ref.quote), ()) for ref in claim.quotes]),
+            (self.ui.gettext("shares a source"), [lib.claims_by_source.get(source, ()) for source in sorted(_sources_of(claim))]),
         )
         seen, related = {claim.slug}, []
-        for relation, slugs in groups:
-            for slug in sorted(set(slugs) - seen):
-                seen.add(slug)
-                related.append(RelatedClaim(self.cards[slug], relation))
-        return tuple(related[:MAP_NEIGHBOURS])
+        for relation, lists in groups:
+            for slug in heapq.merge(*lists):
+                if len(related) == MAP_NEIGHBOURS:
+                    return tuple(related)
+                if slug not in seen:
+                    seen.add(slug)
+                    related.append(RelatedClaim(self.cards[slug], relation))
+        return tuple(related)
 
     def _claim_map(self, cards: list[ClaimCard] | tuple[ClaimCard, ...], title: str, total: int, centred: bool) -> ClaimMap:
         """The claims as nodes; an edge wherever two are counterclaims or share a quote or source."""
@@ -849,15 +897,13 @@ class PageBuilder:
 
     def _claim_list_pages(self, path: str, heading: str, description: str, cards: tuple[ClaimCard, ...],
                           groups: tuple = ((), (), ())) -> list[Page]:
-        count = max(1, -(-len(cards) // CLAIMS_PER_PAGE))
+        count = _page_count(len(cards))
         paths = [path] + [f"{path}page/{n}/" for n in range(2, count + 1)]
-        links = tuple(Link(self.urls.page(p), self.ui.number(n)) for n, p in enumerate(paths, start=1))
         pages = []
         for number in range(1, count + 1):
             title = heading if number == 1 else self.ui.gettext("%(heading)s, page %(number)s of %(count)s", heading=heading,
                                                                 number=self.ui.number(number), count=self.ui.number(count))
-            pagination = Pagination(number, count, links[number - 2] if number > 1 else None,
-                                    links[number] if number < count else None, links)
+            pagination = self._pagination(path, number, count)
             context = ClaimsIndexPage(
                 meta=self._meta("claims", title, description, paths[number - 1]),
                 heading=heading,
@@ -926,6 +972,18 @@ class PageBuilder:
 
 def share_image_path(slug: str) -> str:
     return f"claims/{slug}/og.png"
+
+
+def _page_count(items: int) -> int:
+    return max(1, -(-items // CLAIMS_PER_PAGE))
+
+
+def record_outputs(lib: Library, kind: str, slug: str) -> list[str]:
+    """Every file a record's pages take: a topic, person or source with many claims lists them on pages of CLAIMS_PER_PAGE."""
+    claims = {"source": lib.claims_by_source, "person": lib.claims_by_claimant, "topic": lib.claims_by_topic}.get(kind)
+    count = _page_count(len(claims.get(slug, ()))) if claims is not None else 1
+    folder = model.KINDS[kind]
+    return [output_file(folder, slug)] + [f"{folder}/{slug}/page/{n}/index.html" for n in range(2, count + 1)]
 
 
 def _sources_of(claim: model.Claim) -> set[str]:

@@ -21,7 +21,7 @@ import shutil
 import time
 
 from . import model
-from .context import PageBuilder, PagePlan, share_image_path
+from .context import PageBuilder, PagePlan, record_outputs, share_image_path
 from .library import Library
 from .pipeline import (
     BuildOptions, BuildReport, Built, Content, _Stopwatch, digest, full_build, hashing,
@@ -88,6 +88,10 @@ class Project:
         # A claim's share image goes before its page, so that the page's folder is empty once both are.
         gone = [path for kind, slug in sorted(keys) if not _exists(library, kind, slug)
                 for path in ([share_image_path(slug)] if kind == "claim" else []) + [output_file(model.KINDS[kind], slug)]]
+        # A topic, person or source whose list of claims got shorter needs fewer pages; later pages first, so folders empty.
+        gone += [path for kind, slug in sorted(keys) if _exists(old, kind, slug)
+                 for path in reversed(record_outputs(old, kind, slug)[1:])
+                 if path not in (record_outputs(library, kind, slug) if _exists(library, kind, slug) else ())]
         watch.lap("plan")
         written = []
         out_dir = self.options.out_dir
@@ -208,10 +212,14 @@ def _remove_page(out_dir: str, relpath: str) -> None:
     path = os.path.join(out_dir, relpath)
     if os.path.exists(path):
         os.remove(path)
-        try:
-            os.rmdir(os.path.dirname(path))
-        except OSError:
-            pass
+        # Up to the first folder still in use: a record's page/<n>/ and then page/.
+        folder = os.path.dirname(path)
+        while os.path.normpath(folder) != os.path.normpath(out_dir):
+            try:
+                os.rmdir(folder)
+            except OSError:
+                break
+            folder = os.path.dirname(folder)
 
 
 def _tree_signature(*folders: str) -> tuple:

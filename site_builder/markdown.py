@@ -6,6 +6,7 @@ One converter per process, reset between documents: building a
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify as toc_slugify
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AMP_SUBSTITUTE
 
 from .urls import Urls, quote_anchor
 
@@ -36,6 +38,15 @@ _ALLOWED_ATTRIBUTES = {
     "abbr": {"title"},
     "ol": {"start"},
 }
+# What the footnotes extension writes; any other class could dress an analysis
+# up as the layout (a verdict badge, a notice), so it is dropped.
+_ALLOWED_CLASSES = {"footnote", "footnote-ref", "footnote-backref"}
+# Ids Markdown itself makes: headings (prefixed, see below) and footnotes. The
+# layout's ids (main, site-search-q, verdict-…, quote-…) use none of these
+# prefixes, so an id written in raw HTML must take one too.
+_OWN_ID = re.compile(r"^(?:section-|fn:|fnref\d*:)\S*$")
+# The tables extension's column alignment is the only style kept, value and all.
+_TEXT_ALIGN = re.compile(r"^\s*text-align\s*:\s*(left|right|center|justify|start|end)\s*;?\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,13 +88,14 @@ class MarkdownConverter:
 
     def convert(self, text: str) -> tuple[str, list[FoundLink], list[LinkProblem]]:
         self._md.reset()
-        self._links.found, self._links.problems = [], []
+        self._links.found, self._links.problems, self._links.made = [], [], set()
         raw = self._md.convert(text)
         html = nh3.clean(
             raw,
             tags=_ALLOWED_TAGS,
             attributes=_ALLOWED_ATTRIBUTES,
-            url_schemes={"http", "https", "mailto"},
+            attribute_filter=self._links.attribute,
+            url_schemes={"http", "https", "mailto", *LINK_SCHEMES},  # archive links: rewritten by the filter
             filter_style_properties={"text-align"},
             link_rel=None,
             strip_comments=True,
@@ -99,6 +111,7 @@ class _InternalLinks(Extension, Treeprocessor):
         self.urls = urls
         self.found: list[FoundLink] = []
         self.problems: list[LinkProblem] = []
+        self.made: set[str] = set()  # hrefs this converter wrote, so the sanitiser passes them
 
     def extendMarkdown(self, md) -> None:  # noqa: N802 (the library's name)
         Treeprocessor.__init__(self, md)
@@ -113,12 +126,50 @@ class _InternalLinks(Extension, Treeprocessor):
             ))
         for element in root.iter("a"):
             href = element.get("href", "")
+            if AMP_SUBSTITUTE in href:
+                # An autolink to an e-mail address (<tips@example.org>, <mailto:…>):
+                # Python-Markdown hides it from harvesters as character references.
+                href = html_lib.unescape(href.replace(AMP_SUBSTITUTE, "&"))
+                element.set("href", href)
             new_href = self._rewrite(href)
             if new_href is not None:
                 element.set("href", new_href)
+                self.made.add(new_href)
+            elif href not in self.made and self._refused(href):
+                del element.attrib["href"]  # reported once, here, not again by the sanitiser
+
+    def attribute(self, tag: str, name: str, value: str) -> str | None:
+        """nh3's filter: raw HTML's hrefs and ids follow the rules Markdown's own follow."""
+        if name == "href" and tag == "a":
+            if value in self.made:
+                return value
+            new_href = self._rewrite(value)
+            return None if self._refused(value) else (new_href or value)
+        if name == "id" and not _OWN_ID.fullmatch(value):
+            self.problems.append(LinkProblem(f'id="{value}"', (
+                f"id '{value}' could take an id the page layout uses: "
+                f"start it with 'section-' (id=\"section-{value}\"); headings get such an id by themselves"
+            )))
+            return None
+        if name == "class":
+            kept = [c for c in value.split() if c in _ALLOWED_CLASSES]
+            return " ".join(kept) or None
+        if name == "style":
+            align = _TEXT_ALIGN.fullmatch(value)
+            return f"text-align: {align[1].lower()}" if align else None
+        return value
+
+    def _refused(self, href: str) -> bool:
+        return any(problem.target == href for problem in self.problems)
 
     def _rewrite(self, href: str) -> str | None:
         if href.startswith("#") or href.startswith(("http://", "https://", "mailto:")):
+            return None
+        if href.startswith(("//", "\\\\", "/\\", "\\/")):
+            self.problems.append(LinkProblem(href, (
+                f"link target '{href}' has no scheme, so it would lead wherever the page is read: "
+                f"write the full address, like https:{href.replace(chr(92), '/')}"
+            )))
             return None
         scheme, colon, rest = href.partition(":")
         if not colon or scheme not in LINK_SCHEMES:

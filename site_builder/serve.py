@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import errno
 import http.server
+import io
+import ipaddress
 import json
 import mimetypes
 import os
 import signal
 import re
+import resource
 import secrets
 import socket
 import sys
@@ -43,6 +46,14 @@ SETTLE_SECONDS = 0.1  # a save often touches several files: wait until they are 
 SETTLE_POLL_SECONDS = 0.05
 SHOWN_ERRORS = 50  # the overlay lists the first ones; the terminal has them all
 KEEPALIVE_SECONDS = 15  # a comment on the event stream, so a closed tab frees its thread
+# A client has this long from connecting to the end of its request's headers,
+# however it trickles them in; then this long for each write of the answer.
+REQUEST_SECONDS = 10
+SEND_SECONDS = 30
+LISTEN_BACKLOG = 1024  # connections the system holds until they are accepted (the library's default is 5; the system may cap it)
+MAX_CONNECTIONS = 256  # at most, open at once; fewer when the process may open few files
+FD_RESERVE = 64  # files kept free for rebuilds, the watcher and the pages being sent
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
 LIVE_EVENTS, LIVE_SCRIPT, STATUS = "/__livereload", "/__livereload.js", "/__status"
 # Beside the code, not among the templates' assets: a published site must not ship it.
@@ -82,6 +93,10 @@ def serve(content_dir: str, out_dir: str, host: str, port: int, force: bool = Fa
     # must stop the server whatever we inherited.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     preview = Preview(content_dir, out_dir, host, port, force=force)
+    if not is_loopback(host):
+        print(f"build.py: warning: serving on {host}: every machine that can reach this one can read the preview, "
+              "drafts included, and its status page with the content's file paths; "
+              "leave out --host (127.0.0.1) to keep it on this machine", file=sys.stderr, flush=True)
     try:
         preview.run()
     except KeyboardInterrupt:
@@ -272,8 +287,12 @@ class Watcher:
     def changes(self) -> set[str]:
         """Paths added, changed or removed since the last call."""
         current: dict[str, tuple[int, int]] = {}
-        for folder in sorted(self.folders):
-            _scan(folder, current)
+        try:
+            for folder in sorted(self.folders):
+                _scan(folder, current)
+        except _OutOfFiles:
+            # Files that could not be opened are not files removed: look again at the next poll.
+            return set()
         changed = {path for path in current.keys() | self.files.keys() if current.get(path) != self.files.get(path)}
         self.files = current
         return changed
@@ -299,10 +318,16 @@ class Watcher:
         return set()
 
 
+class _OutOfFiles(Exception):
+    """The process may open no more files for now (EMFILE, ENFILE)."""
+
+
 def _scan(folder: str, into: dict[str, tuple[int, int]]) -> None:
     try:
         entries = os.scandir(folder)
-    except OSError:  # not there (yet), or removed while scanning
+    except OSError as exc:  # not there (yet), or removed while scanning
+        if exc.errno in (errno.EMFILE, errno.ENFILE):
+            raise _OutOfFiles() from exc
         return
     with entries:
         for entry in entries:
@@ -386,8 +411,28 @@ class LiveReload:
         self._changed.notify_all()
 
 
+def is_loopback(host: str) -> bool:
+    """Whether only this machine can reach `host`."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a name: whatever it resolves to may be reachable from elsewhere
+
+
+def connection_bound() -> int:
+    """How many connections may be open at once: each takes a file, and a build needs files too."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return MAX_CONNECTIONS
+    # Two files per connection at most: its socket and the file it sends.
+    return max(4, min(MAX_CONNECTIONS, (soft - FD_RESERVE) // 2))
+
+
 class _PreviewServer(http.server.ThreadingHTTPServer):
     daemon_threads = True  # an open event stream must not keep the process alive
+    request_queue_size = LISTEN_BACKLOG
 
     def __init__(self, host: str, port: int, out_dir: str) -> None:
         try:
@@ -396,6 +441,11 @@ class _PreviewServer(http.server.ThreadingHTTPServer):
             raise PortUnavailable(f"cannot listen on '{host}': not an address of this machine") from None
         self.out_dir = out_dir
         self.live = LiveReload()
+        self.host = host
+        self.max_connections = connection_bound()
+        # Open connections -> when each began waiting for its request, or None while it is answered.
+        self._connections: dict[socket.socket, float | None] = {}
+        self._connections_lock = threading.Lock()
         try:
             super().__init__((host, port), _Handler)
         except OSError as exc:
@@ -411,10 +461,166 @@ class _PreviewServer(http.server.ThreadingHTTPServer):
         if not isinstance(error, ConnectionError):  # a closed tab is no error
             print(f"build.py: preview server: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
 
+    def allowed_host(self, header: str | None) -> bool:
+        """Whether a request's Host names this server as only a local browser would.
+
+        A page on evil.example whose name is made to resolve to 127.0.0.1 (DNS
+        rebinding) reaches the preview with `Host: evil.example`; refusing any
+        other name keeps drafts and /__status from it. An address written as
+        such cannot be rebound, so a preview opened to the network (0.0.0.0)
+        answers the machine's addresses too.
+        """
+        split = _split_host(header or "")
+        if split is None:
+            return False
+        name, given_port = split
+        port = self.server_address[1]
+        if given_port != str(port) and not (given_port is None and port == 80):
+            return False
+        started = f"[{self.host}]" if ":" in self.host else self.host
+        if name in LOCAL_HOSTS or name == started.lower():
+            return True
+        if self.host in ("0.0.0.0", "::", ""):
+            try:
+                ipaddress.ip_address(name[1:-1] if name.startswith("[") else name)
+                return True
+            except ValueError:
+                return False
+        return False
+
+    # -- a bounded number of connections, none waited on for ever ------------
+
+    def get_request(self):
+        try:
+            return super().get_request()
+        except OSError as exc:
+            if exc.errno in (errno.EMFILE, errno.ENFILE):
+                # Out of files: free the longest-waiting connection, and let the
+                # loop come back rather than spin on a socket it cannot accept.
+                self._drop_longest_waiting()
+                time.sleep(0.05)
+            raise
+
+    def process_request(self, request, client_address) -> None:
+        with self._connections_lock:
+            full = len(self._connections) >= self.max_connections
+        if full and not self._drop_longest_waiting():
+            # Every connection is being answered (event streams, large files): say so at once.
+            try:
+                request.settimeout(1)
+                request.sendall(b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain\r\nRetry-After: 1\r\n"
+                                b"Connection: close\r\n\r\nThe preview has too many open connections: try again.\n")
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        self.waiting(request)
+        super().process_request(request, client_address)
+
+    def waiting(self, connection: socket.socket) -> None:
+        with self._connections_lock:
+            self._connections[connection] = time.monotonic()
+
+    def answering(self, connection: socket.socket) -> None:
+        with self._connections_lock:
+            if connection in self._connections:
+                self._connections[connection] = None
+
+    def shutdown_request(self, request) -> None:
+        with self._connections_lock:
+            self._connections.pop(request, None)
+        super().shutdown_request(request)
+
+    def _drop_longest_waiting(self) -> bool:
+        """Close the connection that has waited longest without a request (as a web server reuses idle ones)."""
+        with self._connections_lock:
+            waiting = [(since, id(c), c) for c, since in self._connections.items() if since is not None]
+            if not waiting:
+                return False
+            _, _, connection = min(waiting)
+            del self._connections[connection]
+        try:
+            connection.shutdown(socket.SHUT_RDWR)  # its thread's read returns, and the thread closes it
+        except OSError:
+            pass
+        return True
+
+
+def _split_host(header: str) -> tuple[str, str | None] | None:
+    """`Host: name[:port]` as (lower-case name, port or None); None if it is no such thing."""
+    if header.startswith("["):
+        end = header.find("]")
+        name, rest = header[:end + 1], header[end + 1:]
+        if end < 0 or rest and not rest.startswith(":"):
+            return None
+        port = rest[1:] if rest else None
+    else:
+        name, colon, port = header.partition(":")
+        port = port if colon else None
+    if not name or port is not None and not port.isdigit():
+        return None
+    return name.lower(), port
+
+
+class _DeadlineReader(io.RawIOBase):
+    """A connection's reads, each given what is left of the handler's deadline (none: SEND_SECONDS)."""
+
+    def __init__(self, connection: socket.socket, handler: "_Handler") -> None:
+        self.connection, self.handler = connection, handler
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        deadline = self.handler.deadline
+        if deadline is None:
+            self.connection.settimeout(SEND_SECONDS)
+        else:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("the request took too long to arrive")
+            self.connection.settimeout(left)
+        return self.connection.recv_into(buffer)
+
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     server: _PreviewServer
     server_version = "build.py-serve"
+    deadline: float | None = None
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()
+        self.rfile = io.BufferedReader(_DeadlineReader(self.connection, self))
+
+    def handle_one_request(self) -> None:
+        self.deadline = time.monotonic() + REQUEST_SECONDS
+        self.server.waiting(self.connection)
+        super().handle_one_request()
+
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        self.deadline = None
+        self.connection.settimeout(SEND_SECONDS)
+        self.server.answering(self.connection)
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) != 1 or not self.server.allowed_host(hosts[0].strip()):
+            self.close_connection = True
+            body = (b"421 Misdirected Request: this preview answers only http://localhost, 127.0.0.1 or [::1] "
+                    b"at its own port (and the host given with --host)\n")
+            self._send_plain(421, body)
+            return False
+        return True
+
+    def _send_plain(self, status: int, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def do_GET(self) -> None:
         self._answer(send_body=True)

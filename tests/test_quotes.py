@@ -5,7 +5,8 @@ from hypothesis import strategies as st
 
 from site_builder.quotes import SearchableText, find_quote, fold
 
-WORD = st.text(alphabet=st.sampled_from("abcé’“”—-.,"), min_size=1, max_size=6)
+# No "..." inside a word: in a quote it is an omission mark, which this test does not write.
+WORD = st.text(alphabet=st.sampled_from("abcé’“”—-.,"), min_size=1, max_size=6).filter(lambda w: "..." not in w)
 SPACE = st.sampled_from([" ", "  ", "\n", "\t", "\u00a0", " \n "])
 
 

@@ -8,11 +8,13 @@ traceback.
 
 from __future__ import annotations
 
+import errno
 import gzip
 import http.client
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -27,6 +29,7 @@ from pathlib import Path
 import pytest
 from lxml import html
 
+from site_builder import serve
 from site_builder.serve import SHOWN_ERRORS, LiveReload, Watcher, with_live_reload
 from tools import axe_violations
 
@@ -49,10 +52,14 @@ def archive(tmp_path):
 class Server:
     """`build.py serve` running in `folder`; its output lines are collected as they come."""
 
-    def __init__(self, folder: Path, port: int = 0) -> None:
+    def __init__(self, folder: Path, port: int = 0, host: str | None = None, max_files: int | None = None) -> None:
+        def limit_files():  # in the child: as `ulimit -n max_files` would
+            resource.setrlimit(resource.RLIMIT_NOFILE, (max_files, max_files))
+
         self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port)],
+            [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port), *(["--host", host] if host else [])],
             cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            preexec_fn=limit_files if max_files else None,
         )
         self.stdout: list[str] = []
         self.stderr: list[str] = []
@@ -75,12 +82,18 @@ class Server:
             time.sleep(0.02)
         raise AssertionError(f"no line matching {pattern.pattern!r} within {timeout} s:\n{''.join(self.stdout + self.stderr)}")
 
-    def get(self, path: str, method: str = "GET") -> tuple[int, dict, bytes]:
-        """One request, redirects not followed."""
+    def get(self, path: str, method: str = "GET", host_header: str | None = None,
+            timeout: float = 5) -> tuple[int, dict, bytes]:
+        """One request, redirects not followed; `host_header` in place of the URL's host and port."""
         host, port = urllib.parse.urlsplit(self.url).netloc.rsplit(":", 1)
-        connection = http.client.HTTPConnection(host, int(port), timeout=5)
+        connection = http.client.HTTPConnection("127.0.0.1" if host == "0.0.0.0" else host, int(port), timeout=timeout)
         try:
-            connection.request(method, "/" + path)
+            if host_header is None:
+                connection.request(method, "/" + path)
+            else:
+                connection.putrequest(method, "/" + path, skip_host=True)
+                connection.putheader("Host", host_header)
+                connection.endheaders()
             response = connection.getresponse()
             return response.status, dict(response.getheaders()), response.read()
         finally:
@@ -138,7 +151,8 @@ class EventStream:
         host, port = urllib.parse.urlsplit(url).netloc.rsplit(":", 1)
         # A raw socket, so that close() can interrupt the reading thread mid-read.
         self.socket = socket.create_connection((host, int(port)), timeout=30)
-        self.socket.sendall(b"GET /__livereload HTTP/1.0\r\n\r\n")
+        # With a Host, as a browser sends: the preview answers no other request.
+        self.socket.sendall(f"GET /__livereload HTTP/1.0\r\nHost: {host}:{port}\r\n\r\n".encode("ascii"))
         self.stream = self.socket.makefile("rb")
         headers = []
         while (line := self.stream.readline().strip()):
@@ -238,6 +252,209 @@ def test_port_in_use_is_a_usage_error(archive):
     assert f"port {port} on 127.0.0.1 is in use" in result.stderr
     assert "--port" in result.stderr and "Traceback" not in result.stderr
     assert not (archive / ".preview").exists()  # nothing was built
+
+
+# -- who may ask, and how many at once ------------------------------------------
+
+
+def _raw_request(url: str, request: bytes, timeout: float = 5) -> bytes:
+    """Send `request` as written (no Host unless it holds one); everything the server answers."""
+    host, port = urllib.parse.urlsplit(url).netloc.rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=timeout) as connection:
+        connection.sendall(request)
+        answer = b""
+        while (chunk := connection.recv(65536)):
+            answer += chunk
+    return answer
+
+
+def test_only_a_local_host_name_gets_an_answer(preview, archive):
+    """DNS rebinding: a page at evil.example, its name pointed at 127.0.0.1, must not read the preview."""
+    port = urllib.parse.urlsplit(preview.url).port
+    paths = ["", CLAIM_URL, "__status", "__livereload.js", "__livereload", "assets/site.css", "no-such-page/"]
+    refused = ["evil.example", f"evil.example:{port}", "", f"localhost:{port + 1}", f"127.0.0.1.evil.example:{port}",
+               f"localhost.evil.example:{port}", "localhost", f"[::1]:{port}x", f"10.0.0.1:{port}", f"0.0.0.0:{port}"]
+    for path in paths:
+        for host in refused:
+            status, headers, body = preview.get(path, host_header=host)
+            assert status == 421, (path, host, status)
+            assert headers["Content-Type"] == "text/plain; charset=utf-8"
+            assert b"content" not in body and str(archive).encode() not in body, body
+        assert preview.get(path, method="HEAD", host_header="evil.example")[0] == 421
+        # No Host at all (HTTP/1.0 allows it; no browser leaves it out) and two of them.
+        assert _raw_request(preview.url, f"GET /{path} HTTP/1.0\r\n\r\n".encode()).startswith(b"HTTP/1.0 421 ")
+        two = f"GET /{path} HTTP/1.0\r\nHost: localhost:{port}\r\nHost: evil.example\r\n\r\n".encode()
+        assert _raw_request(preview.url, two).startswith(b"HTTP/1.0 421 ")
+    for host in (f"localhost:{port}", f"LOCALHOST:{port}", f"127.0.0.1:{port}", f"[::1]:{port}"):
+        for path in ("", CLAIM_URL, "__status"):
+            assert preview.get(path, host_header=host)[0] == 200, (host, path)
+    # The page still works in a browser: the event stream answers a local Host.
+    stream = EventStream(preview.url)
+    stream.wait_for("reload")
+    stream.close()
+    assert not [line for line in preview.stderr if "Traceback" in line]
+
+
+def test_a_preview_open_to_the_network_warns_and_still_refuses_other_names(archive):
+    server = Server(archive, host="0.0.0.0")
+    try:
+        warning = server.wait_for_line(server.stderr, re.compile(r"^build\.py: warning: serving on 0\.0\.0\.0: .*"))
+        assert "drafts" in warning.group(0) and "status page" in warning.group(0), warning.group(0)
+        port = urllib.parse.urlsplit(server.url).port
+        # Addresses cannot be rebound, so the machine's own are answered; names other than localhost are not.
+        assert server.get("", host_header=f"127.0.0.1:{port}")[0] == 200
+        assert server.get("", host_header=f"192.0.2.7:{port}")[0] == 200
+        assert server.get("__status", host_header=f"evil.example:{port}")[0] == 421
+    finally:
+        assert server.interrupt() == 0
+    assert "Traceback" not in "".join(server.stderr)
+
+
+def test_a_preview_on_this_machine_only_gives_no_warning(preview):
+    assert not [line for line in preview.stderr if "warning" in line]
+
+
+class BareServer:
+    """The preview's HTTP server alone, in this process: listening at once, answering once started."""
+
+    def __init__(self, folder: Path) -> None:
+        (folder / "index.html").write_text("<!doctype html><title>x</title><p>home", encoding="utf-8")
+        self.server = serve._PreviewServer("127.0.0.1", 0, str(folder))
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    def close(self) -> None:
+        self.server.live.close()
+        if self.thread.is_alive():
+            self.server.shutdown()
+            self.thread.join(timeout=5)
+        self.server.server_close()
+
+
+@pytest.fixture
+def bare(tmp_path, monkeypatch):
+    """A BareServer with a 1 s deadline for requests, not yet started."""
+    monkeypatch.setattr(serve, "REQUEST_SECONDS", 1.0)
+    server = BareServer(tmp_path)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def bare_server(bare):
+    bare.thread.start()
+    return bare.server
+
+
+def test_two_hundred_connections_wait_for_a_busy_server_and_are_all_answered(bare):
+    """The listen backlog was 5: with the server busy, a sixth browser's connection timed out (73 to 87 of 200)."""
+    port = bare.server.server_address[1]
+    waiting = []
+    try:
+        for n in range(200):  # not accepted yet: each waits in the system's queue, or times out
+            waiting.append(socket.create_connection(("127.0.0.1", port), timeout=3))
+        bare.thread.start()
+        for connection in waiting:
+            connection.sendall(f"GET / HTTP/1.0\r\nHost: localhost:{port}\r\n\r\n".encode())
+        answers = []
+        for connection in waiting:
+            connection.settimeout(10)
+            answer = b""
+            while (chunk := connection.recv(65536)):
+                answer += chunk
+            answers.append(answer.split(b"\r\n", 1)[0])
+    finally:
+        for connection in waiting:
+            connection.close()
+    assert answers == [b"HTTP/1.0 200 OK"] * 200
+
+
+def _connect(server) -> socket.socket:
+    return socket.create_connection(server.server_address[:2], timeout=10)
+
+
+def _closed_within(connection: socket.socket, seconds: float) -> bool:
+    """Whether the server closes `connection` (reads give b'' or a reset) within `seconds`."""
+    connection.settimeout(seconds)
+    try:
+        while connection.recv(4096):
+            pass
+        return True
+    except ConnectionResetError:
+        return True
+    except TimeoutError:
+        return False
+
+
+def test_a_connection_that_sends_nothing_is_closed(bare_server):
+    with _connect(bare_server) as idle:
+        assert _closed_within(idle, 8)
+
+
+def test_a_client_that_trickles_its_request_is_dropped(bare_server):
+    """One byte of headers every 0.2 s never ends a socket timeout: the request as a whole has a deadline."""
+    port = bare_server.server_address[1]
+    with _connect(bare_server) as slow:
+        slow.sendall(b"GET / HTTP/1.1\r\n")
+        dropped = False
+        for byte in f"Host: localhost:{port}\r\nX-Padding: {'a' * 40}\r\n\r\n".encode():
+            try:
+                slow.sendall(bytes([byte]))
+            except (BrokenPipeError, ConnectionResetError):
+                dropped = True
+                break
+            time.sleep(0.2)
+        assert dropped, "the server waited for a request trickled in over 9 s"
+
+
+def test_connections_are_bounded_and_the_longest_waiting_makes_room(bare_server):
+    bare_server.max_connections = 4
+    port = bare_server.server_address[1]
+    idle = [_connect(bare_server) for _ in range(4)]
+    try:
+        time.sleep(0.1)  # accepted, each waiting for its request
+        answer = _raw_request(f"http://127.0.0.1:{port}/", f"GET / HTTP/1.0\r\nHost: localhost:{port}\r\n\r\n".encode())
+        assert answer.startswith(b"HTTP/1.0 200 "), answer[:80]
+        assert _closed_within(idle[0], 0.5)  # the first to connect gave its place up at once
+        assert len(bare_server._connections) <= 4
+    finally:
+        for connection in idle:
+            connection.close()
+    # Every place taken by an answer that lasts (event streams): the next is told so, not left waiting.
+    streams = [EventStream(f"http://127.0.0.1:{port}/") for _ in range(4)]
+    try:
+        answer = _raw_request(f"http://127.0.0.1:{port}/", f"GET / HTTP/1.0\r\nHost: localhost:{port}\r\n\r\n".encode())
+        assert answer.startswith(b"HTTP/1.0 503 "), answer[:80]
+    finally:
+        for stream in streams:
+            stream.close()
+
+
+def test_with_few_files_idle_sockets_neither_stop_new_requests_nor_the_watcher(archive):
+    """Under `ulimit -n 256`, 256 idle sockets made accept() fail with EMFILE and the watcher crash."""
+    server = Server(archive, max_files=256)
+    port = urllib.parse.urlsplit(server.url).port
+    idle = []
+    try:
+        for _ in range(256):
+            try:
+                idle.append(socket.create_connection(("127.0.0.1", port), timeout=2))
+            except OSError:  # the backlog is full: connections beyond it wait in the client's kernel
+                break
+        assert len(idle) >= 200
+        assert server.get("__status", timeout=10)[0] == 200
+        builds = server.status()["builds"]
+        edit(archive / CLAIM, "summary:", f"summary: {NEW_SUMMARY}")
+        server.wait_for_status(lambda status: status["builds"] > builds, timeout=30)
+        status, _, body = server.get(CLAIM_URL, timeout=10)
+        assert status == 200 and NEW_SUMMARY.encode() in body
+    finally:
+        for connection in idle:
+            connection.close()
+        code = server.interrupt()
+    stderr = "".join(server.stderr)
+    assert code == 0 and "Traceback" not in stderr and "Errno 24" not in stderr, stderr
 
 
 # -- rebuilding --------------------------------------------------------------
@@ -411,6 +628,25 @@ def test_watcher_sees_added_changed_and_removed_files_but_not_hidden_ones(tmp_pa
     stop = threading.Event()
     threading.Timer(0.3, lambda: os.utime(kept, ns=(1, 1))).start()
     assert watcher.wait_for_changes(stop) == {str(kept)}
+
+
+def test_a_watcher_out_of_files_sees_no_change_rather_than_every_file_removed(tmp_path, monkeypatch):
+    """Out of file descriptors, scandir fails with EMFILE: that is no reason to rebuild as if the archive were gone."""
+    (tmp_path / "claims").mkdir()
+    claim = tmp_path / "claims" / "one.yaml"
+    claim.write_text("a: 1\n")
+    watcher = Watcher([str(tmp_path)])
+    real_scandir = os.scandir
+
+    def out_of_files(path):
+        raise OSError(errno.EMFILE, "Too many open files", path)
+
+    monkeypatch.setattr(os, "scandir", out_of_files)
+    assert watcher.changes() == set()
+    monkeypatch.setattr(os, "scandir", real_scandir)
+    assert watcher.changes() == set()  # the baseline was kept
+    claim.write_text("a: 22\n")
+    assert watcher.changes() == {str(claim)}
 
 
 def test_the_browser_is_sent_the_first_errors_and_how_many_there_are():

@@ -17,17 +17,26 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import lxml.html
+import pytest
+import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+
+from bench.corpus import generate_corpus
+from site_builder.context import CITED_BY_SHOWN, CLAIMS_PER_PAGE
+from site_builder.incremental import Project
+from site_builder.pipeline import BuildOptions
 
 from built_site import broken_links, html_pages
 from sites import Site
 from test_site import build_site
-from trust import ERROR_LINE, assert_positioned_errors_only, json_ld, site_problems, visible_text, yaml_str
+from trust import ERROR_LINE, assert_positioned_errors_only, json_ld, site_files, site_problems, visible_text, yaml_str
 
 BASE_URL = "https://generated.example.org/"
 VERDICTS = ("true", "mostly-true", "half-true", "mostly-false", "false", "unproven", "disputed", "opinion")
@@ -354,3 +363,93 @@ def test_a_generated_archive_with_one_mistake_fails_at_its_place(data):
             assert (root / path).is_file(), path
             assert error_line <= (root / path).read_text(encoding="utf-8").count("\n") + 1, (path, error_line)
         assert not (root / "public").exists()
+
+
+# -- one topic, one person, one quote shared by every claim ------------------------
+
+CROWDED_CLAIMS = 230  # five pages of CLAIMS_PER_PAGE (50): enough to page, small enough to build in seconds
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory):
+    """The bench's crowded corpus: every claim cites one quote, by its speaker, about one topic."""
+    root = tmp_path_factory.mktemp("crowded")
+    generate_corpus(CROWDED_CLAIMS, seed=11, folder=root, shape="crowded")
+    site = build_site(root / "content", root / "public")
+    return root, site
+
+
+def _record_pages(site: Path, folder: str, slug: str) -> list[Path]:
+    """The first page of a record, then each page its pager leads to, by following "next" links."""
+    pages, page = [], site / folder / slug / "index.html"
+    while page is not None:
+        pages.append(page)
+        doc = lxml.html.parse(str(page)).getroot()
+        following = doc.xpath("//main//nav[@class='pager']//a[@rel='next']/@href")
+        page = site / following[0].removeprefix("/") / "index.html" if following else None
+    return pages
+
+
+def test_a_topic_person_or_source_with_many_claims_lists_them_on_pages(crowded):
+    root, site = crowded
+    claims = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in (root / "content/claims").glob("*.yaml")}
+    first = next(iter(claims.values()))
+    topic, person, source = first["topics"][0], first["claimant"], first["quotes"][0].split("#")[0]
+    assert all(topic in c["topics"] and c["claimant"] == person and source in c["appearances"] for c in claims.values())
+    for folder, slug in (("topics", topic), ("people", person), ("sources", source)):
+        pages = _record_pages(site, folder, slug)
+        assert len(pages) == -(-CROWDED_CLAIMS // CLAIMS_PER_PAGE), (folder, len(pages))
+        listed = []
+        for number, page in enumerate(pages, start=1):
+            doc = lxml.html.parse(str(page)).getroot()
+            cards = doc.xpath("//main//ul[@class='cards']/li/*[@class='card-title']/a/@href")
+            assert 0 < len(cards) <= CLAIMS_PER_PAGE, (page, len(cards))
+            listed += cards
+            # The pager names every page and marks this one; only the first is indexed for search.
+            pager = doc.xpath("//main//nav[@class='pager']")[0]
+            assert pager.xpath(".//a[@aria-current='page']/text()") == [str(number)]
+            assert len(pager.xpath(".//a[not(@rel)]")) == len(pages)
+            assert bool(doc.xpath("//*[@data-pagefind-body]")) == (number == 1), page
+            assert page.stat().st_size < 300_000, (page, page.stat().st_size)
+        # Every claim once, newest review first across the pages.
+        assert sorted(listed) == sorted(f"/claims/{slug}/" for slug in claims)
+        reviewed = [claims[href.split("/")[2]]["reviewed"] for href in listed]
+        assert reviewed == sorted(reviewed, reverse=True)
+        titles = [lxml.html.parse(str(p)).getroot().findtext(".//title") for p in pages]
+        assert len(set(titles)) == len(titles)
+    # The shared quote lists the newest claims that cite it, and says how many more.
+    doc = lxml.html.parse(str(site / "sources" / source / "index.html")).getroot()
+    cited = doc.xpath("//main//div[@class='cited-by']")[0]
+    assert len(cited.xpath(".//li")) == CITED_BY_SHOWN
+    assert f"And {CROWDED_CLAIMS - CITED_BY_SHOWN} more" in cited.text_content()
+    # (The corpus's publisher page, about/, is not part of the archive.)
+    assert [b for b in broken_links(site, "https://bench.example.org/") if "no file about/index.html" not in b] == []
+
+
+def test_a_record_whose_list_shrinks_loses_its_last_pages_in_a_rebuild(crowded, tmp_path):
+    root, _ = crowded
+    shutil.copytree(root / "content", tmp_path / "content")
+    shutil.copytree(root / "texts", tmp_path / "texts")
+    project = Project(BuildOptions(content_dir=str(tmp_path / "content"), out_dir=str(tmp_path / "public"), search=False))
+    project.build()
+    claims = sorted((tmp_path / "content/claims").glob("*.yaml"))
+    topic = yaml.safe_load(claims[0].read_text(encoding="utf-8"))["topics"][0]
+    pages = tmp_path / "public/topics" / topic / "page"
+    assert sorted(p.name for p in pages.iterdir()) == ["2", "3", "4", "5"]
+
+    def leave_topic(paths):
+        for path in paths:
+            claim = yaml.safe_load(path.read_text(encoding="utf-8"))
+            claim["topics"] = [t for t in claim["topics"] if t != topic] or ["elsewhere"]
+            path.write_text(yaml.safe_dump(claim, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    (tmp_path / "content/topics/elsewhere.yaml").write_text("title: Elsewhere\n", encoding="utf-8")
+    leave_topic(claims[:100])  # 130 left of 230: three pages, not five
+    project.rebuild()
+    assert sorted(p.name for p in pages.iterdir()) == ["2", "3"]
+    leave_topic(claims[100:181])  # 49 left: one page, no pager
+    project.rebuild()
+    assert not pages.exists()
+    fresh = tmp_path / "fresh"
+    build_site(tmp_path / "content", fresh)
+    assert site_files(tmp_path / "public") == site_files(fresh)

@@ -26,7 +26,7 @@ from built_site import html_pages
 from sites import Site
 from test_site import build_site
 from trust import (
-    ERROR_LINE, executable_problems, json_ld, site_problems, visible_text, yaml_str,
+    ERROR_LINE, assert_positioned_errors_only, executable_problems, json_ld, site_problems, visible_text, yaml_str,
 )
 
 BASE_URL = "https://checks.example.net/"
@@ -499,6 +499,102 @@ def test_an_svg_logo_with_script_is_refused_or_made_inert(tmp_path, kind):
     for path in published:
         svg = etree.fromstring(path.read_bytes())
         assert executable_problems(svg, path.name) == []
+
+
+# -- raw HTML's attributes in Markdown ----------------------------------------
+
+# Markup an analysis may hold: kept, but only in the forms the layout cannot be
+# mistaken for. Each line of the analysis is line 10 + its index of claims/markup.yaml.
+KEPT_MARKUP = [
+    "Tips: <tips@example.org> or <mailto:desk@example.org>.",
+    "",
+    '<div class="verdict verdict-false badge footnote">False</div>',
+    "",
+    "<table><tr>",
+    '<td style="text-align: expression(alert(1))">a</td>',
+    '<td style="text-align: url(&quot;https://evil.example/x.png&quot;)">b</td>',
+    '<td style="text-align:left;background:url(https://evil.example/)">c</td>',
+    '<td style="TEXT-ALIGN: Center">d</td>',
+    "</tr></table>",
+    "",
+    "| left | right |",
+    "|:--|--:|",
+    "| 1 | 2 |",
+    "",
+    '<h3 id="section-method">Method</h3> <a href="#section-method">see</a> <a href="claim:evil">raw</a>',
+]
+# Refused, each at its own line of claims/refused.yaml (or pages/refused.md):
+# markup -> (where on the line the error points, what the message names).
+REFUSED_MARKUP = {
+    '<h2 id="main">Main</h2>': ('id="main"', "id 'main'"),
+    '<p>Ask <a href="//evil.example/x">there</a>.</p>': ("//evil.example/x", "'//evil.example/x'"),
+    '<h3 id="site-search-q">Find</h3>': ('id="site-search-q"', "id 'site-search-q'"),
+    '<a href="/\\evil.example/">back</a>': ("/\\evil.example/", "'/\\evil.example/'"),
+    "[a link](//evil.example/y)": ("//evil.example/y", "'//evil.example/y'"),
+}
+
+
+def markup_archive(lines: list[str], name: str) -> dict[str, str]:
+    files = url_archive("https://ok.example/", [], yaml_urls=False)
+    text = "\n\n".join(lines) if isinstance(lines, dict) else "\n".join(lines)
+    files[f"content/claims/{name}.yaml"] = claim_with_analysis(text)
+    files[f"content/pages/{name}.md"] = f"---\ntitle: About {name}\n---\n{text}\n"
+    return files
+
+
+def test_markup_in_markdown_keeps_only_footnote_classes_alignment_and_mail_links(tmp_path):
+    write_archive(tmp_path, markup_archive(KEPT_MARKUP, "markup"))
+    site = build_site(tmp_path / "content", tmp_path / "public")
+    assert site_problems(site) == []
+    pages = html_pages(site)
+    for relpath in ("claims/markup/index.html", "markup/index.html"):
+        main = pages[relpath].xpath("//main")[0]
+        # Mail autolinks are links to the address (not a garbled target, not an error).
+        assert main.xpath(".//a[starts-with(@href, 'mailto:')]/@href") == [
+            "mailto:tips@example.org", "mailto:desk@example.org"], relpath
+        assert "tips@example.org" in visible_text(main)
+        # No class but the footnotes' own: an analysis cannot draw a verdict badge.
+        classes = {c for value in main.xpath(".//div[text()='False']/@class") for c in value.split()}
+        assert classes <= {"footnote"}, (relpath, classes)
+        # Style: text-align with a keyword, nothing else (no expression(), no url()).
+        styles = main.xpath(".//td/@style | .//th/@style")
+        assert styles and all(re.fullmatch(r"text-align: ?(left|right|center)", s) for s in styles), styles
+        # The tables extension's two columns twice, and the one raw cell with nothing but an alignment.
+        assert sorted(styles) == ["text-align:center", "text-align:left", "text-align:left",
+                                  "text-align:right", "text-align:right"], styles
+        assert "evil.example" not in etree.tostring(main, encoding="unicode")
+        # Raw HTML's ids and links follow Markdown's rules: prefixed ids and archive links work.
+        assert main.xpath(".//h3/@id") == ["section-method"]
+        assert main.xpath(".//a[text()='raw']/@href") == ["/claims/evil/"]
+
+
+def test_markup_that_could_pass_for_the_layout_or_leave_the_site_is_refused_at_its_line(tmp_path):
+    result = write_archive(tmp_path, markup_archive(REFUSED_MARKUP, "refused")).run("build")
+    assert result.code == 1, result.err
+    assert_positioned_errors_only(result.err)
+    # Each refusal at its own line: analysis text from line 10, page text from
+    # line 4, a blank line between items; and the column of what is refused.
+    expected = []
+    for path, first in (("content/claims/refused.yaml", 10), ("content/pages/refused.md", 4)):
+        for n, (markup, (needle, named)) in enumerate(REFUSED_MARKUP.items()):
+            line = first + 2 * n
+            column = markup.index(needle) + (3 if path.endswith(".yaml") else 1)
+            expected.append((path, line, named))
+            assert f"{path}:{line}:{column}" in result.places, (path, line, column, result.err)
+    got = sorted((m["path"], int(m["line"])) for m in map(ERROR_LINE.match, result.errors))
+    assert got == sorted((p, l) for p, l, _ in expected), result.err
+    for path, line, named in expected:
+        [message] = [e for e in result.errors if e.startswith(f"{path}:{line}:")]
+        assert named in message, message
+        assert "\x02" not in message and "amp\x03" not in message
+
+
+def test_no_layout_id_takes_a_prefix_markdown_ids_may_use():
+    """Markdown's ids (headings, footnotes, raw HTML) all start so; the layout's must not."""
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    ids = [m[1] for path in templates.rglob("*.html") for m in re.finditer(r'\bid="([^"]*)"', path.read_text(encoding="utf-8"))]
+    assert "main" in ids and "site-search-q" in ids
+    assert not [i for i in ids if re.match(r"(section-|fn:|fnref\d*:)", i)]
 
 
 # -- in a real browser -----------------------------------------------------------
