@@ -9,6 +9,7 @@ an error that says what to write instead and returns INVALID.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -16,6 +17,7 @@ from typing import Any, Callable
 from . import model
 from .errors import ErrorList, Position, did_you_mean
 from .i18n import N_
+from .suggest import slugified
 from .yamlsrc import Mapping, Node, Scalar, ScalarLocator, Sequence, YamlFile, node_kind
 
 INVALID: Any = object()
@@ -57,6 +59,11 @@ class Context:
     markdown: Any = None  # MarkdownConverter; None when only checking the shape
     read_text: Callable[[Scalar, "Context"], Any] | None = None
     read_image: Callable[[Scalar, "Context"], Any] | None = None
+    # Every reference parsed in the file, with its key: checked against the
+    # other records even when the file has errors, so one run shows them all.
+    found: list = field(default_factory=list)
+    # The top-level values that parsed, when the file as a whole did not.
+    partial: dict | None = None
 
     def error(self, pos: Position, message: str) -> Any:
         self.errors.add(pos, message)
@@ -82,8 +89,14 @@ class FieldType:
         if not isinstance(node, Scalar):
             ctx.error(node.pos, f"'{name}' should be {self.doc}, not {node_kind(node)}")
             return None
+        if node.is_empty and node.comment is not None:
+            # `key: #0a55c2` or `claim: #Hashtag ...` is a key and a comment to YAML.
+            written = ctx.file.text.split("\n")[node.comment.line - 1][node.comment.column - 1:].strip()
+            ctx.error(node.pos, f"'{name}' is empty: YAML reads what follows ' #' as a comment, "
+                      f"so write the value in quotes, like {name}: \"{written[:60]}\"")
+            return None
         if node.is_empty or not node.value.strip():
-            ctx.error(node.pos, f"'{name}' is empty: write {self.doc} or remove the key if it is optional")
+            ctx.error(node.pos, f"'{name}' is empty: write {self.doc} after '{name}: ', or remove the line (it is optional)")
             return None
         return node
 
@@ -107,6 +120,9 @@ class Text(FieldType):
         node = self.scalar(node, ctx, name)
         if node is None:
             return INVALID
+        if node.comment is not None:
+            return ctx.error(node.comment, f"the text of '{name}' stops here because ' #' starts a comment in YAML: "
+                             f"put the whole text in quotes if '#…' belongs to it, or remove the comment")
         value = node.value.strip()
         if len(value) > self.max_chars:
             return ctx.error(node.pos, f"'{name}' is {len(value):,} characters long; the limit is {self.max_chars:,}")
@@ -163,6 +179,7 @@ def convert_markdown(text: str, node: Scalar, ctx: Context) -> model.Markdown:
         model.InternalLink(link.kind, link.slug, link.anchor, locate.find(link.target))
         for link in found
     )
+    ctx.found.extend(("link", link) for link in links)
     return model.Markdown(text, html, links)
 
 
@@ -193,7 +210,7 @@ class Url(FieldType):
 
 
 class Slug(FieldType):
-    doc = "a slug (lowercase letters, digits and hyphens)"
+    doc = "an id of lowercase letters a-z, digits and hyphens, like mostly-false"
 
     def parse(self, node, ctx, name):
         node = self.scalar(node, ctx, name)
@@ -202,7 +219,9 @@ class Slug(FieldType):
         value = node.value.strip()
         problem = slug_problem(value)
         if problem:
-            return ctx.error(node.pos, f"'{name}' value '{value[:80]}' is not a valid slug: {problem}")
+            suggestion = slugified(value)[:SLUG_MAX].strip("-")
+            instead = f": write '{suggestion}'" if suggestion and suggestion != value and not slug_problem(suggestion) else ""
+            return ctx.error(node.pos, f"'{name}' value '{value[:80]}' cannot be an id ({problem}){instead}")
         return value
 
     def json_schema(self):
@@ -215,15 +234,25 @@ class Reference(Slug):
     def __init__(self, kind: str) -> None:
         self.kind = kind
         folder = model.KINDS.get(kind)
-        self.doc = f"the slug of a {kind}" + (f" (a file name in {folder}/ without .yaml)" if folder else "")
+        article = "an" if kind[:1] in "aeiou" else "a"
+        self.doc = f"the file name of {article} {kind} in {folder}/, without .yaml" if folder else f"{article} {kind} id"
 
     def parse(self, node, ctx, name):
-        value = super().parse(node, ctx, name)
-        return value if value is INVALID else model.Ref(self.kind, value, node.pos)
+        node = self.scalar(node, ctx, name)
+        if node is None:
+            return INVALID
+        value = node.value.strip()
+        if "\n" in value or len(value) > 200:
+            return ctx.error(node.pos, f"'{name}' should be {self.doc}, not a text")
+        # A name where an id was wanted ('Jane Roe', 'Mostly false') is matched
+        # against every record's id and name once all are read (library.py).
+        ref = model.Ref(self.kind, value, node.pos)
+        ctx.found.append((name, ref))
+        return ref
 
 
 class QuoteReference(FieldType):
-    doc = "a quote reference written <source-slug>#<quote-id>"
+    doc = "a quote reference written <source-slug>#<quote-id>: the source's file name without .yaml, a #, and the quote's id"
 
     def parse(self, node, ctx, name):
         node = self.scalar(node, ctx, name)
@@ -233,7 +262,9 @@ class QuoteReference(FieldType):
         source, hash_, quote = value.partition("#")
         if not hash_ or slug_problem(source) or slug_problem(quote):
             return ctx.error(node.pos, f"'{value[:80]}' is not a quote reference: write <source-slug>#<quote-id>, like article-slug#quote-id")
-        return model.QuoteRef(source, quote, node.pos)
+        ref = model.QuoteRef(source, quote, node.pos)
+        ctx.found.append((name, ref))
+        return ref
 
     def json_schema(self):
         slug = SLUG_RE.pattern.strip("^$")
@@ -364,6 +395,19 @@ class ListOf(FieldType):
         return schema
 
 
+def _blank(node: Node) -> bool:
+    return isinstance(node, Scalar) and (node.is_empty or not node.value.strip())
+
+
+def close_key(written: str, keys) -> str | None:
+    """The declared key `written` was probably meant to be: case, one or two letters off."""
+    by_case = {k.lower(): k for k in keys}
+    if written.lower() in by_case:
+        return by_case[written.lower()]
+    close = difflib.get_close_matches(written, sorted(keys), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def _identity(value: Any) -> Any:
     if isinstance(value, model.Ref):
         return value.slug
@@ -399,13 +443,27 @@ class Record(FieldType):
             where = f"'{name}'" if name else "this file"
             return ctx.error(node.pos, f"{where} should be a mapping of keys ({', '.join(self.by_key)}), not {node_kind(node)}")
         values, ok = {}, True
+        misspelt = {}  # a required key written wrongly is reported once, at the wrong spelling
         for key, (key_node, value_node) in node.entries.items():
             spec = self.by_key.get(key)
             if spec is None:
                 ok = False
+                meant = close_key(key, self.by_key)
+                if meant and meant not in node.entries and self.by_key[meant].required:
+                    misspelt[meant] = key
+                    ctx.error(key_node.pos, f"unknown key '{key}' (did you mean '{meant}'?), and '{meant}' is required "
+                              f"in {self.name}: {self.by_key[meant].doc}")
+                    continue
                 ctx.error(key_node.pos, f"unknown key '{key}' in {self.name}{did_you_mean(key, self.by_key)}; "
                           f"allowed keys are: {', '.join(self.by_key)}")
                 continue
+            if spec.required and _blank(value_node) and not isinstance(spec.type, ListOf):
+                ok = False
+                values[key] = INVALID
+                if not (isinstance(value_node, Scalar) and value_node.comment is not None):
+                    ctx.error(value_node.pos, f"'{key}' is empty, and it is required in {self.name}: "
+                              f"write {spec.doc} after '{key}: '")
+                    continue
             value = spec.type.parse(value_node, ctx, key)
             if value is INVALID:
                 ok = False
@@ -414,9 +472,12 @@ class Record(FieldType):
             if spec.key not in node.entries:
                 if spec.required:
                     ok = False
-                    ctx.error(node.pos, f"{self.name} is missing the required key '{spec.key}': {spec.doc}")
+                    if spec.key not in misspelt:
+                        ctx.error(node.pos, f"{self.name} is missing the required key '{spec.key}': {spec.doc}")
                 else:
                     values[spec.key] = spec.default
+        if not ok and name is None:
+            ctx.partial = values
         if not ok or self.model is None:
             return INVALID if not ok else values
         return self.model(**values, pos=node.pos, **extra)
@@ -492,24 +553,24 @@ CORRECTION = Record("correction", [
 
 CLAIM = Record("claim", [
     Field("claim", Text(max_chars=500), True, "the claim as one plain sentence, as a reader would search for it"),
-    Field("claimant", Reference("person"), True, "who made the claim: a slug from people/"),
+    Field("claimant", Reference("person"), True, "who made the claim: the file name of a person in people/, without .yaml"),
     Field("date", Date(), True, "when the claim was made"),
     Field("verdict", Reference("verdict"), True, "a verdict id from the scale (see site.yaml or the default scale)"),
     Field("summary", Text(max_chars=1_000, single_line=False), True, "the verdict in one or two plain sentences"),
     Field("analysis", MarkdownText(), True, "the fact-check itself, in Markdown"),
     Field("reviewed", Date(), True, "when the fact-check was published"),
     Field("updated", Date(), False, "when the fact-check was last changed"),
-    Field("quotes", ListOf(QuoteReference()), False, "the original words behind the claim: <source-slug>#<quote-id> each", ()),
+    Field("quotes", ListOf(QuoteReference()), False, "the original words behind the claim: each written <source-slug>#<quote-id>, the source's file name in sources/ without .yaml, a #, and the quote's id", ()),
     Field("appearances", ListOf(Reference("source")), False, "sources where the claim appeared", ()),
     Field("counterclaims", ListOf(Reference("claim")), False, "claims that contradict this one; the link shows on both pages", ()),
-    Field("topics", ListOf(Reference("topic")), False, "topic slugs", ()),
+    Field("topics", ListOf(Reference("topic")), False, "the claim's topics, each the file name of a topic in topics/ without .yaml (a topic without a file still gets its page)", ()),
     Field("language", Language(), False, "the claim's language when it differs from the site's"),
     Field("corrections", ListOf(CORRECTION, unique=False), False, "the public corrections log", ()),
 ], model.Claim, "One claim and its fact-check: content/claims/<slug>.yaml.")
 
 QUOTE = Record("quote", [
     Field("id", Slug(), True, "unique within the source; claims cite it as <source-slug>#<id>"),
-    Field("speaker", Reference("person"), True, "who said it: a slug from people/"),
+    Field("speaker", Reference("person"), True, "who said it: the file name of a person in people/, without .yaml"),
     Field("text", Text(max_chars=10_000, single_line=False), True, "the exact words; … or ... marks an omission"),
     Field("date", Date(), False, "when it was said"),
     Field("context", Text(max_chars=2_000, single_line=False), False, "where and how it was said"),
@@ -531,7 +592,7 @@ PERSON = Record("person", [
     Field("name", Text(max_chars=200), True, "the display name"),
     Field("kind", Choice("person", "organization"), False, "person (the default) or organization", "person"),
     Field("description", Text(max_chars=500), False, "one line: who they are"),
-    Field("affiliation", Reference("person"), False, "the slug of an organisation in people/ they belong to"),
+    Field("affiliation", Reference("person"), False, "the organisation they belong to: its file name in people/, without .yaml"),
     Field("url", Url(), False, "an official page"),
     Field("same_as", ListOf(Url()), False, "web addresses that identify them elsewhere, such as Wikidata", ()),
 ], model.Person, "A claimant or speaker, person or organisation: content/people/<slug>.yaml.")

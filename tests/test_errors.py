@@ -174,22 +174,40 @@ def test_a_file_name_of_80_characters_is_a_slug(tmp_path):
     assert (tmp_path / "public" / "topics" / name / "index.html").is_file()
 
 
-@pytest.mark.parametrize("path, text, where, key, value", [
-    (SOURCE_PATH, replaced(SOURCE, "id: bridge-finished", "id: Bridge-Finished"), "6:9", "id", "Bridge-Finished"),
-    (SOURCE_PATH, replaced(SOURCE, "id: bridge-finished", "id: bridge_finished"), "6:9", "id", "bridge_finished"),
-    (SOURCE_PATH, replaced(SOURCE, "id: bridge-finished", "id: -bridge"), "6:9", "id", "-bridge"),
-    (SOURCE_PATH, replaced(SOURCE, "id: bridge-finished", "id: bridge--finished"), "6:9", "id", "bridge--finished"),
-    (SOURCE_PATH, replaced(SOURCE, "speaker: jane-roe", "speaker: Jane-Roe"), "7:14", "speaker", "Jane-Roe"),
-    (CLAIM_PATH, replaced(CLAIM, "claimant: jane-roe", "claimant: jane_roe"), "2:11", "claimant", "jane_roe"),
-    (CLAIM_PATH, replaced(CLAIM, "  - bridges", "  - Bridges"), "13:5", "topics", "Bridges"),
-    (CLAIM_PATH, CLAIM + "counterclaims:\n  - bridge-finished-late-\n", "15:5", "counterclaims", "bridge-finished-late-"),
-    (CLAIM_PATH, CLAIM + "appearances:\n  - ministry statement\n", "15:5", "appearances", "ministry statement"),
-    (PERSON_PATH, PERSON + "affiliation: Example-Ministry\n", "3:14", "affiliation", "Example-Ministry"),
+# An id that is not one gets the id it was probably meant to be.
+@pytest.mark.parametrize("value, fixed", [
+    ("Bridge-Finished", "bridge-finished"), ("bridge_finished", "bridge-finished"),
+    ("-bridge", "bridge"), ("bridge--finished", "bridge-finished"),
 ])
-def test_an_id_or_reference_that_is_not_a_slug(tmp_path, path, text, where, key, value):
+def test_an_id_that_is_not_one(tmp_path, value, fixed):
+    found_where, message = single_error(tmp_path, {SOURCE_PATH: replaced(SOURCE, "id: bridge-finished", f"id: {value}")})
+    assert found_where == f"{SOURCE_PATH}:6:9"
+    assert message == (f"'id' value '{value}' cannot be an id (use only lowercase letters a-z, digits and single "
+                       f"hyphens, not at the start or end): write '{fixed}'")
+
+
+# A reference written as a name, or not quite as the file name, is matched
+# against file names and names: never the bare word "slug".
+@pytest.mark.parametrize("path, text, where, expected", [
+    (SOURCE_PATH, replaced(SOURCE, "speaker: jane-roe", "speaker: Jane-Roe"), "7:14",
+     "speaker 'Jane-Roe' is not the file name of a person in people/, without .yaml (did you mean 'jane-roe'?)"),
+    (CLAIM_PATH, replaced(CLAIM, "claimant: jane-roe", "claimant: jane_roe"), "2:11",
+     "claimant 'jane_roe' is not the file name of a person in people/, without .yaml (did you mean 'jane-roe'?)"),
+    (CLAIM_PATH, replaced(CLAIM, "  - bridges", "  - Bridges"), "13:5",
+     "topic 'Bridges' is not the file name of a topic in topics/, without .yaml (did you mean 'bridges'?)"),
+    (CLAIM_PATH, CLAIM + "counterclaims:\n  - bridge-finished-late-\n", "15:5",
+     "counterclaim 'bridge-finished-late-' is not the file name of a claim in claims/, without .yaml "
+     "(did you mean 'bridge-finished-early' (The new bridge was finished two months early.)?)"),
+    (CLAIM_PATH, CLAIM + "appearances:\n  - ministry statement\n", "15:5",
+     "appearance 'ministry statement' is not the file name of a source in sources/, without .yaml "
+     "(did you mean 'ministry-statement' (Statement on the new bridge)?)"),
+    (PERSON_PATH, PERSON + "affiliation: Example-Ministry\n", "3:14",
+     "affiliation 'Example-Ministry' is not the file name of a person in people/, without .yaml: write one of 'jane-roe'"),
+])
+def test_a_reference_that_is_not_a_file_name(tmp_path, path, text, where, expected):
     found_where, message = single_error(tmp_path, {path: text})
     assert found_where == f"{path}:{where}"
-    assert f"'{key}' value '{value}' is not a valid slug" in message
+    assert message == expected
 
 
 def test_a_quote_id_of_81_characters(tmp_path):
@@ -203,7 +221,8 @@ def test_a_custom_verdict_id_that_is_not_a_slug(tmp_path):
     site = replaced(CUSTOM_SCALE, "id: correct", "id: Correct_Claim")
     where, message = single_error(tmp_path, {SITE_PATH: site})
     assert where == f"{SITE_PATH}:7:9"
-    assert "'id' value 'Correct_Claim' is not a valid slug" in message
+    assert "'id' value 'Correct_Claim' cannot be an id (use only lowercase letters a-z, digits and single hyphens, " \
+           "not at the start or end): write 'correct-claim'" == message
 
 
 # ---------------------------------------------------------------- dates
@@ -399,9 +418,10 @@ def test_a_quote_reference_to_an_unknown_quote_id(tmp_path):
     (SOURCE_PATH, replaced(SOURCE, "speaker: jane-roe", "speaker: jane-doe"), "7:14",
      "speaker 'jane-doe' does not exist in people/ (did you mean 'jane-roe'?)"),
     (CLAIM_PATH, CLAIM + "appearances:\n  - ministry-statment\n", "15:5",
-     "appearance 'ministry-statment' does not exist in sources/ (did you mean 'ministry-statement'?)"),
+     "appearance 'ministry-statment' does not exist in sources/ (did you mean 'ministry-statement' (Statement on the new bridge)?)"),
     (CLAIM_PATH, CLAIM + "counterclaims:\n  - bridge-finished-late\n", "15:5",
-     "counterclaim 'bridge-finished-late' does not exist in claims/ (did you mean 'bridge-finished-early'?)"),
+     "counterclaim 'bridge-finished-late' does not exist in claims/ "
+     "(did you mean 'bridge-finished-early' (The new bridge was finished two months early.)?)"),
     (PERSON_PATH, PERSON + "affiliation: example-ministri\n", "3:14",
      "affiliation 'example-ministri' does not exist in people/"),
 ])
