@@ -395,6 +395,14 @@ class ListOf(FieldType):
         return schema
 
 
+def _where_to_write(key: str, node: Scalar, ctx: Context) -> str:
+    """Where an empty value's text goes: after the colon, or below a `|` or `>` block's first line."""
+    if node.plain or node.value:
+        return f"after '{key}: '"
+    written = ctx.file.text.split("\n")[node.pos.line - 1][node.pos.column - 1:].strip()
+    return f"on the lines below '{key}: {written}', indented by two spaces"
+
+
 def _blank(node: Node) -> bool:
     return isinstance(node, Scalar) and (node.is_empty or not node.value.strip())
 
@@ -461,8 +469,11 @@ class Record(FieldType):
                 ok = False
                 values[key] = INVALID
                 if not (isinstance(value_node, Scalar) and value_node.comment is not None):
+                    shape = spec.type.doc.replace("`", "")
+                    what = "it" if isinstance(spec.type, Text) or not shape or shape in spec.doc else shape
+                    where = _where_to_write(key, value_node, ctx)
                     ctx.error(value_node.pos, f"'{key}' is empty, and it is required in {self.name}: "
-                              f"write {spec.doc} after '{key}: '")
+                              f"{spec.doc}; write {what} {where}")
                     continue
             value = spec.type.parse(value_node, ctx, key)
             if value is INVALID:

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, replace
 
 from . import brand, model
-from .errors import ErrorList, Position, did_you_mean
+from .errors import ContentError, ErrorList, Position, did_you_mean
 from .markdown import MarkdownConverter
 from .quotes import SearchableText, closest_miss, find_quote, nfc
 from .schema import DEFAULT_VERDICTS, FOLDERS, INVALID, PAGE, PAGES_FOLDER, SITE, Context, convert_markdown, slug_problem
@@ -279,6 +279,9 @@ class SiteFiles:
                              f"(line {where.line}, column {where.column} of that file): save it as UTF-8")
         if "\x00" in text:
             return ctx.error(node.pos, f"the archived text '{written}' contains NUL bytes: it is not a text file")
+        if not text.strip():
+            return ctx.error(node.pos, f"the archived text '{written}' is empty: paste the source's full text into it, "
+                             "as published, and save it")
         return model.ArchivedText(written, nfc(text))
 
     def logo(self, node: Scalar, ctx: Context):
@@ -376,6 +379,43 @@ def verdict_scale(content_dir: str) -> tuple | None:
         return site.verdicts
     scale = (ctx.partial or {}).get("verdicts", INVALID)
     return None if scale is INVALID else scale
+
+
+# Hosts reserved for examples (RFC 2606, RFC 6761) and this machine: a site
+# built for one of them has every link, feed and canonical address wrong.
+_PLACEHOLDER_DOMAINS = ("example.com", "example.net", "example.org")
+_PLACEHOLDER_TLDS = ("example", "invalid", "test", "localhost")
+
+
+def placeholder_host(url: str) -> str | None:
+    """The reserved host `url` is on ('example.org'), or None for an address a site can be published at."""
+    host = url.partition("://")[2].split("/", 1)[0].rpartition("@")[2].split(":", 1)[0].lower().rstrip(".")
+    for domain in _PLACEHOLDER_DOMAINS:
+        if host == domain or host.endswith("." + domain):
+            return domain
+    tld = host.rpartition(".")[2]
+    if tld in _PLACEHOLDER_TLDS or host in ("localhost", "127.0.0.1", "[::1]"):
+        return tld if tld in _PLACEHOLDER_TLDS else host
+    return None
+
+
+def placeholder_base_url(content_dir: str, override: str | None = None) -> ContentError | None:
+    """What is wrong with publishing at a placeholder base_url (site.yaml's, or `override`), at its line."""
+    path = os.path.join(content_dir, "site.yaml")
+    if override is not None:
+        base_url, pos, where = override, Position("--base-url", 1, 1), "--base-url"
+    else:
+        file = read_yaml_file(path, ErrorList())
+        entry = file.root.entries.get("base_url") if file is not None and isinstance(file.root, Mapping) else None
+        if entry is None or not isinstance(entry[1], Scalar):
+            return None
+        base_url, pos, where = entry[1].value.strip(), entry[1].pos, "base_url"
+    host = placeholder_host(base_url)
+    if host is None:
+        return None
+    return ContentError(pos, f"{where} '{base_url}' is a placeholder ({host} is reserved for examples): the site's "
+                        "links, feeds, sitemap and search-engine data would all point there; write the address "
+                        "where the site is published")
 
 
 def _key_pos(file: YamlFile, key: str) -> Position:
