@@ -223,7 +223,7 @@ class _RefChecker:
         if self.exists_unread("source", source):
             return False
         if source not in self.known["source"]:
-            self.errors.add(pos, f"{what}: there is no source '{source}' in sources/{did_you_mean(source, self.known['source'])}")
+            self.errors.add(pos, f"{what}: there is no source '{source}' in sources/{suggestion(source, self.known['source'])}")
             return False
         if (source, quote) not in quote_ids:
             ids = [q for s, q in quote_ids if s == source]
@@ -238,7 +238,7 @@ class _RefChecker:
             return
         known = self.known[link.kind]
         if link.slug not in known and not self.exists_unread(link.kind, link.slug):
-            self.errors.add(link.pos, f"link '{target}' points at a {link.kind} that does not exist{did_you_mean(link.slug, known)}")
+            self.errors.add(link.pos, f"link '{target}' points at a {link.kind} that does not exist{suggestion(link.slug, known)}")
 
 
 # Few enough to list in full when nothing written is close to one of them.
@@ -252,6 +252,13 @@ def _label(record) -> str | None:
         if isinstance(value, str):
             return value
     return None
+
+
+def suggestion(written: str, known: dict) -> str:
+    """ (did you mean 'jane-roe' (Jane Roe)?), or nothing when no record is close."""
+    labels = {slug: _label(record) for slug, record in known.items()}
+    guess = closest(written, labels)
+    return f" (did you mean {named(guess, labels[guess])}?)" if guess is not None else ""
 
 
 def missing_reference(ref: model.Ref, role: str, known: dict) -> str:
@@ -272,6 +279,7 @@ def missing_reference(ref: model.Ref, role: str, known: dict) -> str:
         return f"{head} (did you mean {named(guess, labels[guess])}?)"
     if not known:
         return f"{head}: there are none yet" + (f"; start one with `python build.py new {ref.kind} SLUG`" if folder else "")
+    new = f", or start it with `python build.py new {ref.kind} {written}`" if folder and not slug_problem(written) else ""
     if len(known) <= LIST_AT_MOST:
-        return f"{head}: write one of " + ", ".join(named(slug, labels[slug]) for slug in (known if ref.kind == "verdict" else sorted(known)))
-    return f"{head}: write {what}; see the files in content/{folder}/" if folder else f"{head}: write {what}"
+        return f"{head}: write one of " + ", ".join(named(slug, labels[slug]) for slug in (known if ref.kind == "verdict" else sorted(known))) + new
+    return f"{head}: write {what} (see the files in content/{folder}/){new}" if folder else f"{head}: write {what}"

@@ -18,6 +18,7 @@ import textwrap
 from dataclasses import dataclass
 
 from .errors import ErrorList, display_path
+from .suggest import slugified
 from .jsonschema_export import schema_path
 from .reference import describe_type
 from .schema import (DEFAULT_VERDICTS, FOLDERS, Choice, Date, Field, FieldType, Integer, Language, ListOf,
@@ -87,7 +88,9 @@ def new_record_file(content_dir: str, kind: str, slug: str, claimant: str | None
     for option, value in (("", slug), ("--claimant ", claimant), ("--source ", source)):
         problem = value is not None and slug_problem(value)
         if problem:
-            raise ScaffoldRefused(f"{option}'{value}' is not a valid slug: {problem}")
+            fixed = slugified(value)[:80].strip("-")
+            hint = f"; write {fixed}" if fixed and fixed != value and not slug_problem(fixed) else ""
+            raise ScaffoldRefused(f"{option}'{value}' cannot be a file name: {problem}{hint}")
     folder, _ = KINDS[kind]
     path = os.path.join(content_dir, folder, f"{slug}.yaml")
     site = read_site(content_dir, ErrorList())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -17,7 +18,7 @@ from typing import Any, Callable
 from . import model
 from .errors import ErrorList, Position, did_you_mean
 from .i18n import N_
-from .suggest import slugified
+from .suggest import closest, named, slugified
 from .yamlsrc import Mapping, Node, Scalar, ScalarLocator, Sequence, YamlFile, node_kind
 
 INVALID: Any = object()
@@ -96,7 +97,7 @@ class FieldType:
                       f"so write the value in quotes, like {name}: \"{written[:60]}\"")
             return None
         if node.is_empty or not node.value.strip():
-            ctx.error(node.pos, f"'{name}' is empty: write {self.doc} after '{name}: ', or remove the line (it is optional)")
+            ctx.error(node.pos, f"'{name}' is empty: write {self.doc.replace('`', '')} after '{name}: ', or remove the line (it is optional)")
             return None
         return node
 
@@ -311,10 +312,23 @@ class Language(FieldType):
     doc = "a BCP 47 language tag such as en, fa-AF, ps or ar"
 
     def parse(self, node, ctx, name):
+        if isinstance(node, Scalar) and node.value.strip() and not _LANGUAGE_RE.fullmatch(node.value.strip()):
+            written = node.value.strip()
+            tag = closest(written, _language_names())
+            hint = f" (did you mean {named(tag, _language_names()[tag])}?)" if tag else ""
+            return ctx.error(node.pos, f"'{name}' should be {self.doc}, not '{written[:80]}'{hint}")
         return _written_as(self, node, ctx, name, _LANGUAGE_RE, self.doc)
 
     def json_schema(self):
         return {"type": "string", **self.pattern(_LANGUAGE_RE.pattern)}
+
+
+@functools.cache
+def _language_names() -> dict[str, str]:
+    """Language tags by their English names from CLDR ('fa-AF': 'Dari'), to suggest a tag for a name."""
+    from babel import Locale
+
+    return {code.replace("_", "-"): label for code, label in Locale("en").languages.items()}
 
 
 class SiteFile(FieldType):
@@ -395,12 +409,17 @@ class ListOf(FieldType):
         return schema
 
 
-def _where_to_write(key: str, node: Scalar, ctx: Context) -> str:
-    """Where an empty value's text goes: after the colon, or below a `|` or `>` block's first line."""
+def _what_to_write(spec: "Field", node: Scalar, ctx: Context) -> str:
+    """What an empty required value needs and where it goes: after the colon, below a `|` block, or keys below."""
+    key = spec.key
+    if isinstance(spec.type, Record):
+        return f"write its keys ({', '.join(spec.type.by_key)}) on the lines below '{key}:', indented by two spaces"
+    shape = spec.type.doc.replace("`", "")
+    what = "it" if isinstance(spec.type, Text) or not shape or shape in spec.doc else shape
     if node.plain or node.value:
-        return f"after '{key}: '"
+        return f"write {what} after '{key}: '"
     written = ctx.file.text.split("\n")[node.pos.line - 1][node.pos.column - 1:].strip()
-    return f"on the lines below '{key}: {written}', indented by two spaces"
+    return f"write {what} on the lines below '{key}: {written}', indented by two spaces"
 
 
 def _blank(node: Node) -> bool:
@@ -451,29 +470,51 @@ class Record(FieldType):
             where = f"'{name}'" if name else "this file"
             return ctx.error(node.pos, f"{where} should be a mapping of keys ({', '.join(self.by_key)}), not {node_kind(node)}")
         values, ok = {}, True
+        unknown = {key: entry[0] for key, entry in node.entries.items() if key not in self.by_key}
+        missing = [spec.key for spec in self.fields if spec.required and spec.key not in node.entries]
+        # Keys of an empty mapping above written without their indentation (`publisher:` then `name: ...`).
+        stranded = {}
+        for key, (key_node, value_node) in node.entries.items():
+            inner = self.by_key[key].type if key in self.by_key else None
+            inner = inner.item if isinstance(inner, ListOf) else inner
+            if isinstance(inner, Record) and _blank(value_node):
+                stranded.update({k: (key, key_node) for k in unknown if k in inner.by_key and k not in stranded})
         misspelt = {}  # a required key written wrongly is reported once, at the wrong spelling
+        for key in unknown:
+            meant = close_key(key, self.by_key)
+            if key not in stranded and meant in missing and meant not in misspelt:
+                misspelt[meant] = key
+        if len(unknown) == 1 and len(missing) == 1 and not misspelt and not stranded:
+            misspelt[missing[0]] = next(iter(unknown))  # one key wrong, one missing: the one was meant
+        meant_by = {key: meant for meant, key in misspelt.items()}
+        for key, key_node in unknown.items():
+            ok = False
+            if key in stranded:
+                parent, parent_node = stranded[key]
+                ctx.error(key_node.pos, f"'{key}' is a key of '{parent}' (line {parent_node.pos.line}): indent it by two "
+                          f"spaces more than '{parent}:'")
+            elif key in meant_by:
+                meant = meant_by[key]
+                ctx.error(key_node.pos, f"unknown key '{key}' (did you mean '{meant}'?), and '{meant}' is required "
+                          f"in {self.name}: {self.by_key[meant].doc}")
+            else:
+                ctx.error(key_node.pos, f"unknown key '{key}' in {self.name}{did_you_mean(key, self.by_key)}; "
+                          f"allowed keys are: {', '.join(self.by_key)}")
+        parents = {parent for parent, _ in stranded.values()}
         for key, (key_node, value_node) in node.entries.items():
             spec = self.by_key.get(key)
             if spec is None:
+                continue
+            if key in parents:  # reported at each stranded key
                 ok = False
-                meant = close_key(key, self.by_key)
-                if meant and meant not in node.entries and self.by_key[meant].required:
-                    misspelt[meant] = key
-                    ctx.error(key_node.pos, f"unknown key '{key}' (did you mean '{meant}'?), and '{meant}' is required "
-                              f"in {self.name}: {self.by_key[meant].doc}")
-                    continue
-                ctx.error(key_node.pos, f"unknown key '{key}' in {self.name}{did_you_mean(key, self.by_key)}; "
-                          f"allowed keys are: {', '.join(self.by_key)}")
+                values[key] = INVALID
                 continue
             if spec.required and _blank(value_node) and not isinstance(spec.type, ListOf):
                 ok = False
                 values[key] = INVALID
                 if not (isinstance(value_node, Scalar) and value_node.comment is not None):
-                    shape = spec.type.doc.replace("`", "")
-                    what = "it" if isinstance(spec.type, Text) or not shape or shape in spec.doc else shape
-                    where = _where_to_write(key, value_node, ctx)
                     ctx.error(value_node.pos, f"'{key}' is empty, and it is required in {self.name}: "
-                              f"{spec.doc}; write {what} {where}")
+                              f"{spec.doc}; {_what_to_write(spec, value_node, ctx)}")
                     continue
             value = spec.type.parse(value_node, ctx, key)
             if value is INVALID:

@@ -41,10 +41,11 @@ def closest(written: str, candidates: dict[str, str]) -> str | None:
                 keys.setdefault(key, id_)
     if wanted in keys:
         return keys[wanted]
-    close = difflib.get_close_matches(wanted, list(keys), n=1, cutoff=0.75)
+    # Three-letter ids ('frs', 'ar') are near anything: they are only matched whole.
+    close = difflib.get_close_matches(wanted, [key for key in keys if len(key) > 3], n=1, cutoff=0.75)
     return keys[close[0]] if close else None
 
 
 def named(id_: str, label: str | None) -> str:
-    """'mostly-false' (Mostly false), the label left out when it says nothing more than the id."""
-    return f"'{id_}'" + (f" ({label})" if label and match_key(label) != match_key(id_) else "")
+    """'mostly-false' (Mostly false): the id to write, and what readers see of it."""
+    return f"'{id_}'" + (f" ({label})" if label and label != id_ else "")

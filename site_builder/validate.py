@@ -15,6 +15,7 @@ from . import brand, model
 from .errors import ContentError, ErrorList, Position, did_you_mean
 from .markdown import MarkdownConverter
 from .quotes import SearchableText, closest_miss, find_quote, nfc
+from .suggest import slugified
 from .schema import DEFAULT_VERDICTS, FOLDERS, INVALID, PAGE, PAGES_FOLDER, SITE, Context, convert_markdown, slug_problem
 from .urls import BUILT_IN_FOLDERS, Urls
 from .yamlsrc import Mapping, Scalar, Sequence, YamlFile, decode_text, parse_yaml, read_source_text, read_yaml_file
@@ -94,7 +95,10 @@ def _folder_files(folder_path: str, folder: str, errors: ErrorList) -> list[Cont
             continue
         problem = slug_problem(stem)
         if problem:
-            errors.add(Position(path, 1, 1), f"the file name '{stem}' is not a valid slug ({problem}); the file name is the record's permanent id and URL, so rename the file")
+            fixed = slugified(stem)[:80].strip("-")
+            rename = f"rename the file to {fixed}{ext}" if fixed and not slug_problem(fixed) else "rename the file"
+            errors.add(Position(path, 1, 1), f"the file name '{stem}' cannot be an id ({problem}): {rename}; "
+                       "a file's name is its record's permanent id and web address")
             continue
         if folder == PAGES_FOLDER and stem in BUILT_IN_FOLDERS:
             errors.add(Position(path, 1, 1), f"the page '{stem}' would be published at /{stem}/, which is {BUILT_IN_FOLDERS[stem]} "

@@ -17,6 +17,11 @@ from dataclasses import dataclass
 _KEY_LINE = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][\w-]*):(\s|$)")
 _KEY_NO_SPACE = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][\w-]*):(\S.*)$")
 _KEY_NO_COLON = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][\w-]*)(\s+)(\S.*)$")
+_BLOCK_HEADER = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][\w-]*):\s+[|>][-+0-9]*\s*(#.*)?$")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,12 @@ def _cannot_start(error: _Error) -> Explained:
 def _missing_colon(error: _Error) -> Explained:
     # libyaml stops after the key it was reading; that key started at `start`.
     line = error.line(error.start)
+    above = error.previous_content_line(error.start.line)
+    header = _BLOCK_HEADER.match(error.lines[above]) if above is not None else None
+    if header and _indent(line) <= len(header[1]):
+        return _Mark(error.start.line, 0).explained(
+            f"the text of '{header[2]}' (the '|' on line {above + 1}) must be indented under it: "
+            f"put two spaces before each of its lines")
     no_space = _KEY_NO_SPACE.match(line)
     if no_space:
         colon = len(no_space[1]) + len(no_space[2])
@@ -144,10 +155,17 @@ def _value_with_colon(error: _Error) -> Explained:
             f"this text contains ': ' (at column {error.at.column + 1}), which YAML reads as the start of "
             f"another key: put the whole text in quotes, like {_quoted_example(key[2], _shorten(value))}")
     previous = error.previous_content_line(error.at.line)
-    if previous is not None and _KEY_NO_SPACE.match(self_line := error.lines[previous]):
-        no_space = _KEY_NO_SPACE.match(self_line)
+    above = error.lines[previous] if previous is not None else ""
+    no_space = _KEY_NO_SPACE.match(above)
+    if no_space:
         return _Mark(previous, len(no_space[1]) + len(no_space[2]) + 1).explained(
             f"'{no_space[2]}:' needs a space after the colon: write {no_space[2]}: {_shorten(no_space[3])}")
+    no_colon = _KEY_NO_COLON.match(above)
+    if key and no_colon and ":" not in above and _indent(above) >= len(key[1]):
+        # `title Statement` above `kind: statement`: the two lines read as one key, 'title Statement kind'.
+        end = len(no_colon[1]) + len(no_colon[2])
+        return _Mark(previous, end).explained(
+            f"'{no_colon[2]}' has no colon after it: write {no_colon[2]}: {_shorten(no_colon[4])}")
     if key:
         # A key line indented deeper than the key above it reads as more of that key's value.
         indent = len(key[1])

@@ -71,7 +71,7 @@ def test_content_errors_exit_1_on_stderr_only(tmp_path):
     assert result.code == 1
     assert result.out == []
     assert result.err == [
-        f"{CLAIM_PATH}:2:11: error: claimant 'jane-doe' does not exist in people/ (did you mean 'jane-roe'?)",
+        f"{CLAIM_PATH}:2:11: error: claimant 'jane-doe' does not exist in people/ (did you mean 'jane-roe' (Jane Roe)?)",
         "1 error; public was left as it was",
     ]
 

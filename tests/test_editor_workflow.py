@@ -153,11 +153,13 @@ def test_new_claim_notes_a_claimant_without_a_file(tmp_path):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["topic", "Harbour Tunnels"], "'Harbour Tunnels' is not a valid slug: use only lowercase letters"),
-    (["topic", "tunnels-"], "'tunnels-' is not a valid slug"),
-    (["topic", "t" * 81], "is not a valid slug: it is 81 characters long; the limit is 80"),
-    (["claim", "tunnel-claim", "--claimant", "Jane Roe"], "--claimant 'Jane Roe' is not a valid slug"),
-    (["claim", "tunnel-claim", "--source", "ministry_statement"], "--source 'ministry_statement' is not a valid slug"),
+    (["topic", "Harbour Tunnels"], "'Harbour Tunnels' cannot be a file name: use only lowercase letters a-z, digits "
+                                   "and single hyphens, not at the start or end; write harbour-tunnels"),
+    (["topic", "tunnels-"], "'tunnels-' cannot be a file name: use only lowercase letters"),
+    (["topic", "t" * 81], "cannot be a file name: it is 81 characters long; the limit is 80"),
+    (["claim", "tunnel-claim", "--claimant", "Jane Roe"], "--claimant 'Jane Roe' cannot be a file name: use only "
+                                                          "lowercase letters a-z, digits and single hyphens, not at the start or end; write jane-roe"),
+    (["claim", "tunnel-claim", "--source", "ministry_statement"], "--source 'ministry_statement' cannot be a file name"),
 ])
 def test_new_refuses_an_invalid_slug(tmp_path, argv, message):
     site = minimal_site(tmp_path)
@@ -331,7 +333,7 @@ SCHEMA_MISTAKES = {
     "unknown key": (CLAIM_PATH, CLAIM + "verdikt: false\n", "unknown key 'verdikt'"),
     "date format": (CLAIM_PATH, swap(CLAIM, "date: 2021-09-05", "date: 05/09/2021"), "should be a date written YYYY-MM-DD"),
     "impossible date": (CLAIM_PATH, swap(CLAIM, "date: 2021-09-05", "date: 2021-02-30"), "is not a real date"),
-    "bad slug": (CLAIM_PATH, swap(CLAIM, "claimant: jane-roe", "claimant: Jane Roe"), "(did you mean 'jane-roe'?)"),
+    "bad slug": (CLAIM_PATH, swap(CLAIM, "claimant: jane-roe", "claimant: Jane Roe"), "(did you mean 'jane-roe' (Jane Roe)?)"),
     "list given as text": (CLAIM_PATH, swap(CLAIM, "topics:\n  - bridges", "topics: bridges"), "should be a list"),
     "text given as list": (CLAIM_PATH, swap(CLAIM, "claim: The new", "claim:\n  - The new"), "should be text, not a list"),
     "empty text": (CLAIM_PATH, swap(CLAIM, "summary: The bridge opened in March, six weeks before the planned date.",

@@ -165,7 +165,7 @@ def test_a_file_name_that_is_not_a_slug(tmp_path, name, problem):
     path = f"content/topics/{name}.yaml"
     where, message = single_error(tmp_path, {path: TOPIC})
     assert where == f"{path}:1:1"
-    assert f"the file name '{name}' is not a valid slug ({problem}" in message
+    assert f"the file name '{name}' cannot be an id ({problem}" in message
 
 
 def test_a_file_name_of_80_characters_is_a_slug(tmp_path):
@@ -190,11 +190,11 @@ def test_an_id_that_is_not_one(tmp_path, value, fixed):
 # against file names and names: never the bare word "slug".
 @pytest.mark.parametrize("path, text, where, expected", [
     (SOURCE_PATH, replaced(SOURCE, "speaker: jane-roe", "speaker: Jane-Roe"), "7:14",
-     "speaker 'Jane-Roe' is not the file name of a person in people/, without .yaml (did you mean 'jane-roe'?)"),
+     "speaker 'Jane-Roe' is not the file name of a person in people/, without .yaml (did you mean 'jane-roe' (Jane Roe)?)"),
     (CLAIM_PATH, replaced(CLAIM, "claimant: jane-roe", "claimant: jane_roe"), "2:11",
-     "claimant 'jane_roe' is not the file name of a person in people/, without .yaml (did you mean 'jane-roe'?)"),
+     "claimant 'jane_roe' is not the file name of a person in people/, without .yaml (did you mean 'jane-roe' (Jane Roe)?)"),
     (CLAIM_PATH, replaced(CLAIM, "  - bridges", "  - Bridges"), "13:5",
-     "topic 'Bridges' is not the file name of a topic in topics/, without .yaml (did you mean 'bridges'?)"),
+     "topic 'Bridges' is not the file name of a topic in topics/, without .yaml (did you mean 'bridges' (Bridges)?)"),
     (CLAIM_PATH, CLAIM + "counterclaims:\n  - bridge-finished-late-\n", "15:5",
      "counterclaim 'bridge-finished-late-' is not the file name of a claim in claims/, without .yaml "
      "(did you mean 'bridge-finished-early' (The new bridge was finished two months early.)?)"),
@@ -202,7 +202,7 @@ def test_an_id_that_is_not_one(tmp_path, value, fixed):
      "appearance 'ministry statement' is not the file name of a source in sources/, without .yaml "
      "(did you mean 'ministry-statement' (Statement on the new bridge)?)"),
     (PERSON_PATH, PERSON + "affiliation: Example-Ministry\n", "3:14",
-     "affiliation 'Example-Ministry' is not the file name of a person in people/, without .yaml: write one of 'jane-roe'"),
+     "affiliation 'Example-Ministry' is not the file name of a person in people/, without .yaml: write one of 'jane-roe' (Jane Roe)"),
 ])
 def test_a_reference_that_is_not_a_file_name(tmp_path, path, text, where, expected):
     found_where, message = single_error(tmp_path, {path: text})
@@ -322,7 +322,7 @@ def test_a_person_kind_not_in_the_list(tmp_path):
 def test_a_verdict_not_in_the_default_scale(tmp_path):
     where, message = single_error(tmp_path, {CLAIM_PATH: replaced(CLAIM, "verdict: mostly-true", "verdict: mostly-ture")})
     assert where == f"{CLAIM_PATH}:4:10"
-    assert "verdict 'mostly-ture' does not exist in the verdict scale (did you mean 'mostly-true'?)" in message
+    assert "verdict 'mostly-ture' does not exist in the verdict scale (did you mean 'mostly-true' (Mostly true)?)" in message
 
 
 def test_every_verdict_of_the_default_scale_is_accepted(tmp_path):
@@ -344,7 +344,7 @@ def test_a_verdict_not_in_a_custom_scale_suggests_the_closest(tmp_path):
         SITE_PATH: CUSTOM_SCALE, CLAIM_PATH: replaced(CLAIM, "verdict: mostly-true", "verdict: corect"),
     })
     assert where == f"{CLAIM_PATH}:4:10"
-    assert "verdict 'corect' does not exist in the verdict scale (did you mean 'correct'?)" in message
+    assert "verdict 'corect' does not exist in the verdict scale (did you mean 'correct' (Correct)?)" in message
 
 
 def test_a_custom_scale_with_an_unrated_verdict_builds(tmp_path):
@@ -400,7 +400,7 @@ def test_a_quote_reference_to_an_unknown_source(tmp_path):
     claim = replaced(CLAIM, "  - ministry-statement#bridge-finished", "  - ministry-statment#bridge-finished")
     where, message = single_error(tmp_path, {CLAIM_PATH: claim})
     assert where == f"{CLAIM_PATH}:11:5"
-    assert "there is no source 'ministry-statment' in sources/ (did you mean 'ministry-statement'?)" in message
+    assert "there is no source 'ministry-statment' in sources/ (did you mean 'ministry-statement' (Statement on the new bridge)?)" in message
 
 
 def test_a_quote_reference_to_an_unknown_quote_id(tmp_path):
@@ -414,9 +414,9 @@ def test_a_quote_reference_to_an_unknown_quote_id(tmp_path):
 
 @pytest.mark.parametrize("path, text, where, expected", [
     (CLAIM_PATH, replaced(CLAIM, "claimant: jane-roe", "claimant: jane-doe"), "2:11",
-     "claimant 'jane-doe' does not exist in people/ (did you mean 'jane-roe'?)"),
+     "claimant 'jane-doe' does not exist in people/ (did you mean 'jane-roe' (Jane Roe)?)"),
     (SOURCE_PATH, replaced(SOURCE, "speaker: jane-roe", "speaker: jane-doe"), "7:14",
-     "speaker 'jane-doe' does not exist in people/ (did you mean 'jane-roe'?)"),
+     "speaker 'jane-doe' does not exist in people/ (did you mean 'jane-roe' (Jane Roe)?)"),
     (CLAIM_PATH, CLAIM + "appearances:\n  - ministry-statment\n", "15:5",
      "appearance 'ministry-statment' does not exist in sources/ (did you mean 'ministry-statement' (Statement on the new bridge)?)"),
     (CLAIM_PATH, CLAIM + "counterclaims:\n  - bridge-finished-late\n", "15:5",
@@ -597,12 +597,12 @@ def claim_with_analysis(analysis: str) -> str:
 
 
 @pytest.mark.parametrize("target, expected", [
-    ("claim:bridge-finished-late", "link 'claim:bridge-finished-late' points at a claim that does not exist (did you mean 'bridge-finished-early'?)"),
-    ("source:ministry-statment", "link 'source:ministry-statment' points at a source that does not exist (did you mean 'ministry-statement'?)"),
+    ("claim:bridge-finished-late", "link 'claim:bridge-finished-late' points at a claim that does not exist (did you mean 'bridge-finished-early' (The new bridge was finished two months early.)?)"),
+    ("source:ministry-statment", "link 'source:ministry-statment' points at a source that does not exist (did you mean 'ministry-statement' (Statement on the new bridge)?)"),
     ("source:ministry-statement#bridge-opened", "link 'source:ministry-statement#bridge-opened': source 'ministry-statement' has no quote with id 'bridge-opened'"),
     ("source:ministry-statment#bridge-finished", "link 'source:ministry-statment#bridge-finished': there is no source 'ministry-statment' in sources/"),
-    ("person:jane-doe", "link 'person:jane-doe' points at a person that does not exist (did you mean 'jane-roe'?)"),
-    ("topic:bridge", "link 'topic:bridge' points at a topic that does not exist (did you mean 'bridges'?)"),
+    ("person:jane-doe", "link 'person:jane-doe' points at a person that does not exist (did you mean 'jane-roe' (Jane Roe)?)"),
+    ("topic:bridge", "link 'topic:bridge' points at a topic that does not exist (did you mean 'bridges' (Bridges)?)"),
 ])
 def test_a_markdown_link_to_a_missing_record_is_placed_at_the_link(tmp_path, target, expected):
     analysis = f"The minister spoke.\n\nRead [her words]({target}) again.\n"
