@@ -262,7 +262,10 @@ class QuoteReference(FieldType):
         value = node.value.strip()
         source, hash_, quote = value.partition("#")
         if not hash_ or slug_problem(source) or slug_problem(quote):
-            return ctx.error(node.pos, f"'{value[:80]}' is not a quote reference: write <source-slug>#<quote-id>, like article-slug#quote-id")
+            fixed = re.sub(r"\s*[/:\s]\s*", "#", value, count=1)
+            like = fixed if fixed.count("#") == 1 and not any(map(slug_problem, fixed.split("#"))) else "ministry-statement#bridge-finished"
+            return ctx.error(node.pos, f"'{value[:80]}' is not a quote reference: write the source's file name without .yaml, "
+                             f"a #, and the quote's id, like {like}")
         ref = model.QuoteRef(source, quote, node.pos)
         ctx.found.append((name, ref))
         return ref

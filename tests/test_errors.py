@@ -393,7 +393,8 @@ def test_a_malformed_quote_reference(tmp_path):
     claim = replaced(CLAIM, "  - ministry-statement#bridge-finished", "  - ministry-statement/bridge-finished")
     where, message = single_error(tmp_path, {CLAIM_PATH: claim})
     assert where == f"{CLAIM_PATH}:11:5"
-    assert "'ministry-statement/bridge-finished' is not a quote reference: write <source-slug>#<quote-id>" in message
+    assert message == ("'ministry-statement/bridge-finished' is not a quote reference: write the source's file name "
+                       "without .yaml, a #, and the quote's id, like ministry-statement#bridge-finished")
 
 
 def test_a_quote_reference_to_an_unknown_source(tmp_path):
