@@ -76,8 +76,10 @@ def build_library(
 
     References are checked even when other files failed, so one run reports
     everything: `unreadable` names the records whose files exist but did not
-    validate, and references to them are not reported as missing. Without a
-    valid site.yaml the verdict scale is unknown and verdicts go unchecked.
+    validate, and references to them are not reported as missing; `unfinished`
+    holds the references of those files, checked all the same. Without a valid
+    site.yaml, `verdict_scale` is the scale it sets (None if even that is
+    unreadable, and verdicts go unchecked).
     """
     by_kind: dict[type, dict[str, model.Record]] = defaultdict(dict)
     for record in sorted(records, key=lambda r: r.slug):

@@ -158,10 +158,11 @@ def test_a_source_with_a_bad_kind_still_has_its_quotes_checked_against_its_text(
 
 def test_a_broken_site_yaml_still_has_the_claims_verdicts_checked(tmp_path):
     result = minimal_site(tmp_path, {
-        SITE_PATH: replaced(SITE_YAML, "base_url: https://factcheck.example.org/", "base_url: https://factcheck.example.org"),
-        CLAIM_PATH: replaced(CLAIM, "verdict: mostly-true", "verdict: Mostly True"),
+        SITE_PATH: SITE_YAML + "language: English\n",
+        CLAIM_PATH: replaced(CLAIM, "verdict: mostly-true", "verdict: mostly-ture"),
     }).run("check")
-    assert result.places == [f"{CLAIM_PATH}:4:10", f"{SITE_PATH}:2:11"]
+    assert result.places == [f"{CLAIM_PATH}:4:10", f"{SITE_PATH}:6:11"]
+    assert "(did you mean 'mostly-true' (Mostly true)?)" in result.errors[0]
 
 
 def test_a_misspelt_required_key_is_one_error_at_the_key(tmp_path):
