@@ -12,7 +12,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # Extra arguments for build.py, e.g. `make serve ARGS="--port 8001"`.
 ARGS ?=
-PYTEST_ARGS ?= -q
+# pytest's default output: one line per test file with its dots and the
+# share done so far, so a long run shows where it is (-q would print dots only).
+PYTEST_ARGS ?=
 
 # CI runs as root with no sudo installed; a developer may not be root.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)

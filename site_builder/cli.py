@@ -15,8 +15,9 @@ from . import __version__, jsonschema_export, progress, reference, serve, templa
 from .error_formats import FORMATS, format_errors
 from .schema import URL_RE
 from .errors import BuildFailed, ContentError, display_path
+from .validate import placeholder_base_url
 from .pipeline import BuildOptions, build, load_library
-from .scaffold import KINDS, ScaffoldRefused, new_record_file
+from .scaffold import KINDS, TEXTS_FOLDER, ScaffoldRefused, new_record_file, new_text_file
 from .search import SearchIndexFailed, peak_memory
 from .writer import MARKER, OutputError, OutputRefused, refuse_unsafe_output
 
@@ -43,6 +44,7 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--base-url", metavar="URL", type=_base_url,
                            help="publish under this URL instead of site.yaml's base_url (for previews)")
     build_cmd.add_argument("--verbose", "-v", action="store_true", help="also print how long each stage took")
+    _publish_arg(build_cmd)
     _force_arg(build_cmd)
 
     check_cmd = commands.add_parser("check", help="check the content without writing anything",
@@ -51,6 +53,7 @@ def parser() -> argparse.ArgumentParser:
     check_cmd.add_argument("--format", choices=FORMATS, default="text",
                            help="how errors are written: text for people (default, on stderr), github for "
                            "GitHub Actions annotations or json for programs (both on stdout)")
+    _publish_arg(check_cmd)
 
     serve_cmd = commands.add_parser("serve", help="preview the site on this machine, rebuilt on every save",
                                     description="Build the site into a preview folder and serve it; on every save "
@@ -75,9 +78,13 @@ def parser() -> argparse.ArgumentParser:
         kind_cmd.add_argument("slug", metavar="SLUG", help="the file name without .yaml: the permanent id and URL")
         _content_arg(kind_cmd)
         kind_cmd.set_defaults(claimant=None, source=None)
+        kind_cmd.set_defaults(text=False)
         if kind == "claim":
-            kind_cmd.add_argument("--claimant", metavar="SLUG", help="who made the claim: a slug from people/")
-            kind_cmd.add_argument("--source", metavar="SLUG", help="a source the claim appeared in: a slug from sources/")
+            kind_cmd.add_argument("--claimant", metavar="SLUG", help="who made the claim: the file name of a person in people/, without .yaml")
+            kind_cmd.add_argument("--source", metavar="SLUG", help="a source the claim appeared in: the file name of a source in sources/, without .yaml")
+        if kind == "source":
+            kind_cmd.add_argument("--text", action="store_true",
+                                  help="also start the source's archived text, an empty seeds/SLUG.txt, and name it in `text`")
 
     generate_cmd = commands.add_parser("generate", help="rewrite the files made from the content format",
                                        description="Rewrite what is generated from site_builder/schema.py and "
@@ -103,6 +110,29 @@ def _force_arg(command: argparse.ArgumentParser) -> None:
     command.add_argument("--force", action="store_true",
                          help="replace the output folder even if a build did not write it (it has no "
                          f"{MARKER} file): everything in it is lost")
+
+
+def _publish_arg(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--publish", action="store_true",
+                         help="this build is the one to publish (the deploy workflow's): a placeholder base_url "
+                         "such as https://example.org/ is an error, not a warning")
+
+
+def _placeholder(args, override: str | None = None) -> ContentError | None:
+    """The placeholder base_url's warning; with --publish, an error reported with the content's own."""
+    problem = placeholder_base_url(args.content, override)
+    if problem is not None and args.publish:
+        try:
+            load_library(BuildOptions(content_dir=args.content))
+        except BuildFailed as failed:
+            raise BuildFailed(sorted([*failed.errors, problem])) from None
+        raise BuildFailed([problem])
+    return problem
+
+
+def _warn(problem: ContentError | None) -> None:
+    if problem is not None:
+        print(str(problem).replace(": error: ", ": warning: ", 1), file=sys.stderr)
 
 
 def _port(text: str) -> int:
@@ -152,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check(args) -> int:
+    placeholder = _placeholder(args)
     library = load_library(BuildOptions(content_dir=args.content))
     progress.clear()
     summary = f"checked {library.record_count()} records in {args.content}: no errors"
@@ -160,17 +191,24 @@ def _check(args) -> int:
         print(summary, file=sys.stderr)
     else:
         print(summary)
+    if args.format == "text":
+        _warn(placeholder)
     return EXIT_OK
 
 
 def _new(args) -> int:
-    path = new_record_file(args.content, args.kind, args.slug, claimant=args.claimant, source=args.source)
+    text = f"{TEXTS_FOLDER}/{args.slug}.txt" if args.text else None
+    path = new_record_file(args.content, args.kind, args.slug, claimant=args.claimant, source=args.source, text=text)
+    text_path = new_text_file(args.content, args.slug) if text else None
     for kind, slug in (("person", args.claimant), ("source", args.source)):
         folder = KINDS[kind][0]
         if slug and not os.path.exists(os.path.join(args.content, folder, f"{slug}.yaml")):
             print(f"note: {folder}/{slug}.yaml does not exist yet; `python build.py new {kind} {slug}` starts it",
                   file=sys.stderr)
     print(display_path(path))
+    if text:
+        print(f"{display_path(text_path)}: paste the source's full text into this file, as published; "
+              "its quotes are checked against it")
     return EXIT_OK
 
 
@@ -210,9 +248,11 @@ def _read_or_none(path: str) -> str | None:
 
 def _build(args) -> int:
     options = BuildOptions(content_dir=args.content, out_dir=args.out, base_url=args.base_url, force=args.force)
+    placeholder = _placeholder(args, args.base_url)
     report = build(options)
     progress.clear()
     print(f"built {report.pages} pages from {report.records} records into {args.out} in {report.seconds:.2f} s")
+    _warn(placeholder)
     if args.verbose:
         for stage, seconds in report.stages.items():
             print(f"  {stage:<10} {seconds:7.3f} s")

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from . import model
 from .errors import ErrorList, did_you_mean
 from .i18n import Interface, interface
-from .schema import DEFAULT_VERDICTS
+from .schema import DEFAULT_VERDICTS, slug_problem
+from .suggest import closest, named
 from .urls import SITE_PAGES
 
 
@@ -68,13 +69,17 @@ def build_library(
     errors: ErrorList,
     unreadable: dict[str, set[str]] | None = None,
     locale_dirs: tuple[str, ...] = (),
+    unfinished: list[model.Unfinished] = (),
+    verdict_scale: tuple | None = None,
 ) -> Library | None:
     """Resolve every reference; None if anything is wrong (the errors say what).
 
     References are checked even when other files failed, so one run reports
     everything: `unreadable` names the records whose files exist but did not
-    validate, and references to them are not reported as missing. Without a
-    valid site.yaml the verdict scale is unknown and verdicts go unchecked.
+    validate, and references to them are not reported as missing; `unfinished`
+    holds the references of those files, checked all the same. Without a valid
+    site.yaml, `verdict_scale` is the scale it sets (None if even that is
+    unreadable, and verdicts go unchecked).
     """
     by_kind: dict[type, dict[str, model.Record]] = defaultdict(dict)
     for record in sorted(records, key=lambda r: r.slug):
@@ -84,11 +89,11 @@ def build_library(
     people = by_kind[model.Person]
     topics = dict(by_kind[model.Topic])
     pages = by_kind[model.Page]
-    verdicts = {v.id: v for v in site.verdicts} if site else {}
+    verdicts = {v.id: v for v in (site.verdicts if site else verdict_scale or ())}
     quote_ids = {(s.slug, q.id) for s in sources.values() for q in s.quotes}
 
     unreadable = dict(unreadable or {})
-    if site is None:
+    if site is None and verdict_scale is None:
         unreadable["verdict"] = _EVERYTHING
     check = _RefChecker(errors, {
         "claim": claims, "source": sources, "person": people, "verdict": verdicts,
@@ -106,7 +111,10 @@ def build_library(
         for ref in claim.quotes:
             check.quote(ref.source, ref.quote, ref.pos, quote_ids, f"quote '{ref}'")
         for ref in claim.topics:
-            topics.setdefault(ref.slug, implicit_topic(ref.slug))
+            if slug_problem(ref.slug):  # a topic needs no file, but its name is its address
+                errors.add(ref.pos, missing_reference(ref, "topic", topics))
+            else:
+                topics.setdefault(ref.slug, implicit_topic(ref.slug))
     check.known["topic"] = topics
     # `page:` links reach the archive's pages and the site-wide ones the build writes.
     check.known["page"] = {**pages, **SITE_PAGES}
@@ -116,6 +124,8 @@ def build_library(
     for source in sources.values():
         for quote in source.quotes:
             check.ref(quote.speaker, "speaker")
+    for record in unfinished:
+        check.unfinished(record, quote_ids)
     for person in people.values():
         if person.affiliation is None:
             continue
@@ -169,6 +179,10 @@ def _symmetric_counterclaims(claims: dict[str, model.Claim]) -> dict[str, tuple[
     )
 
 
+# What a reference is called in errors, by the key it is written under (list keys name one item).
+_ROLES = {"appearances": "appearance", "counterclaims": "counterclaim", "topics": "topic"}
+
+
 class _Everything:
     def __contains__(self, item) -> bool:
         return True
@@ -191,15 +205,27 @@ class _RefChecker:
             return True
         if self.exists_unread(ref.kind, ref.slug):
             return False
-        where = "the verdict scale" if ref.kind == "verdict" else f"{model.KINDS[ref.kind]}/"
-        self.errors.add(ref.pos, f"{role} '{ref.slug}' does not exist in {where}{did_you_mean(ref.slug, known)}")
+        self.errors.add(ref.pos, missing_reference(ref, role, known))
         return False
+
+    def unfinished(self, record: model.Unfinished, quote_ids: set) -> None:
+        """A file with errors of its own: its references are checked all the same."""
+        for key, ref in record.refs:
+            if isinstance(ref, model.Ref):
+                if ref.kind == "topic" and not slug_problem(ref.slug):
+                    continue  # a topic without a file is made from its name
+                if ref.kind in self.known:
+                    self.ref(ref, _ROLES.get(key, key))
+            elif isinstance(ref, model.QuoteRef):
+                self.quote(ref.source, ref.quote, ref.pos, quote_ids, f"quote '{ref}'")
+            elif isinstance(ref, model.InternalLink) and ref.kind in self.known:
+                self.link(ref, quote_ids)
 
     def quote(self, source: str, quote: str, pos, quote_ids: set, what: str) -> bool:
         if self.exists_unread("source", source):
             return False
         if source not in self.known["source"]:
-            self.errors.add(pos, f"{what}: there is no source '{source}' in sources/{did_you_mean(source, self.known['source'])}")
+            self.errors.add(pos, f"{what}: there is no source '{source}' in sources/{suggestion(source, self.known['source'])}")
             return False
         if (source, quote) not in quote_ids:
             ids = [q for s, q in quote_ids if s == source]
@@ -214,4 +240,48 @@ class _RefChecker:
             return
         known = self.known[link.kind]
         if link.slug not in known and not self.exists_unread(link.kind, link.slug):
-            self.errors.add(link.pos, f"link '{target}' points at a {link.kind} that does not exist{did_you_mean(link.slug, known)}")
+            self.errors.add(link.pos, f"link '{target}' points at a {link.kind} that does not exist{suggestion(link.slug, known)}")
+
+
+# Few enough to list in full when nothing written is close to one of them.
+LIST_AT_MOST = 12
+
+
+def _label(record) -> str | None:
+    """What editors see of a record, to match what they wrote against: a name, label or title."""
+    for attribute in ("name", "label", "title", "claim"):
+        value = getattr(record, attribute, None)
+        if isinstance(value, str):
+            return value
+    return None
+
+
+def suggestion(written: str, known: dict) -> str:
+    """ (did you mean 'jane-roe' (Jane Roe)?), or nothing when no record is close."""
+    labels = {slug: _label(record) for slug, record in known.items()}
+    guess = closest(written, labels)
+    return f" (did you mean {named(guess, labels[guess])}?)" if guess is not None else ""
+
+
+def missing_reference(ref: model.Ref, role: str, known: dict) -> str:
+    """Why `ref` leads nowhere and what to write instead, matched against ids and names."""
+    labels = {slug: _label(record) for slug, record in known.items()}
+    folder = model.KINDS.get(ref.kind)
+    what = "a verdict id from the verdict scale" if ref.kind == "verdict" else (
+        f"the file name of {'an' if ref.kind[0] in 'aeiou' else 'a'} {ref.kind} in {folder}/, without .yaml"
+        if folder else f"the id of a {ref.kind}")
+    where = "the verdict scale" if ref.kind == "verdict" else f"{folder}/" if folder else f"the {ref.kind}s"
+    written = ref.slug
+    if slug_problem(written):
+        head = f"{role} '{written[:80]}' is not {what}"
+    else:
+        head = f"{role} '{written}' does not exist in {where}"
+    guess = closest(written, labels)
+    if guess is not None:
+        return f"{head} (did you mean {named(guess, labels[guess])}?)"
+    if not known:
+        return f"{head}: there are none yet" + (f"; start one with `python build.py new {ref.kind} SLUG`" if folder else "")
+    new = f", or start it with `python build.py new {ref.kind} {written}`" if folder and not slug_problem(written) else ""
+    if len(known) <= LIST_AT_MOST:
+        return f"{head}: write one of " + ", ".join(named(slug, labels[slug]) for slug in (known if ref.kind == "verdict" else sorted(known))) + new
+    return f"{head}: write {what} (see the files in content/{folder}/){new}" if folder else f"{head}: write {what}"

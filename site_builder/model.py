@@ -38,6 +38,15 @@ class QuoteRef:
 
 
 @dataclass(frozen=True, slots=True)
+class Unfinished:
+    """A file that did not validate: its references, still checked against the other records."""
+
+    kind: str
+    slug: str
+    refs: tuple  # (key, Ref | QuoteRef | InternalLink), in the order written
+
+
+@dataclass(frozen=True, slots=True)
 class InternalLink:
     """A `claim:slug`-style link inside Markdown, checked once all records are known."""
 

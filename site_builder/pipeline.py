@@ -22,7 +22,8 @@ from .errors import Position
 from .render import BUILTIN_TEMPLATES, Renderer, TemplateFailed
 from .search import INDEX_FOLDER, Indexing
 from .urls import Urls
-from .validate import StaticFile, Validator, find_content_files, find_static_files, read_site, site_folder_files
+from .validate import (StaticFile, Validator, find_content_files, find_static_files, read_site, site_folder_files,
+                       verdict_scale)
 from .writer import StagedOutput, refuse_unsafe_output
 
 ASSETS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates", "assets")
@@ -85,6 +86,7 @@ class FileResult:
     signature: tuple[int, int]  # mtime_ns and size: unchanged files are not read again
     record: object | None
     errors: tuple
+    unfinished: object | None = None  # model.Unfinished: the references of a file that did not validate
 
 
 @dataclass
@@ -96,6 +98,7 @@ class Content:
     layout_errors: list  # misplaced or misnamed files, unreadable catalogues
     files: dict[str, FileResult]
     locale_dirs: tuple[str, ...] = ()  # the archive's own catalogues, checked
+    verdicts: tuple | None = None  # the verdict scale, known even when site.yaml has other errors
 
     def errors(self) -> ErrorList:
         errors = ErrorList()
@@ -107,6 +110,9 @@ class Content:
 
     def records(self) -> list:
         return [r.record for r in self.files.values() if r.record is not None]
+
+    def unfinished(self) -> list:
+        return [r.unfinished for r in self.files.values() if r.unfinished is not None]
 
     def unreadable(self) -> dict[str, set[str]]:
         """Records whose files exist but did not validate, by kind."""
@@ -156,17 +162,19 @@ def read_content(options: BuildOptions, previous: Content | None = None, touched
     base_url = options.base_url or (site.base_url if site else "https://example.invalid/")
     results = dict(kept)
     for chunk in run_chunked(_validate_chunk, to_read, lambda: Validator(options.site_root, Urls(base_url)), stage="validate"):
-        for content_file, record, errors in chunk:
+        for content_file, (record, unfinished), errors in chunk:
             path = content_file.path
-            results[path] = FileResult(content_file.kind, content_file.slug, signatures[path], record, tuple(errors))
+            results[path] = FileResult(content_file.kind, content_file.slug, signatures[path], record, tuple(errors), unfinished)
     ordered = {f.path: results[f.path] for f in files}
-    return Content(site, list(site_errors), list(layout_errors), ordered, locale_dirs)
+    scale = site.verdicts if site else verdict_scale(options.content_dir)
+    return Content(site, list(site_errors), list(layout_errors), ordered, locale_dirs, scale)
 
 
 def resolve(content: Content) -> Library:
     """One library of cross-referenced records, or BuildFailed with every error."""
     errors = content.errors()
-    library = build_library(content.site, content.records(), errors, content.unreadable(), content.locale_dirs)
+    library = build_library(content.site, content.records(), errors, content.unreadable(), content.locale_dirs,
+                            unfinished=content.unfinished(), verdict_scale=content.verdicts)
     if errors or library is None:
         raise BuildFailed(errors.sorted())
     return library
@@ -323,7 +331,7 @@ def _validate_chunk(validator: Validator, files) -> list[tuple]:
     results = []
     for content_file in files:
         errors = ErrorList()
-        results.append((content_file, validator.record(content_file, errors), list(errors)))
+        results.append((content_file, validator.checked(content_file, errors), list(errors)))
     return results
 
 

@@ -18,6 +18,7 @@ import textwrap
 from dataclasses import dataclass
 
 from .errors import ErrorList, display_path
+from .suggest import slugified
 from .jsonschema_export import schema_path
 from .reference import describe_type
 from .schema import (DEFAULT_VERDICTS, FOLDERS, Choice, Date, Field, FieldType, Integer, Language, ListOf,
@@ -43,9 +44,12 @@ class Hints:
     verdicts: tuple  # the site's scale, listed beside `verdict`
     claimant: str | None = None
     source: str | None = None
+    text: str | None = None  # the archived text file `new source --text` started
 
     def filled(self, spec: Field) -> str | list[str] | None:
         """The value written for a key at the top of a new file, if there is one."""
+        if isinstance(spec.type, TextFile) and self.text:
+            return self.text
         if spec.key == "claimant" and self.claimant:
             return self.claimant
         if spec.key == "appearances" and self.source:
@@ -55,17 +59,42 @@ class Hints:
         return None
 
 
+# Dates a new file fills with today's, and what the editor must do about them.
+FILLED_DATE_NOTES = {
+    "date": "Filled in with today's date: change it to the day the claim was made.",
+    "reviewed": "Filled in with the day this file was started: change it to the day the fact-check is published.",
+}
+# Where `new source SLUG --text` starts the source's archived text, beside content/.
+TEXTS_FOLDER = "seeds"
+
+
+def new_text_file(content_dir: str, slug: str) -> str:
+    """An empty archived text for source `slug`, kept as it is if it exists already; returns its path."""
+    path = os.path.join(os.path.dirname(os.path.abspath(content_dir)), TEXTS_FOLDER, f"{slug}.txt")
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "x", encoding="utf-8"):
+            pass
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise OutputError(f"cannot write {display_path(path)}: {exc.strerror}") from None
+    return path
+
+
 def new_record_file(content_dir: str, kind: str, slug: str, claimant: str | None = None,
-                    source: str | None = None, today: dt.date | None = None) -> str:
+                    source: str | None = None, today: dt.date | None = None, text: str | None = None) -> str:
     """Write content/<folder>/<slug>.yaml for a new record; returns its path."""
     for option, value in (("", slug), ("--claimant ", claimant), ("--source ", source)):
         problem = value is not None and slug_problem(value)
         if problem:
-            raise ScaffoldRefused(f"{option}'{value}' is not a valid slug: {problem}")
+            fixed = slugified(value)[:80].strip("-")
+            hint = f"; write {fixed}" if fixed and fixed != value and not slug_problem(fixed) else ""
+            raise ScaffoldRefused(f"{option}'{value}' cannot be a file name: {problem}{hint}")
     folder, _ = KINDS[kind]
     path = os.path.join(content_dir, folder, f"{slug}.yaml")
     site = read_site(content_dir, ErrorList())
-    hints = Hints(slug, today or dt.date.today(), site.verdicts if site else DEFAULT_VERDICTS, claimant, source)
+    hints = Hints(slug, today or dt.date.today(), site.verdicts if site else DEFAULT_VERDICTS, claimant, source, text)
     text = scaffold_text(kind, hints)
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -108,6 +137,10 @@ def _key_doc(spec: Field, hints: Hints) -> list[str]:
         value = f"a list; each {entries.name} has these keys:"
     lines = _comment(f"{spec.doc[:1].upper()}{spec.doc[1:]}.")
     lines += _comment(f"{'Required' if spec.required else 'Optional'}: {value}" + ("" if entries else "."))
+    if spec.key in FILLED_DATE_NOTES and isinstance(hints.filled(spec), str):
+        lines += _comment(FILLED_DATE_NOTES[spec.key])
+    if isinstance(spec.type, TextFile) and hints.text:
+        lines += _comment(f"{hints.text} was started empty: paste the source's full text into it, as published.")
     for inner in entries.fields if entries else ():
         lines += _comment(f"{inner.key}{' (required)' if inner.required else ''}: {inner.doc}", indent="  ")
     return lines

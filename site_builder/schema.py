@@ -9,6 +9,8 @@ an error that says what to write instead and returns INVALID.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -17,6 +19,7 @@ from . import model
 from .errors import ErrorList, Position, did_you_mean
 from .files import path_problem
 from .i18n import N_
+from .suggest import closest, named, slugified
 from .yamlsrc import Mapping, Node, Scalar, ScalarLocator, Sequence, YamlFile, node_kind
 
 INVALID: Any = object()
@@ -58,6 +61,11 @@ class Context:
     markdown: Any = None  # MarkdownConverter; None when only checking the shape
     read_text: Callable[[Scalar, "Context"], Any] | None = None
     read_image: Callable[[Scalar, "Context"], Any] | None = None
+    # Every reference parsed in the file, with its key: checked against the
+    # other records even when the file has errors, so one run shows them all.
+    found: list = field(default_factory=list)
+    # The top-level values that parsed, when the file as a whole did not.
+    partial: dict | None = None
 
     def error(self, pos: Position, message: str) -> Any:
         self.errors.add(pos, message)
@@ -83,8 +91,14 @@ class FieldType:
         if not isinstance(node, Scalar):
             ctx.error(node.pos, f"'{name}' should be {self.doc}, not {node_kind(node)}")
             return None
+        if node.is_empty and node.comment is not None:
+            # `key: #0a55c2` or `claim: #Hashtag ...` is a key and a comment to YAML.
+            written = ctx.file.text.split("\n")[node.comment.line - 1][node.comment.column - 1:].strip()
+            ctx.error(node.pos, f"'{name}' is empty: YAML reads what follows ' #' as a comment, "
+                      f"so write the value in quotes, like {name}: \"{written[:60]}\"")
+            return None
         if node.is_empty or not node.value.strip():
-            ctx.error(node.pos, f"'{name}' is empty: write {self.doc} or remove the key if it is optional")
+            ctx.error(node.pos, f"'{name}' is empty: write {self.doc.replace('`', '')} after '{name}: ', or remove the line (it is optional)")
             return None
         return node
 
@@ -108,6 +122,9 @@ class Text(FieldType):
         node = self.scalar(node, ctx, name)
         if node is None:
             return INVALID
+        if node.comment is not None:
+            return ctx.error(node.comment, f"the text of '{name}' stops here because ' #' starts a comment in YAML: "
+                             f"put the whole text in quotes if '#…' belongs to it, or remove the comment")
         value = node.value.strip()
         if len(value) > self.max_chars:
             return ctx.error(node.pos, f"'{name}' is {len(value):,} characters long; the limit is {self.max_chars:,}")
@@ -164,6 +181,7 @@ def convert_markdown(text: str, node: Scalar, ctx: Context) -> model.Markdown:
         model.InternalLink(link.kind, link.slug, link.anchor, locate.find(link.target))
         for link in found
     )
+    ctx.found.extend(("link", link) for link in links)
     return model.Markdown(text, html, links)
 
 
@@ -194,7 +212,7 @@ class Url(FieldType):
 
 
 class Slug(FieldType):
-    doc = "a slug (lowercase letters, digits and hyphens)"
+    doc = "an id of lowercase letters a-z, digits and hyphens, like mostly-false"
 
     def parse(self, node, ctx, name):
         node = self.scalar(node, ctx, name)
@@ -203,7 +221,9 @@ class Slug(FieldType):
         value = node.value.strip()
         problem = slug_problem(value)
         if problem:
-            return ctx.error(node.pos, f"'{name}' value '{value[:80]}' is not a valid slug: {problem}")
+            suggestion = slugified(value)[:SLUG_MAX].strip("-")
+            instead = f": write '{suggestion}'" if suggestion and suggestion != value and not slug_problem(suggestion) else ""
+            return ctx.error(node.pos, f"'{name}' value '{value[:80]}' cannot be an id ({problem}){instead}")
         return value
 
     def json_schema(self):
@@ -216,15 +236,25 @@ class Reference(Slug):
     def __init__(self, kind: str) -> None:
         self.kind = kind
         folder = model.KINDS.get(kind)
-        self.doc = f"the slug of a {kind}" + (f" (a file name in {folder}/ without .yaml)" if folder else "")
+        article = "an" if kind[:1] in "aeiou" else "a"
+        self.doc = f"the file name of {article} {kind} in {folder}/, without .yaml" if folder else f"{article} {kind} id"
 
     def parse(self, node, ctx, name):
-        value = super().parse(node, ctx, name)
-        return value if value is INVALID else model.Ref(self.kind, value, node.pos)
+        node = self.scalar(node, ctx, name)
+        if node is None:
+            return INVALID
+        value = node.value.strip()
+        if "\n" in value or len(value) > 200:
+            return ctx.error(node.pos, f"'{name}' should be {self.doc}, not a text")
+        # A name where an id was wanted ('Jane Roe', 'Mostly false') is matched
+        # against every record's id and name once all are read (library.py).
+        ref = model.Ref(self.kind, value, node.pos)
+        ctx.found.append((name, ref))
+        return ref
 
 
 class QuoteReference(FieldType):
-    doc = "a quote reference written <source-slug>#<quote-id>"
+    doc = "a quote reference written <source-slug>#<quote-id>: the source's file name without .yaml, a #, and the quote's id"
 
     def parse(self, node, ctx, name):
         node = self.scalar(node, ctx, name)
@@ -233,8 +263,13 @@ class QuoteReference(FieldType):
         value = node.value.strip()
         source, hash_, quote = value.partition("#")
         if not hash_ or slug_problem(source) or slug_problem(quote):
-            return ctx.error(node.pos, f"'{value[:80]}' is not a quote reference: write <source-slug>#<quote-id>, like article-slug#quote-id")
-        return model.QuoteRef(source, quote, node.pos)
+            fixed = re.sub(r"\s*[/:\s]\s*", "#", value, count=1)
+            like = fixed if fixed.count("#") == 1 and not any(map(slug_problem, fixed.split("#"))) else "ministry-statement#bridge-finished"
+            return ctx.error(node.pos, f"'{value[:80]}' is not a quote reference: write the source's file name without .yaml, "
+                             f"a #, and the quote's id, like {like}")
+        ref = model.QuoteRef(source, quote, node.pos)
+        ctx.found.append((name, ref))
+        return ref
 
     def json_schema(self):
         slug = SLUG_RE.pattern.strip("^$")
@@ -281,10 +316,23 @@ class Language(FieldType):
     doc = "a BCP 47 language tag such as en, fa-AF, ps or ar"
 
     def parse(self, node, ctx, name):
+        if isinstance(node, Scalar) and node.value.strip() and not _LANGUAGE_RE.fullmatch(node.value.strip()):
+            written = node.value.strip()
+            tag = closest(written, _language_names())
+            hint = f" (did you mean {named(tag, _language_names()[tag])}?)" if tag else ""
+            return ctx.error(node.pos, f"'{name}' should be {self.doc}, not '{written[:80]}'{hint}")
         return _written_as(self, node, ctx, name, _LANGUAGE_RE, self.doc)
 
     def json_schema(self):
         return {"type": "string", **self.pattern(_LANGUAGE_RE.pattern)}
+
+
+@functools.cache
+def _language_names() -> dict[str, str]:
+    """Language tags by their English names from CLDR ('fa-AF': 'Dari'), to suggest a tag for a name."""
+    from babel import Locale
+
+    return {code.replace("_", "-"): label for code, label in Locale("en").languages.items()}
 
 
 class SiteFile(FieldType):
@@ -370,6 +418,34 @@ class ListOf(FieldType):
         return schema
 
 
+def _what_to_write(spec: "Field", node: Scalar, ctx: Context) -> str:
+    """What an empty required value needs and where it goes: after the colon, below a `|` block, or keys below."""
+    key = spec.key
+    if isinstance(spec.type, Record):
+        return f"write its keys ({', '.join(spec.type.by_key)}) on the lines below '{key}:', indented by two spaces"
+    shape = spec.type.doc.replace("`", "")
+    what = "it" if isinstance(spec.type, Text) or not shape or shape in spec.doc else shape
+    if node.plain or node.value:
+        return f"write {what} after '{key}: '"
+    written = ctx.file.text.split("\n")[node.pos.line - 1][node.pos.column - 1:].strip()
+    if written[:1] in ("'", '"'):  # `key: ""`, as the browser editor writes a field left empty
+        return f"write {what} between the quotes of '{key}: {written[:2]}'"
+    return f"write {what} on the lines below '{key}: {written}', indented by two spaces"
+
+
+def _blank(node: Node) -> bool:
+    return isinstance(node, Scalar) and (node.is_empty or not node.value.strip())
+
+
+def close_key(written: str, keys) -> str | None:
+    """The declared key `written` was probably meant to be: case, one or two letters off."""
+    by_case = {k.lower(): k for k in keys}
+    if written.lower() in by_case:
+        return by_case[written.lower()]
+    close = difflib.get_close_matches(written, sorted(keys), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def _identity(value: Any) -> Any:
     if isinstance(value, model.Ref):
         return value.slug
@@ -405,17 +481,56 @@ class Record(FieldType):
             where = f"'{name}'" if name else "this file"
             return ctx.error(node.pos, f"{where} should be a mapping of keys ({', '.join(self.by_key)}), not {node_kind(node)}")
         values, ok = {}, True
+        unknown = {key: entry[0] for key, entry in node.entries.items() if key not in self.by_key}
+        missing = [spec.key for spec in self.fields if spec.required and spec.key not in node.entries]
+        # Keys of an empty mapping above written without their indentation (`publisher:` then `name: ...`).
+        stranded = {}
+        for key, (key_node, value_node) in node.entries.items():
+            inner = self.by_key[key].type if key in self.by_key else None
+            inner = inner.item if isinstance(inner, ListOf) else inner
+            if isinstance(inner, Record) and _blank(value_node):
+                stranded.update({k: (key, key_node) for k in unknown if k in inner.by_key and k not in stranded})
+        misspelt = {}  # a required key written wrongly is reported once, at the wrong spelling
+        for key in unknown:
+            meant = close_key(key, self.by_key)
+            if key not in stranded and meant in missing and meant not in misspelt:
+                misspelt[meant] = key
+        if len(unknown) == 1 and len(missing) == 1 and not misspelt and not stranded:
+            misspelt[missing[0]] = next(iter(unknown))  # one key wrong, one missing: the one was meant
+        meant_by = {key: meant for meant, key in misspelt.items()}
+        for key, key_node in unknown.items():
+            ok = False
+            if key in stranded:
+                parent, parent_node = stranded[key]
+                ctx.error(key_node.pos, f"'{key}' is a key of '{parent}' (line {parent_node.pos.line}): indent it by two "
+                          f"spaces more than '{parent}:'")
+            elif key in meant_by:
+                meant = meant_by[key]
+                ctx.error(key_node.pos, f"unknown key '{key}' (did you mean '{meant}'?), and '{meant}' is required "
+                          f"in {self.name}: {self.by_key[meant].doc}")
+            else:
+                ctx.error(key_node.pos, f"unknown key '{key}' in {self.name}{did_you_mean(key, self.by_key)}; "
+                          f"allowed keys are: {', '.join(self.by_key)}")
+        parents = {parent for parent, _ in stranded.values()}
         for key, (key_node, value_node) in node.entries.items():
             spec = self.by_key.get(key)
             if spec is None:
+                continue
+            if key in parents:  # reported at each stranded key
                 ok = False
-                ctx.error(key_node.pos, f"unknown key '{key}' in {self.name}{did_you_mean(key, self.by_key)}; "
-                          f"allowed keys are: {', '.join(self.by_key)}")
+                values[key] = INVALID
                 continue
             if not spec.required and isinstance(value_node, Scalar) and not value_node.plain and value_node.value == "":
                 # `key: ""` is how the CMS (/admin/) writes an optional field left empty or cleared: no value.
                 values[key] = spec.default
                 continue
+            if spec.required and _blank(value_node) and not isinstance(spec.type, ListOf):
+                ok = False
+                values[key] = INVALID
+                if not (isinstance(value_node, Scalar) and value_node.comment is not None):
+                    ctx.error(value_node.pos, f"'{key}' is empty, and it is required in {self.name}: "
+                              f"{spec.doc}; {_what_to_write(spec, value_node, ctx)}")
+                    continue
             value = spec.type.parse(value_node, ctx, key)
             if value is INVALID:
                 ok = False
@@ -424,9 +539,12 @@ class Record(FieldType):
             if spec.key not in node.entries:
                 if spec.required:
                     ok = False
-                    ctx.error(node.pos, f"{self.name} is missing the required key '{spec.key}': {spec.doc}")
+                    if spec.key not in misspelt:
+                        ctx.error(node.pos, f"{self.name} is missing the required key '{spec.key}': {spec.doc}")
                 else:
                     values[spec.key] = spec.default
+        if not ok and name is None:
+            ctx.partial = values
         if not ok or self.model is None:
             return INVALID if not ok else values
         return self.model(**values, pos=node.pos, **extra)
@@ -514,24 +632,24 @@ CORRECTION = Record("correction", [
 
 CLAIM = Record("claim", [
     Field("claim", Text(max_chars=500), True, "the claim as one plain sentence, as a reader would search for it"),
-    Field("claimant", Reference("person"), True, "who made the claim: a slug from people/"),
+    Field("claimant", Reference("person"), True, "who made the claim: the file name of a person in people/, without .yaml"),
     Field("date", Date(), True, "when the claim was made"),
     Field("verdict", Reference("verdict"), True, "a verdict id from the scale (see site.yaml or the default scale)"),
     Field("summary", Text(max_chars=1_000, single_line=False), True, "the verdict in one or two plain sentences"),
     Field("analysis", MarkdownText(), True, "the fact-check itself, in Markdown"),
     Field("reviewed", Date(), True, "when the fact-check was published"),
     Field("updated", Date(), False, "when the fact-check was last changed"),
-    Field("quotes", ListOf(QuoteReference()), False, "the original words behind the claim: <source-slug>#<quote-id> each", ()),
+    Field("quotes", ListOf(QuoteReference()), False, "the original words behind the claim: each written <source-slug>#<quote-id>, the source's file name in sources/ without .yaml, a #, and the quote's id", ()),
     Field("appearances", ListOf(Reference("source")), False, "sources where the claim appeared", ()),
     Field("counterclaims", ListOf(Reference("claim")), False, "claims that contradict this one; the link shows on both pages", ()),
-    Field("topics", ListOf(Reference("topic")), False, "topic slugs", ()),
+    Field("topics", ListOf(Reference("topic")), False, "the claim's topics, each the file name of a topic in topics/ without .yaml (a topic without a file still gets its page)", ()),
     Field("language", Language(), False, "the claim's language when it differs from the site's"),
     Field("corrections", ListOf(CORRECTION, unique=False), False, "the public corrections log", ()),
 ], model.Claim, "One claim and its fact-check: content/claims/<slug>.yaml.")
 
 QUOTE = Record("quote", [
     Field("id", Slug(), True, "unique within the source; claims cite it as <source-slug>#<id>"),
-    Field("speaker", Reference("person"), True, "who said it: a slug from people/"),
+    Field("speaker", Reference("person"), True, "who said it: the file name of a person in people/, without .yaml"),
     Field("text", Text(max_chars=10_000, single_line=False), True, "the exact words; … or ... marks an omission"),
     Field("date", Date(), False, "when it was said"),
     Field("context", Text(max_chars=2_000, single_line=False), False, "where and how it was said"),
@@ -553,7 +671,7 @@ PERSON = Record("person", [
     Field("name", Text(max_chars=200), True, "the display name"),
     Field("kind", Choice("person", "organization"), False, "person (the default) or organization", "person"),
     Field("description", Text(max_chars=500), False, "one line: who they are"),
-    Field("affiliation", Reference("person"), False, "the slug of an organisation in people/ they belong to"),
+    Field("affiliation", Reference("person"), False, "the organisation they belong to: its file name in people/, without .yaml"),
     Field("url", Url(), False, "an official page"),
     Field("same_as", ListOf(Url()), False, "web addresses that identify them elsewhere, such as Wikidata", ()),
 ], model.Person, "A claimant or speaker, person or organisation: content/people/<slug>.yaml.")

@@ -12,10 +12,11 @@ import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, replace
 
 from . import brand, model
-from .errors import ErrorList, Position, did_you_mean
+from .errors import ContentError, ErrorList, Position, did_you_mean
 from .files import PUBLISHED_DOT_FOLDERS, UnreadableFile, hidden_part, path_problem, read_bytes, regular_file_problem
 from .markdown import MarkdownConverter
 from .quotes import SearchableText, closest_miss, find_quote, nfc
+from .suggest import slugified
 from .schema import FOLDERS, INVALID, PAGE, PAGES_FOLDER, SITE, Context, convert_markdown, slug_problem
 from .urls import BUILT_IN_FOLDERS, Urls
 from .yamlsrc import Mapping, Scalar, Sequence, YamlFile, decode_text, parse_yaml, read_source_text, read_yaml_file
@@ -96,7 +97,10 @@ def _folder_files(folder_path: str, folder: str, errors: ErrorList) -> list[Cont
             continue
         problem = slug_problem(stem)
         if problem:
-            errors.add(Position(path, 1, 1), f"the file name '{stem}' is not a valid slug ({problem}); the file name is the record's permanent id and URL, so rename the file")
+            fixed = slugified(stem)[:80].strip("-")
+            rename = f"rename the file to {fixed}{ext}" if fixed and not slug_problem(fixed) else "rename the file"
+            errors.add(Position(path, 1, 1), f"the file name '{stem}' cannot be an id ({problem}): {rename}; "
+                       "a file's name is its record's permanent id and web address")
             continue
         if folder == PAGES_FOLDER and stem in BUILT_IN_FOLDERS:
             errors.add(Position(path, 1, 1), f"the page '{stem}' would be published at /{stem}/, which is {BUILT_IN_FOLDERS[stem]} "
@@ -191,21 +195,30 @@ class Validator:
         return Context(file, errors, self.markdown, self.files.archived_text)
 
     def record(self, content_file: ContentFile, errors: ErrorList) -> model.Record | model.Page | None:
+        return self.checked(content_file, errors)[0]
+
+    def checked(self, content_file: ContentFile, errors: ErrorList) -> tuple[object | None, model.Unfinished | None]:
+        """The record, or None and what of the file can still be checked against the others."""
         if content_file.folder == PAGES_FOLDER:
-            return self.page(content_file, errors)
+            return self.page(content_file, errors), None
         file = read_yaml_file(content_file.path, errors)
         if file is None:
-            return None
+            return None, None
         if file.root is None:
             errors.add(Position(file.path, 1, 1), "this file is empty: see docs/editing.md for what it should hold")
-            return None
+            return None, None
         kind, spec = FOLDERS[content_file.folder]
-        record = spec.parse(file.root, self.context(file, errors), slug=content_file.slug)
+        ctx = self.context(file, errors)
+        record = spec.parse(file.root, ctx, slug=content_file.slug)
         if record is INVALID:
-            return None
+            partial = ctx.partial or {}
+            if kind == "source" and partial.get("text") not in (None, INVALID) and partial.get("quotes") not in (None, INVALID):
+                # The quotes are checked against the text even when another key is wrong.
+                self.find_quotes(partial["text"], partial["quotes"], file, errors)
+            return None, model.Unfinished(kind, content_file.slug, tuple(ctx.found))
         if isinstance(record, model.Source):
             record = self.verify_quotes(record, file, errors)
-        return record
+        return record, None
 
     def page(self, content_file: ContentFile, errors: ErrorList) -> model.Page | None:
         """A Markdown page: front matter between two `---` lines, then the text."""
@@ -243,21 +256,26 @@ class Validator:
     def verify_quotes(self, source: model.Source, file: YamlFile, errors: ErrorList) -> model.Source | None:
         if source.text is None:
             return source
-        searchable = SearchableText(source.text.text)
+        verified = self.find_quotes(source.text, source.quotes, file, errors)
+        return replace(source, quotes=verified) if verified is not None else None
+
+    def find_quotes(self, text: model.ArchivedText, quotes, file: YamlFile, errors: ErrorList) -> tuple | None:
+        """The quotes with where each is in `text`; None if any is not there (each reported)."""
+        searchable = SearchableText(text.text)
         text_nodes = _quote_text_nodes(file)
         verified, ok = [], True
-        for quote in source.quotes:
+        for quote in quotes:
             spans = find_quote(quote.text, searchable)
             if spans is None:
                 ok = False
                 errors.add(
                     text_nodes.get(quote.id, quote.pos),
-                    f"quote '{quote.id}' is not in the archived text {source.text.path}: {closest_miss(quote.text, searchable)}. "
+                    f"quote '{quote.id}' is not in the archived text {text.path}: {closest_miss(quote.text, searchable)}. "
                     "Copy the words exactly as the source has them; mark left-out words with …",
                 )
                 continue
             verified.append(replace(quote, spans=spans))
-        return replace(source, quotes=tuple(verified)) if ok else None
+        return tuple(verified) if ok else None
 
 
 class SiteFiles:
@@ -309,6 +327,9 @@ class SiteFiles:
                              f"(line {where.line}, column {where.column} of that file): save it as UTF-8")
         if "\x00" in text:
             return ctx.error(node.pos, f"the archived text '{written}' contains NUL bytes: it is not a text file")
+        if not text.strip():
+            return ctx.error(node.pos, f"the archived text '{written}' is empty: paste the source's full text into it, "
+                             "as published, and save it")
         return model.ArchivedText(written, nfc(text))
 
     def logo(self, node: Scalar, ctx: Context):
@@ -391,11 +412,62 @@ def read_site(content_dir: str, errors: ErrorList) -> model.Site | None:
     site = SITE.parse(file.root, Context(file, errors, read_image=site_files.logo))
     if site is INVALID:
         return None
-    if not site.base_url.endswith("/"):
+    url_ok = site.base_url.endswith("/")
+    if not url_ok:
         errors.add(_key_pos(file, "base_url"), f"base_url should end with '/': write {site.base_url}/")
-        return None
     scale_ok = _check_verdict_scale(site, errors)
-    return site if _check_accent_contrast(site, file, errors) and scale_ok else None
+    return site if _check_accent_contrast(site, file, errors) and scale_ok and url_ok else None
+
+
+def verdict_scale(content_dir: str) -> tuple | None:
+    """The scale site.yaml sets when site.yaml has errors elsewhere, so claims' verdicts are still checked."""
+    errors = ErrorList()
+    file = read_yaml_file(os.path.join(content_dir, "site.yaml"), errors)
+    if file is None or file.root is None:
+        return None
+    ctx = Context(file, errors)
+    site = SITE.parse(file.root, ctx)
+    if site is not INVALID:
+        return site.verdicts
+    scale = (ctx.partial or {}).get("verdicts", INVALID)
+    return None if scale is INVALID else scale
+
+
+# Hosts reserved for examples (RFC 2606, RFC 6761) and this machine: a site
+# built for one of them has every link, feed and canonical address wrong.
+_PLACEHOLDER_DOMAINS = ("example.com", "example.net", "example.org")
+_PLACEHOLDER_TLDS = ("example", "invalid", "test", "localhost")
+
+
+def placeholder_host(url: str) -> str | None:
+    """The reserved host `url` is on ('example.org'), or None for an address a site can be published at."""
+    host = url.partition("://")[2].split("/", 1)[0].rpartition("@")[2].split(":", 1)[0].lower().rstrip(".")
+    for domain in _PLACEHOLDER_DOMAINS:
+        if host == domain or host.endswith("." + domain):
+            return domain
+    tld = host.rpartition(".")[2]
+    if tld in _PLACEHOLDER_TLDS or host in ("localhost", "127.0.0.1", "[::1]"):
+        return tld if tld in _PLACEHOLDER_TLDS else host
+    return None
+
+
+def placeholder_base_url(content_dir: str, override: str | None = None) -> ContentError | None:
+    """What is wrong with publishing at a placeholder base_url (site.yaml's, or `override`), at its line."""
+    path = os.path.join(content_dir, "site.yaml")
+    if override is not None:
+        base_url, pos, where = override, Position("--base-url", 1, 1), "--base-url"
+    else:
+        file = read_yaml_file(path, ErrorList())
+        entry = file.root.entries.get("base_url") if file is not None and isinstance(file.root, Mapping) else None
+        if entry is None or not isinstance(entry[1], Scalar):
+            return None
+        base_url, pos, where = entry[1].value.strip(), entry[1].pos, "base_url"
+    host = placeholder_host(base_url)
+    if host is None:
+        return None
+    return ContentError(pos, f"{where} '{base_url}' is a placeholder ({host} is reserved for examples): the site's "
+                        "links, feeds, sitemap and search-engine data would all point there; write the address "
+                        "where the site is published")
 
 
 def _key_pos(file: YamlFile, key: str) -> Position:

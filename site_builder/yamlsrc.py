@@ -15,6 +15,7 @@ import yaml
 
 from .errors import ErrorList, Position
 from .files import UnreadableFile, read_bytes
+from .yaml_messages import explain
 
 try:
     _Parser = yaml.CSafeLoader
@@ -24,6 +25,7 @@ except AttributeError:  # PyYAML built without libyaml: slower, same events
 MAX_FILE_BYTES = 2 * 1024 * 1024
 _ODD_CHARACTER = re.compile("[\x00\x85\u2028\u2029]")
 MAX_DEPTH = 32
+_TRAILING_COMMENT = re.compile(r"[ \t]+#")
 
 
 @dataclass(slots=True)
@@ -32,6 +34,9 @@ class Scalar:
     pos: Position
     plain: bool  # unquoted (libyaml says style "", pure-Python PyYAML None): empty means "nothing written"
     end: Position
+    # Where a ` #` comment starts on the line a plain value ends on: YAML drops
+    # what follows, so `claim: ... #Hashtag` loses the hashtag without a word.
+    comment: Position | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -129,15 +134,14 @@ def parse_yaml(path: str, text: str, errors: ErrorList) -> Node | None:
         errors.add(Position(path, line, offset - text.rfind("\n", 0, offset)), message)
         return None
     builder = _TreeBuilder(path, errors)
+    builder.lines = text.split("\n")
     try:
         for event in yaml.parse(text, Loader=_Parser):
             if not builder.feed(event):
                 return None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
-        pos = Position(path, 1, 1) if mark is None else _within_text(path, text, mark.line, mark.column)
-        errors.add(pos, f"this is not valid YAML: {problem}; check the indentation and quoting here")
+        found = explain(exc.problem, exc.context, exc.problem_mark, exc.context_mark, text)
+        errors.add(Position(path, found.line, found.column), found.message)
         return None
     except yaml.reader.ReaderError as exc:
         offset = min(exc.position, len(text))
@@ -151,15 +155,6 @@ def parse_yaml(path: str, text: str, errors: ErrorList) -> Node | None:
         errors.add(Position(path, 1, 1), f"this is not valid YAML: {str(exc).splitlines()[0]}")
         return None
     return builder.root
-
-
-def _within_text(path: str, text: str, line: int, column: int) -> Position:
-    """libyaml places end-of-file errors on the line after the last: point at the end instead."""
-    lines = text.split("\n")
-    if line >= len(lines):
-        line = max(0, len(lines) - 1)
-        column = len(lines[line]) if lines else 0
-    return Position(path, line + 1, column + 1)
 
 
 def _pos(path: str, mark) -> Position:
@@ -176,6 +171,12 @@ class _TreeBuilder:
         self.stack: list[Mapping | Sequence] = []
         self.pending_key: list[Scalar | None] = []
         self.documents = 0
+        self.lines: list[str] = []
+
+    def comment_after(self, mark) -> Position | None:
+        rest = self.lines[mark.line][mark.column:] if mark.line < len(self.lines) else ""
+        found = _TRAILING_COMMENT.match(rest)
+        return Position(self.path, mark.line + 1, mark.column + found.end()) if found else None
 
     def fail(self, mark, message: str) -> bool:
         self.errors.add(_pos(self.path, mark), message)
@@ -196,9 +197,9 @@ class _TreeBuilder:
             if event.tag is not None:  # libyaml sets a tag only when one is written
                 return self.fail(event.start_mark, f"tags ({event.tag}) are not supported: remove the '!' tag, every value is read as text")
         if isinstance(event, yaml.ScalarEvent):
-            return self.add(
-                Scalar(event.value, _pos(self.path, event.start_mark), event.style in (None, ""), _pos(self.path, event.end_mark))
-            )
+            plain = event.style in (None, "")
+            return self.add(Scalar(event.value, _pos(self.path, event.start_mark), plain, _pos(self.path, event.end_mark),
+                                   self.comment_after(event.end_mark) if plain else None))
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             if len(self.stack) >= MAX_DEPTH:
                 return self.fail(event.start_mark, f"nesting is deeper than {MAX_DEPTH} levels: the content format never needs this")

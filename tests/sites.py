@@ -73,6 +73,12 @@ TOPIC = """\
 title: Bridges
 """
 
+# What `build` says of the minimal site's base_url, on an example domain (and nothing else).
+PLACEHOLDER_WARNING = (
+    "content/site.yaml:2:11: warning: base_url 'https://factcheck.example.org/' is a placeholder (example.org is "
+    "reserved for examples): the site's links, feeds, sitemap and search-engine data would all point there; "
+    "write the address where the site is published")
+
 # Paths of the minimal site's files, for tests that replace one of them.
 SITE_PATH = "content/site.yaml"
 PERSON_PATH = "content/people/jane-roe.yaml"

@@ -185,7 +185,7 @@ def test_a_link_to_a_page_that_does_not_exist_suggests_the_closest(tmp_path):
     changes = {"content/pages/about.md": text, "content/pages/methodology.md": FUNDING}
     where, message = single_error(tmp_path, changes)
     assert where == "content/pages/about.md:4:11"
-    assert message == "link 'page:metodology' points at a page that does not exist (did you mean 'methodology'?)"
+    assert message == "link 'page:metodology' points at a page that does not exist (did you mean 'methodology' (Funding)?)"
 
 
 def test_a_claim_can_link_to_a_page(tmp_path):
@@ -200,7 +200,7 @@ def test_a_claim_can_link_to_a_page(tmp_path):
     ("---\ntitle: About\nnavv: 1\n---\nText.\n", "3:1", "unknown key 'navv' in page (did you mean 'nav'?); allowed keys are: title, description, nav"),
     ("---\nnav: 1\n---\nText.\n", "2:1", "page is missing the required key 'title'"),
     ("---\ntitle: About\ntitle: Again\n---\nText.\n", "3:1", "duplicate key 'title' (first set on line 2): keep only one"),
-    ("---\ntitle: [About\n---\nText.\n", "2:14", "this is not valid YAML"),
+    ("---\ntitle: [About\n---\nText.\n", "2:8", "a value starting with '[' is read as a list and this one is not closed"),
     ("title: About\n\nText.\n", "1:1", "a page starts with its front matter: a line '---'"),
     ("---\ntitle: About\nText.\n", "1:1", "the front matter opened here is not closed"),
     ("---\n---\nText.\n", "1:1", "the front matter is empty"),

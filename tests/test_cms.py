@@ -480,12 +480,14 @@ def test_an_optional_key_the_cms_left_empty_is_not_given_and_a_required_one_is_s
                                     'summary: ""'))
     result = site.run("check")
     assert result.code == 1
-    assert result.errors == ["content/claims/bridge-finished-early.yaml:5:10: error: 'summary' is empty: "
-                             "write text or remove the key if it is optional"]
+    assert result.errors == ["content/claims/bridge-finished-early.yaml:5:10: error: 'summary' is empty, and it is "
+                             "required in claim: the verdict in one or two plain sentences; write it between the "
+                             "quotes of 'summary: \"\"'"]
     # Written by hand with nothing after the colon, an optional key still gets the usual error.
     site.write(CLAIM_PATH, CLAIM + "updated:\n")
     assert site.run("check").errors == [f"content/claims/bridge-finished-early.yaml:{CLAIM.count(chr(10)) + 1}:9: "
-                                        "error: 'updated' is empty: write a date written YYYY-MM-DD or remove the key if it is optional"]
+                                        "error: 'updated' is empty: write a date written YYYY-MM-DD after 'updated: ', "
+                                        "or remove the line (it is optional)"]
 
 
 def _git(root: Path, *args: str) -> str:

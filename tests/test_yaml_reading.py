@@ -173,16 +173,17 @@ def test_a_key_that_is_a_list(tmp_path):
 
 # ---------------------------------------------------------------- broken files
 
-@pytest.mark.parametrize("text, where", [
-    ('name: "Jane Roe\n', "2:1"),
-    ("name: Jane Roe\n  description: Minister.\n", "2:14"),
-    ("name: [Jane Roe\n", "2:1"),
-    ("name: Jane Roe\n\tdescription: Minister.\n", "2:1"),
+# Each at the line and column the editor must change (tests/test_yaml_messages.py has every case).
+@pytest.mark.parametrize("text, where, advice", [
+    ('name: "Jane Roe\n', "1:7", 'the quote " opened here is never closed'),
+    ("name: Jane Roe\n  description: Minister.\n", "2:3", "'description' is indented more than the key above it"),
+    ("name: [Jane Roe\n", "1:7", "a value starting with '[' is read as a list and this one is not closed with ']'"),
+    ("name: Jane Roe\n\tdescription: Minister.\n", "2:1", "this line is indented with a tab"),
 ])
-def test_invalid_yaml_is_one_positioned_error(tmp_path, text, where):
+def test_invalid_yaml_is_one_positioned_error(tmp_path, text, where, advice):
     found_where, message = single_error(tmp_path, {PERSON_PATH: text})
     assert found_where == f"{PERSON_PATH}:{where}"
-    assert message.startswith("this is not valid YAML: ")
+    assert message.startswith(advice)
 
 
 def test_a_control_character_is_one_positioned_error(tmp_path):
