@@ -12,12 +12,13 @@ import os
 import sys
 
 from . import __version__, jsonschema_export, progress, reference, serve, template_docs
-from .error_formats import FORMATS, format_errors
+from .error_formats import FORMATS, format_errors, github_annotation
 from .schema import URL_RE
 from .errors import BuildFailed, ContentError, display_path
 from .pipeline import BuildOptions, build, load_library
 from .scaffold import KINDS, ScaffoldRefused, new_record_file
 from .search import SearchIndexFailed, peak_memory
+from .validate import unverifiable_quotes
 from .writer import OutputError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_OUTPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
@@ -143,7 +144,14 @@ def main(argv: list[str] | None = None) -> int:
 def _check(args) -> int:
     library = load_library(BuildOptions(content_dir=args.content))
     progress.clear()
-    summary = f"checked {library.record_count()} records in {args.content}: no errors"
+    warnings = unverifiable_quotes(library.sources.values())
+    for warning in warnings:
+        if args.format == "github":
+            print(github_annotation(warning).replace("::error ", "::warning ", 1))
+        else:
+            print(str(warning).replace(": error: ", ": warning: ", 1), file=sys.stderr)
+    counted = f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
+    summary = f"checked {library.record_count()} records in {args.content}: no errors{counted}"
     if args.format == "json":
         print(format_errors([], "json"), end="")
         print(summary, file=sys.stderr)

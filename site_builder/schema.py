@@ -182,6 +182,42 @@ class Date(FieldType):
         return {"type": "string", **self.pattern(_DATE_RE.pattern), "format": "date"}
 
 
+_DATE_TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?$")
+
+
+class DateTime(FieldType):
+    doc = "a date-time written YYYY-MM-DDTHH:MM[:SS] and Z or an offset such as +01:00; a plain date means its midnight in UTC"
+
+    def parse(self, node, ctx, name):
+        value = _written_as(self, node, ctx, name, _DATE_TIME_RE,
+                            "a date-time such as 2021-09-05T14:30:00Z or 2021-09-05T16:30+02:00 (or a date)")
+        if value is INVALID:
+            return INVALID
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return ctx.error(node.pos, f"'{name}' is not a real date and time: '{value}' (check the month, day and hours)")
+        return parsed.replace(tzinfo=dt.timezone.utc) if parsed.tzinfo is None else parsed
+
+    def json_schema(self):
+        return {"type": "string", **self.pattern(_DATE_TIME_RE.pattern)}
+
+
+_SHA256_RE = re.compile(r"^[0-9a-fA-F]{64}$")
+
+
+class Sha256(FieldType):
+    doc = "a SHA-256 digest: 64 hexadecimal digits"
+
+    def parse(self, node, ctx, name):
+        value = _written_as(self, node, ctx, name, _SHA256_RE,
+                            "a SHA-256 digest of 64 hexadecimal digits (0-9, a-f), as `sha256sum FILE` prints it")
+        return value if value is INVALID else value.lower()
+
+    def json_schema(self):
+        return {"type": "string", **self.pattern(_SHA256_RE.pattern)}
+
+
 class Url(FieldType):
     doc = "a web address starting with http:// or https://"
 
@@ -303,7 +339,7 @@ class SiteFile(FieldType):
 
 
 class TextFile(SiteFile):
-    doc = "the path of a UTF-8 text file, relative to the folder that holds content/"
+    doc = "the path of an archived file (a UTF-8 .txt, an .html or .htm page, a .pdf with a text layer or a .warc.gz), relative to the folder that holds content/"
     reader = "read_text"
 
 
@@ -523,7 +559,9 @@ SOURCE = Record("source", [
     Field("archive_url", Url(), False, "where an archived copy is"),
     Field("published", Date(), False, "when it was published"),
     Field("language", Language(), False, "its language when it differs from the site's"),
-    Field("text", TextFile(), False, "the archived full text; every quote must be found in it"),
+    Field("text", TextFile(), False, "the archived copy: a .txt, an .html/.htm page, a .pdf with a text layer or a .warc.gz (`build.py archive` makes one); the build takes its text, and every quote must be found in it"),
+    Field("sha256", Sha256(), False, "the SHA-256 digest of the archived file named in `text`, as recorded when it was archived; the build stops if the file no longer matches"),
+    Field("archived", DateTime(), False, "when the archived copy was retrieved"),
     Field("quotes", ListOf(QUOTE), False, "the source's original quotes", ()),
 ], model.Source, "One source document and its original quotes: content/sources/<slug>.yaml.")
 
