@@ -161,8 +161,13 @@ def warc_text(data: bytes, name: str) -> Extracted:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
+    if not data.startswith((b"\x1f\x8b", b"WARC/")):
+        raise ExtractionFailed(f"the WARC '{name}' cannot be read: it is not a WARC file (gzipped or not); "
+                               "archive the page again")
     try:
         for record in ArchiveIterator(io.BytesIO(data)):
+            if not record.format.startswith("warc"):
+                raise ArchiveLoadFailed("an ARC record, not WARC")
             if record.rec_type not in ("response", "resource"):
                 continue
             status = record.http_headers.get_statuscode() if record.http_headers else "200"
