@@ -11,18 +11,19 @@ import argparse
 import os
 import sys
 
-from . import __version__, jsonschema_export, progress, reference, serve, template_docs
-from .error_formats import FORMATS, format_errors
-from .schema import URL_RE
+from . import __version__, archiver, jsonschema_export, progress, reference, serve, template_docs
+from .error_formats import FORMATS, format_errors, github_annotation
+from .schema import URL_RE, slug_problem
 from .errors import BuildFailed, ContentError, display_path
 from .validate import placeholder_base_url
 from .pipeline import BuildOptions, build, load_library
 from .scaffold import KINDS, TEXTS_FOLDER, ScaffoldRefused, new_record_file, new_text_file
 from .search import SearchIndexFailed, peak_memory
+from .validate import unverifiable_quotes
 from .writer import MARKER, OutputError, OutputRefused, refuse_unsafe_output
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_OUTPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
-COMMANDS = ("build", "check", "serve", "new", "generate")
+COMMANDS = ("build", "check", "serve", "new", "generate", "archive")
 # The repository holding this tool: generated files are written into it.
 TOOL_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -86,6 +87,21 @@ def parser() -> argparse.ArgumentParser:
             kind_cmd.add_argument("--text", action="store_true",
                                   help="also start the source's archived text, an empty seeds/SLUG.txt, and name it in `text`")
 
+    archive_cmd = commands.add_parser("archive", help="fetch a source from the web and keep it with its digest",
+                                      description="Fetch URL (following redirects), keep it under archive/ beside "
+                                      "the content folder (a web page as a WARC file, a PDF as itself) and write "
+                                      "url, text, sha256 and archived into sources/SLUG.yaml, with the title and "
+                                      "publisher where the page's metadata has them; then print the quotes the "
+                                      "text holds. The only command that uses the network.")
+    archive_cmd.add_argument("url", metavar="URL", help="the http:// or https:// address of the page or PDF")
+    archive_cmd.add_argument("--source", required=True, metavar="SLUG", type=_slug,
+                             help="the source's slug: sources/SLUG.yaml is written, or updated keeping what is in it")
+    _content_arg(archive_cmd)
+    archive_cmd.add_argument("--allow-local", action="store_true",
+                             help="also fetch from private and loopback addresses (this machine, the local network)")
+    archive_cmd.add_argument("--timeout", type=float, default=archiver.TIMEOUT_SECONDS, metavar="SECONDS",
+                             help=f"give up after this long (default: {archiver.TIMEOUT_SECONDS:g})")
+
     generate_cmd = commands.add_parser("generate", help="rewrite the files made from the content format",
                                        description="Rewrite what is generated from site_builder/schema.py and "
                                        "context.py: the JSON Schemas in schemas/, the reference docs/format.md and "
@@ -104,6 +120,13 @@ def _base_url(value: str) -> str:
 def _content_arg(command: argparse.ArgumentParser) -> None:
     command.add_argument("--content", default="content", metavar="DIR",
                          help="the archive's content folder (default: content)")
+
+
+def _slug(text: str) -> str:
+    problem = slug_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a valid slug: {problem}")
+    return text
 
 
 def _force_arg(command: argparse.ArgumentParser) -> None:
@@ -153,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"build.py: error: the content folder '{args.content}' does not exist "
               "(run from the archive's root or pass --content DIR)", file=sys.stderr)
         return EXIT_USAGE
-    command = {"check": _check, "serve": _serve, "new": _new, "generate": _generate}.get(args.command, _build)
+    command = {"check": _check, "serve": _serve, "new": _new, "generate": _generate,
+               "archive": _archive}.get(args.command, _build)
     try:
         try:
             if args.command in (None, "build", "serve"):
@@ -185,7 +209,14 @@ def _check(args) -> int:
     placeholder = _placeholder(args)
     library = load_library(BuildOptions(content_dir=args.content))
     progress.clear()
-    summary = f"checked {library.record_count()} records in {args.content}: no errors"
+    warnings = unverifiable_quotes(library.sources.values())
+    for warning in warnings:
+        if args.format == "github":
+            print(github_annotation(warning).replace("::error ", "::warning ", 1))
+        else:
+            print(str(warning).replace(": error: ", ": warning: ", 1), file=sys.stderr)
+    counted = f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
+    summary = f"checked {library.record_count()} records in {args.content}: no errors{counted}"
     if args.format == "json":
         print(format_errors([], "json"), end="")
         print(summary, file=sys.stderr)
@@ -262,6 +293,41 @@ def _build(args) -> int:
         for name, size in peak_memory().items():
             print(f"  memory.{name:<10} {size / 2**20:7.1f} MiB", file=sys.stderr)
     return EXIT_OK
+
+
+def _archive(args) -> int:
+    try:
+        done = archiver.archive(args.url, args.source, args.content, args.allow_local, args.timeout)
+    except archiver.ArchiveRefused as exc:
+        print(f"build.py: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (archiver.FetchFailed, archiver.SourceFileProblem) as exc:
+        print(f"build.py: error: nothing was archived: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    except OSError as exc:
+        raise OutputError(f"cannot write the archived copy or the source file: {exc.strerror or exc}") from None
+    size = f"{done.size / 1000:,.1f} KB"
+    print(f"archived {done.final_url} ({'PDF' if done.kind == 'pdf' else 'WARC'}, {size}) as {done.path}")
+    print(f"  sha256 {done.sha256}")
+    print(f"wrote {display_path(done.source_file)}: {', '.join(done.written_keys)}")
+    for quote_id, found in done.quotes:
+        state = "is in the new copy" if found else ("is NOT in the new copy: the page has changed since it was "
+                                                    "quoted; see docs/editing.md, 'When a page has changed'")
+        print(f"  quote '{quote_id}' {state}")
+    if done.text is not None:
+        passages = archiver.quotable_passages(done.text)
+        if passages:
+            print("quotes you can now write (the passages the text puts in quotation marks; "
+                  "give each an id and its speaker):")
+            for passage in passages:
+                print(f"  - id:\n    speaker:\n    text: {archiver.yaml_scalar(passage)}")
+        else:
+            words = done.text.split()
+            print(f"the text has {len(words):,} words and no passages in quotation marks; any of its words can be "
+                  f"quoted exactly. It begins: {' '.join(words[:30])}{' …' if len(words) > 30 else ''}")
+    for error in done.errors:  # a text that cannot be taken from the copy is one of them
+        print(error, file=sys.stderr)
+    return EXIT_CONTENT if done.problem or done.errors else EXIT_OK
 
 
 def _serve(args) -> int:

@@ -91,7 +91,9 @@ def widget(field_type: schema.FieldType, verdicts: Iterable[model.Verdict]) -> d
         return _relation(t.kind)
     if isinstance(t, schema.QuoteReference):
         return {"widget": "quote-reference", "collection": "sources"}
-    if isinstance(t, (schema.Url, schema.Slug, schema.Language, schema.Color)):
+    if isinstance(t, schema.DateTime):
+        return {"widget": "datetime", "format": "YYYY-MM-DDTHH:mm:ss[Z]", "picker_utc": True}
+    if isinstance(t, (schema.Url, schema.Slug, schema.Language, schema.Color, schema.Sha256)):
         # Written to a pattern: the JSON Schema's own, with the words it shows when one fails.
         written = t.json_schema()
         return {"widget": "string", "pattern": [written["pattern"], written["patternErrorMessage"]]}

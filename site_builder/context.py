@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import Callable
 from dataclasses import dataclass, field
 
+from babel.dates import format_time
 from markupsafe import Markup
 
 from . import brand, charts, cms, model, share_image
@@ -27,7 +28,7 @@ from .library import Library
 from .structured_data import claim_review
 from .i18n import N_
 from .text import direction
-from .urls import Urls, output_file, quote_anchor
+from .urls import Urls, archived_file_output, output_file, quote_anchor
 
 SOURCE_KIND_LABELS = {
     "news-article": N_("News article"), "statement": N_("Statement"), "interview": N_("Interview"),
@@ -141,6 +142,8 @@ class QuoteView:
     in_context: QuoteInContext | None  # the words around it, when the source has an archived text
     cited_by: tuple[ClaimCard, ...]  # the claims that cite it, newest review first; at most CITED_BY_SHOWN
     cited_by_more: int = 0  # how many more cite it than cited_by holds
+    page: str | None = None  # the PDF page it was found on, in words: "p. 12"
+    heading: str | None = None  # the heading of the archived page it falls under
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +273,19 @@ class ClaimPage:
 
 
 @dataclass(frozen=True, slots=True)
+class ArchivedFile:
+    """The archived copy a source's quotes were checked against, published beside its page."""
+
+    url: str  # the copy itself
+    name: str  # its file name
+    size: str  # its size, in words: "12.5 KB"
+    sha256: str  # hex digest of its bytes: anyone can check the copy
+    recorded: bool  # whether the source records the digest (`sha256`), so the build checked it
+    archived: DateView | None  # when it was retrieved: the source's `archived`, or the date a WARC recorded
+    original_url: str | None  # the address it was retrieved from
+
+
+@dataclass(frozen=True, slots=True)
 class SourcePage:
     meta: PageMeta  # the page's metadata
     source: SourceCard  # the source
@@ -279,6 +295,7 @@ class SourcePage:
     text: Markup | None  # the archived text, each quote inside <mark>
     claims: tuple[ClaimCard, ...]  # claims that cite it or appeared in it, newest review first (this page's share)
     pagination: Pagination | None = None  # where this page stands among the record's pages; None if it has one
+    archived_file: ArchivedFile | None = None  # the archived copy itself; None without `text`
 
 
 @dataclass(frozen=True, slots=True)
@@ -572,7 +589,45 @@ class PageBuilder:
             in_context=in_context,
             cited_by=cited_by[:CITED_BY_SHOWN],
             cited_by_more=max(0, len(cited_by) - CITED_BY_SHOWN),
+            page=self._page_label(quote.page),
+            heading=quote.heading,
         )
+
+    def _page_label(self, page: str | None) -> str | None:
+        if page is None:
+            return None
+        if "\u2013" in page:
+            return self.ui.gettext("pp. %(pages)s", pages=page)
+        return self.ui.gettext("p. %(page)s", page=page)
+
+    def _archived_file(self, source: model.Source) -> ArchivedFile | None:
+        text = source.text
+        if text is None:
+            return None
+        kilobytes = text.size / 1000
+        size = (self.ui.gettext("%(size)s KB", size=self.ui.number(round(kilobytes, 1))) if kilobytes < 1000
+                else self.ui.gettext("%(size)s MB", size=self.ui.number(round(kilobytes / 1000, 1))))
+        return ArchivedFile(
+            url=self.urls.page(archived_file_output(source.slug, text.path)),
+            name=archived_file_output(source.slug, text.path).rsplit("/", 1)[-1],
+            size=size,
+            sha256=text.sha256,
+            recorded=source.sha256 is not None,
+            archived=self._date_time(model.archived_at(source)),
+            original_url=model.original_url(source),
+        )
+
+    def _date_time(self, value: dt.datetime | None) -> DateView | None:
+        if value is None:
+            return None
+        value = value.astimezone(dt.timezone.utc)
+        time = format_time(value, "HH:mm", locale=self.ui.locale)
+        return DateView(value.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                        self.ui.gettext("%(date)s, %(time)s UTC", date=self.ui.date(value.date()), time=time))
+
+    def archived_files(self) -> list[tuple[str, str]]:
+        """(path in the output, path in the site) of every source's archived file, copied as it is."""
+        return [(archived_file_output(s.slug, s.text.path), s.text.path) for s in self.lib.sources.values() if s.text]
 
     def _tally(self, cards: tuple[ClaimCard, ...], keep_zero: bool = False) -> tuple[VerdictCount, ...]:
         counts = Counter(card.verdict.id for card in cards)
@@ -748,12 +803,13 @@ class PageBuilder:
         context = SourcePage(
             meta=meta,
             source=self._source_card(source),
-            original_url=source.url,
+            original_url=model.original_url(source),
             archive_url=source.archive_url,
             quotes=tuple(self._quote_view(source, q) for q in source.quotes) if number == 1 else (),
             text=text,
             claims=shown,
             pagination=pagination,
+            archived_file=self._archived_file(source),
         )
         return Page.of(output, context, source.pos)
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from . import model
 from .library import Library
-from .urls import Urls
+from .urls import Urls, archived_file_output
 
 DATASET_PATH = "data/claims.json"
 DATASET_FORMAT = "fact-check-archive"
@@ -112,11 +112,12 @@ def _source(source: model.Source, lib: Library, urls: Urls) -> dict:
         "title": source.title,
         "kind": source.kind,
         "publisher": source.publisher,
-        "original_url": source.url,
+        "original_url": model.original_url(source),
         "archive_url": source.archive_url,
         "published": _date(source.published),
         "language": source.language or lib.site.language,
         "text": source.text.text if source.text else None,
+        "archived_file": _archived_file(source, urls),
         "quotes": [
             {
                 "id": q.id,
@@ -126,11 +127,28 @@ def _source(source: model.Source, lib: Library, urls: Urls) -> dict:
                 "date": _date(q.date),
                 "context": q.context,
                 "positions": [[span.start, span.end] for span in q.spans],
+                "page": q.page,
+                "heading": q.heading,
                 "cited_by": list(lib.claims_citing_quote.get((source.slug, q.id), ())),
             }
             for q in source.quotes
         ],
         "claims": list(lib.claims_by_source.get(source.slug, ())),
+    }
+
+
+def _archived_file(source: model.Source, urls: Urls) -> dict | None:
+    if source.text is None:
+        return None
+    archived = model.archived_at(source)
+    return {
+        "url": urls.absolute(urls.page(archived_file_output(source.slug, source.text.path))),
+        "sha256": source.text.sha256,
+        "sha256_recorded": source.sha256 is not None,
+        "size": source.text.size,
+        "format": source.text.format,
+        "media_type": source.text.media_type,
+        "archived": archived.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if archived else None,
     }
 
 

@@ -112,6 +112,11 @@ class Project:
                 if replace_file(out_dir, relpath, pieces, keep_old_if=lambda: finished() == digests.get(relpath)):
                     digests[relpath] = finished()
                     written.append(relpath)
+            changed_sources = {slug for kind, slug in changed if kind == "source"}
+            for relpath, path in builder.archived_files():
+                if relpath.split("/")[1] in changed_sources:
+                    with open(os.path.join(self.options.site_root, path), "rb") as f:
+                        write_if_changed(relpath, f.read())
             for relpath in gone + gone_site_wide:
                 _remove_page(out_dir, relpath)
                 digests.pop(relpath, None)

@@ -167,12 +167,30 @@ class Quote:
     pos: Position
     # Where the quote's parts stand in the source's archived text, if it has one.
     spans: tuple[Span, ...] = ()
+    page: str | None = None  # the PDF page (or pages, "3–4") it was found on
+    heading: str | None = None  # the HTML heading it falls under
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """Where a PDF page or an HTML heading begins in an archived text."""
+
+    start: int
+    page: str | None = None  # the page's label, as the PDF numbers it
+    heading: str | None = None  # the heading's text
 
 
 @dataclass(frozen=True, slots=True)
 class ArchivedText:
     path: str  # as written in the source file, relative to the site root
     text: str  # NFC-normalised, LF line ends
+    sha256: str = ""  # hex digest of the archived file's bytes
+    format: str = "txt"  # txt, html, pdf or warc: how the text was taken from the file
+    media_type: str = "text/plain"  # what the text came from (a WARC's page or PDF)
+    size: int = 0  # the archived file's bytes
+    sections: tuple[Section, ...] = ()  # where its pages or headings start
+    target_url: str | None = None  # the URL a WARC recorded
+    captured: str | None = None  # when a WARC says it was recorded
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +206,23 @@ class Source:
     text: ArchivedText | None
     quotes: tuple[Quote, ...]
     pos: Position
+    sha256: str | None = None  # the archived file's digest as recorded: the build checks it
+    archived: dt.datetime | None = None  # when the copy was retrieved
+
+
+def original_url(source: Source) -> str | None:
+    """Where the source was published: its `url`, or the address its WARC recorded."""
+    return source.url or (source.text.target_url if source.text else None)
+
+
+def archived_at(source: Source) -> dt.datetime | None:
+    """When the archived copy was retrieved: the source's `archived`, or the WARC's own record of it."""
+    if source.archived is not None or source.text is None or not source.text.captured:
+        return source.archived
+    try:
+        return dt.datetime.fromisoformat(source.text.captured)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True, slots=True)

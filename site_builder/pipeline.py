@@ -220,7 +220,10 @@ def full_build(options: BuildOptions) -> Built:
     static_errors = ErrorList()
     static = find_static_files(options.static_dir(), options.site_root, static_errors)
     watch.lap("plan")
+    archived = builder.archived_files()
     with StagedOutput(options.out_dir, options.force) as output:
+        for relpath, _ in archived:
+            output.claim(relpath, "its source, as the source's archived file")
         _refuse_clashes(output, pages, data_files, builder.attachment_paths(), static, static_errors)
         digests = render_pages(builder, pages, output.write, template_dirs=options.template_dirs(), attachments=False)
         watch.lap("render")
@@ -230,6 +233,8 @@ def full_build(options: BuildOptions) -> Built:
             digests.update(render_attachments(builder, output.write))
             for relpath, produce in data_files:
                 digests[relpath] = write_hashed(output.write, relpath, produce())
+            for relpath, path in archived:
+                output.copy_file(os.path.join(options.site_root, path), relpath)
             output.copy_tree(ASSETS, "assets")
             for item in static:
                 output.copy_file(item.path, item.output)

@@ -21,8 +21,8 @@ from .errors import ErrorList, display_path
 from .suggest import slugified
 from .jsonschema_export import schema_path
 from .reference import describe_type
-from .schema import (DEFAULT_VERDICTS, FOLDERS, Choice, Date, Field, FieldType, Integer, Language, ListOf,
-                     MarkdownText, QuoteReference, Record, Reference, Slug, Text, TextFile, Url, slug_problem)
+from .schema import (DEFAULT_VERDICTS, FOLDERS, Choice, Date, DateTime, Field, FieldType, Integer, Language, ListOf,
+                     MarkdownText, QuoteReference, Record, Reference, Sha256, Slug, Text, TextFile, Url, slug_problem)
 from .validate import read_site
 from .writer import OutputError
 
@@ -180,6 +180,10 @@ def _example_value(field_type: FieldType, default, hints: Hints, record_name: st
         return f"{hints.source or 'source-slug'}#quote-id"
     if isinstance(field_type, Date):
         return hints.today.isoformat()
+    if isinstance(field_type, DateTime):
+        return f"{hints.today.isoformat()}T00:00:00Z"
+    if isinstance(field_type, Sha256):
+        return ""  # `build.py archive` writes it, or `sha256sum FILE` gives it
     if isinstance(field_type, Url):
         return "https://"
     if isinstance(field_type, Choice):

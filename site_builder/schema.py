@@ -91,9 +91,8 @@ class FieldType:
         if not isinstance(node, Scalar):
             ctx.error(node.pos, f"'{name}' should be {self.doc}, not {node_kind(node)}")
             return None
-        if node.is_empty and node.comment is not None:
-            # `key: #0a55c2` or `claim: #Hashtag ...` is a key and a comment to YAML.
-            written = ctx.file.text.split("\n")[node.comment.line - 1][node.comment.column - 1:].strip()
+        written = value_like_comment(node, ctx)
+        if written is not None:
             ctx.error(node.pos, f"'{name}' is empty: YAML reads what follows ' #' as a comment, "
                       f"so write the value in quotes, like {name}: \"{written[:60]}\"")
             return None
@@ -199,6 +198,42 @@ class Date(FieldType):
 
     def json_schema(self):
         return {"type": "string", **self.pattern(_DATE_RE.pattern), "format": "date"}
+
+
+_DATE_TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?$")
+
+
+class DateTime(FieldType):
+    doc = "a date-time written YYYY-MM-DDTHH:MM[:SS] and Z or an offset such as +01:00; a plain date means its midnight in UTC"
+
+    def parse(self, node, ctx, name):
+        value = _written_as(self, node, ctx, name, _DATE_TIME_RE,
+                            "a date-time such as 2021-09-05T14:30:00Z or 2021-09-05T16:30+02:00 (or a date)")
+        if value is INVALID:
+            return INVALID
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return ctx.error(node.pos, f"'{name}' is not a real date and time: '{value}' (check the month, day and hours)")
+        return parsed.replace(tzinfo=dt.timezone.utc) if parsed.tzinfo is None else parsed
+
+    def json_schema(self):
+        return {"type": "string", **self.pattern(_DATE_TIME_RE.pattern)}
+
+
+_SHA256_RE = re.compile(r"^[0-9a-fA-F]{64}$")
+
+
+class Sha256(FieldType):
+    doc = "a SHA-256 digest: 64 hexadecimal digits"
+
+    def parse(self, node, ctx, name):
+        value = _written_as(self, node, ctx, name, _SHA256_RE,
+                            "a SHA-256 digest of 64 hexadecimal digits (0-9, a-f), as `sha256sum FILE` prints it")
+        return value if value is INVALID else value.lower()
+
+    def json_schema(self):
+        return {"type": "string", **self.pattern(_SHA256_RE.pattern)}
 
 
 class Url(FieldType):
@@ -357,7 +392,7 @@ class SiteFile(FieldType):
 
 
 class TextFile(SiteFile):
-    doc = "the path of a UTF-8 text file, relative to the folder that holds content/"
+    doc = "the path of an archived file (a UTF-8 .txt, an .html or .htm page, a .pdf with a text layer or a .warc.gz), relative to the folder that holds content/"
     reader = "read_text"
 
 
@@ -431,6 +466,19 @@ def _what_to_write(spec: "Field", node: Scalar, ctx: Context) -> str:
     if written[:1] in ("'", '"'):  # `key: ""`, as the browser editor writes a field left empty
         return f"write {what} between the quotes of '{key}: {written[:2]}'"
     return f"write {what} on the lines below '{key}: {written}', indented by two spaces"
+
+
+def value_like_comment(node: Node, ctx: Context) -> str | None:
+    """The words after ` #` on an empty value's line when they look like the value: `#Hashtag`, `#0a55c2`.
+
+    `key: #0a55c2` or `claim: #Hashtag ...` is a key and a comment to YAML.
+    A `# ` followed by a space is a comment the editor meant (the scaffolds
+    write them), and the value is simply missing.
+    """
+    if not (isinstance(node, Scalar) and node.is_empty and node.comment is not None):
+        return None
+    written = ctx.file.text.split("\n")[node.comment.line - 1][node.comment.column - 1:].strip()
+    return written if written[1:2].strip() else None
 
 
 def _blank(node: Node) -> bool:
@@ -527,7 +575,7 @@ class Record(FieldType):
             if spec.required and _blank(value_node) and not isinstance(spec.type, ListOf):
                 ok = False
                 values[key] = INVALID
-                if not (isinstance(value_node, Scalar) and value_node.comment is not None):
+                if value_like_comment(value_node, ctx) is None:
                     ctx.error(value_node.pos, f"'{key}' is empty, and it is required in {self.name}: "
                               f"{spec.doc}; {_what_to_write(spec, value_node, ctx)}")
                     continue
@@ -663,7 +711,9 @@ SOURCE = Record("source", [
     Field("archive_url", Url(), False, "where an archived copy is"),
     Field("published", Date(), False, "when it was published"),
     Field("language", Language(), False, "its language when it differs from the site's"),
-    Field("text", TextFile(), False, "the archived full text; every quote must be found in it"),
+    Field("text", TextFile(), False, "the archived copy: a .txt, an .html/.htm page, a .pdf with a text layer or a .warc.gz (`build.py archive` makes one); the build takes its text, and every quote must be found in it"),
+    Field("sha256", Sha256(), False, "the SHA-256 digest of the archived file named in `text`, as recorded when it was archived; the build stops if the file no longer matches"),
+    Field("archived", DateTime(), False, "when the archived copy was retrieved"),
     Field("quotes", ListOf(QUOTE), False, "the source's original quotes", ()),
 ], model.Source, "One source document and its original quotes: content/sources/<slug>.yaml.")
 

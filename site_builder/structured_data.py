@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from markupsafe import Markup
 
 from . import model
 from .library import Library
-from .urls import Urls
+from .extract import MEDIA_TYPES
+from .urls import Urls, archived_file_output
 
 
 def claim_review(claim: model.Claim, lib: Library, urls: Urls) -> Markup:
@@ -26,8 +28,9 @@ def claim_review(claim: model.Claim, lib: Library, urls: Urls) -> Markup:
     # quotes. No firstAppearance: the content does not say which came first.
     source_slugs = dict.fromkeys([r.slug for r in claim.appearances] + [q.source for q in claim.quotes])
     appearances = [
-        {"@type": "CreativeWork", "url": s.url or urls.absolute(urls.record("source", s.slug)), "name": s.title}
+        {"@type": "CreativeWork", "url": model.original_url(s) or urls.absolute(urls.record("source", s.slug)), "name": s.title}
         | ({"datePublished": s.published.isoformat()} if s.published else {})
+        | ({"archivedAt": _archived_copy(s, urls)} if s.text else {})
         for s in (lib.sources[slug] for slug in source_slugs)
     ]
     if appearances:
@@ -47,6 +50,20 @@ def claim_review(claim: model.Claim, lib: Library, urls: Urls) -> Markup:
     if claim.updated:
         data["dateModified"] = claim.updated.isoformat()
     return script_json(data)
+
+
+def _archived_copy(source: model.Source, urls: Urls) -> dict:
+    """The archived file the quotes were checked against, with what anyone needs to check the copy."""
+    copy = {
+        "@type": "MediaObject",
+        "contentUrl": urls.absolute(urls.page(archived_file_output(source.slug, source.text.path))),
+        "encodingFormat": MEDIA_TYPES[source.text.format],
+        "sha256": source.text.sha256,
+    }
+    archived = model.archived_at(source)
+    if archived:
+        copy["dateCreated"] = archived.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return copy
 
 
 def _author(person: model.Person, lib: Library, urls: Urls) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from .model import KINDS
@@ -59,3 +60,16 @@ def quote_anchor(quote_id: str) -> str:
 
 def output_file(kind_dir: str, slug: str) -> str:
     return f"{kind_dir}/{slug}/index.html"
+
+
+def archived_file_output(source_slug: str, text_path: str) -> str:
+    """Where a source's archived file is published: beside its page, under the file's own name.
+
+    An HTML page gets `.txt` after its name, so that browsers show its markup
+    as text: run as a page of this site, its scripts would run on the
+    archive's own address. The bytes, and so the digest, are the file's.
+    """
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", text_path.replace("\\", "/").rsplit("/", 1)[-1]).lstrip(".-") or "archived"
+    if name.lower().endswith((".html", ".htm")):
+        name += ".txt"
+    return f"{KINDS['source']}/{source_slug}/{name}"

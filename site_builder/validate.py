@@ -6,13 +6,16 @@ whether references point at existing records is the library's job.
 
 from __future__ import annotations
 
+import bisect
 import functools
+import hashlib
 import os
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, replace
 
 from . import brand, model
 from .errors import ContentError, ErrorList, Position, did_you_mean
+from .extract import ExtractionCache, ExtractionFailed, extract, file_format
 from .files import PUBLISHED_DOT_FOLDERS, UnreadableFile, hidden_part, path_problem, read_bytes, regular_file_problem
 from .markdown import MarkdownConverter
 from .quotes import SearchableText, closest_miss, find_quote, nfc
@@ -22,6 +25,7 @@ from .urls import BUILT_IN_FOLDERS, Urls
 from .yamlsrc import Mapping, Scalar, Sequence, YamlFile, decode_text, parse_yaml, read_source_text, read_yaml_file
 
 MAX_TEXT_BYTES = 2 * 1024 * 1024  # a book-length transcript; bounds time and memory
+MAX_ARCHIVE_BYTES = 64 * 1024 * 1024  # a long report as a PDF, or a page with its markup, as a WARC
 MAX_LOGO_BYTES = 1024 * 1024
 # What a logo may be: its extension, and how its file starts (SVG is text, checked apart).
 LOGO_SIGNATURES = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
@@ -217,7 +221,9 @@ class Validator:
                 self.find_quotes(partial["text"], partial["quotes"], file, errors)
             return None, model.Unfinished(kind, content_file.slug, tuple(ctx.found))
         if isinstance(record, model.Source):
+            unchanged = _check_fixity(record, file, errors)
             record = self.verify_quotes(record, file, errors)
+            return (record if unchanged else None), None
         return record, None
 
     def page(self, content_file: ContentFile, errors: ErrorList) -> model.Page | None:
@@ -274,8 +280,48 @@ class Validator:
                     "Copy the words exactly as the source has them; mark left-out words with …",
                 )
                 continue
-            verified.append(replace(quote, spans=spans))
+            verified.append(replace(quote, spans=spans, **_location(text.sections, spans)))
         return tuple(verified) if ok else None
+
+
+def _location(sections: tuple[model.Section, ...], spans: tuple[model.Span, ...]) -> dict:
+    """The PDF page (or pages) a quote stands on, or the HTML heading it falls under."""
+    starts = [section.start for section in sections]
+    first = bisect.bisect_right(starts, spans[0].start) - 1
+    if first < 0:
+        return {}
+    last = bisect.bisect_right(starts, spans[-1].end - 1) - 1
+    if sections[first].page is not None:
+        pages = [s.page for s in sections[first:last + 1] if s.page is not None]
+        return {"page": pages[0] if len(pages) == 1 else f"{pages[0]}\u2013{pages[-1]}"}
+    return {"heading": sections[first].heading}
+
+
+def unverifiable_quotes(sources) -> list["ContentError"]:
+    """A warning for each source whose quotes have no archived text to be proven against."""
+    return [ContentError(source.quotes[0].pos, f"quotes cannot be verified: source '{source.slug}' has no archived "
+                         f"text; archive the source with `python build.py archive URL --source {source.slug}`, "
+                         "or name a copy of it in 'text'")
+            for source in sources if source.text is None and source.quotes]
+
+
+def _check_fixity(source: model.Source, file: YamlFile, errors: ErrorList) -> bool:
+    """A recorded digest must still be the archived file's: a silent edit would re-prove a changed quote."""
+    if source.sha256 is None:
+        return True
+    where = _key_pos(file, "sha256")
+    if source.text is None:
+        errors.add(where, "'sha256' is the digest of the archived file named in 'text', but this source has no "
+                   "'text': add it, or remove sha256")
+        return False
+    if source.text.sha256 != source.sha256:
+        errors.add(where, f"the archived file has changed since it was recorded: {source.text.path} now has the "
+                   f"SHA-256 {source.text.sha256}, not the {source.sha256} written here. If the file was changed by "
+                   f"mistake, restore it (git checkout -- {source.text.path}); if the source "
+                   f"itself changed, archive it again (python build.py archive URL --source {source.slug}) and check "
+                   "its quotes against the new copy")
+        return False
+    return True
 
 
 class SiteFiles:
@@ -284,6 +330,7 @@ class SiteFiles:
     def __init__(self, site_root: str) -> None:
         self.site_root = site_root
         self.real_root = os.path.realpath(site_root)
+        self.cache = ExtractionCache(site_root)
 
     def _read(self, node: Scalar, ctx: Context, what: str, example: str, max_bytes: int, advice: str = "") -> bytes | None:
         """The file's bytes; None (with the error reported) unless it is a file inside the site's folder, not too large."""
@@ -316,6 +363,9 @@ class SiteFiles:
 
     def archived_text(self, node: Scalar, ctx: Context):
         written = node.value.strip()
+        format = file_format(written) or "txt"
+        if format != "txt":
+            return self._extracted_text(node, ctx, written, format)
         data = self._read(node, ctx, "archived text", "seeds/article.txt", MAX_TEXT_BYTES)
         if data is None:
             return INVALID
@@ -330,7 +380,26 @@ class SiteFiles:
         if not text.strip():
             return ctx.error(node.pos, f"the archived text '{written}' is empty: paste the source's full text into it, "
                              "as published, and save it")
-        return model.ArchivedText(written, nfc(text))
+        return model.ArchivedText(written, nfc(text), hashlib.sha256(data).hexdigest(), size=len(data))
+
+    def _extracted_text(self, node: Scalar, ctx: Context, written: str, format: str):
+        """An HTML page's, a PDF's or a WARC's text, from the cache when this file was extracted before."""
+        data = self._read(node, ctx, "archived file", "archive/article.warc.gz", MAX_ARCHIVE_BYTES)
+        if data is None:
+            return INVALID
+        sha256 = hashlib.sha256(data).hexdigest()
+        found = self.cache.get(sha256, format)
+        if found is None:
+            try:
+                found = extract(data, format, written)
+            except ExtractionFailed as failed:
+                return ctx.error(node.pos, str(failed))
+            self.cache.put(sha256, format, found)
+        if len(found.text) > MAX_TEXT_BYTES:
+            return ctx.error(node.pos, f"the text of '{written}' is longer than {MAX_TEXT_BYTES // (1024 * 1024)} Mi "
+                             "characters: archive the part the quotes come from")
+        return model.ArchivedText(written, found.text, sha256, format, found.media_type, len(data), found.sections,
+                                  found.target_url, found.captured)
 
     def logo(self, node: Scalar, ctx: Context):
         written = node.value.strip()

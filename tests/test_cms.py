@@ -107,6 +107,8 @@ def _expect_widget(field: dict, spec: schema.Field, where: str, verdict_ids: lis
         regex = re.compile(field["pattern"][0])
         good = {schema.Url: "https://example.org/a", schema.Language: "fa-AF", schema.Slug: "a-slug"}
         assert regex.search(next(v for k, v in good.items() if isinstance(t, k))) and not regex.search("not valid"), where
+    elif isinstance(t, schema.DateTime):
+        assert (field["widget"], field["picker_utc"]) == ("datetime", True), where
     elif isinstance(t, schema.Record):
         assert field["widget"] == "object", where
         _expect_fields(field["fields"], t.fields, where, verdict_ids)

@@ -102,7 +102,7 @@ def latin_words(element: lxml.html.HtmlElement) -> set[str]:
     for node in element.iter():
         if not isinstance(node.tag, str) or node.tag in ("script", "style"):
             continue
-        if _language(node).startswith("en"):
+        if _language(node).startswith(("en", "zxx")):  # zxx: no language, such as a digest's hex digits
             continue
         for text in (node.text, *(child.tail for child in node)):
             words |= set(re.findall(r"[A-Za-z]{2,}", text or ""))

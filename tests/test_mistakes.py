@@ -428,7 +428,7 @@ EXPECTED = {
     ],
     ('source', 'a misspelt optional key'): [
         ('content/sources/ministry-statement.yaml:9:1',
-         "unknown key 'archived_url' in source (did you mean 'archive_url'?); allowed keys are: title, kind, publisher, url, archive_url, published, language, text, quotes"),
+         "unknown key 'archived_url' in source (did you mean 'archive_url'?); allowed keys are: title, kind, publisher, url, archive_url, published, language, text, sha256, archived, quotes"),
     ],
     ('source', "the text's path is a folder"): [
         ('content/sources/ministry-statement.yaml:4:7',

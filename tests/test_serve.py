@@ -530,7 +530,9 @@ def test_an_edited_archived_text_checks_its_quotes_again(preview, archive):
     original = seed.read_text(encoding="utf-8")
     seed.write_text(original.replace("illegitimate war", "unlawful war"), encoding="utf-8")
     status = preview.wait_for_status(lambda s: s["errors"])
-    [error] = status["errors"]
+    # The seed's recorded digest no longer matches, and the quote is no longer in it.
+    fixity, error = status["errors"]
+    assert re.match(rf"{re.escape(SOURCE)}:\d+:\d+: error: the archived file has changed since it was recorded: {SEED}", fixity)
     assert re.match(rf"{re.escape(SOURCE)}:\d+:\d+: error: quote 'clerics-illegitimate-war' is not in the archived text {SEED}", error)
     seed.write_text(original, encoding="utf-8")
     preview.wait_for_status(lambda s: not s["errors"] and s["builds"] > status["builds"])

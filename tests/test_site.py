@@ -9,6 +9,7 @@ Nu checker) live in test_site_browser.py and test_search_browser.py.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import textwrap
 from concurrent.futures import ThreadPoolExecutor
@@ -344,7 +345,8 @@ def test_source_page_marks_every_quote_in_its_archived_text(small_site):
     assert len(doc.xpath("//div[@class='archived-text']//mark")) == 3
     cited_by = doc.xpath("//figure[@id='quote-bridge-finished']//div[@class='cited-by']//a[not(contains(@class, 'verdict'))]/@href")
     assert cited_by == ["/claims/bridge-early/"]
-    assert doc.xpath("//dd/a/@href") == ["https://ministry.example.org/statement", "https://archive.example.org/statement"]
+    assert doc.xpath("//dd/a/@href") == ["https://ministry.example.org/statement", "https://archive.example.org/statement",
+                                         "/sources/harbour-statement/harbour-statement.txt"]
 
 
 def test_person_page_has_scorecard_affiliation_links_and_quotes(small_site):
@@ -476,8 +478,14 @@ def test_claim_review_json_ld_for_a_rated_verdict(small_site):
     assert item["@type"] == "Claim" and item["datePublished"] == "2021-09-04"
     assert item["author"]["@type"] == "Person" and item["author"]["name"] == "Jane Roe"
     assert item["author"]["sameAs"] == ["https://www.wikidata.org/wiki/Q4115189"]
-    assert item["appearance"] == [{"@type": "CreativeWork", "url": "https://ministry.example.org/statement",
-                                   "name": "Statement on the harbour bridge", "datePublished": "2021-09-04"}]
+    [appearance] = item["appearance"]
+    copy = appearance.pop("archivedAt")
+    assert appearance == {"@type": "CreativeWork", "url": "https://ministry.example.org/statement",
+                          "name": "Statement on the harbour bridge", "datePublished": "2021-09-04"}
+    published = small_site / "sources/harbour-statement/harbour-statement.txt"
+    assert copy == {"@type": "MediaObject", "encodingFormat": "text/plain",
+                    "contentUrl": "https://checks.example.net/sources/harbour-statement/harbour-statement.txt",
+                    "sha256": hashlib.sha256(published.read_bytes()).hexdigest()}
 
 
 def test_claim_review_json_ld_for_an_unrated_verdict_and_an_organisation(small_site):

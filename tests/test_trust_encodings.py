@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from built_site import broken_links, html_pages
@@ -23,7 +24,9 @@ from trust import site_differences
 PAGE_PATH = "content/pages/about.md"
 PAGE = "---\ntitle: About us\ndescription: Who checks the claims.\n---\nWe check claims.\n\n## How\n\nCarefully.\n"
 FILES = {**MINIMAL_FILES, PAGE_PATH: PAGE}
-TEXT_FILES = [path for path in FILES if path.endswith((".yaml", ".md", ".txt"))]
+# The archived text is evidence published byte for byte, with its digest: saved another way, it is another file
+# (test_an_archived_text_saved_another_way_is_read_the_same_and_published_as_it_is).
+TEXT_FILES = [path for path in FILES if path.endswith((".yaml", ".md", ".txt")) and path != TEXT_PATH]
 
 
 def built(root: Path, files: dict[str, str | bytes]) -> Path:
@@ -49,6 +52,20 @@ SAVED_AS = {
 def test_every_file_saved_another_way_builds_the_same_bytes(tmp_path, reference, saved_as):
     files = {path: SAVED_AS[saved_as](text) if path in TEXT_FILES else text for path, text in FILES.items()}
     assert site_differences(built(tmp_path, files), reference) == []
+
+
+@pytest.mark.parametrize("saved_as", SAVED_AS)
+def test_an_archived_text_saved_another_way_is_read_the_same_and_published_as_it_is(tmp_path, reference, saved_as):
+    saved = SAVED_AS[saved_as](ARCHIVED_TEXT)
+    site = built(tmp_path, {**FILES, TEXT_PATH: saved})
+    copy = "sources/ministry-statement/ministry-statement.txt"
+    # The copy, and what names its digest and size: its source page, the claim citing it, the dataset.
+    assert site_differences(site, reference) == [f"differs: {path}" for path in sorted(
+        [copy, "claims/bridge-finished-early/index.html", "data/claims.json", "sources/ministry-statement/index.html"])]
+    assert (site / copy).read_bytes() == saved
+    pages = [html_pages(folder)["sources/ministry-statement/index.html"] for folder in (site, reference)]
+    texts = [lxml.html.tostring(doc.xpath("//div[@class='archived-text']")[0]) for doc in pages]
+    assert texts[0] == texts[1]  # the same text, the same quotes marked
 
 
 @pytest.mark.parametrize("saved_as", SAVED_AS)
