@@ -18,8 +18,8 @@ def yaml_string(text: str) -> str:
 
 
 def scalar(text: str) -> str:
-    """A slug or date as written; anything else quoted (so `no`, `1984` or `null` stay text)."""
-    return text if _PLAIN.fullmatch(text) and text not in ("null", "true", "false", "yes", "no", "on", "off", "y", "n") else yaml_string(text)
+    """A slug or date as written (the strict reader reads `false` as the text false); anything else quoted."""
+    return text if _PLAIN.fullmatch(text) else yaml_string(text)
 
 
 def block(key: str, text: str, indent: str = "") -> str:
