@@ -556,3 +556,15 @@ def test_fuzzed_bytes_never_crash_the_import(fuzz_archive, data):
     site = fuzz_archive()
     site.write("in.html", data)
     _assert_honest(site, site.run("import", "claimreview", "in.html"))
+
+
+def test_the_benchmarks_made_up_exports_import_cleanly_and_idempotently():
+    from bench.importing import measure_import
+
+    formats = measure_import(40)["formats"]
+    for name, result in formats.items():
+        expected = 4 if name == "claimreview-html" else 40
+        assert f"claims: wrote {expected} new and 0 updated" in result["summary"] and "0 skipped" in result["summary"], name
+    again = formats["claimreview-datafeed"]
+    assert "wrote 0 new and 0 updated, 40 unchanged" in again["again_summary"]
+    assert again["check"].endswith(": no errors")

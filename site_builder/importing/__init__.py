@@ -180,8 +180,12 @@ def _write_file(path: str, data: bytes) -> None:
     """Written aside and renamed: an interrupted import never leaves half a file."""
     temporary = f"{path}.{os.getpid()}.tmp"
     try:
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        with open(temporary, "wb") as f:
+        try:
+            f = open(temporary, "wb")
+        except FileNotFoundError:  # the folder is made on the first write into it, not checked on every one
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+            f = open(temporary, "wb")
+        with f:
             f.write(data)
         os.replace(temporary, path)
     except OSError as exc:

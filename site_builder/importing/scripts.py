@@ -36,9 +36,14 @@ SCRIPT_NAMES = {"Latn": "Latin", "Arab": "Arabic", "Hebr": "Hebrew", "Cyrl": "Cy
 
 def script_of(text: str) -> str | None:
     """The script most of the text's letters are in; None for a text with few letters."""
+    if text.isascii():
+        return "Latn" if sum(1 for c in text if c.isalpha()) >= 3 else None
     counts: Counter = Counter()
     for char in text:
         if not char.isalpha():
+            continue
+        if char.isascii():
+            counts["Latn"] += 1
             continue
         name = unicodedata.name(char, "")
         script = _NAME_SCRIPTS.get(name.split(" ", 1)[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -14,8 +15,11 @@ from .yaml_out import yaml_string
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
+@functools.lru_cache(maxsize=65_536)
 def fold(text: str) -> str:
     """'Mostly  False!' and 'mostly-false' and 'Mostly fálse' fold alike: no case, accents, punctuation."""
+    if text.isascii():
+        return _NOT_WORD.sub(" ", text.lower()).strip()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _NOT_WORD.sub(" ", bare).strip()
