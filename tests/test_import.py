@@ -170,6 +170,16 @@ def test_the_original_url_is_shown_and_its_old_path_redirects(claimreview_site):
     assert [p for p in broken_links(site.root / "public", BASE) if "about/" not in p and "2024/02/budget/" not in p] == []
 
 
+def test_imported_claim_pages_and_alias_pages_are_valid_html(claimreview_site):
+    from tools import vnu_errors
+
+    public = claimreview_site[0].root / "public"
+    pages = [public / "2024" / "03" / "bridge-cost" / "index.html",
+             public / "claims" / "the-ministry-built-400-kilometres-of-road-in-2023" / "index.html",
+             public / "claims" / "the-new-bridge-cost-less-than-planned" / "index.html"]
+    assert vnu_errors(pages) == []
+
+
 def test_a_paragraph_rating_is_kept_in_the_publishers_words(claimreview_site):
     site, _, _ = claimreview_site
     slug = "the-ministry-built-400-kilometres-of-road-in-2023"
