@@ -578,3 +578,21 @@ def test_the_benchmarks_made_up_exports_import_cleanly_and_idempotently():
     again = formats["claimreview-datafeed"]
     assert "wrote 0 new and 0 updated, 40 unchanged" in again["again_summary"]
     assert again["check"].endswith(": no errors")
+
+
+html_fragments = st.lists(st.sampled_from(["<p>", "</p>", "<a href='", "'>", "</a>", "<h2>", "</h2>", "<ul><li>", "</li></ul>",
+                                           "<b>", "</b>", "[", "]", "(", ")", "*", "_", "#", "`", "<", ">", "&amp;", "&lt;",
+                                           "javascript:x", "http://a.example/", "/rel", "claim:x", "![", "<script>", "</script>",
+                                           "<img src=x>", "\n", "  ", "|", "---", "<table><tr><td>", "</td></tr></table>"])
+                          | st.text(max_size=10), max_size=40).map("".join)
+
+
+@FUZZ
+@given(html_fragments)
+def test_fuzzed_article_bodies_become_markdown_that_passes_check(fuzz_archive, body):
+    site = fuzz_archive()
+    review = claim_review("The ferry is free on Sundays.", "False", "https://other.example.com/f")
+    site.write("in.html", html_page([review], f"<article>{body}</article>"))
+    result = site.run("import", "claimreview", "in.html")
+    _assert_honest(site, result)
+    assert result.code == 0 and len(claim_files(site)) == 1, result.err

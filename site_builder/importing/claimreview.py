@@ -14,7 +14,8 @@ import urllib.parse
 from ..errors import Position
 from .items import Appearance, Item, Problems, clean_block, clean_language, clean_line, clean_url, parse_date
 from .jsonpos import JsonInputError, JsonObject, PositionedJson
-from .sources import InputFile, input_files
+from ..parallel import run_chunked
+from .sources import InputFile, input_paths, read_input
 
 EXTENSIONS = (".html", ".htm", ".json", ".jsonld")
 _SCRIPT = re.compile(r"<script\b[^>]*?type\s*=\s*[\"']?application/ld\+json[\"']?[^>]*>(.*?)</script\s*>", re.I | re.S)
@@ -32,19 +33,35 @@ class Found:
 
 
 def read(paths: list[str], problems: Problems) -> tuple[list[Item], int]:
-    """Every ClaimReview in `paths` (files or folders) as an Item; also how many feed items were null."""
+    """Every ClaimReview in `paths` (files or folders) as an Item; also how many feed items were null.
+
+    A saved site is thousands of pages, each parsed and converted: they are
+    read across processes, and come back in the order of the files.
+    """
     items, empty = [], 0
-    for source in input_files(paths, EXTENSIONS, problems):
+    for chunk_items, chunk_empty, errors in run_chunked(_read_chunk, input_paths(paths, EXTENSIONS, problems),
+                                                        lambda: None, stage="import"):
+        items += chunk_items
+        empty += chunk_empty
+        problems.errors.extend(errors)
+    return items, empty
+
+
+def _read_chunk(_state, paths: list[str]) -> tuple[list[Item], int, list]:
+    problems = Problems()
+    items, empty = [], 0
+    for path in paths:
+        source = read_input(path, problems)
+        if source is None:
+            continue
         found, page = _read_file(source, problems)
         empty += found.empty
         for review, pos in found.reviews:
             item = review_item(review, pos, problems)
-            if item is None:
-                continue
             if page is not None:
                 page.complete(item, single=len(found.reviews) == 1)
             items.append(item)
-    return items, empty
+    return items, empty, list(problems.errors)
 
 
 def _read_file(source: InputFile, problems: Problems):
@@ -128,7 +145,7 @@ def _name(value) -> str | None:
     return clean_line(value) if isinstance(value, str) else None
 
 
-def review_item(review: dict, pos: Position, problems: Problems) -> Item | None:
+def review_item(review: dict, pos: Position, problems: Problems) -> Item:
     item = Item(pos)
     reviewed = _first(review.get("itemReviewed"))
     reviewed = reviewed if isinstance(reviewed, dict) else {}

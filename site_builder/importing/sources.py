@@ -22,23 +22,28 @@ class InputFile:
 
 def input_files(paths: list[str], extensions: tuple[str, ...], problems: Problems):
     """Each readable file of `paths` with one of `extensions` (a folder is searched, sorted); the rest reported."""
+    for path in input_paths(paths, extensions, problems):
+        source = read_input(path, problems)
+        if source is not None:
+            yield source
+
+
+def input_paths(paths: list[str], extensions: tuple[str, ...], problems: Problems) -> list[str]:
+    """The files to read: those named, and in each folder named the files with one of `extensions`, sorted."""
+    found = []
     for path in paths:
-        if os.path.isdir(path):
-            found = []
-            for folder, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found += [os.path.join(folder, f) for f in sorted(files)
-                          if f.lower().endswith(extensions) and not f.startswith(".")]
-            if not found:
-                problems.add(Position(path, 1, 1), f"this folder holds no {', '.join(extensions)} file to import")
-            for file_path in found:
-                source = read_input(file_path, problems)
-                if source is not None:
-                    yield source
-        else:
-            source = read_input(path, problems)
-            if source is not None:
-                yield source
+        if not os.path.isdir(path):
+            found.append(path)
+            continue
+        inside = []
+        for folder, dirs, files in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            inside += [os.path.join(folder, f) for f in sorted(files)
+                       if f.lower().endswith(extensions) and not f.startswith(".")]
+        if not inside:
+            problems.add(Position(path, 1, 1), f"this folder holds no {', '.join(extensions)} file to import")
+        found += inside
+    return found
 
 
 def read_input(path: str, problems: Problems) -> InputFile | None:
