@@ -596,3 +596,28 @@ def test_fuzzed_article_bodies_become_markdown_that_passes_check(fuzz_archive, b
     result = site.run("import", "claimreview", "in.html")
     _assert_honest(site, result)
     assert result.code == 0 and len(claim_files(site)) == 1, result.err
+
+
+def test_a_broken_state_file_stops_the_import_before_it_writes(tmp_path):
+    site = empty_archive(tmp_path)
+    site.write("feed.json", json.dumps([claim_review("The port is open at night.", "True", "https://other.example.com/n")]))
+    site.write("import-state.json", '{"version": 1, "files": ')
+    result = site.run("import", "claimreview", "feed.json")
+    assert result.code == 1
+    assert result.err[0].startswith("import-state.json:1:1: error: the import's state file cannot be read")
+    assert claim_files(site) == {}
+
+
+def test_ratings_match_ids_and_labels_ignoring_case_accents_and_punctuation_and_never_guess():
+    from site_builder.i18n import interface
+    from site_builder.importing.verdicts import match, scale_of
+    from site_builder.schema import DEFAULT_VERDICTS
+
+    scale = scale_of(DEFAULT_VERDICTS)
+    for rating in ("Mostly False", "MOSTLY FÁLSE", "mostly-false", " Mostly  false! ", "Mostly_False"):
+        assert match(rating, scale, {}) == "mostly-false", rating
+    assert match("Not a factual claim", scale, {}) == "opinion"
+    for rating in ("Mostly", "Pants on Fire", "Falsehood", "Misleading"):
+        assert match(rating, scale, {}) is None, rating
+    dari = scale_of(DEFAULT_VERDICTS, interface("fa-AF").gettext)
+    assert match(interface("fa-AF").gettext("Mostly false"), dari, {}) == "mostly-false"

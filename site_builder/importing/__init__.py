@@ -104,6 +104,10 @@ def run(options: ImportOptions, out=None, err=None) -> int:
               f"the import again with --verdict-map {display_path(options.write_verdict_map)}. No content was written.", file=out)
         return EXIT_PROBLEMS if unmatched else EXIT_OK
 
+    if existing.state_broken:
+        print("import: nothing was written, so that the record of what the last import wrote is not lost", file=err)
+        return EXIT_PROBLEMS
+
     if plan.unmatched:
         print(f"import: {len(plan.unmatched)} rating{'s' if len(plan.unmatched) != 1 else ''} match no verdict of the site's "
               f"scale ({', '.join(sorted(scale.ids))}) by id or label, so nothing was written:", file=err)

@@ -44,6 +44,7 @@ class Existing:
     written: dict[str, dict] = field(default_factory=dict)  # relpath → {"sha256", "keys"?} from the state file
     by_key: dict[str, str] = field(default_factory=dict)  # match key → claim slug, the state's first
     scanned_keys: dict[str, str] = field(default_factory=dict)  # match key → claim slug, from the claim files
+    state_broken: bool = False  # the state file exists but cannot be read: nothing may be written
 
     def slug_for(self, keys) -> str | None:
         for table in (self.by_key, self.scanned_keys):
@@ -127,6 +128,7 @@ def _read_state(existing: Existing, problems) -> None:
     except FileNotFoundError:
         return
     except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
+        existing.state_broken = True
         problems.add(Position(path, 1, 1), "the import's state file cannot be read: restore it from the repository's history, "
                      "or delete it (then every imported file counts as an editor's and is kept)")
         return
