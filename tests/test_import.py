@@ -492,6 +492,9 @@ def test_round_trip_through_the_built_sites_own_claimreview_pages_loses_nothing(
         assert appearances == facts[7], claim
     for text in claim_files(moved).values():
         assert "original_url: " in text and "aliases" not in text
+    # The page's own words come along too: its summary, and its analysis as Markdown.
+    harbour = claim_files(moved)["harbour-deepened"]
+    assert 'summary: "No survey confirms the depth."' in harbour and "The authority gave no survey." in harbour
     person = (tmp_path / "new" / "content" / "people" / "richard-miles.yaml").read_text()
     assert 'url: "https://miles.example.net/"' in person
 
@@ -621,3 +624,15 @@ def test_ratings_match_ids_and_labels_ignoring_case_accents_and_punctuation_and_
         assert match(rating, scale, {}) is None, rating
     dari = scale_of(DEFAULT_VERDICTS, interface("fa-AF").gettext)
     assert match(interface("fa-AF").gettext("Mostly false"), dari, {}) == "mostly-false"
+
+
+def test_a_partial_copy_of_a_fact_check_is_completed_by_its_twin(tmp_path):
+    site = empty_archive(tmp_path)
+    full = api_claim("The lighthouse is 200 years old.", "False", "https://other.example.com/lighthouse")
+    partial = api_claim("The lighthouse is 200 years old.", "False", "https://other.example.com/lighthouse", claimant=None, date=None)
+    site.write("api.json", json.dumps({"claims": [partial, full]}))
+    result = site.run("import", "factcheck-api", "api.json")
+    assert result.code == 0, result.err
+    assert "(1 duplicates, 0 empty, 0 skipped)" in result.out[-1] and "claim dates" not in result.out[-1]
+    text = claim_files(site)["the-lighthouse-is-200-years-old"]
+    assert "claimant: jane-roe" in text and "date: 2024-05-01" in text

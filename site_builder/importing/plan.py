@@ -144,7 +144,8 @@ class Planner:
     def run(self, items: list[Item], empty: int) -> Plan:
         plan = self.plan
         plan.read, plan.empty = len(items) + empty, empty
-        kept = self._collapse([item for item in items if self._complete(item)])
+        # Collapsed first, so that a partial copy of a fact-check is completed by its twin rather than reported.
+        kept = [item for item in self._collapse(items) if self._complete(item)]
         for item in kept:
             if item.rating is None:
                 continue
@@ -196,15 +197,18 @@ class Planner:
     def _collapse(self, items: list[Item]) -> list[Item]:
         kept, by_key = [], {}
         for item in items:
-            keys = match_keys(item.url, item.claim, item.claimant)
-            key = keys[0]
+            if item.url:
+                key = "url:" + normal_url(item.url)
+            elif item.claim and item.claimant:
+                key = match_keys(None, item.claim, item.claimant)[0]
+            else:  # nothing to recognise it by; _complete reports what it lacks
+                kept.append(item)
+                continue
             if key in by_key:
                 _merge(by_key[key], item)
                 self.plan.duplicates += 1
                 continue
             by_key[key] = item
-            if not item.url:
-                by_key.setdefault(keys[-1], item)
             kept.append(item)
         return kept
 
