@@ -636,3 +636,18 @@ def test_a_partial_copy_of_a_fact_check_is_completed_by_its_twin(tmp_path):
     assert "(1 duplicates, 0 empty, 0 skipped)" in result.out[-1] and "claim dates" not in result.out[-1]
     text = claim_files(site)["the-lighthouse-is-200-years-old"]
     assert "claimant: jane-roe" in text and "date: 2024-05-01" in text
+
+
+def test_a_dari_archive_imports_its_own_ratings_and_states_them_in_dari(tmp_path):
+    site = Site(tmp_path)
+    site.write("content/site.yaml", SITE_YAML + "language: fa-AF\n")
+    claim = "وزیر گفت پل جدید دو ماه زودتر تمام شد."
+    site.write("api.json", json.dumps([api_claim(claim, "بیشتر نادرست", "https://other.example.com/fa", language="fa")],
+                                      ensure_ascii=False))
+    result = site.run("import", "factcheck-api", "api.json")
+    assert result.code == 0, result.err
+    (slug, text), = claim_files(site).items()
+    assert "verdict: mostly-false" in text and "language" not in text and "original_rating" not in text
+    assert "راستی‌آزمایی اصلی را بخوانید" in text and "Read the original" not in text
+    assert site.run("build").code == 0
+    assert page(site, slug).xpath("//h1/@dir") == ["rtl"]

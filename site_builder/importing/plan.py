@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from slugify import slugify
 
 from ..errors import Position
+from ..i18n import N_, interface
 from ..schema import SLUG_MAX, SLUG_RE, alias_output
 from ..urls import BUILT_IN_FOLDERS, base_path_of
 from . import yaml_out
@@ -129,6 +130,7 @@ class Planner:
         self.existing, self.problems = existing, problems
         self.plan = Plan()
         self.site_script = language_script(site.language)
+        self.ui = interface(site.language)
         self.base_host, self.base_path = _host(site.base_url), base_path_of(site.base_url)
         self.claim_slugs = set(existing.claim_files) | set(existing.by_key.values())
         self.used: set[str] = set()  # claim slugs planned in this run
@@ -237,8 +239,7 @@ class Planner:
                 summary = item.rating
                 item.filled.append("summaries from the rating")
             else:
-                by = f" by {item.publisher}" if item.publisher else ""
-                summary = f"Rated “{item.rating}”{by}."
+                summary = self._rated(item.rating, item.publisher)
                 item.filled.append("summaries stating the rating")
         if len(summary) > MAX_SUMMARY:
             summary = _cut(summary, MAX_SUMMARY)
@@ -268,14 +269,19 @@ class Planner:
         slug = path[len(prefix):].rstrip("/") if path.startswith(prefix) else ""
         return slug if SLUG_RE.fullmatch(slug) and len(slug) <= SLUG_MAX and slug not in self.claim_slugs else None
 
+    def _rated(self, rating: str, publisher: str | None) -> str:
+        """'Rated “False” by X.', in the site's language: the archive's words around the publisher's."""
+        if publisher:
+            return self.ui.gettext(N_("Rated “%(rating)s” by %(publisher)s."), rating=rating, publisher=publisher)
+        return self.ui.gettext(N_("Rated “%(rating)s”."), rating=rating)
+
     def _statement(self, item: Item) -> str:
         """The short statement an analysis is when the export holds no article text: what it says, and a link."""
-        by = f" by {_markdown_text(item.publisher)}" if item.publisher else ""
-        rating = _markdown_text(_cut(item.rating, 300))
+        rated = self._rated(_markdown_text(_cut(item.rating, 300)), item.publisher and _markdown_text(item.publisher))
         if item.url:
-            title = _markdown_text(item.title or item.url)
-            return f"Rated “{rating}”{by}. Read the original fact-check: [{title}](<{item.url}>)."
-        return f"Rated “{rating}”{by}. The import had no text of the original fact-check."
+            link = f"[{_markdown_text(item.title or item.url)}](<{item.url}>)"
+            return rated + " " + self.ui.gettext(N_("Read the original fact-check: %(link)s."), link=link)
+        return rated + " " + self.ui.gettext(N_("The imported file held no text of the original fact-check."))
 
     def _language(self, item: Item) -> str | None:
         text_script = script_of(item.claim + " " + (item.summary or ""))
