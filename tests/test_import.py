@@ -651,3 +651,14 @@ def test_a_dari_archive_imports_its_own_ratings_and_states_them_in_dari(tmp_path
     assert "راستی‌آزمایی اصلی را بخوانید" in text and "Read the original" not in text
     assert site.run("build").code == 0
     assert page(site, slug).xpath("//h1/@dir") == ["rtl"]
+
+
+def test_an_article_too_long_for_an_analysis_is_replaced_by_a_link_and_counted(tmp_path):
+    site = empty_archive(tmp_path)
+    long_body = "A sentence of the review. " * 2_500 + "[x] " * 1_100
+    site.write("feed.json", json.dumps([claim_review("The canal is 90 km long.", "True", "https://other.example.com/c",
+                                                     reviewBody=long_body)]))
+    result = site.run("import", "claimreview", "feed.json")
+    assert result.code == 0 and "1 article texts too long for an analysis, replaced by a link" in result.out[-1]
+    assert "Read the original fact-check" in claim_files(site)["the-canal-is-90-km-long"]
+    assert site.run("check").code == 0

@@ -18,8 +18,6 @@ BODY_SELECTORS = ("[itemprop=articleBody]", "[itemprop=reviewBody]", ".entry-con
 # Never part of the text: scripts, navigation, forms, embeds, and images (which would point at the old site).
 DROPPED = ("script", "style", "noscript", "template", "nav", "aside", "form", "iframe", "object", "embed",
            "svg", "img", "picture", "video", "audio", "button", "input", "select", "textarea", "header", "footer")
-MAX_ANALYSIS_CHARS = 50_000
-MAX_BRACKETS = 1_000
 
 
 class _Converter(MarkdownConverter):
@@ -98,6 +96,4 @@ class HtmlPage:
             tag.decompose()
         markdown = _Converter(base, heading_style="ATX", bullets="-", escape_misc=False).convert_soup(element)
         text = clean_block(re.sub(r"[ \t]+\n", "\n", markdown))
-        if not text or len(text) > MAX_ANALYSIS_CHARS or text.count("[") > MAX_BRACKETS:
-            return None
-        return text
+        return text  # the planner falls back to a link when it is too long for an analysis

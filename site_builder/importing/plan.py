@@ -19,7 +19,7 @@ from slugify import slugify
 
 from ..errors import Position
 from ..i18n import N_, interface
-from ..schema import SLUG_MAX, SLUG_RE, alias_output
+from ..schema import CLAIM, MAX_LINK_BRACKETS, PERSON, SLUG_MAX, SLUG_RE, SOURCE, TOPIC, alias_output
 from ..urls import BUILT_IN_FOLDERS, base_path_of
 from . import yaml_out
 from .existing import Existing
@@ -27,11 +27,16 @@ from .items import Appearance, Item, Problems
 from .scripts import agrees, language_script, script_name, script_of
 from .verdicts import Scale, fold, match
 
-MAX_CLAIM = 500
-MAX_SUMMARY = 1_000
-MAX_RATING = 2_000
-MAX_NAME = 200
-MAX_TITLE = 500
+# The content format's limits, read off the one schema so that what is written always passes `check`.
+MAX_CLAIM = CLAIM.by_key["claim"].type.max_chars
+MAX_SUMMARY = CLAIM.by_key["summary"].type.max_chars
+MAX_RATING = CLAIM.by_key["original_rating"].type.max_chars
+MAX_ANALYSIS = CLAIM.by_key["analysis"].type.max_chars
+MAX_BRACKETS = MAX_LINK_BRACKETS
+MAX_NAME = PERSON.by_key["name"].type.max_chars
+MAX_TITLE = SOURCE.by_key["title"].type.max_chars
+MAX_PUBLISHER = SOURCE.by_key["publisher"].type.max_chars
+MAX_TOPIC = TOPIC.by_key["title"].type.max_chars
 # A rating longer than this is a paragraph: it is the publisher's summary too.
 PARAGRAPH_RATING = 80
 SOCIAL_HOSTS = ("twitter.com", "x.com", "facebook.com", "fb.com", "instagram.com", "tiktok.com", "t.me",
@@ -243,8 +248,11 @@ class Planner:
                 item.filled.append("summaries stating the rating")
         if len(summary) > MAX_SUMMARY:
             summary = _cut(summary, MAX_SUMMARY)
-            item.filled.append("summaries shortened to 1,000 characters")
+            item.filled.append(f"summaries shortened to {MAX_SUMMARY:,} characters")
         analysis = item.analysis
+        if analysis is not None and (len(analysis) > MAX_ANALYSIS or analysis.count("[") > MAX_BRACKETS):
+            analysis = None  # longer than a claim's analysis may be: the link to the original stands in for it
+            plan.filled["article texts too long for an analysis, replaced by a link"] += 1
         if analysis is None:
             analysis = self._statement(item)
             item.filled.append("analyses linking the original" if item.url else "analyses stating the rating")
@@ -355,13 +363,13 @@ class Planner:
         self.sources[key] = slug
         host = _host(appearance.url)
         kind = "social-post" if host.endswith(SOCIAL_HOSTS) else "video" if host.endswith(VIDEO_HOSTS) else "other"
-        fields = [("title", title), ("kind", kind), ("publisher", appearance.publisher and _cut(appearance.publisher, MAX_NAME)),
+        fields = [("title", title), ("kind", kind), ("publisher", appearance.publisher and _cut(appearance.publisher, MAX_PUBLISHER)),
                   ("url", appearance.url), ("published", appearance.published and appearance.published.isoformat())]
         self.plan.files.append(Planned(f"sources/{slug}.yaml", yaml_out.record(fields), "source", origin=item.pos))
         return slug
 
     def _topic(self, name: str) -> str:
-        title = _cut(name, MAX_NAME)
+        title = _cut(name, MAX_TOPIC)
         key = fold(title)
         if key in self.topics:
             return self.topics[key]
