@@ -662,3 +662,18 @@ def test_an_article_too_long_for_an_analysis_is_replaced_by_a_link_and_counted(t
     assert result.code == 0 and "1 article texts too long for an analysis, replaced by a link" in result.out[-1]
     assert "Read the original fact-check" in claim_files(site)["the-canal-is-90-km-long"]
     assert site.run("check").code == 0
+
+
+def test_an_old_address_the_build_writes_a_page_at_is_not_made_an_alias(tmp_path):
+    site = empty_archive(tmp_path)
+    site.write("content/pages/about.md", "---\ntitle: About\n---\nAbout us.\n")
+    feed = [claim_review("The dam holds 3 billion litres.", "False", BASE + "about/"),
+            claim_review("The dam is 80 metres high.", "False", BASE + "search/"),
+            claim_review("The dam was finished in 1960.", "True", BASE + "2019/dam/?p=12")]
+    site.write("feed.json", json.dumps(feed))
+    result = site.run("import", "claimreview", "feed.json")
+    assert result.code == 0, result.err
+    assert sum("is not kept as an alias: the build writes a page there" in line for line in result.err) == 2
+    assert sum("?p=12 is not kept as an alias: a static site cannot answer" in line for line in result.err) == 1
+    assert not any("aliases" in text for text in claim_files(site).values())
+    assert site.run("build").code == 0

@@ -38,6 +38,7 @@ class Existing:
     people_files: set[str] = field(default_factory=set)
     source_files: set[str] = field(default_factory=set)
     topic_files: set[str] = field(default_factory=set)
+    page_slugs: set[str] = field(default_factory=set)  # the archive's own pages, content/pages/<slug>.md
     people_by_name: dict[str, str] = field(default_factory=dict)
     sources_by_url: dict[str, str] = field(default_factory=dict)
     topics_by_title: dict[str, str] = field(default_factory=dict)
@@ -107,6 +108,10 @@ def read_existing(content_dir: str, problems) -> Existing:
         title = _top(join(content_dir, "topics", f"{slug}.yaml")).get("title")
         existing.topics_by_title.setdefault(fold(title or slug), slug)
     existing.claim_files = set(_slugs(join(content_dir, "claims")))
+    try:
+        existing.page_slugs = {n[:-3] for n in os.listdir(join(content_dir, "pages")) if n.endswith(".md")}
+    except OSError:
+        pass
     for slug in sorted(existing.claim_files):
         values = _top(join(content_dir, "claims", f"{slug}.yaml"))
         if values.get("claim") and values.get("claimant"):

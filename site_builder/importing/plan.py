@@ -313,15 +313,20 @@ class Planner:
         if not item.url or _host(item.url) != self.base_host:
             return []
         parts = urllib.parse.urlsplit(item.url)
-        if not parts.path.startswith(self.base_path) or parts.query:
+        if not parts.path.startswith(self.base_path):
+            return []
+        if parts.query:
+            self.plan.notes.append(f"{item.pos.shown()}: note: its old address {parts.path}?{parts.query} is not kept as an "
+                                   "alias: a static site cannot answer an address with a ?query")
             return []
         path = "/" + parts.path[len(self.base_path):]
         if path in ("/", f"/claims/{slug}/", f"/claims/{slug}"):
             return []  # the claim's own address: nothing to redirect
         output, problem = alias_output(path)
         first = output.split("/")[0]
-        if problem or first in BUILT_IN_FOLDERS and (first not in ("claims", "sources", "people", "topics")
-                                                    or output.count("/") < 2 or output.split("/")[1] in self._taken(first)):
+        if problem or (output == f"{first}/index.html" and first in self.existing.page_slugs) or \
+                first in BUILT_IN_FOLDERS and (first not in ("claims", "sources", "people", "topics")
+                                               or output.count("/") < 2 or output.split("/")[1] in self._taken(first)):
             self.plan.notes.append(f"{item.pos.shown()}: note: its old address {path} is not kept as an alias: "
                                    + (f"it {problem}" if problem else "the build writes a page there"))
             return []
