@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from dataclasses import dataclass
 
 from ..errors import Position
+from ..files import UnreadableFile, read_bytes
 from .items import Problems
 
 MAX_INPUT_BYTES = 512 * 1024 * 1024  # a whole feed of a large archive; bounds memory
@@ -48,17 +48,9 @@ def input_paths(paths: list[str], extensions: tuple[str, ...], problems: Problem
 
 def read_input(path: str, problems: Problems) -> InputFile | None:
     try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            problems.add(Position(path, 1, 1), "this is not a regular file (a device or pipe?): export the data to a file")
-            return None
-        if info.st_size > MAX_INPUT_BYTES:
-            problems.add(Position(path, 1, 1), f"this file is larger than {MAX_INPUT_BYTES // 2**20} MiB: split the export")
-            return None
-        with open(path, "rb") as f:
-            data = f.read(MAX_INPUT_BYTES + 1)
-    except OSError as exc:
-        problems.add(Position(path, 1, 1), f"cannot read this file: {exc.strerror}")
+        data = read_bytes(path, MAX_INPUT_BYTES)  # the build's one rule: regular files only, bounded, a FIFO never hangs
+    except UnreadableFile as exc:
+        problems.add(Position(path, 1, 1), f"this file {exc}: export the data to a regular file")
         return None
     text = decode(path, data, problems)
     return None if text is None else InputFile(path, text)
