@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from . import brand, charts, model, share_image
+from . import brand, charts, cms, model, share_image
 from .archived_text import context_around, marked_text
 from .dataset import DATASET_PATH, claims_dataset
 from .errors import Position
@@ -683,6 +683,8 @@ class PageBuilder:
             files.append((BRAND_STYLESHEET, lambda: [stylesheet]))
         if site.logo:
             files.append((logo_path(site.logo), lambda: [site.logo.data]))
+        stylesheets = [self.urls.page("assets/site.css")] + ([self.urls.page(BRAND_STYLESHEET)] if site.accent_color else [])
+        files += cms.admin_files(site, stylesheets)
         return files
 
     def claim_page(self, claim: model.Claim) -> Page:

@@ -101,6 +101,18 @@ class Site:
     social: tuple[SocialLink, ...]
     repository: str | None  # where the archive's files and their history are published (GitHub)
     pos: Position
+    cms: Cms | None = None  # the editors' interface at /admin/; None builds none
+
+
+@dataclass(frozen=True, slots=True)
+class Cms:
+    backend: str  # github, gitlab or git-gateway
+    repo: str  # owner/name
+    branch: str
+    workflow: str  # editorial (drafts as pull requests) or direct
+    auth_url: str | None
+    local_port: int | None
+    pos: Position
 
 
 @dataclass(frozen=True, slots=True)
