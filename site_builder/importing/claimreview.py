@@ -78,9 +78,15 @@ def _read_file(source: InputFile, problems: Problems):
             _walk(value, positioned, found, 0)
         page = None
         if found.reviews:
+            from bs4.exceptions import ParserRejectedMarkup
+
             from .html_page import HtmlPage  # BeautifulSoup only for pages that hold a fact-check
 
-            page = HtmlPage(source)
+            try:
+                page = HtmlPage(source)
+            except ParserRejectedMarkup:  # html.parser gives up on some broken markup ('<![' unclosed)
+                problems.add(Position(source.path, 1, 1), "this page's HTML is too broken to read its text: its "
+                             "ClaimReview was imported without the article's text; save the page again")
         return found, page
     positioned = PositionedJson(source.path, source.text)
     try:
