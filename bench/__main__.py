@@ -3,7 +3,8 @@
 For each size: generate the corpus (or reuse the cached one), then run our
 build, the floor, the floor plus Pagefind's CLI, and Hugo then Pagefind's CLI
 on Hugo's output, each once, as child processes so that their peak memory
-can be read; time incremental rebuilds; measure the output. The build
+can be read; time incremental rebuilds; time `build.py import` on made-up
+exports of N items in each format (bench/importing.py); measure the output. The build
 reports its own peaks too: its main process, its largest forked worker and
 Pagefind apart. Prints a table (with the growth from the smallest size to the
 largest when there are several) and writes the numbers as JSON.
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from .corpus import BENCH_DIR, DEFAULT_SEED, MIN_CLAIMS, ensure_corpus
 from .hugo import hugo_command, hugo_version, prepare
+from .importing import measure_import
 from .incremental import measure_incremental
 from .measure import CommandFailed, Run, folder_bytes, run_measured
 
@@ -62,6 +64,8 @@ def bench_size(claims: int, seed: int) -> dict:
             traceback.print_exc()
             incremental = {"error": f"{type(exc).__name__}: {exc}"}
         hugo_and_pagefind = hugo.seconds + hugo_pagefind.seconds
+        _progress(f"N={claims}: import (made-up exports of N items)")
+        imported = measure_import(claims, seed)
         return {
             "claims": claims,
             "corpus_seconds": None if generated is None else round(generated, 3),  # None: reused
@@ -79,6 +83,7 @@ def bench_size(claims: int, seed: int) -> dict:
             "ratio": round(build.seconds / floor_pagefind.seconds, 3),
             "ratio_hugo": round(build.seconds / hugo_and_pagefind, 3),
             "incremental": _rounded(incremental),
+            "import": imported,
         }
 
 
@@ -144,6 +149,11 @@ def table(results: list[dict]) -> str:
                         ("source_quote", "source quote edited")):
         row(f"incremental: {label}", lambda r, n=name: _incremental(r["incremental"], n),
             lambda r, n=name: _get(r, "incremental", n, "seconds"))
+    for name, label in (("claimreview-datafeed", "ClaimReview DataFeed of N"), ("factcheck-api", "Fact Check API response of N"),
+                        ("csv", "CSV of N rows"), ("claimreview-html", "N/10 saved HTML pages")):
+        row(f"import: {label}", *seconds(lambda r, n=name: _get(r, "import", "formats", n, "seconds")))
+    row("import: the DataFeed again (nothing changes)",
+        *seconds(lambda r: _get(r, "import", "formats", "claimreview-datafeed", "again_seconds")))
     row("output size (build)", *mib(lambda r: r["build"]["output_bytes"]))
     row("output size (floor)", *mib(lambda r: _get(r, "floor", "output_bytes")))
     row("output size (hugo)", *mib(lambda r: _get(r, "hugo", "output_bytes")))

@@ -1,4 +1,4 @@
-"""The command line: build (the default), check, serve, new, generate. Exit codes are part of the interface.
+"""The command line: build (the default), check, serve, new, generate, import. Exit codes are part of the interface.
 
 0 built (or checked) cleanly, 1 content errors, 2 usage error,
 3 the output could not be written (disk, permissions, another build running),
@@ -11,7 +11,7 @@ import argparse
 import os
 import sys
 
-from . import __version__, archiver, jsonschema_export, progress, reference, serve, template_docs
+from . import __version__, archiver, importing, jsonschema_export, progress, reference, serve, template_docs
 from .error_formats import FORMATS, format_errors, github_annotation
 from .schema import URL_RE, slug_problem
 from .errors import BuildFailed, ContentError, display_path
@@ -23,7 +23,7 @@ from .validate import unverifiable_quotes
 from .writer import MARKER, OutputError, OutputRefused, refuse_unsafe_output
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_OUTPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
-COMMANDS = ("build", "check", "serve", "new", "generate", "archive")
+COMMANDS = ("build", "check", "serve", "new", "generate", "archive", "import")
 # The repository holding this tool: generated files are written into it.
 TOOL_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -102,6 +102,24 @@ def parser() -> argparse.ArgumentParser:
     archive_cmd.add_argument("--timeout", type=float, default=archiver.TIMEOUT_SECONDS, metavar="SECONDS",
                              help=f"give up after this long (default: {archiver.TIMEOUT_SECONDS:g})")
 
+    import_cmd = commands.add_parser("import", help="move an existing archive in: ClaimReview pages, Fact Check API, CSV",
+                                     description="Write content files from an existing archive's export: saved pages or "
+                                     "files with ClaimReview JSON-LD (claimreview), responses of Google's Fact Check Tools "
+                                     "API (factcheck-api), or a spreadsheet (csv). Ratings that match no verdict stop the "
+                                     "import until a verdict map says what they mean. See docs/importing.md.")
+    import_cmd.add_argument("format", choices=importing.FORMATS, metavar="FORMAT",
+                            help="claimreview, factcheck-api or csv")
+    import_cmd.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to import")
+    _content_arg(import_cmd)
+    import_cmd.add_argument("--verdict-map", metavar="FILE", help="a YAML mapping of ratings to verdict ids, filled in by an editor")
+    import_cmd.add_argument("--write-verdict-map", metavar="FILE",
+                            help="write every distinct rating to FILE with an empty value to fill in; writes no content")
+    import_cmd.add_argument("--columns", metavar="MAP", default="",
+                            help="CSV column names for the keys, like claim=Statement,claimant=Speaker")
+    import_cmd.add_argument("--dry-run", action="store_true", help="print what would be written; write nothing")
+    import_cmd.add_argument("--force", action="store_true",
+                            help="also overwrite files an editor changed since the last import")
+
     generate_cmd = commands.add_parser("generate", help="rewrite the files made from the content format",
                                        description="Rewrite what is generated from site_builder/schema.py and "
                                        "context.py: the JSON Schemas in schemas/, the reference docs/format.md and "
@@ -177,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
               "(run from the archive's root or pass --content DIR)", file=sys.stderr)
         return EXIT_USAGE
     command = {"check": _check, "serve": _serve, "new": _new, "generate": _generate,
-               "archive": _archive}.get(args.command, _build)
+               "archive": _archive, "import": _import}.get(args.command, _build)
     try:
         try:
             if args.command in (None, "build", "serve"):
@@ -189,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     except BuildFailed as failed:
         return _report_errors(failed.errors, wrote=args.command == "build", out=getattr(args, "out", None),
                               style=getattr(args, "format", "text"))
-    except (ScaffoldRefused, OutputRefused) as exc:
+    except (ScaffoldRefused, OutputRefused, importing.ImportUsageError) as exc:
         print(f"build.py: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except (OutputError, SearchIndexFailed) as exc:
@@ -275,6 +293,17 @@ def _read_or_none(path: str) -> str | None:
             return f.read()
     except FileNotFoundError:
         return None
+
+
+def _import(args) -> int:
+    try:
+        columns = importing.csv_reader.parse_columns(args.columns)
+    except importing.csv_reader.ColumnsError as exc:
+        raise importing.ImportUsageError(str(exc)) from None
+    if columns and args.format != "csv":
+        raise importing.ImportUsageError("--columns names CSV columns: it works with `import csv` only")
+    return importing.run(importing.ImportOptions(args.format, args.paths, args.content, args.verdict_map,
+                                                 args.write_verdict_map, columns, args.dry_run, args.force))
 
 
 def _build(args) -> int:

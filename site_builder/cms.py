@@ -93,7 +93,7 @@ def widget(field_type: schema.FieldType, verdicts: Iterable[model.Verdict]) -> d
         return {"widget": "quote-reference", "collection": "sources"}
     if isinstance(t, schema.DateTime):
         return {"widget": "datetime", "format": "YYYY-MM-DDTHH:mm:ss[Z]", "picker_utc": True}
-    if isinstance(t, (schema.Url, schema.Slug, schema.Language, schema.Color, schema.Sha256)):
+    if isinstance(t, (schema.Url, schema.Slug, schema.Language, schema.Color, schema.Sha256, schema.AliasPath)):
         # Written to a pattern: the JSON Schema's own, with the words it shows when one fails.
         written = t.json_schema()
         return {"widget": "string", "pattern": [written["pattern"], written["patternErrorMessage"]]}
@@ -120,7 +120,7 @@ def widget(field_type: schema.FieldType, verdicts: Iterable[model.Verdict]) -> d
 
 
 # What one item of a list is called in its form, by the item's type.
-_ITEM_LABELS = {schema.QuoteReference: "Quote", schema.Url: "Web address"}
+_ITEM_LABELS = {schema.QuoteReference: "Quote", schema.Url: "Web address", schema.AliasPath: "Old address"}
 
 
 def _min(t: schema.ListOf) -> dict:

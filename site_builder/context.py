@@ -270,6 +270,8 @@ class ClaimPage:
     related: tuple[RelatedClaim, ...]  # counterclaims, then claims sharing a quote, then a source; at most MAP_NEIGHBOURS
     claim_map: ClaimMap  # the claim among its related claims, drawn
     history_url: str | None  # the claim file's change history in the archive's repository; None without `repository`
+    original_rating: str | None  # an imported fact-check's rating in its original publisher's own words
+    original_url: str | None  # where an imported fact-check was first published
 
 
 @dataclass(frozen=True, slots=True)
@@ -391,6 +393,14 @@ class TextPage:
 
 
 @dataclass(frozen=True, slots=True)
+class AliasPage:
+    """An old address of a claim (its `aliases`): a page that sends the reader on to the claim."""
+
+    meta: PageMeta  # the claim's metadata: meta.canonical is where the reader is sent
+    target: str  # the claim page's URL path
+
+
+@dataclass(frozen=True, slots=True)
 class NotFoundPage:
     meta: PageMeta  # the page's metadata
 
@@ -416,6 +426,7 @@ TEMPLATES: dict[str, tuple[type, str]] = {
     "verdicts.html": (VerdictsPage, "the verdict scale, `verdicts/`"),
     "corrections.html": (CorrectionsPage, "the list of corrections, `corrections/`"),
     "search.html": (SearchPage, "the search page, `search/`"),
+    "alias.html": (AliasPage, "each old address a claim lists in `aliases`, which redirects to the claim"),
     "404.html": (NotFoundPage, "the page for unknown addresses, `404.html`"),
     "feed.xml": (AtomFeed, "the Atom feed of fact-checks, `feed.xml`"),
     "sitemap.xml": (Sitemap, "the sitemap for search engines, `sitemap.xml`"),
@@ -707,7 +718,12 @@ class PageBuilder:
             Page.of("feed.xml", atom_feed(self.lib, self.urls, self.ui)),
             Page.of("sitemap.xml", sitemap(metas)),
             Page.of("robots.txt", Robots(self.urls.absolute(self.urls.page("sitemap.xml")))),
-        ]
+        ] + self.alias_pages()
+
+    def alias_pages(self) -> list[Page]:
+        """One redirect page per alias; last, so that a clash names the alias rather than the page it would hide."""
+        return [Page.of(alias.output, AliasPage(self.record_meta("claim", claim.slug), self.urls.record("claim", claim.slug)), alias.pos)
+                for claim in self.lib.claims.values() for alias in claim.aliases]
 
     def text_pages(self) -> list[Page]:
         """The archive's own pages: they show no record, so only a change to them or to the site changes them."""
@@ -779,6 +795,8 @@ class PageBuilder:
             claim_map=self._claim_map([card, *(r.claim for r in related)], self.ui.gettext("Claims related to “%(claim)s”", claim=claim.claim),
                                       len(related), centred=True),
             history_url=f"{repository}/commits/main/content/claims/{claim.slug}.yaml" if repository else None,
+            original_rating=claim.original_rating,
+            original_url=claim.original_url,
         )
         page = Page.of(output_file("claims", claim.slug), context, claim.pos)
         return dataclasses.replace(page, attachments=functools.partial(self.claim_attachments, claim.slug))

@@ -148,7 +148,23 @@ class Claim:
     topics: tuple[Ref, ...]
     language: str | None
     corrections: tuple[Correction, ...]
+    original_rating: str | None
+    original_url: str | None
+    aliases: tuple["Alias", ...]
     pos: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    """An old path on the site that redirects to a claim (an imported fact-check's old address)."""
+
+    path: str  # as written, e.g. /2021/09/old-slug/
+    output: str  # the file written for it, relative to the output folder
+    pos: Position
+
+    @property
+    def id(self) -> str:  # what makes two aliases the same, for duplicate checks
+        return self.path
 
 
 @dataclass(frozen=True, slots=True)

@@ -264,7 +264,10 @@ def _refuse_clashes(output: StagedOutput, pages, data_files, attachments: list[s
     """
     for page in pages:
         earlier = output.claim(page.output, page.template)
-        if earlier is not None:
+        if earlier is not None and page.template == "alias.html":
+            clashes.add(page.origin, f"this alias would be written to {page.output}, where the build already writes "
+                        f"a page from {earlier}: remove the alias (that address already shows a page)")
+        elif earlier is not None:
             clashes.add(page.origin, f"two pages would be written to {page.output}: this one and one from {earlier}")
     for relpath, _ in data_files:
         output.claim(relpath, "site.yaml" if relpath.startswith("assets/") else "the archive's records")

@@ -21,7 +21,7 @@ from .errors import ErrorList, display_path
 from .suggest import slugified
 from .jsonschema_export import schema_path
 from .reference import describe_type
-from .schema import (DEFAULT_VERDICTS, FOLDERS, Choice, Date, DateTime, Field, FieldType, Integer, Language, ListOf,
+from .schema import (DEFAULT_VERDICTS, FOLDERS, AliasPath, Choice, Date, DateTime, Field, FieldType, Integer, Language, ListOf,
                      MarkdownText, QuoteReference, Record, Reference, Sha256, Slug, Text, TextFile, Url, slug_problem)
 from .validate import read_site
 from .writer import OutputError
@@ -194,6 +194,8 @@ def _example_value(field_type: FieldType, default, hints: Hints, record_name: st
         return "en"
     if isinstance(field_type, TextFile):
         return f"seeds/{hints.slug}.txt"
+    if isinstance(field_type, AliasPath):
+        return '"/2021/09/old-slug/"'
     if isinstance(field_type, Text):
         return ""  # left empty: `check` asks for it once the key is uncommented
     raise TypeError(f"no example value for {type(field_type).__name__}: add one here")

@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 import functools
 import re
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -401,6 +402,48 @@ class ImageFile(SiteFile):
     reader = "read_image"
 
 
+# A path as a URL writes it: percent-escapes allowed, no query or fragment (a static file cannot answer those).
+_ALIAS_RE = re.compile(r"^/(?:[A-Za-z0-9._~!$&'()*+,;=:@%-]+/?)*$")
+
+
+class AliasPath(FieldType):
+    doc = "a path on this site starting with /, like /2021/09/old-slug/"
+
+    def parse(self, node, ctx, name):
+        value = _written_as(self, node, ctx, name, _ALIAS_RE, f"{self.doc} (no ?query, #fragment or //)")
+        if value is INVALID:
+            return INVALID
+        output, problem = alias_output(value)
+        if problem:
+            return ctx.error(node.pos, f"the alias '{value[:80]}' {problem}")
+        return model.Alias(value, output, node.pos)
+
+    def json_schema(self):
+        return {"type": "string", **self.pattern(_ALIAS_RE.pattern)}
+
+
+def alias_output(path: str) -> tuple[str, str | None]:
+    """The output file of an alias path, or why there can be none: the server maps the decoded path to a file."""
+    try:
+        decoded = urllib.parse.unquote(path, errors="strict") if "%" in path else path
+    except UnicodeDecodeError:
+        return "", "has percent-escapes that are not UTF-8 text: copy the path from the browser's address bar"
+    parts = decoded.strip("/").split("/")
+    if decoded == "/" or not decoded.strip("/"):
+        return "", "is the home page: name the old page's own path"
+    if any(part in ("", ".", "..") or part.startswith(".") or _CONTROL.search(part) or "\x00" in part or "\\" in part
+           for part in parts):
+        return "", "has an empty, '.', '..' or hidden part: write the path as readers' browsers show it"
+    if parts[0] in ("assets", "pagefind", "data"):
+        return "", f"lies in /{parts[0]}/, which the build writes itself: it cannot be an alias"
+    if len(decoded.encode()) > 1_000:
+        return "", "is too long for a file name"
+    last = parts[-1].lower()
+    if not path.endswith("/") and last.endswith((".html", ".htm")):
+        return "/".join(parts), None
+    return "/".join(parts) + "/index.html", None
+
+
 class Color(FieldType):
     doc = "a colour written #rrggbb, like \"#0a55c2\", in quotes"
 
@@ -693,6 +736,9 @@ CLAIM = Record("claim", [
     Field("topics", ListOf(Reference("topic")), False, "the claim's topics, each the file name of a topic in topics/ without .yaml (a topic without a file still gets its page)", ()),
     Field("language", Language(), False, "the claim's language when it differs from the site's"),
     Field("corrections", ListOf(CORRECTION, unique=False), False, "the public corrections log", ()),
+    Field("original_rating", Text(max_chars=2_000, single_line=False), False, "the rating in the original publisher's own words, for imported fact-checks; shown on the page beside the verdict"),
+    Field("original_url", Url(), False, "where this fact-check was first published, for imported fact-checks; shown on the page as \"First published at\""),
+    Field("aliases", ListOf(AliasPath()), False, "old paths on this site (/2021/09/old-slug/) that redirect to this claim, so that old links keep working", ()),
 ], model.Claim, "One claim and its fact-check: content/claims/<slug>.yaml.")
 
 QUOTE = Record("quote", [

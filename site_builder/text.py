@@ -7,7 +7,13 @@ from __future__ import annotations
 RTL_LANGUAGES = {"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku", "prs", "ps", "sd", "ug", "ur", "yi"}
 
 
+# Script subtags written right to left: `und-Arab` is a text in Arabic script whose language is not known.
+RTL_SCRIPTS = {"adlm", "arab", "hebr", "nkoo", "rohg", "syrc", "thaa"}
+
+
 def direction(language: str) -> str:
-    primary = language.split("-")[0].lower()
-    return "rtl" if primary in RTL_LANGUAGES else "ltr"
+    parts = language.lower().split("-")
+    if len(parts) > 1 and len(parts[1]) == 4:
+        return "rtl" if parts[1] in RTL_SCRIPTS else "ltr"
+    return "rtl" if parts[0] in RTL_LANGUAGES else "ltr"
 

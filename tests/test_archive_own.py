@@ -463,7 +463,12 @@ def test_each_page_gets_the_context_its_template_is_documented_with(tmp_path):
     from site_builder.pipeline import load_library
     from site_builder.urls import Urls
 
-    library = load_library(BuildOptions(content_dir=str(DEFAULT_CONTENT)))
+    # The default archive has no old addresses: a copy with one gets an alias page too.
+    shutil.copytree(DEFAULT_CONTENT, tmp_path / "content")
+    shutil.copytree(REPO_ROOT / "seeds", tmp_path / "seeds")
+    claim = next((tmp_path / "content" / "claims").glob("*.yaml"))
+    claim.write_text(claim.read_text(encoding="utf-8") + 'aliases:\n  - "/2021/09/an-old-address/"\n', encoding="utf-8")
+    library = load_library(BuildOptions(content_dir=str(tmp_path / "content")))
     pages = PageBuilder(library, Urls(library.site.base_url)).pages()
     for page in pages:
         assert isinstance(page.context, context.TEMPLATES[page.template][0]), page.output

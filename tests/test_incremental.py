@@ -62,6 +62,7 @@ EDITS = {
     "quote context": [("content/sources/massoud-ready-to-talk-to-taliban.yaml", "The article quotes the resistance spokesman", "The report quotes the resistance spokesman")],
     "person name": [("content/people/fahim-dashti.yaml", "name: Fahim Dashti", "name: Fahim Dashti (spokesman)")],
     "topic title": [("content/topics/panjshir.yaml", "title:", "title: Edited")],
+    "claim alias": [(CLAIM, "reviewed:", 'aliases:\n  - "/2021/09/paryan/"\nreviewed:')],
 }
 
 
