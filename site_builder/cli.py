@@ -15,6 +15,7 @@ from . import __version__, jsonschema_export, progress, reference, serve, templa
 from .error_formats import FORMATS, format_errors
 from .schema import URL_RE
 from .errors import BuildFailed, ContentError, display_path
+from .library import warnings as content_warnings
 from .pipeline import BuildOptions, build, load_library
 from .scaffold import KINDS, ScaffoldRefused, new_record_file
 from .search import SearchIndexFailed, peak_memory
@@ -144,6 +145,8 @@ def _check(args) -> int:
     library = load_library(BuildOptions(content_dir=args.content))
     progress.clear()
     summary = f"checked {library.record_count()} records in {args.content}: no errors"
+    for line in content_warnings(library):
+        print(line, file=sys.stderr)
     if args.format == "json":
         print(format_errors([], "json"), end="")
         print(summary, file=sys.stderr)

@@ -221,6 +221,11 @@ class PageMeta:
     modified: str | None = None  # ISO date the page last changed, with published
     image: ShareImage | None = None  # the page's own link preview picture, if it has one
 
+    @property
+    def og_locale(self) -> str:
+        """The language as Open Graph writes it: fa_AF for fa-AF, the language alone without a region."""
+        return self.lang.replace("-", "_")
+
 
 @dataclass(frozen=True, slots=True)
 class SiteView:

@@ -51,6 +51,13 @@ class Library:
         )
 
 
+def warnings(lib: Library) -> list[str]:
+    """What `check` points out without failing: content that builds but serves readers badly."""
+    return [f"{source.pos.shown()}: warning: source '{slug}' has no url, archive_url or text: readers cannot reach "
+            f"what it says; add the original's url, an archived copy's archive_url, or its text"
+            for slug, source in lib.sources.items() if not (source.url or source.archive_url or source.text)]
+
+
 def _default_scale_in_site_language(site: model.Site, ui: Interface) -> model.Site:
     """The default scale's words are the generator's, so they follow the interface's language;
     a scale the site writes itself is shown as written."""
@@ -98,6 +105,10 @@ def build_library(
         check.ref(claim.verdict, "verdict")
         for ref in claim.appearances:
             check.ref(ref, "appearance")
+        first = claim.first_appearance
+        if first is not None and check.ref(first, "first appearance") and first.slug not in {r.slug for r in claim.appearances}:
+            errors.add(first.pos, f"first_appearance '{first.slug}' is not among this claim's appearances: "
+                                  f"add it to appearances, or name one of them")
         for ref in claim.counterclaims:
             if ref.slug == claim.slug:
                 errors.add(ref.pos, "a claim cannot be its own counterclaim: remove this line")

@@ -128,6 +128,7 @@ class Claim:
     language: str | None
     corrections: tuple[Correction, ...]
     pos: Position
+    first_appearance: Ref | None = None
 
 
 @dataclass(frozen=True, slots=True)
