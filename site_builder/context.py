@@ -802,7 +802,9 @@ class PageBuilder:
                 ui.ngettext("%(num)d of %(total)d claim; lines join counterclaims (dashed) and claims sharing a quote or source (solid).",
                             "%(num)d of %(total)d claims; lines join counterclaims (dashed) and claims sharing a quote or source (solid).",
                             total, num=shown, total=total))
-        return ClaimMap(charts.claim_map(nodes, edges, title, desc, centred, ui), shown, total)
+        # Both layouts go out; the stylesheet shows the one that fits the screen.
+        return ClaimMap(charts.claim_map(nodes, edges, title, desc, centred, ui)
+                        + charts.claim_map_narrow(nodes, edges, title, desc, centred, ui), shown, total)
 
     def _verdict_chart(self, claims: tuple[ClaimCard, ...], title: str) -> Markup | None:
         if not claims:
@@ -813,7 +815,7 @@ class PageBuilder:
         if not claims:
             return None
         points = [charts.TimelinePoint(self.lib.claims[c.slug].date, c.claim, c.verdict.label, c.verdict.tone) for c in claims]
-        return charts.timeline(points, title, self.ui)
+        return charts.timeline(points, title, self.ui) + charts.timeline(points, title, self.ui, narrow=True)
 
     def home_page(self) -> Page:
         all_cards = self._cards(self.lib.claims)
