@@ -160,18 +160,17 @@ def claim_map_narrow(nodes: list[MapNode], edges: list[MapEdge], title: str, des
                     f'C{_num(mx(node_x - bulge))} {_num(y1)} {_num(mx(node_x - bulge))} {_num(y2)} {_num(mx(node_x))} {_num(y2)}"/>')
     for index, (node, top, lines, cy) in enumerate(zip(nodes, tops, lines_of, centres)):
         radius = 12 if centred and index == 0 else 9
-        name = ui.gettext("%(claim)s (verdict: %(verdict)s)", claim=node.claim, verdict=node.verdict)
         height = line * (len(lines) + 1) + 8
-        text = "".join(f'<tspan x="{_num(mx(text_x))}" y="{_num(top + line * (n + 1))}">{escape(words)}</tspan>'
+        # A space ends each line but the last, so the link's name reads as words, not "alldistricts".
+        text = "".join(f'<tspan x="{_num(mx(text_x))}" y="{_num(top + line * (n + 1))}">{escape(words)}{" " if n < len(lines) - 1 else ""}</tspan>'
                        for n, words in enumerate(lines))
-        # The words are the link's own here: whole, they name it as its label does.
+        # The words are whole here, so they are the link's name, as a reader sees them: claim, then verdict.
         body.append(
-            f'<a href="{escape(node.url)}" class="map-node tone-{escape(node.tone)}" aria-label="{escape(name)}">'
-            f"<title>{escape(name)}</title>"
+            f'<a href="{escape(node.url)}" class="map-node tone-{escape(node.tone)}">'
             f'<rect class="map-hit" x="{_num(min(mx(node_x - 14), mx(width)))}" y="{_num(top)}" width="{_num(width - node_x + 14)}" height="{_num(height)}"/>'
             f'<circle cx="{_num(mx(node_x))}" cy="{_num(cy)}" r="{radius}"/>'
-            f'<text class="map-claim"{_language(node.lang)} aria-hidden="true">{text}</text>'
-            f'<text class="map-verdict" x="{_num(mx(text_x))}" y="{_num(top + line * (len(lines) + 1))}" aria-hidden="true">{escape(node.verdict)}</text></a>'
+            f'<text class="map-claim"{_language(node.lang)}>{text} </text>'
+            f'<text class="map-verdict" x="{_num(mx(text_x))}" y="{_num(top + line * (len(lines) + 1))}">{escape(node.verdict)}</text></a>'
         )
     body.append(_legend_narrow(y + 6, ui, mx))
     return _svg("claim-map claim-map-narrow chart-narrow", width, y + 50, title, desc, body, ui, role="group")
