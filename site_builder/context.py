@@ -382,6 +382,7 @@ class SearchPage:
     meta: PageMeta  # the page's metadata
     bundle_url: str  # Pagefind's folder, written by the indexing stage
     script_url: str  # our glue between the URL's ?q= and Pagefind's UI
+    stylesheet_url: str  # the search page's own rules, after Pagefind's
 
 
 # Each built-in template, the context it receives as `page`, and what it writes
@@ -925,6 +926,7 @@ class PageBuilder:
             meta=self._meta("search", self.ui.gettext("Search"), self.ui.gettext("Search the fact-checks, their sources and the people quoted."), "search/"),
             bundle_url=self.urls.page("pagefind/"),
             script_url=self.urls.page("assets/search.js"),
+            stylesheet_url=self.urls.page("assets/search.css"),
         )
         return Page.of("search/index.html", context)
 

@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+import rcssmin
+
 from . import progress
 from .context import PageBuilder
 from .errors import BuildFailed, ErrorList
@@ -213,6 +215,11 @@ def full_build(options: BuildOptions) -> Built:
             for relpath, produce in data_files:
                 digests[relpath] = write_hashed(output.write, relpath, produce())
             output.copy_tree(ASSETS, "assets")
+            # Stylesheets go out minified: the source keeps its comments for whoever edits it.
+            for name in sorted(os.listdir(ASSETS)):
+                if name.endswith(".css"):
+                    with open(os.path.join(ASSETS, name), encoding="utf-8") as sheet:
+                        output.write(f"assets/{name}", rcssmin.cssmin(sheet.read()).encode("utf-8"))
             for item in static:
                 output.copy_file(item.path, item.output)
             watch.lap("write")

@@ -461,7 +461,8 @@ def test_claim_pages_carry_search_filters_meta_and_sort(small_site):
 def test_search_page_loads_pagefind_from_this_site_and_works_without_script_as_a_link(tmp_path):
     site = build_site(DEFAULT_CONTENT, tmp_path / "public", base_url=BASE_PATH_URL)
     doc = html_pages(site)["search/index.html"]
-    assert doc.xpath("//link[@rel='stylesheet']/@href") == ["/archive/assets/site.css", "/archive/pagefind/pagefind-ui.css"]
+    assert doc.xpath("//link[@rel='stylesheet']/@href") == ["/archive/assets/site.css", "/archive/pagefind/pagefind-ui.css",
+                                                           "/archive/assets/search.css"]
     assert doc.xpath("//script/@src") == ["/archive/pagefind/pagefind-ui.js", "/archive/assets/search.js"]
     assert not doc.xpath("//script[not(@src)]")
     assert doc.xpath("//noscript//a/@href") == ["/archive/claims/"]
@@ -729,3 +730,11 @@ def test_outputs_carry_no_build_timestamp(small_site):
     for path in small_site.rglob("*"):
         if path.is_file() and path.suffix in (".html", ".xml", ".json", ".txt"):
             assert today not in path.read_text(encoding="utf-8"), path
+
+
+def test_stylesheets_ship_minified(default_site):
+    for name in ("site.css", "search.css"):
+        source = (REPO_ROOT / "templates/assets" / name).read_text(encoding="utf-8")
+        shipped = (default_site / "assets" / name).read_text(encoding="utf-8")
+        assert "/*" in source and "/*" not in shipped and "\n" not in shipped.strip(), name
+        assert len(shipped) < 0.8 * len(source), name
