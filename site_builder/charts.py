@@ -169,11 +169,17 @@ def claim_map_narrow(nodes: list[MapNode], edges: list[MapEdge], title: str, des
             f'<a href="{escape(node.url)}" class="map-node tone-{escape(node.tone)}">'
             f'<rect class="map-hit" x="{_num(min(mx(node_x - 14), mx(width)))}" y="{_num(top)}" width="{_num(width - node_x + 14)}" height="{_num(height)}"/>'
             f'<circle cx="{_num(mx(node_x))}" cy="{_num(cy)}" r="{radius}"/>'
-            f'<text class="map-claim"{_language(node.lang)}>{text} </text>'
+            f'<text class="map-claim{_against(node.lang, ui)}"{_language(node.lang)}>{text} </text>'
             f'<text class="map-verdict" x="{_num(mx(text_x))}" y="{_num(top + line * (len(lines) + 1))}">{escape(node.verdict)}</text></a>'
         )
     body.append(_legend_narrow(y + 6, ui, mx))
     return _svg("claim-map claim-map-narrow chart-narrow", width, y + 50, title, desc, body, ui, role="group")
+
+
+def _against(lang: str | None, ui: Interface) -> str:
+    """A class for a claim written against the chart's direction (English in a Dari chart):
+    its words then end at the column's edge instead of starting there, and stay inside."""
+    return " against-direction" if lang and direction(lang) != ui.dir else ""
 
 
 def _legend_narrow(y: float, ui: Interface, mx: Callable[[float], float]) -> str:
