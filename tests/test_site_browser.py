@@ -206,3 +206,13 @@ def test_on_a_desktop_a_record_uses_the_width(chromium_browser, serve_dir, site)
         assert page.locator("main").bounding_box()["width"] >= 1000
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("kind", ("source", "person", "claims index"))
+def test_small_badges_are_targets_a_finger_can_hit(chromium_browser, serve_dir, site, kind):
+    context, page = open_page(chromium_browser, serve_dir(site) + path_of(site, kind), "light", 360)
+    try:
+        heights = page.locator("a.verdict").evaluate_all("links => links.map(a => a.getBoundingClientRect().height)")
+        assert heights and min(heights) >= 24  # WCAG 2.5.8, target size (minimum)
+    finally:
+        context.close()
