@@ -169,7 +169,7 @@ def claim_map_narrow(nodes: list[MapNode], edges: list[MapEdge], title: str, des
             f'<a href="{escape(node.url)}" class="map-node tone-{escape(node.tone)}">'
             f'<rect class="map-hit" x="{_num(min(mx(node_x - 14), mx(width)))}" y="{_num(top)}" width="{_num(width - node_x + 14)}" height="{_num(height)}"/>'
             f'<circle cx="{_num(mx(node_x))}" cy="{_num(cy)}" r="{radius}"/>'
-            f'<text class="map-claim{_against(node.lang, ui)}"{_language(node.lang)}>{text} </text>'
+            f'<text class="map-claim{_against(node.lang, ui)}" x="{_num(mx(text_x))}" y="{_num(top + line)}"{_language(node.lang)}>{text} </text>'
             f'<text class="map-verdict" x="{_num(mx(text_x))}" y="{_num(top + line * (len(lines) + 1))}">{escape(node.verdict)}</text></a>'
         )
     body.append(_legend_narrow(y + 6, ui, mx))
