@@ -19,7 +19,7 @@ from .library import warnings as content_warnings
 from .pipeline import BuildOptions, build, load_library
 from .scaffold import KINDS, ScaffoldRefused, new_record_file
 from .search import SearchIndexFailed, peak_memory
-from .writer import OutputError
+from .writer import MARKER, OutputError, OutputRefused, refuse_unsafe_output
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_OUTPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
 COMMANDS = ("build", "check", "serve", "new", "generate")
@@ -44,6 +44,7 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--base-url", metavar="URL", type=_base_url,
                            help="publish under this URL instead of site.yaml's base_url (for previews)")
     build_cmd.add_argument("--verbose", "-v", action="store_true", help="also print how long each stage took")
+    _force_arg(build_cmd)
 
     check_cmd = commands.add_parser("check", help="check the content without writing anything",
                                     description="Check every content file and report all errors; writes nothing.")
@@ -63,6 +64,7 @@ def parser() -> argparse.ArgumentParser:
                            help="address to listen on (default: 127.0.0.1, this machine only)")
     serve_cmd.add_argument("--out", default=".preview", metavar="DIR",
                            help="preview folder (default: .preview, so that public/ is never overwritten)")
+    _force_arg(serve_cmd)
 
     new_cmd = commands.add_parser("new", help="start a new content file, every key explained",
                                   description="Write content/<folder>/<SLUG>.yaml with every key of its kind, "
@@ -98,6 +100,12 @@ def _content_arg(command: argparse.ArgumentParser) -> None:
                          help="the archive's content folder (default: content)")
 
 
+def _force_arg(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--force", action="store_true",
+                         help="replace the output folder even if a build did not write it (it has no "
+                         f"{MARKER} file): everything in it is lost")
+
+
 def _port(text: str) -> int:
     if not text.isdigit() or int(text) > 65535:
         raise argparse.ArgumentTypeError(f"'{text}' is not a port number (0 to 65535)")
@@ -119,13 +127,16 @@ def main(argv: list[str] | None = None) -> int:
     command = {"check": _check, "serve": _serve, "new": _new, "generate": _generate}.get(args.command, _build)
     try:
         try:
+            if args.command in (None, "build", "serve"):
+                # Before anything is read or bound: a wrong --out must cost nothing.
+                refuse_unsafe_output(args.out, os.path.dirname(os.path.abspath(args.content)), args.content)
             return command(args)
         finally:
             progress.clear()  # before any message below, so none starts mid-line
     except BuildFailed as failed:
         return _report_errors(failed.errors, wrote=args.command == "build", out=getattr(args, "out", None),
                               style=getattr(args, "format", "text"))
-    except ScaffoldRefused as exc:
+    except (ScaffoldRefused, OutputRefused) as exc:
         print(f"build.py: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except (OutputError, SearchIndexFailed) as exc:
@@ -201,7 +212,7 @@ def _read_or_none(path: str) -> str | None:
 
 
 def _build(args) -> int:
-    options = BuildOptions(content_dir=args.content, out_dir=args.out, base_url=args.base_url)
+    options = BuildOptions(content_dir=args.content, out_dir=args.out, base_url=args.base_url, force=args.force)
     report = build(options)
     progress.clear()
     print(f"built {report.pages} pages from {report.records} records into {args.out} in {report.seconds:.2f} s")
@@ -218,7 +229,7 @@ def _build(args) -> int:
 
 def _serve(args) -> int:
     try:
-        return serve.serve(args.content, args.out, args.host, args.port)
+        return serve.serve(args.content, args.out, args.host, args.port, force=args.force)
     except serve.PortUnavailable as exc:
         print(f"build.py: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
