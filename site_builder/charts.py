@@ -118,6 +118,82 @@ def verdict_bars(bars: list[Bar], title: str, ui: Interface) -> Markup:
     return _svg("chart-bars", width, max(row, row * len(bars)), title, desc, body, ui)
 
 
+# A phone's screen: 360 px less the page's margins. Narrow layouts are drawn at
+# this width so that they show at their own size there, their text at 13 px.
+NARROW_WIDTH = 328.0
+NARROW_LINE_CHARS = 34  # claim words per line beside a narrow map's node (an estimate: no fonts at build time)
+
+
+def wrap(text: str, limit: int) -> list[str]:
+    """Lines of at most `limit` characters, broken between words (a longer word stands alone)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= limit:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def claim_map_narrow(nodes: list[MapNode], edges: list[MapEdge], title: str, desc: str, centred: bool, ui: Interface) -> Markup:
+    """The claim map for a phone: the claims in a column, each written out in full beside its node,
+    and the links between them as arcs along the reading side (an arc diagram).
+
+    Nothing is scaled down or cut: the column grows as long as the claims need.
+    """
+    width = NARROW_WIDTH
+    mx = _mirror(ui, width)
+    node_x, text_x, line = 44.0, 66.0, 17
+    tops, lines_of = [], []
+    y = 10.0
+    for node in nodes:
+        lines = wrap(node.claim, NARROW_LINE_CHARS)
+        tops.append(y)
+        lines_of.append(lines)
+        y += line * (len(lines) + 1) + 16
+    centres = [top + line * (len(lines) + 1) / 2 - 4 for top, lines in zip(tops, lines_of)]
+    body = []
+    for e in edges:
+        y1, y2 = centres[e.a], centres[e.b]
+        bulge = min(node_x - 6, 10 + abs(y2 - y1) / 6)
+        body.append(f'<path class="map-edge edge-{e.relation}" fill="none" d="M{_num(mx(node_x))} {_num(y1)} '
+                    f'C{_num(mx(node_x - bulge))} {_num(y1)} {_num(mx(node_x - bulge))} {_num(y2)} {_num(mx(node_x))} {_num(y2)}"/>')
+    for index, (node, top, lines, cy) in enumerate(zip(nodes, tops, lines_of, centres)):
+        radius = 12 if centred and index == 0 else 9
+        height = line * (len(lines) + 1) + 8
+        # A space ends each line but the last, so the link's name reads as words, not "alldistricts".
+        text = "".join(f'<tspan x="{_num(mx(text_x))}" y="{_num(top + line * (n + 1))}">{escape(words)}{" " if n < len(lines) - 1 else ""}</tspan>'
+                       for n, words in enumerate(lines))
+        # The words are whole here, so they are the link's name, as a reader sees them: claim, then verdict.
+        body.append(
+            f'<a href="{escape(node.url)}" class="map-node tone-{escape(node.tone)}">'
+            f'<rect class="map-hit" x="{_num(min(mx(node_x - 14), mx(width)))}" y="{_num(top)}" width="{_num(width - node_x + 14)}" height="{_num(height)}"/>'
+            f'<circle cx="{_num(mx(node_x))}" cy="{_num(cy)}" r="{radius}"/>'
+            f'<text class="map-claim{_against(node.lang, ui)}" x="{_num(mx(text_x))}" y="{_num(top + line)}"{_language(node.lang)}>{text} </text>'
+            f'<text class="map-verdict" x="{_num(mx(text_x))}" y="{_num(top + line * (len(lines) + 1))}">{escape(node.verdict)}</text></a>'
+        )
+    body.append(_legend_narrow(y + 6, ui, mx))
+    return _svg("claim-map claim-map-narrow chart-narrow", width, y + 50, title, desc, body, ui, role="group")
+
+
+def _against(lang: str | None, ui: Interface) -> str:
+    """A class for a claim written against the chart's direction (English in a Dari chart):
+    its words then end at the column's edge instead of starting there, and stay inside."""
+    return " against-direction" if lang and direction(lang) != ui.dir else ""
+
+
+def _legend_narrow(y: float, ui: Interface, mx: Callable[[float], float]) -> str:
+    """The legend's two kinds of line, one under the other."""
+    entries = []
+    for n, (relation, name) in enumerate((("counterclaim", ui.gettext("Counterclaim")),
+                                          ("shared", ui.gettext("Shares a quote or source")))):
+        at = y + 16 + 20 * n
+        entries.append(f'<line class="map-edge edge-{relation}" x1="{_num(mx(4))}" y1="{_num(at - 5)}" '
+                       f'x2="{_num(mx(40))}" y2="{_num(at - 5)}"/>'
+                       f'<text x="{_num(mx(48))}" y="{_num(at)}">{escape(name)}</text>')
+    return f'<g class="map-legend" aria-hidden="true">{"".join(entries)}</g>'
+
+
 def claim_map(nodes: list[MapNode], edges: list[MapEdge], title: str, desc: str, centred: bool, ui: Interface) -> Markup:
     """Nodes on an ellipse, the first in the middle when `centred`; every node a link to its claim.
 
@@ -159,7 +235,7 @@ def claim_map(nodes: list[MapNode], edges: list[MapEdge], title: str, desc: str,
         )
     body += labels
     body.append(_legend(height, ui, mx))
-    return _svg("claim-map", width, height, title, desc, body, ui, role="group")
+    return _svg("claim-map chart-wide", width, height, title, desc, body, ui, role="group")
 
 
 def _language(lang: str | None) -> str:
@@ -189,12 +265,14 @@ def _legend(height: float, ui: Interface, mx: Callable[[float], float]) -> str:
     return f'<g class="map-legend" aria-hidden="true">{"".join(entries)}</g>'
 
 
-def timeline(points: list[TimelinePoint], title: str, ui: Interface) -> Markup:
+def timeline(points: list[TimelinePoint], title: str, ui: Interface, narrow: bool = False) -> Markup:
     """Claims as dots on a time axis by the date they were made; claims of one day stack up.
 
     Time runs in the reading direction: right to left, the earliest claim is at the right end.
+    `narrow` draws it for a phone's width, at its own size there, rather than the wide one scaled down.
     """
-    width, left, right, dot, gap = 720.0, 20.0, 700.0, 7, 16
+    width = NARROW_WIDTH if narrow else 720.0
+    left, right, dot, gap = 20.0, width - 20, 7, 16
     mx = _mirror(ui, width)
     points = sorted(points, key=lambda p: p.date)
     first, last = points[0].date, points[-1].date
@@ -242,4 +320,4 @@ def timeline(points: list[TimelinePoint], title: str, ui: Interface) -> Markup:
         desc = ui.ngettext("%(num)d claim made on %(date)s: %(claims)s.",
                            "%(num)d claims made on %(date)s: %(claims)s.",
                            len(points), date=first_label, claims=_listing(ui, entries))
-    return _svg("timeline", width, legend_y + 10, title, desc, body, ui)
+    return _svg("timeline chart-narrow" if narrow else "timeline chart-wide", width, legend_y + 10, title, desc, body, ui)

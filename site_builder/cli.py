@@ -16,6 +16,7 @@ from .error_formats import FORMATS, format_errors, github_annotation
 from .schema import URL_RE, slug_problem
 from .errors import BuildFailed, ContentError, display_path
 from .validate import placeholder_base_url
+from .library import warnings as content_warnings
 from .pipeline import BuildOptions, build, load_library
 from .scaffold import KINDS, TEXTS_FOLDER, ScaffoldRefused, new_record_file, new_text_file
 from .search import SearchIndexFailed, peak_memory
@@ -227,7 +228,7 @@ def _check(args) -> int:
     placeholder = _placeholder(args)
     library = load_library(BuildOptions(content_dir=args.content))
     progress.clear()
-    warnings = unverifiable_quotes(library.sources.values())
+    warnings = unverifiable_quotes(library.sources.values()) + content_warnings(library)
     for warning in warnings:
         if args.format == "github":
             print(github_annotation(warning).replace("::error ", "::warning ", 1))

@@ -227,6 +227,11 @@ class PageMeta:
     modified: str | None = None  # ISO date the page last changed, with published
     image: ShareImage | None = None  # the page's own link preview picture, if it has one
 
+    @property
+    def og_locale(self) -> str:
+        """The language as Open Graph writes it: fa_AF for fa-AF, the language alone without a region."""
+        return self.lang.replace("-", "_")
+
 
 @dataclass(frozen=True, slots=True)
 class SiteView:
@@ -410,6 +415,7 @@ class SearchPage:
     meta: PageMeta  # the page's metadata
     bundle_url: str  # Pagefind's folder, written by the indexing stage
     script_url: str  # our glue between the URL's ?q= and Pagefind's UI
+    stylesheet_url: str  # the search page's own rules, after Pagefind's
 
 
 # Each built-in template, the context it receives as `page`, and what it writes
@@ -921,7 +927,9 @@ class PageBuilder:
                 ui.ngettext("%(num)d of %(total)d claim; lines join counterclaims (dashed) and claims sharing a quote or source (solid).",
                             "%(num)d of %(total)d claims; lines join counterclaims (dashed) and claims sharing a quote or source (solid).",
                             total, num=shown, total=total))
-        return ClaimMap(charts.claim_map(nodes, edges, title, desc, centred, ui), shown, total)
+        # Both layouts go out; the stylesheet shows the one that fits the screen.
+        return ClaimMap(charts.claim_map(nodes, edges, title, desc, centred, ui)
+                        + charts.claim_map_narrow(nodes, edges, title, desc, centred, ui), shown, total)
 
     def _verdict_chart(self, claims: tuple[ClaimCard, ...], title: str) -> Markup | None:
         if not claims:
@@ -932,7 +940,7 @@ class PageBuilder:
         if not claims:
             return None
         points = [charts.TimelinePoint(self.lib.claims[c.slug].date, c.claim, c.verdict.label, c.verdict.tone) for c in claims]
-        return charts.timeline(points, title, self.ui)
+        return charts.timeline(points, title, self.ui) + charts.timeline(points, title, self.ui, narrow=True)
 
     def home_page(self) -> Page:
         all_cards = self._cards(self.lib.claims)
@@ -1040,6 +1048,7 @@ class PageBuilder:
             meta=self._meta("search", self.ui.gettext("Search"), self.ui.gettext("Search the fact-checks, their sources and the people quoted."), "search/"),
             bundle_url=self.urls.page("pagefind/"),
             script_url=self.urls.page("assets/search.js"),
+            stylesheet_url=self.urls.page("assets/search.css"),
         )
         return Page.of("search/index.html", context)
 

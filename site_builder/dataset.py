@@ -99,6 +99,7 @@ def _claim(claim: model.Claim, lib: Library, urls: Urls) -> dict:
             for q in claim.quotes
         ],
         "appearances": [r.slug for r in claim.appearances],
+        "first_appearance": claim.first_appearance.slug if claim.first_appearance else None,
         "counterclaims": list(lib.counterclaims.get(claim.slug, ())),
         "topics": [r.slug for r in claim.topics],
         "corrections": [{"date": _date(c.date), "note": c.note} for c in claim.corrections],

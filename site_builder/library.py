@@ -12,7 +12,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from . import model
-from .errors import ErrorList, did_you_mean
+from .errors import ContentError, ErrorList, did_you_mean
 from .i18n import Interface, interface
 from .schema import DEFAULT_VERDICTS, slug_problem
 from .suggest import closest, named
@@ -50,6 +50,13 @@ class Library:
         return len(self.claims) + len(self.sources) + len(self.people) + sum(
             1 for t in self.topics.values() if t.pos is not None
         )
+
+
+def warnings(lib: Library) -> list[ContentError]:
+    """What `check` points out without failing: content that builds but serves readers badly."""
+    return [ContentError(source.pos, f"source '{slug}' has no url, archive_url or text: readers cannot reach "
+                         "what it says; add the original's url, an archived copy's archive_url, or its text")
+            for slug, source in lib.sources.items() if not (source.url or source.archive_url or source.text)]
 
 
 def _default_scale_in_site_language(site: model.Site, ui: Interface) -> model.Site:
@@ -103,6 +110,10 @@ def build_library(
         check.ref(claim.verdict, "verdict")
         for ref in claim.appearances:
             check.ref(ref, "appearance")
+        first = claim.first_appearance
+        if first is not None and check.ref(first, "first appearance") and first.slug not in {r.slug for r in claim.appearances}:
+            errors.add(first.pos, f"first_appearance '{first.slug}' is not among this claim's appearances: "
+                                  f"add it to appearances, or name one of them")
         for ref in claim.counterclaims:
             if ref.slug == claim.slug:
                 errors.add(ref.pos, "a claim cannot be its own counterclaim: remove this line")

@@ -152,6 +152,7 @@ class Claim:
     original_url: str | None
     aliases: tuple["Alias", ...]
     pos: Position
+    first_appearance: Ref | None = None
 
 
 @dataclass(frozen=True, slots=True)

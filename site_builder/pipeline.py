@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+import rcssmin
+
 from . import progress
 from .context import PageBuilder
 from .errors import BuildFailed, ErrorList
@@ -236,6 +238,11 @@ def full_build(options: BuildOptions) -> Built:
             for relpath, path in archived:
                 output.copy_file(os.path.join(options.site_root, path), relpath)
             output.copy_tree(ASSETS, "assets")
+            # Stylesheets go out minified: the source keeps its comments for whoever edits it.
+            for name in sorted(os.listdir(ASSETS)):
+                if name.endswith(".css"):
+                    with open(os.path.join(ASSETS, name), encoding="utf-8") as sheet:
+                        output.write(f"assets/{name}", rcssmin.cssmin(sheet.read()).encode("utf-8"))
             for item in static:
                 output.copy_file(item.path, item.output)
             watch.lap("write")

@@ -732,6 +732,7 @@ CLAIM = Record("claim", [
     Field("updated", Date(), False, "when the fact-check was last changed"),
     Field("quotes", ListOf(QuoteReference()), False, "the original words behind the claim: each written <source-slug>#<quote-id>, the source's file name in sources/ without .yaml, a #, and the quote's id", ()),
     Field("appearances", ListOf(Reference("source")), False, "sources where the claim appeared", ()),
+    Field("first_appearance", Reference("source"), False, "which of the appearances came first, for aggregators (ClaimReview firstAppearance); default: the earliest dated one"),
     Field("counterclaims", ListOf(Reference("claim")), False, "claims that contradict this one; the link shows on both pages", ()),
     Field("topics", ListOf(Reference("topic")), False, "the claim's topics, each the file name of a topic in topics/ without .yaml (a topic without a file still gets its page)", ()),
     Field("language", Language(), False, "the claim's language when it differs from the site's"),

@@ -24,17 +24,16 @@ def claim_review(claim: model.Claim, lib: Library, urls: Urls) -> Markup:
         "author": _author(lib.people[claim.claimant.slug], lib, urls),
         "datePublished": claim.date.isoformat(),
     }
-    # Where the claim was made: the listed appearances, then the sources of its
-    # quotes. No firstAppearance: the content does not say which came first.
+    # Where the claim was made, as aggregators follow it: the original or its
+    # archived copy, never this archive's own page about the source. A source
+    # with neither address is left out, and with none left so is `appearance`.
     source_slugs = dict.fromkeys([r.slug for r in claim.appearances] + [q.source for q in claim.quotes])
-    appearances = [
-        {"@type": "CreativeWork", "url": model.original_url(s) or urls.absolute(urls.record("source", s.slug)), "name": s.title}
-        | ({"datePublished": s.published.isoformat()} if s.published else {})
-        | ({"archivedAt": _archived_copy(s, urls)} if s.text else {})
-        for s in (lib.sources[slug] for slug in source_slugs)
-    ]
-    if appearances:
-        item["appearance"] = appearances
+    reachable = [s for s in (lib.sources[slug] for slug in source_slugs) if model.original_url(s) or s.archive_url]
+    if reachable:
+        item["appearance"] = [_creative_work(s, urls) for s in reachable]
+        first = _first_appearance(claim, reachable)
+        if first is not None:
+            item["firstAppearance"] = _creative_work(first, urls)
     language = claim.language or lib.site.language
     data = {
         "@context": "https://schema.org",
@@ -64,6 +63,24 @@ def _archived_copy(source: model.Source, urls: Urls) -> dict:
     if archived:
         copy["dateCreated"] = archived.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     return copy
+
+
+def _creative_work(source: model.Source, urls: Urls) -> dict:
+    """Where the claim appeared, as published (or as archived elsewhere), with the copy the quotes were proven against."""
+    work = {"@type": "CreativeWork", "url": model.original_url(source) or source.archive_url, "name": source.title}
+    if source.published:
+        work["datePublished"] = source.published.isoformat()
+    if source.text:
+        work["archivedAt"] = _archived_copy(source, urls)
+    return work
+
+
+def _first_appearance(claim: model.Claim, reachable: list[model.Source]) -> model.Source | None:
+    """The appearance the claim names as first, else the earliest dated one (the first listed of a day)."""
+    if claim.first_appearance is not None:
+        return next((s for s in reachable if s.slug == claim.first_appearance.slug), None)
+    dated = [s for s in reachable if s.published]
+    return min(dated, key=lambda s: s.published) if dated else None
 
 
 def _author(person: model.Person, lib: Library, urls: Urls) -> dict:

@@ -47,10 +47,12 @@ def browse(chromium_browser):
     """Factory: browse(url, width=1280, scheme="light") -> a page; every problem it logs is kept in page.problems."""
     contexts = []
 
-    def open_page(url: str, width: int = 1280, scheme: str = "light"):
-        context = chromium_browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)
+    def open_page(url: str, width: int = 1280, scheme: str = "light", height: int = 800, init_script: str | None = None):
+        context = chromium_browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
         contexts.append(context)
         page = context.new_page()
+        if init_script:
+            page.add_init_script(init_script)  # runs before the page's own scripts, outside its CSP
         page.problems = []
         page.on("console", lambda m: m.type in ("error", "warning") and page.problems.append(m.text))
         page.on("pageerror", lambda e: page.problems.append(str(e)))

@@ -302,8 +302,11 @@ def test_check_warns_of_quotes_that_no_archived_text_can_prove(tmp_path):
     assert result.code == 0
     assert result.err == ["content/sources/interview.yaml:4:5: warning: quotes cannot be verified: source 'interview' "
                           "has no archived text; archive the source with `python build.py archive URL --source "
-                          "interview`, or name a copy of it in 'text'", PLACEHOLDER_WARNING]
-    assert result.out == ["checked 5 records in content: no errors, 1 warning"]
+                          "interview`, or name a copy of it in 'text'",
+                          "content/sources/interview.yaml:1:1: warning: source 'interview' has no url, archive_url or "
+                          "text: readers cannot reach what it says; add the original's url, an archived copy's "
+                          "archive_url, or its text", PLACEHOLDER_WARNING]
+    assert result.out == ["checked 5 records in content: no errors, 2 warnings"]
     github = site.run("check", "--format", "github")
     assert github.out[0].startswith("::warning file=content/sources/interview.yaml,line=4,col=5::quotes cannot be verified")
 

@@ -52,6 +52,9 @@ def draw_all(ui: i18n.Interface) -> dict[str, ET.Element]:
         "one-node map": parse(charts.claim_map(NODES[:1], [], "Claims on the topic", "One claim.", False, ui)),
         "timeline": parse(charts.timeline(POINTS, "Claims by date", ui)),
         "one-day timeline": parse(charts.timeline(POINTS[:1], "Claims by date", ui)),
+        "narrow centred map": parse(charts.claim_map_narrow(NODES, EDGES, "Related claims", "The claims and their links.", True, ui)),
+        "narrow map": parse(charts.claim_map_narrow(NODES, EDGES, "Claims on the topic", "The claims and their links.", False, ui)),
+        "narrow timeline": parse(charts.timeline(POINTS, "Claims by date", ui, narrow=True)),
     }
 
 
@@ -267,3 +270,27 @@ def test_map_ring_runs_in_the_reading_direction(tag):
     svg = parse(charts.claim_map(NODES, EDGES, "Claims on the topic", "The claims.", False, i18n.interface(tag)))
     top, after = [float(a.find(f"{SVG}circle").get("cx")) for a in svg.findall(f"{SVG}a")[:2]]
     assert after < top if tag == "fa-AF" else after > top
+
+
+LONG = MapNode("/claims/long/", "The Taliban have captured all districts of Panjshir province, every one of them, by Sunday",
+               "Disputed", "unrated-2")
+
+
+@pytest.mark.parametrize("tag", LANGUAGES)
+def test_the_narrow_map_writes_every_claim_whole_in_lines_that_fit(tag):
+    ui = i18n.interface(tag)
+    svg = parse(charts.claim_map_narrow([LONG, *NODES], EDGES, "Related claims", "The claims.", True, ui))
+    assert view_width(svg) == charts.NARROW_WIDTH
+    links = svg.findall(f"{SVG}a")
+    assert [a.get("href") for a in links] == [LONG.url] + [node.url for node in NODES]
+    for a, node in zip(links, [LONG, *NODES]):
+        lines = [t.text for t in a.iter(f"{SVG}tspan")]
+        # Whole, so the words themselves name the link: claim, then verdict.
+        assert " ".join(line.strip() for line in lines) == node.claim
+        assert all(len(line.strip()) <= charts.NARROW_LINE_CHARS for line in lines)
+        assert a.find(f"{SVG}text[@class='map-verdict']").text == node.verdict
+        assert "…" not in "".join(a.itertext())
+    assert len(svg.findall(f"{SVG}path")) == len(EDGES)
+    # The nodes stand at the reading side, the words after them.
+    circle, text = float(links[0].find(f"{SVG}circle").get("cx")), float(links[0].find(f"{SVG}text").get("x"))
+    assert (circle > text) if tag == "fa-AF" else (circle < text)

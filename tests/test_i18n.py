@@ -181,7 +181,7 @@ def test_dari_pages_use_the_catalogue_words_dates_and_default_scale(dari_site):
 def test_charts_on_a_dari_site_run_right_to_left(dari_site):
     document = parse(dari_site, "topics/bridges-and-roads/index.html")
     svgs = document.xpath("//*[local-name()='svg']")
-    assert len(svgs) == 3
+    assert len(svgs) == 4  # the timeline and the claim map, each in its wide and its narrow layout
     assert all(svg.get("direction") == "rtl" for svg in svgs)
 
 

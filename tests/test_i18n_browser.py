@@ -82,12 +82,15 @@ def test_the_english_claim_reads_left_to_right_inside_the_dari_chrome(open_page)
 
 
 def test_charts_are_mirrored_on_screen(open_page):
-    page = open_page(PAGES["person"], 1280)
-    # The bars grow from the right: each bar's right edge is at the same place, right of its middle.
-    rights = page.eval_on_selector_all(".chart-bars .chart-bar", "bars => bars.map(b => b.getBoundingClientRect().right)")
-    assert rights and max(rights) - min(rights) < 1
-    labels = page.eval_on_selector_all(".chart-bars .chart-label", "ls => ls.map(l => l.getBoundingClientRect().left)")
-    assert min(labels) > max(rights) - 1
+    # Time runs right to left: the earliest date stands at the right end of the axis.
+    page = open_page(PAGES["topic"], 1280)
+    dates = page.eval_on_selector_all(".timeline.chart-wide .timeline-date", "ds => ds.map(d => d.getBoundingClientRect().left)")
+    assert len(dates) == 2 and dates[0] > dates[1]
+    # On a phone the map's nodes stand at the right, each claim's words to their left.
+    page = open_page(PAGES["topic"], 360)
+    nodes = page.eval_on_selector_all(".claim-map-narrow .map-node", """ns => ns.map(n => [
+        n.querySelector('circle').getBoundingClientRect().left, n.querySelector('.map-claim').getBoundingClientRect().right])""")
+    assert nodes and all(circle > words for circle, words in nodes)
 
 
 def test_search_finds_claims_in_both_languages_and_marks_each_result_language(open_page):

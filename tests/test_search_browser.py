@@ -115,8 +115,13 @@ def test_a_verdict_filter_narrows_results_to_that_verdict(serve_dir, browse, sit
     expect(page.locator(MESSAGE)).not_to_have_text(re.compile(f"^{everything} "))
     narrowed = result_count(page)
     assert 0 < narrowed < everything
-    tags = page.locator(".pagefind-ui__result-tag[data-pagefind-ui-meta='verdict']").all_inner_texts()
-    assert tags and all(tag.strip() == f"Verdict: {chosen}" for tag in tags)
+    # Each result shows its verdict as the badge every other page shows, not as a "Verdict: …" tag.
+    badges = page.locator(f"{RESULT} .result-verdict .verdict")
+    assert badges.count() == narrowed
+    assert all(text.strip() == chosen for text in badges.all_inner_texts())
+    assert page.locator(".pagefind-ui__result-tag[data-pagefind-ui-meta='verdict']").count() == 0
+    colours = badges.evaluate_all("els => els.map(e => getComputedStyle(e).backgroundColor)")
+    assert "rgba(0, 0, 0, 0)" not in colours  # styled as a badge, not stripped by Pagefind's reset
 
 
 def test_opening_a_result_and_coming_back(serve_dir, browse, site):
@@ -138,20 +143,72 @@ def test_opening_a_result_and_coming_back(serve_dir, browse, site):
 def test_search_page_with_results_and_filters_passes_axe(serve_dir, browse, site, scheme, width):
     page = browse(serve_dir(site) + "search/?q=Taliban", width=width, scheme=scheme)
     page.wait_for_selector(RESULT)
+    if width < 640:
+        page.locator(".filters-toggle").click()  # folded on a phone
     page.locator("summary.pagefind-ui__filter-name", has_text="Verdict").click()
     page.wait_for_load_state("networkidle")  # results and filters still loading would change what axe sees
     assert axe_violations(page) == []
     assert page.problems == []
 
 
-def test_results_fit_a_phone(serve_dir, browse, site):
-    page = browse(serve_dir(site) + "search/?q=Taliban", width=360)
-    page.wait_for_selector(RESULT)
-    page.wait_for_selector(".pagefind-ui__filter-block")
+# Summed by the Layout Instability API over the whole load, as Lighthouse's CLS counts it.
+LAYOUT_SHIFT = """window.__layoutShift = 0;
+new PerformanceObserver(list => { for (const e of list.getEntries()) { if (!e.hadRecentInput) window.__layoutShift += e.value; } })
+  .observe({type: 'layout-shift', buffered: true});"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(360, 740), (1280, 800)])
+def test_the_search_page_does_not_shift_while_it_loads_a_query(serve_dir, browse, site, width, height):
+    page = browse(serve_dir(site) + "search/?q=Taliban", width=width, height=height, init_script=LAYOUT_SHIFT)
+    page.wait_for_selector(RESULT_LINK)
+    page.wait_for_selector(".pagefind-ui__filter-block", state="attached")
+    page.wait_for_load_state("networkidle")
+    page.locator(".site-footer").scroll_into_view_if_needed()  # a shift still pending would land by now
+    page.evaluate("window.scrollTo(0, 0)")
+    assert page.evaluate("window.__layoutShift") <= 0.05
+    assert page.problems == []
+
+
+def test_on_a_phone_the_first_result_is_on_the_first_screen_and_the_filters_fold(serve_dir, browse, site):
+    page = browse(serve_dir(site) + "search/?q=Taliban", width=360, height=740)
+    page.wait_for_selector(RESULT_LINK)
+    page.wait_for_selector(".pagefind-ui__filter-block", state="attached")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     box = page.locator(RESULT).first.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 360
-    assert box["y"] + 80 < 800  # the first result's title shows without scrolling past the filters
+    title = page.locator(RESULT_LINK).first.bounding_box()
+    assert title["y"] + title["height"] <= 740  # the first result's title shows without scrolling
+    toggle = page.locator(".filters-toggle")
+    assert not page.locator(".pagefind-ui__filter-panel").is_visible()
+    assert toggle.get_attribute("aria-expanded") == "false"
+    toggle.click()
+    assert page.locator(".pagefind-ui__filter-panel").is_visible()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    toggle.click()
+    assert not page.locator(".pagefind-ui__filter-panel").is_visible()
+
+
+def test_on_a_desktop_the_filters_stand_beside_the_results(serve_dir, browse, site):
+    page = browse(serve_dir(site) + "search/?q=Taliban", width=1280)
+    page.wait_for_selector(".pagefind-ui__filter-block")
+    assert not page.locator(".filters-toggle").is_visible()
+    panel, result = page.locator(".pagefind-ui__filter-panel").bounding_box(), page.locator(RESULT).first.bounding_box()
+    assert panel["x"] + panel["width"] <= result["x"]
+
+
+def test_a_short_list_of_results_is_shown_whole(serve_dir, browse, site):
+    page = browse(serve_dir(site) + "search/?q=Paryan")
+    page.wait_for_selector(RESULT_LINK)
+    page.wait_for_load_state("networkidle")
+    count = result_count(page)
+    assert 5 < count <= 10  # more than Pagefind's default page of five
+    assert page.locator(RESULT).count() == count
+    assert page.locator(".pagefind-ui__button", has_text="Load more").count() == 0
+
+
+def test_the_search_page_is_kept_out_of_search_engines(site):
+    html = (site / "search/index.html").read_text(encoding="utf-8")
+    assert '<meta name="robots" content="noindex">' in html
 
 
 def test_without_javascript_the_page_says_so_and_links_the_index(chromium_browser, serve_dir, site):

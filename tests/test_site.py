@@ -296,10 +296,12 @@ def test_each_quote_links_to_its_place_on_the_source_page_and_in_the_archived_te
     assert checked >= 2  # quotes with archived text on bridge-early and ferry-free
 
 
-def test_claim_page_shows_context_words_around_a_quote(small_site):
+def test_claim_page_shows_each_quote_once_with_its_context_a_click_away(small_site):
     doc = html_pages(small_site)["claims/ferry-free/index.html"]
-    context = doc.xpath("normalize-space(//p[contains(@class, 'in-context')]/q)")
-    assert context == 'John Doe added: "The ferry will stay free … for every resident."'
+    text = "The ferry will stay free … for every resident"
+    assert doc.xpath("normalize-space(//main)").count(text) == 1
+    [link] = doc.xpath("//p[contains(@class, 'in-context')]/a")
+    assert link.get("href") == "/sources/harbour-statement/#text-quote-ferry-free"
 
 
 def test_claim_page_carries_verdict_as_words_dates_topics_and_corrections(small_site):
@@ -316,9 +318,14 @@ def test_claim_page_carries_verdict_as_words_dates_topics_and_corrections(small_
     assert [c.text_content() for c in corrections] == ["1 October 2021: The opening month was first given as April."]
 
 
-def test_unrated_badge_says_unrated(small_site):
-    doc = html_pages(small_site)["claims/ferry-free/index.html"]
-    assert doc.xpath("normalize-space(//section[contains(@class, 'verdict-panel')]//*[@class='verdict-place'])") == "(unrated)"
+def test_an_unrated_badge_names_its_verdict_and_the_scale_page_says_what_unrated_means(small_site):
+    pages = html_pages(small_site)
+    badge = pages["claims/ferry-free/index.html"].xpath("//section[contains(@class, 'verdict-panel')]//a[contains(@class, 'verdict')]")[0]
+    assert " ".join(badge.text_content().split()) == "Unproven"
+    assert not badge.xpath(".//*[@class='verdict-place']")
+    entry = pages["verdicts/index.html"].xpath("//section[@id='verdict-unproven']")[0]
+    assert "no place on the rating scale" in entry.xpath("normalize-space(p[@class='unrated-note'])")
+    assert not pages["verdicts/index.html"].xpath("//section[@id='verdict-true']/p[@class='unrated-note']")
 
 
 def test_right_to_left_claim_sets_language_and_direction(small_site):
@@ -353,7 +360,7 @@ def test_person_page_has_scorecard_affiliation_links_and_quotes(small_site):
     pages = html_pages(small_site)
     jane = pages["people/jane-roe/index.html"]
     rows = [tuple(" ".join(td.text_content().split()) for td in tr.xpath("td")) for tr in jane.xpath("//table[@class='tally']/tbody/tr")]
-    assert rows == [("Mostly true (4 of 5 on the rating scale)", "1", "50%"), ("Not a factual claim (unrated)", "1", "50%")]
+    assert rows == [("Mostly true (4 of 5 on the rating scale)", "1", "50%"), ("Not a factual claim", "1", "50%")]
     assert jane.xpath("//dd/a/@href")[:2] == ["/people/harbour-party/", "https://jane-roe.example.org/"]
     assert "https://www.wikidata.org/wiki/Q4115189" in jane.xpath("//dd//a/@href")
     assert jane.xpath("//figure[contains(@class, 'quote')]//a[contains(@href, '#quote-bridge-finished')]")
@@ -445,7 +452,8 @@ def test_claim_pages_carry_search_filters_meta_and_sort(small_site):
     assert {"verdict", "claimant", "topic", "language:en", "year:2021"} <= set(filters)
     assert filters.count("topic") == 2
     # lang: the search page marks each result with its page's language (assets/search.js).
-    assert set(body.xpath(".//@data-pagefind-meta")) == {"title", "verdict", "claimant", "lang:en"}
+    # tone: the search page draws each result's verdict as its badge.
+    assert set(body.xpath(".//@data-pagefind-meta")) == {"title", "verdict", "claimant", "lang:en", "tone:scale-4"}
     assert set(body.xpath(".//@data-pagefind-sort")) == {"date[datetime]", "reviewed[datetime]"}
     assert doc.xpath("normalize-space(//*[@data-pagefind-filter='verdict'])") == "Mostly true"
     source = html_pages(small_site)["sources/harbour-statement/index.html"]
@@ -455,7 +463,8 @@ def test_claim_pages_carry_search_filters_meta_and_sort(small_site):
 def test_search_page_loads_pagefind_from_this_site_and_works_without_script_as_a_link(tmp_path):
     site = build_site(DEFAULT_CONTENT, tmp_path / "public", base_url=BASE_PATH_URL)
     doc = html_pages(site)["search/index.html"]
-    assert doc.xpath("//link[@rel='stylesheet']/@href") == ["/archive/assets/site.css", "/archive/pagefind/pagefind-ui.css"]
+    assert doc.xpath("//link[@rel='stylesheet']/@href") == ["/archive/assets/site.css", "/archive/pagefind/pagefind-ui.css",
+                                                           "/archive/assets/search.css"]
     assert doc.xpath("//script/@src") == ["/archive/pagefind/pagefind-ui.js", "/archive/assets/search.js"]
     assert not doc.xpath("//script[not(@src)]")
     assert doc.xpath("//noscript//a/@href") == ["/archive/claims/"]
@@ -729,3 +738,11 @@ def test_outputs_carry_no_build_timestamp(small_site):
     for path in small_site.rglob("*"):
         if path.is_file() and path.suffix in (".html", ".xml", ".json", ".txt"):
             assert today not in path.read_text(encoding="utf-8"), path
+
+
+def test_stylesheets_ship_minified(default_site):
+    for name in ("site.css", "search.css"):
+        source = (REPO_ROOT / "templates/assets" / name).read_text(encoding="utf-8")
+        shipped = (default_site / "assets" / name).read_text(encoding="utf-8")
+        assert "/*" in source and "/*" not in shipped and "\n" not in shipped.strip(), name
+        assert len(shipped) < 0.8 * len(source), name

@@ -5,6 +5,7 @@ on every page; the page chrome (skip link, focus, print) working as intended.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -114,10 +115,104 @@ def test_verdict_badge_is_words_with_colour_as_extra(chromium_browser, serve_dir
     context, page = open_page(chromium_browser, serve_dir(site) + "verdicts/", "light", 1280)
     try:
         badges = page.evaluate("""() => [...document.querySelectorAll('.verdict')].map(b => [
-            b.querySelector('.verdict-label').innerText, b.querySelector('.verdict-place').innerText,
-            getComputedStyle(b).backgroundColor])""")
+            b.querySelector('.verdict-label').innerText, (b.querySelector('.verdict-place') || {}).innerText,
+            getComputedStyle(b).backgroundColor, !!b.closest('section').querySelector('.unrated-note')])""")
         assert len(badges) >= 3
-        assert all(label and place for label, place, _ in badges)
-        assert len({colour for _, _, colour in badges}) >= 3  # colour tells verdicts apart at a glance
+        # A rated verdict says its place; an unrated one says only its name, its entry says why.
+        assert all(label and (bool(place) != unrated) for label, place, _, unrated in badges)
+        assert any(unrated for *_, unrated in badges) and not any("unrated" in (place or "") for _, place, _, _ in badges)
+        assert len({colour for _, _, colour, _ in badges}) >= 3  # colour tells verdicts apart at a glance
+    finally:
+        context.close()
+
+
+# Every piece of text in every chart shown: its rendered size (font size times the
+# SVG's scale on screen), whether it ends cut ("…"), and whether it leaves the chart.
+CHART_TEXT = """() => [...document.querySelectorAll('svg.chart')].filter(svg => svg.getClientRects().length).flatMap(svg => {
+    const box = svg.getBoundingClientRect();
+    return [...svg.querySelectorAll('text')].map(t => {
+        const r = t.getBoundingClientRect(), scale = t.getScreenCTM().a;
+        return {chart: svg.getAttribute('class'), text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * scale,
+                inside: r.left >= box.left - 1 && r.right <= box.right + 1 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1};
+    });
+})"""
+
+
+@pytest.mark.parametrize("kind", ("claim", "person", "topic"))
+def test_chart_text_is_readable_and_whole_on_a_phone(chromium_browser, serve_dir, site, kind):
+    context, page = open_page(chromium_browser, serve_dir(site) + path_of(site, kind), "light", 360)
+    try:
+        texts = page.evaluate(CHART_TEXT)
+        assert texts, "no chart shown"
+        assert [t for t in texts if t["px"] < 12] == []
+        assert [t for t in texts if t["text"].endswith("…") or not t["inside"]] == []
+    finally:
+        context.close()
+
+
+def test_each_quote_shows_once_on_its_claim_page(chromium_browser, serve_dir, site):
+    data = json.loads((site / "data/claims.json").read_text(encoding="utf-8"))
+    quotes = {(s["slug"], q["id"]): q["text"] for s in data["sources"] for q in s["quotes"]}
+    context = chromium_browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    checked = 0
+    try:
+        for claim in data["claims"]:
+            if not claim["quotes"]:
+                continue
+            page.goto(serve_dir(site) + f"claims/{claim['slug']}/")
+            # Every visible quotation of the page's own (the editor's analysis may quote the words too:
+            # that is writing, not the page repeating itself).
+            shown = page.evaluate("""() => [...document.querySelectorAll('main blockquote, main q, main mark')]
+                .filter(e => !e.closest('.analysis') && e.getClientRects().length).map(e => e.innerText.split(/\\s+/).join(' '))""")
+            for ref in claim["quotes"]:
+                words = " ".join(quotes[(ref["source"], ref["id"])].split())
+                assert sum(words in text for text in shown) == 1, (claim["slug"], ref, shown)
+                checked += 1
+            # ... with its context one click away, marked in the archived text.
+            for href in page.locator(".quote .in-context a").evaluate_all("links => links.map(a => a.getAttribute('href'))"):
+                assert "#text-quote-" in href
+    finally:
+        context.close()
+    assert checked >= 1
+
+
+def test_on_a_phone_the_navigation_folds_behind_one_control(chromium_browser, serve_dir, site):
+    context, page = open_page(chromium_browser, serve_dir(site) + first_record(site, "claims"), "light", 360)
+    try:
+        assert page.locator(".site-header").bounding_box()["height"] <= 130
+        links = page.locator(".site-menu nav a")
+        assert links.count() >= 5 and not links.first.is_visible()
+        page.locator(".site-menu summary").click()
+        assert all(links.nth(i).is_visible() for i in range(links.count()))
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    finally:
+        context.close()
+
+
+def test_on_a_desktop_a_record_uses_the_width(chromium_browser, serve_dir, site):
+    context, page = open_page(chromium_browser, serve_dir(site) + first_record(site, "claims"), "light", 1280)
+    try:
+        # The navigation is never folded on a desktop: no menu control, every link on show.
+        assert not page.locator(".site-menu summary").is_visible()
+        links = page.locator(".site-nav a")
+        assert all(links.nth(i).is_visible() for i in range(links.count()))
+        analysis = page.locator(".analysis").bounding_box()
+        verdict = page.locator(".verdict-panel").bounding_box()
+        facts = page.locator(".facts").bounding_box()
+        # The verdict and the facts stand beside the analysis, not above it.
+        assert verdict["x"] >= analysis["x"] + analysis["width"] and facts["x"] == verdict["x"]
+        assert verdict["y"] < analysis["y"] + analysis["height"]
+        assert page.locator("main").bounding_box()["width"] >= 1000
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("kind", ("source", "person", "claims index"))
+def test_small_badges_are_targets_a_finger_can_hit(chromium_browser, serve_dir, site, kind):
+    context, page = open_page(chromium_browser, serve_dir(site) + path_of(site, kind), "light", 360)
+    try:
+        heights = page.locator("a.verdict").evaluate_all("links => links.map(a => a.getBoundingClientRect().height)")
+        assert heights and min(heights) >= 24  # WCAG 2.5.8, target size (minimum)
     finally:
         context.close()

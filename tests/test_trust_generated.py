@@ -402,7 +402,10 @@ def test_a_topic_person_or_source_with_many_claims_lists_them_on_pages(crowded):
         listed = []
         for number, page in enumerate(pages, start=1):
             doc = lxml.html.parse(str(page)).getroot()
-            cards = doc.xpath("//main//ul[@class='cards']/li/*[@class='card-title']/a/@href")
+            # Topic and person pages list cards; a source page, a compact list of the claims citing it
+            # (the one the pager follows: each quote also lists its newest citing claims).
+            cards = doc.xpath("//main//ul[@class='cards']/li/*[@class='card-title']/a/@href"
+                              " | //main//nav[@class='pager']/preceding-sibling::ul[@class='claim-list'][1]/li/a[1]/@href")
             assert 0 < len(cards) <= CLAIMS_PER_PAGE, (page, len(cards))
             listed += cards
             # The pager names every page and marks this one; only the first is indexed for search.

@@ -167,6 +167,7 @@ description: {q['org-description']}
 title: {q['source-title']}
 kind: social-post
 publisher: {q['source-publisher']}
+url: https://social.example.org/post
 text: archive/post.txt
 quotes:
   - id: q

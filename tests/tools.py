@@ -179,3 +179,17 @@ def vnu_errors(paths: str | Path | Iterable[str | Path]) -> list[str]:
     if proc.returncode == 1 and lines:
         return lines
     raise RuntimeError(f"vnu exited {proc.returncode}:\n" + "\n".join(lines))
+
+
+SDTT = REPO_ROOT / "node_modules" / "structured-data-testing-tool" / "bin" / "cli.js"
+
+
+def sdtt_report(page: str | Path) -> tuple[int, str]:
+    """structured-data-testing-tool's Google presets on one HTML file: (exit code, its report)."""
+    require_file(SDTT, "structured-data-testing-tool")
+    node = shutil.which("node")
+    if node is None:
+        raise MissingTool(f"node not found on PATH; {_INSTALL_HINT}")
+    proc = subprocess.run([node, str(SDTT), "--file", str(page), "--presets", "Google"],
+                          capture_output=True, text=True, check=False, timeout=120)
+    return proc.returncode, proc.stdout + proc.stderr

@@ -25,22 +25,73 @@
     });
   }
 
+  // A result shows its verdict as the same badge as every other page, drawn
+  // in the observer's microtask, before the browser paints the result.
+  var verdictOf = {};
+  function addBadges() {
+    root.querySelectorAll(".pagefind-ui__result").forEach(function (item) {
+      var link = item.querySelector(".pagefind-ui__result-link");
+      var verdict = link && verdictOf[link.getAttribute("href")];
+      var title = item.querySelector(".pagefind-ui__result-title");
+      var badge = item.querySelector(".result-verdict");
+      if (badge && (!verdict || badge.dataset.href !== link.getAttribute("href"))) {
+        badge.remove();
+        badge = null;
+      }
+      if (verdict && title && !badge) {
+        badge = document.createElement("p");
+        badge.className = "result-verdict";
+        badge.dataset.href = link.getAttribute("href");
+        var span = document.createElement("span");
+        span.className = "verdict verdict-small tone-" + verdict.tone;
+        var label = document.createElement("span");
+        label.className = "verdict-label";
+        label.textContent = verdict.label;
+        span.appendChild(label);
+        badge.appendChild(span);
+        title.insertAdjacentElement("afterend", badge);
+      }
+    });
+  }
+
   var ui = new PagefindUI({
     element: "#search",
     bundlePath: root.dataset.bundlePath,
     baseUrl: root.dataset.baseUrl,
     showSubResults: true,
     showImages: false,
+    // One screen of results before "Load more": a short list is shown whole.
+    pageSize: 10,
     processResult: function (result) {
       if (result.meta && result.meta.lang) {
         languageOf[result.url] = result.meta.lang;
         // Pagefind would show it as a tag; the reader sees the language in the text itself.
         delete result.meta.lang;
       }
+      if (result.meta && result.meta.verdict && result.meta.tone) {
+        verdictOf[result.url] = { label: result.meta.verdict, tone: result.meta.tone };
+        delete result.meta.verdict;
+      }
+      if (result.meta) {
+        delete result.meta.tone;
+      }
       return result;
     },
   });
-  new MutationObserver(markLanguages).observe(root, { childList: true, subtree: true });
+  new MutationObserver(function () {
+    markLanguages();
+    addBadges();
+  }).observe(root, { childList: true, subtree: true });
+
+  // On a phone the filters fold behind one button, so the first result is on the first screen.
+  var toggle = document.querySelector(".filters-toggle");
+  if (toggle) {
+    toggle.addEventListener("click", function () {
+      var open = root.classList.toggle("filters-open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    document.documentElement.classList.add("search-ready");
+  }
 
   // Pagefind labels its box with a title only; the page's heading is its visible label.
   var input = root.querySelector(".pagefind-ui__search-input");
