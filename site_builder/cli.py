@@ -8,12 +8,13 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 
-from . import __version__, jsonschema_export, progress, reference, serve, template_docs
+from . import __version__, jsonschema_export, progress, publishing, reference, serve, template_docs
 from .error_formats import FORMATS, format_errors
-from .schema import URL_RE
+from .schema import URL_RE, parse_datetime
 from .errors import BuildFailed, ContentError, display_path
 from .pipeline import BuildOptions, build, load_library
 from .scaffold import KINDS, ScaffoldRefused, new_record_file
@@ -43,6 +44,9 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--base-url", metavar="URL", type=_base_url,
                            help="publish under this URL instead of site.yaml's base_url (for previews)")
     build_cmd.add_argument("--verbose", "-v", action="store_true", help="also print how long each stage took")
+    build_cmd.add_argument("--drafts", action="store_true",
+                           help="also build drafts and embargoed claims, each page with a banner and noindex (for previews)")
+    _now_arg(build_cmd)
 
     check_cmd = commands.add_parser("check", help="check the content without writing anything",
                                     description="Check every content file and report all errors; writes nothing.")
@@ -50,6 +54,7 @@ def parser() -> argparse.ArgumentParser:
     check_cmd.add_argument("--format", choices=FORMATS, default="text",
                            help="how errors are written: text for people (default, on stderr), github for "
                            "GitHub Actions annotations or json for programs (both on stdout)")
+    _now_arg(check_cmd)
 
     serve_cmd = commands.add_parser("serve", help="preview the site on this machine, rebuilt on every save",
                                     description="Build the site into a preview folder and serve it; on every save "
@@ -62,6 +67,7 @@ def parser() -> argparse.ArgumentParser:
                            help="address to listen on (default: 127.0.0.1, this machine only)")
     serve_cmd.add_argument("--out", default=".preview", metavar="DIR",
                            help="preview folder (default: .preview, so that public/ is never overwritten)")
+    _now_arg(serve_cmd)
 
     new_cmd = commands.add_parser("new", help="start a new content file, every key explained",
                                   description="Write content/<folder>/<SLUG>.yaml with every key of its kind, "
@@ -95,6 +101,20 @@ def _base_url(value: str) -> str:
 def _content_arg(command: argparse.ArgumentParser) -> None:
     command.add_argument("--content", default="content", metavar="DIR",
                          help="the archive's content folder (default: content)")
+
+
+def _now_arg(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--now", type=_instant, metavar="DATE-TIME",
+                         help="evaluate embargoes (publish_at) at this instant instead of the current time, "
+                         "written like 2026-12-05T09:00+01:00, 2026-12-05T08:00Z or 2026-12-05")
+
+
+def _instant(text: str) -> dt.datetime:
+    value = parse_datetime(text.strip())
+    if value is None:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date-time with an offset (2026-12-05T09:00+01:00, "
+                                         "2026-12-05T08:00Z) or a date (2026-12-05)")
+    return value
 
 
 def _port(text: str) -> int:
@@ -141,9 +161,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check(args) -> int:
-    library = load_library(BuildOptions(content_dir=args.content))
+    library = load_library(BuildOptions(content_dir=args.content, drafts=True, now=args.now))
     progress.clear()
     summary = f"checked {library.record_count()} records in {args.content}: no errors"
+    drafts, embargoed = publishing.counts(library.held)
+    if drafts or embargoed:
+        summary += (f"; {drafts} draft{'s' if drafts != 1 else ''} and {embargoed} embargoed "
+                    f"claim{'s' if embargoed != 1 else ''}, which `build` leaves out")
     if args.format == "json":
         print(format_errors([], "json"), end="")
         print(summary, file=sys.stderr)
@@ -198,7 +222,8 @@ def _read_or_none(path: str) -> str | None:
 
 
 def _build(args) -> int:
-    options = BuildOptions(content_dir=args.content, out_dir=args.out, base_url=args.base_url)
+    options = BuildOptions(content_dir=args.content, out_dir=args.out, base_url=args.base_url,
+                           drafts=args.drafts, now=args.now)
     report = build(options)
     progress.clear()
     print(f"built {report.pages} pages from {report.records} records into {args.out} in {report.seconds:.2f} s")
@@ -215,7 +240,7 @@ def _build(args) -> int:
 
 def _serve(args) -> int:
     try:
-        return serve.serve(args.content, args.out, args.host, args.port)
+        return serve.serve(args.content, args.out, args.host, args.port, now=args.now)
     except serve.PortUnavailable as exc:
         print(f"build.py: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

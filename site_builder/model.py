@@ -17,6 +17,7 @@ KINDS = {
     "source": "sources",
     "person": "people",
     "topic": "topics",
+    "staff": "staff",  # v2: the newsroom's own people
 }
 
 
@@ -101,6 +102,8 @@ class Site:
     social: tuple[SocialLink, ...]
     repository: str | None  # where the archive's files and their history are published (GitHub)
     pos: Position
+    report_error_url: str | None = None  # v2: http(s) or mailto: where readers report an error
+    tips_url: str | None = None  # v2: http(s) or mailto: where readers suggest a claim to check
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +131,10 @@ class Claim:
     language: str | None
     corrections: tuple[Correction, ...]
     pos: Position
+    draft: bool = False  # v2: left out of the published site
+    publish_at: dt.datetime | None = None  # v2: the embargo, aware (UTC); before it the claim is a draft
+    authors: tuple[Ref, ...] = ()  # v2: staff who researched and wrote it
+    editors: tuple[Ref, ...] = ()  # v2: staff who reviewed it
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +174,7 @@ class Source:
     text: ArchivedText | None
     quotes: tuple[Quote, ...]
     pos: Position
+    draft: bool = False  # v2: left out of the published site
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +187,7 @@ class Person:
     url: str | None
     same_as: tuple[str, ...]
     pos: Position
+    draft: bool = False  # v2: left out of the published site
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +196,7 @@ class Topic:
     title: str
     description: str | None
     pos: Position | None  # None: named by a claim, no file of its own
+    draft: bool = False  # v2: left out of the published site
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +209,20 @@ class Page:
     nav: int | None  # its place in the site's navigation; None: not in it
     body: Markdown
     pos: Position
+    draft: bool = False  # v2: left out of the published site
 
 
-Record = Claim | Source | Person | Topic
+@dataclass(frozen=True, slots=True)
+class Staff:
+    """v2: one of the newsroom's own people: content/staff/<slug>.yaml."""
+
+    slug: str
+    name: str
+    role: str
+    bio: Markdown | None
+    same_as: tuple[str, ...]
+    pos: Position
+    image: object = None  # an ImageRef, once images are declared
+
+
+Record = Claim | Source | Person | Topic | Staff

@@ -21,7 +21,7 @@ from .errors import ErrorList, display_path
 from .jsonschema_export import schema_path
 from .reference import describe_type
 from .schema import (DEFAULT_VERDICTS, FOLDERS, Choice, Date, Field, FieldType, Integer, Language, ListOf,
-                     MarkdownText, QuoteReference, Record, Reference, Slug, Text, TextFile, Url, slug_problem)
+                     MarkdownText, QuoteReference, DateTime, Record, Reference, Slug, Text, TextFile, Url, slug_problem)
 from .validate import read_site
 from .writer import OutputError
 
@@ -145,6 +145,8 @@ def _example_value(field_type: FieldType, default, hints: Hints, record_name: st
         return f"{record_name}-id"
     if isinstance(field_type, QuoteReference):
         return f"{hints.source or 'source-slug'}#quote-id"
+    if isinstance(field_type, DateTime):
+        return "2026-12-05T09:00:00+01:00"
     if isinstance(field_type, Date):
         return hints.today.isoformat()
     if isinstance(field_type, Url):

@@ -192,6 +192,20 @@ class Url(FieldType):
         return {"type": "string", **self.pattern(URL_RE.pattern), "format": "uri"}
 
 
+# v2: where readers write to: a web form, or an address their mail program opens.
+_CONTACT_RE = re.compile(r"^(?:https?://[^\s/?#<>\"'`\\]+[^\s<>\"'`\\]*|mailto:[^\s@<>\"'`\\?]+@[^\s@<>\"'`\\?]+(?:\?[^\s<>\"'`\\]*)?)$")
+
+
+class ContactUrl(FieldType):
+    doc = "a web address starting with http:// or https://, or an e-mail address written mailto:desk@example.org"
+
+    def parse(self, node, ctx, name):
+        return _written_as(self, node, ctx, name, _CONTACT_RE, self.doc)
+
+    def json_schema(self):
+        return {"type": "string", **self.pattern(_CONTACT_RE.pattern)}
+
+
 class Slug(FieldType):
     doc = "a slug (lowercase letters, digits and hyphens)"
 
@@ -325,6 +339,59 @@ class Color(FieldType):
 
     def json_schema(self):
         return {"type": "string", **self.pattern(_COLOR_RE.pattern)}
+
+
+# v2: a date-time carries its offset, so an embargo means one instant wherever the build runs.
+_DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:\d{2}))?$")
+
+
+class DateTime(FieldType):
+    doc = "a date-time written YYYY-MM-DDTHH:MM with Z or an offset, like 2026-12-05T09:00:00+01:00, or a date (its midnight in UTC)"
+
+    def parse(self, node, ctx, name):
+        value = _written_as(self, node, ctx, name, _DATETIME_RE,
+                            "a date-time with an offset, like 2026-12-05T09:00+01:00 or 2026-12-05T08:00Z, or a date written YYYY-MM-DD")
+        if value is INVALID:
+            return INVALID
+        parsed = parse_datetime(value)
+        if parsed is None:
+            return ctx.error(node.pos, f"'{name}' is not a real date and time: '{value}' (check the month, day, hour and minute)")
+        return parsed
+
+    def json_schema(self):
+        return {"type": "string", **self.pattern(_DATETIME_RE.pattern)}
+
+
+def parse_datetime(value: str) -> dt.datetime | None:
+    """An aware datetime from a date-time with offset or Z, or a date (midnight UTC); None if not one."""
+    if not _DATETIME_RE.fullmatch(value):
+        return None
+    try:
+        if len(value) == 10:
+            return dt.datetime.combine(dt.date.fromisoformat(value), dt.time(), dt.timezone.utc)
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(dt.timezone.utc)
+    except ValueError:
+        return None
+
+
+class Boolean(Choice):
+    """v2: `draft` only; written as YAML's own words, read as a Python bool."""
+
+    def __init__(self) -> None:
+        super().__init__("false", "true")
+        self.doc = "true or false"
+
+    def parse(self, node, ctx, name):
+        node = self.scalar(node, ctx, name)
+        if node is None:
+            return INVALID
+        value = node.value.strip()
+        if value not in self.choices:  # yes, no, on, True: YAML 1.1 words the build does not guess at
+            return ctx.error(node.pos, f"'{name}' should be true or false, not '{value[:80]}'")
+        return value == "true"
+
+    def json_schema(self):
+        return {"type": ["boolean", "string"], "enum": [False, True, "false", "true"]}
 
 
 class ListOf(FieldType):
@@ -483,6 +550,8 @@ SITE = Record("site.yaml", [
     Field("footer", Text(max_chars=500), False, "plain text shown in the footer of every page, such as a licence notice"),
     Field("social", ListOf(SOCIAL_LINK, unique=False), False, "links to the archive elsewhere, shown in the footer", ()),
     Field("repository", Url(), False, "the archive's source repository on GitHub, such as https://github.com/org/archive: each claim page then links to its file's history there, {repository}/commits/main/content/claims/<slug>.yaml"),
+    Field("report_error_url", ContactUrl(), False, "where readers report an error (http(s) or mailto:); every claim page links it, passing the claim's address along (a mailto: subject, or a url= parameter)"),
+    Field("tips_url", ContactUrl(), False, "where readers suggest a claim to check (http(s) or mailto:); linked from the footer of every page"),
 ], model.Site, "The site's settings: content/site.yaml.")
 
 CORRECTION = Record("correction", [
@@ -505,6 +574,10 @@ CLAIM = Record("claim", [
     Field("topics", ListOf(Reference("topic")), False, "topic slugs", ()),
     Field("language", Language(), False, "the claim's language when it differs from the site's"),
     Field("corrections", ListOf(CORRECTION, unique=False), False, "the public corrections log", ()),
+    Field("draft", Boolean(), False, "true keeps it unpublished: `build` leaves it out of everything readers and machines see; `build --drafts` and `serve` show it with a banner", False),
+    Field("publish_at", DateTime(), False, "the embargo: before this instant the claim is treated as a draft (a scheduled rebuild publishes it)"),
+    Field("authors", ListOf(Reference("staff")), False, "who researched and wrote the fact-check: slugs from staff/, shown as its byline", ()),
+    Field("editors", ListOf(Reference("staff")), False, "who reviewed it: slugs from staff/", ()),
 ], model.Claim, "One claim and its fact-check: content/claims/<slug>.yaml.")
 
 QUOTE = Record("quote", [
@@ -525,6 +598,7 @@ SOURCE = Record("source", [
     Field("language", Language(), False, "its language when it differs from the site's"),
     Field("text", TextFile(), False, "the archived full text; every quote must be found in it"),
     Field("quotes", ListOf(QUOTE), False, "the source's original quotes", ()),
+    Field("draft", Boolean(), False, "true keeps it unpublished: `build` leaves it out of everything readers and machines see; `build --drafts` and `serve` show it with a banner", False),
 ], model.Source, "One source document and its original quotes: content/sources/<slug>.yaml.")
 
 PERSON = Record("person", [
@@ -534,20 +608,31 @@ PERSON = Record("person", [
     Field("affiliation", Reference("person"), False, "the slug of an organisation in people/ they belong to"),
     Field("url", Url(), False, "an official page"),
     Field("same_as", ListOf(Url()), False, "web addresses that identify them elsewhere, such as Wikidata", ()),
+    Field("draft", Boolean(), False, "true keeps it unpublished: `build` leaves it out of everything readers and machines see; `build --drafts` and `serve` show it with a banner", False),
 ], model.Person, "A claimant or speaker, person or organisation: content/people/<slug>.yaml.")
 
 TOPIC = Record("topic", [
     Field("title", Text(max_chars=200), True, "the topic's title"),
     Field("description", Text(max_chars=1_000, single_line=False), False, "what the topic covers"),
+    Field("draft", Boolean(), False, "true keeps it unpublished: `build` leaves it out of everything readers and machines see; `build --drafts` and `serve` show it with a banner", False),
 ], model.Topic, "A topic: content/topics/<slug>.yaml.")
 
 PAGE = Record("page", [
     Field("title", Text(max_chars=120), True, "the page's title: its heading, and its name in the navigation"),
     Field("description", Text(max_chars=500), False, "one or two sentences for search engines and link previews"),
     Field("nav", Integer(1, 99), False, "its place in the site's navigation, after the built-in items (1 first); leave out to keep the page out of it"),
+    Field("draft", Boolean(), False, "true keeps it unpublished: `build` leaves it out of everything readers and machines see; `build --drafts` and `serve` show it with a banner", False),
 ], model.Page, "A page of the archive's own, such as about or methodology: the front matter of content/pages/<slug>.md.")
 
+STAFF = Record("staff member", [
+    Field("name", Text(max_chars=200), True, "the display name"),
+    Field("role", Text(max_chars=120), True, "what they do, such as Fact-checker or Editor"),
+    Field("bio", MarkdownText(max_chars=5_000), False, "who they are, in Markdown"),
+    Field("same_as", ListOf(Url()), False, "web addresses that identify them elsewhere, such as a profile page", ()),
+], model.Staff, "One of the newsroom's own people, who checks or edits fact-checks: content/staff/<slug>.yaml.")
+
 # Content folder → the record kind its files hold.
-FOLDERS = {"claims": ("claim", CLAIM), "sources": ("source", SOURCE), "people": ("person", PERSON), "topics": ("topic", TOPIC)}
+FOLDERS = {"claims": ("claim", CLAIM), "sources": ("source", SOURCE), "people": ("person", PERSON), "topics": ("topic", TOPIC),
+           "staff": ("staff", STAFF)}
 # The folder of the archive's own pages, Markdown files with front matter (PAGE).
 PAGES_FOLDER = "pages"

@@ -46,7 +46,22 @@ def claim_review(claim: model.Claim, lib: Library, urls: Urls) -> Markup:
     }
     if claim.updated:
         data["dateModified"] = claim.updated.isoformat()
+    if claim.authors:
+        # v2: the people who checked it are its authors; the organisation stays its publisher.
+        data["publisher"] = data["author"]
+        data["author"] = [_staff(lib.staff[r.slug], lib, urls) for r in claim.authors]
+    if claim.editors:
+        data["editor"] = [_staff(lib.staff[r.slug], lib, urls) for r in claim.editors]
     return script_json(data)
+
+
+def _staff(member: model.Staff, lib: Library, urls: Urls) -> dict:
+    person = {"@type": "Person", "name": member.name, "jobTitle": member.role,
+              "url": urls.absolute(urls.record("staff", member.slug)),
+              "worksFor": {"@type": "Organization", "name": lib.site.publisher.name, "url": lib.site.publisher.url}}
+    if member.same_as:
+        person["sameAs"] = list(member.same_as)
+    return person
 
 
 def _author(person: model.Person, lib: Library, urls: Urls) -> dict:
