@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from . import brand, charts, model, share_image
+from . import brand, charts, images, model, share_image
 from .archived_text import context_around, marked_text
 from .dataset import DATASET_PATH, claims_dataset
 from .errors import Position
@@ -273,6 +273,7 @@ class ClaimPage:
     editors: tuple[Link, ...] = ()  # v2: the staff who reviewed it
     report_error_url: str | None = None  # v2: site.yaml's report_error_url with this claim's address passed along
     corrections_policy_url: str | None = None  # v2: the archive's page corrections-policy, if it has one, shown with report_error_url
+    image: Markup | None = None  # v2: the claim's image (a screenshot) as a <figure> of responsive versions
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,6 +314,7 @@ class StaffPage:
     bio: Markup | None  # who they are, Markdown as sanitized HTML
     same_as: tuple[str, ...]  # web addresses that identify them elsewhere
     claims: tuple[ClaimCard, ...]  # the fact-checks they wrote or edited, newest review first
+    image: Markup | None = None  # their portrait as a <figure> of responsive versions
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,6 +388,7 @@ class TextPage:
 
     meta: PageMeta  # meta.title is the page's title
     body: Markup  # the page's Markdown as sanitized HTML, internal links resolved
+    image: Markup | None = None  # v2: the page's image as a <figure> of responsive versions
 
 
 @dataclass(frozen=True, slots=True)
@@ -465,9 +468,10 @@ class PagePlan:
 class PageBuilder:
     """Computes every page's context from the library, once."""
 
-    def __init__(self, library: Library, urls: Urls) -> None:
+    def __init__(self, library: Library, urls: Urls, image_cache: str | None = None) -> None:
         self.lib = library
         self.urls = urls
+        self.image_cache = image_cache  # v2: where resized images are kept between builds; None: not kept
         self._quote_views: dict[tuple[str, str], QuoteView] = {}
         site = library.site
         self.site_lang = site.language
@@ -647,8 +651,19 @@ class PageBuilder:
 
     def text_pages(self) -> list[Page]:
         """The archive's own pages: they show no record, so only a change to them or to the site changes them."""
-        return [Page.of(f"{page.slug}/index.html", TextPage(self.text_page_meta(page), Markup(page.body.html)), page.pos)
+        return [Page.of(f"{page.slug}/index.html", TextPage(self.text_page_meta(page), Markup(page.body.html), self._figure(page.image)), page.pos)
                 for page in self.lib.pages.values()]
+
+    def _figure(self, figure: model.Figure | None) -> Markup | None:
+        # At the top of its page: loaded at once, not lazily.
+        return Markup(images.picture_html(figure, self.urls, lazy=False)) if figure else None
+
+    def figures(self) -> list[model.Figure]:
+        """v2: every image the published site shows."""
+        lib = self.lib
+        texts = [c.analysis for c in lib.claims.values()] + [p.body for p in lib.pages.values()] + [s.bio for s in lib.staff.values() if s.bio]
+        own = [r.image for r in (*lib.claims.values(), *lib.staff.values(), *lib.pages.values()) if r.image]
+        return own + [f for text in texts for f in text.images]
 
     def text_page_meta(self, page: model.Page) -> PageMeta:
         return self._held(("page", page.slug), self._meta("page", page.title, page.description or self.ui.gettext("%(page)s: %(site)s.", page=page.title, site=self.lib.site.title), f"{page.slug}/"))
@@ -732,6 +747,12 @@ class PageBuilder:
             files.append((BRAND_STYLESHEET, lambda: [stylesheet]))
         if site.logo:
             files.append((logo_path(site.logo), lambda: [site.logo.data]))
+        written = {}
+        for figure in self.figures():  # v2: the same file used twice is written once
+            for version in images.versions(figure.file):
+                written.setdefault(version.path, (figure.file, version))
+        files += [(path, functools.partial(_image_bytes, image, version, self.image_cache))
+                  for path, (image, version) in sorted(written.items())]
         return files
 
     def claim_page(self, claim: model.Claim) -> Page:
@@ -757,6 +778,7 @@ class PageBuilder:
             authors=self._staff_links(claim.authors),
             editors=self._staff_links(claim.editors),
             report_error_url=self._report_error_url(claim),
+            image=self._figure(claim.image),
             corrections_policy_url=self.urls.page("corrections-policy/") if "corrections-policy" in self.lib.pages else None,
         )
         page = Page.of(output_file("claims", claim.slug), context, claim.pos)
@@ -828,6 +850,7 @@ class PageBuilder:
             bio=Markup(member.bio.html) if member.bio else None,
             same_as=member.same_as,
             claims=self._cards(self.lib.claims_by_staff.get(member.slug, ())),
+            image=self._figure(member.image),
         )
         return Page.of(output_file("staff", member.slug), context, member.pos)
 
@@ -1023,6 +1046,10 @@ class PageBuilder:
             script_url=self.urls.page("assets/search.js"),
         )
         return Page.of("search/index.html", context)
+
+
+def _image_bytes(image: model.ContentImage, version, cache: str | None) -> list[bytes]:
+    return [images.render(image, version, cache)]
 
 
 def share_image_path(slug: str) -> str:

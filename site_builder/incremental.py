@@ -76,7 +76,7 @@ class Project:
         keys = set()
         for key in changed:
             keys |= dependent_pages(old, key) | dependent_pages(library, key)
-        builder = PageBuilder(library, Urls(self.options.base_url or library.site.base_url))
+        builder = PageBuilder(library, Urls(self.options.base_url or library.site.base_url), self.options.image_cache())
         pages = builder.record_plans(key for key in sorted(keys) if _exists(library, *key))
         # Site-wide pages (home, the paged indexes, feeds) are rendered again
         # only if what they show changed: at 10,000 claims there are hundreds.

@@ -120,7 +120,7 @@ def build_library(
             check.ref(ref, "editor")
     check.known["topic"] = topics
     # `page:` links reach the archive's pages and the site-wide ones the build writes.
-    check.known["page"] = {**pages, **SITE_PAGES}
+    check.known["page"] = {**pages, **SITE_PAGES, **({"staff": "the list of staff"} if staff else {})}  # v2: /staff/ exists with staff
     for markdown in ([c.analysis for c in claims.values()] + [p.body for p in pages.values()]
                      + [s.bio for s in staff.values() if s.bio]):
         for link in markdown.links:

@@ -49,10 +49,34 @@ class InternalLink:
 
 
 @dataclass(frozen=True, slots=True)
+class ContentImage:
+    """v2: a PNG, JPEG or WebP file of the archive, read whole and measured."""
+
+    path: str  # as written, relative to the site root
+    format: str  # PNG, JPEG or WEBP, as Pillow names it
+    width: int
+    height: int
+    digest: str  # sha256 of the bytes: the versions' names and cache keys
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """v2: an image as content places it: `image: {file, alt, caption, credit}` or ![alt](file) in Markdown."""
+
+    file: ContentImage  # named as content writes it: `file:`
+    alt: str
+    caption: str | None
+    credit: str | None
+    pos: Position
+
+
+@dataclass(frozen=True, slots=True)
 class Markdown:
     source: str
     html: str  # sanitized; internal links already point at their URLs
     links: tuple[InternalLink, ...]
+    images: tuple[Figure, ...] = ()  # v2: its ![alt](file) images, already in `html` as <picture>s
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +159,7 @@ class Claim:
     publish_at: dt.datetime | None = None  # v2: the embargo, aware (UTC); before it the claim is a draft
     authors: tuple[Ref, ...] = ()  # v2: staff who researched and wrote it
     editors: tuple[Ref, ...] = ()  # v2: staff who reviewed it
+    image: Figure | None = None  # v2: typically a screenshot of the claim as it appeared
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +234,7 @@ class Page:
     nav: int | None  # its place in the site's navigation; None: not in it
     body: Markdown
     pos: Position
+    image: Figure | None = None  # v2: shown under its title
     draft: bool = False  # v2: left out of the published site
 
 
@@ -221,8 +247,8 @@ class Staff:
     role: str
     bio: Markdown | None
     same_as: tuple[str, ...]
+    image: Figure | None
     pos: Position
-    image: object = None  # an ImageRef, once images are declared
 
 
 Record = Claim | Source | Person | Topic | Staff

@@ -39,6 +39,10 @@ class BuildOptions:
     drafts: bool = False  # v2: include drafts and embargoed claims, each page with a banner (build --drafts, serve)
     now: dt.datetime | None = None  # v2: the instant embargoes are evaluated at; None: the current time
 
+    def image_cache(self) -> str:
+        """v2: resized images kept between builds, beside content/; safe to delete."""
+        return os.path.join(self.site_root, ".cache", "images")
+
     def publishing(self) -> Publishing:
         return Publishing(self.now or dt.datetime.now(dt.timezone.utc), self.drafts)
 
@@ -208,7 +212,7 @@ def full_build(options: BuildOptions) -> Built:
     watch.lap("validate")
     library = resolve(content, options)
     watch.lap("resolve")
-    builder = PageBuilder(library, Urls(options.base_url or library.site.base_url))
+    builder = PageBuilder(library, Urls(options.base_url or library.site.base_url), options.image_cache())
     pages = builder.plans()
     data_files = builder.data_files()
     static_errors = ErrorList()

@@ -129,7 +129,7 @@ def _markdown(markdown: model.Markdown, held: dict[Key, Held], hidden: re.Patter
     targets = "|".join(sorted({re.escape(f"{link.kind}:{link.slug}") for link in markdown.links if (link.kind, link.slug) in held}))
     source = re.sub(rf"\[([^\]]*)\]\(\s*<?(?:{targets})(?:#[^)\s>]*)?>?(?:\s+[^)]*)?\)", r"\1", markdown.source)
     source = re.sub(rf"(?m)^[ \t]*\[[^\]]+\]:[ \t]*<?(?:{targets})(?:#\S*)?>?.*$", "", source)
-    return model.Markdown(source, hidden.sub(r"\1", markdown.html), links)
+    return model.Markdown(source, hidden.sub(r"\1", markdown.html), links, markdown.images)
 
 
 def _without_held(record, held: dict[Key, Held], hidden: re.Pattern | None):

@@ -21,7 +21,7 @@ from .errors import ErrorList, display_path
 from .jsonschema_export import schema_path
 from .reference import describe_type
 from .schema import (DEFAULT_VERDICTS, FOLDERS, Choice, Date, Field, FieldType, Integer, Language, ListOf,
-                     MarkdownText, QuoteReference, DateTime, Record, Reference, Slug, Text, TextFile, Url, slug_problem)
+                     MarkdownText, QuoteReference, DateTime, ContentImageFile, Record, Reference, Slug, Text, TextFile, Url, slug_problem)
 from .validate import read_site
 from .writer import OutputError
 
@@ -132,6 +132,9 @@ def _example(spec: Field, hints: Hints, record_name: str) -> list[str]:
             entry = [line for inner in item.fields if inner.required for line in _example(inner, hints, item.name)]
             return [f"{spec.key}:", "  - " + entry[0], *("    " + line for line in entry[1:])]
         return [f"{spec.key}:", f"  - {_example_value(item, None, hints, record_name)}"]
+    if isinstance(spec.type, Record):  # v2: image: {file, alt, ...}
+        return [f"{spec.key}:", *("  " + line for inner in spec.type.fields if inner.required
+                                  for line in _example(inner, hints, spec.type.name))]
     value = _example_value(spec.type, spec.default, hints, record_name)
     return [f"{spec.key}: {value}".rstrip()]
 
@@ -157,6 +160,8 @@ def _example_value(field_type: FieldType, default, hints: Hints, record_name: st
         return str(field_type.minimum)
     if isinstance(field_type, Language):
         return "en"
+    if isinstance(field_type, ContentImageFile):
+        return "media/screenshot.png"
     if isinstance(field_type, TextFile):
         return f"seeds/{hints.slug}.txt"
     if isinstance(field_type, Text):

@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from . import model
+from . import images, model
 from .errors import ErrorList, Position, did_you_mean
 from .i18n import N_
+from .markdown import IMAGE_PLACEHOLDER
 from .yamlsrc import Mapping, Node, Scalar, ScalarLocator, Sequence, YamlFile, node_kind
 
 INVALID: Any = object()
@@ -57,6 +58,7 @@ class Context:
     markdown: Any = None  # MarkdownConverter; None when only checking the shape
     read_text: Callable[[Scalar, "Context"], Any] | None = None
     read_image: Callable[[Scalar, "Context"], Any] | None = None
+    read_content_image: Callable[[Scalar, "Context"], Any] | None = None  # v2: PNG, JPEG, WebP of claims, staff, pages
 
     def error(self, pos: Position, message: str) -> Any:
         self.errors.add(pos, message)
@@ -163,7 +165,34 @@ def convert_markdown(text: str, node: Scalar, ctx: Context) -> model.Markdown:
         model.InternalLink(link.kind, link.slug, link.anchor, locate.find(link.target))
         for link in found
     )
-    return model.Markdown(text, html, links)
+    figures = _markdown_figures(ctx, node, ctx.markdown.images)
+    if figures or "<img" in html:
+        html = _with_pictures(html, figures, ctx.markdown.urls)
+    return model.Markdown(text, html, links, tuple(f for f in figures if f is not None))
+
+
+def _markdown_figures(ctx: Context, node: Scalar, found) -> list:
+    """v2: each ![alt](file) read as a Figure (None where it is wrong: reported at the image's own place)."""
+    locate = ScalarLocator(ctx.file, node)
+    figures = []
+    for image in found:
+        pos = locate.find(image.path)
+        read = ctx.read_content_image
+        file = read(Scalar(image.path, pos, True, pos), ctx) if read else INVALID
+        if file is not INVALID and alt_is_file_name(image.alt, image.path):
+            file = ctx.error(pos, f"the image's alt text repeats its file name '{image.alt}': say what the image shows")
+        figures.append(None if file is INVALID else model.Figure(file, image.alt, image.title, None, pos))
+    return figures
+
+
+def _with_pictures(html: str, figures: list, urls) -> str:
+    def replace(match: re.Match) -> str:
+        index = match.group(1)
+        figure = figures[int(index)] if index is not None and int(index) < len(figures) else None
+        # Analyses are below the claim's verdict and summary: always below the fold.
+        return images.picture_html(figure, urls, lazy=True, inline=True) if figure else ""
+
+    return IMAGE_PLACEHOLDER.sub(replace, html)
 
 
 class Date(FieldType):
@@ -324,6 +353,11 @@ class TextFile(SiteFile):
 class ImageFile(SiteFile):
     doc = "the path of an image file (SVG, PNG, JPEG, WebP or GIF), relative to the folder that holds content/"
     reader = "read_image"
+
+
+class ContentImageFile(SiteFile):
+    doc = "the path of a PNG, JPEG or WebP image, relative to the folder that holds content/, like media/screenshot.png"
+    reader = "read_content_image"
 
 
 class Color(FieldType):
@@ -502,6 +536,24 @@ class Record(FieldType):
         }
 
 
+class FigureRecord(Record):
+    """v2: an image with its alt text, which must say what the image shows: not nothing, not its file name."""
+
+    def parse(self, node, ctx, name=None, **extra):
+        figure = super().parse(node, ctx, name, **extra)
+        if figure is INVALID or not isinstance(node, Mapping):
+            return figure
+        if alt_is_file_name(figure.alt, figure.file.path):
+            return ctx.error(node.entries["alt"][1].pos, f"'alt' repeats the file name '{figure.alt}': "
+                             "say what the image shows, for readers who cannot see it")
+        return figure
+
+
+def alt_is_file_name(alt: str, path: str) -> bool:
+    name = path.replace("\\", "/").rsplit("/", 1)[-1].casefold()
+    return alt.strip().casefold() in {name, name.rsplit(".", 1)[0], path.casefold()}
+
+
 # English, and in the catalogues: a site that keeps the default scale shows it in its own language (library.py).
 def _verdict(id_, label, rating, description):
     return model.Verdict(id_, label, rating, description, Position("<default verdict scale>", 1, 1))
@@ -554,6 +606,13 @@ SITE = Record("site.yaml", [
     Field("tips_url", ContactUrl(), False, "where readers suggest a claim to check (http(s) or mailto:); linked from the footer of every page"),
 ], model.Site, "The site's settings: content/site.yaml.")
 
+FIGURE = FigureRecord("image", [
+    Field("file", ContentImageFile(), True, "the image file: PNG, JPEG or WebP, inside the site's folder (for example media/)"),
+    Field("alt", Text(max_chars=500), True, "what the image shows, for readers who cannot see it; not its file name"),
+    Field("caption", Text(max_chars=500), False, "a line shown under the image"),
+    Field("credit", Text(max_chars=200), False, "who made or owns the image"),
+], model.Figure, "An image: a screenshot of the claim, a portrait, a picture on a page.")
+
 CORRECTION = Record("correction", [
     Field("date", Date(), True, "when the correction was made"),
     Field("note", Text(max_chars=2_000, single_line=False), True, "what was corrected"),
@@ -578,6 +637,7 @@ CLAIM = Record("claim", [
     Field("publish_at", DateTime(), False, "the embargo: before this instant the claim is treated as a draft (a scheduled rebuild publishes it)"),
     Field("authors", ListOf(Reference("staff")), False, "who researched and wrote the fact-check: slugs from staff/, shown as its byline", ()),
     Field("editors", ListOf(Reference("staff")), False, "who reviewed it: slugs from staff/", ()),
+    Field("image", FIGURE, False, "an image, typically a screenshot of the claim as it appeared: {file, alt, caption, credit}"),
 ], model.Claim, "One claim and its fact-check: content/claims/<slug>.yaml.")
 
 QUOTE = Record("quote", [
@@ -621,6 +681,7 @@ PAGE = Record("page", [
     Field("title", Text(max_chars=120), True, "the page's title: its heading, and its name in the navigation"),
     Field("description", Text(max_chars=500), False, "one or two sentences for search engines and link previews"),
     Field("nav", Integer(1, 99), False, "its place in the site's navigation, after the built-in items (1 first); leave out to keep the page out of it"),
+    Field("image", FIGURE, False, "an image shown under the title: {file, alt, caption, credit}"),
     Field("draft", Boolean(), False, "true keeps it unpublished: `build` leaves it out of everything readers and machines see; `build --drafts` and `serve` show it with a banner", False),
 ], model.Page, "A page of the archive's own, such as about or methodology: the front matter of content/pages/<slug>.md.")
 
@@ -629,6 +690,7 @@ STAFF = Record("staff member", [
     Field("role", Text(max_chars=120), True, "what they do, such as Fact-checker or Editor"),
     Field("bio", MarkdownText(max_chars=5_000), False, "who they are, in Markdown"),
     Field("same_as", ListOf(Url()), False, "web addresses that identify them elsewhere, such as a profile page", ()),
+    Field("image", FIGURE, False, "a portrait: {file, alt, caption, credit}"),
 ], model.Staff, "One of the newsroom's own people, who checks or edits fact-checks: content/staff/<slug>.yaml.")
 
 # Content folder → the record kind its files hold.

@@ -23,6 +23,7 @@ BUILT_IN_FOLDERS = {
     "assets": "the stylesheets, scripts and logo",
     "pagefind": "the search index",
     "data": "the archive's dataset",
+    "media": "the content's images, resized",
 }
 
 

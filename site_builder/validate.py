@@ -7,11 +7,12 @@ whether references point at existing records is the library's job.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, replace
 
-from . import brand, model
+from . import brand, images, model
 from .errors import ErrorList, Position, did_you_mean
 from .markdown import MarkdownConverter
 from .quotes import SearchableText, closest_miss, find_quote, nfc
@@ -151,7 +152,7 @@ class Validator:
         return MarkdownConverter(self.urls, baselevel=1) if self.markdown else None
 
     def context(self, file: YamlFile, errors: ErrorList) -> Context:
-        return Context(file, errors, self.markdown, self.files.archived_text)
+        return Context(file, errors, self.markdown, self.files.archived_text, read_content_image=self.files.content_image)
 
     def record(self, content_file: ContentFile, errors: ErrorList) -> model.Record | model.Page | None:
         if content_file.folder == PAGES_FOLDER:
@@ -198,7 +199,7 @@ class Validator:
             errors.add(Position(content_file.path, end, 1), "the page has no text: write it below this line")
             return None
         body_node = Scalar(body, Position(content_file.path, end + 1, 1), False, Position(content_file.path, len(lines), 1))
-        ctx = Context(file, errors, self.page_markdown)
+        ctx = Context(file, errors, self.page_markdown, read_content_image=self.files.content_image)
         markdown = convert_markdown(body, body_node, ctx) if ctx.markdown else model.Markdown(body, "", ())
         page = PAGE.parse(file.root, ctx, slug=content_file.slug, body=markdown)
         return None if page is INVALID else page
@@ -266,6 +267,18 @@ class SiteFiles:
         if "\x00" in text:
             return ctx.error(node.pos, f"the archived text '{written}' contains NUL bytes: it is not a text file")
         return model.ArchivedText(written, nfc(text))
+
+    def content_image(self, node: Scalar, ctx: Context):
+        """v2: an image of a claim, staff member, page or Markdown text, checked by Pillow and measured."""
+        written = node.value.strip()
+        data = self._read(node, ctx, "image", "media/screenshot.png", images.MAX_BYTES, ": save it smaller (a screenshot needs far less)")
+        if data is None:
+            return INVALID
+        found = images.inspect(data)
+        if isinstance(found, str):
+            return ctx.error(node.pos, f"the image '{written}' {found}")
+        kind, width, height = found
+        return model.ContentImage(written, kind, width, height, hashlib.sha256(data).hexdigest(), data)
 
     def logo(self, node: Scalar, ctx: Context):
         written = node.value.strip()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import hashlib
+import io
 import json
 import re
 import signal
@@ -19,8 +21,29 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from PIL import Image
 
 from sites import CLAIM, CLAIM_PATH, REPO_ROOT, SITE_PATH, SITE_YAML, minimal_site, replaced
+
+def _jpeg_with_gps(size, colour) -> bytes:
+    """A screenshot as a phone saves it: EXIF naming the phone and GPS saying where."""
+    exif = Image.Exif()
+    exif[0x010F] = "QuokkaPhone"  # Make
+    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0), 3: "E", 4: (7.0, 5.0, 0.0)}  # GPSInfo
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def _png(size) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGBA", size, (0, 90, 200, 160)).save(out, "PNG")
+    return out.getvalue()
+
+
+SCREENSHOT = _jpeg_with_gps((1200, 800), (200, 30, 30))
+DRAFT_SCREENSHOT = _jpeg_with_gps((640, 480), (20, 160, 30))
+MAP_PNG = _png((300, 200))
 
 NOW_BEFORE = "2026-12-05T08:59+01:00"  # a minute before the embargo below
 NOW_AFTER = "2026-12-05T09:00+01:00"  # the embargo's instant: it has passed
@@ -47,6 +70,9 @@ appearances:
 counterclaims:
   - bridge-finished-early
 draft: true
+image:
+  file: media/zebra.jpg
+  alt: The Zebracorn leaflet
 """
 
 EMBARGOED_CLAIM = """\
@@ -76,11 +102,19 @@ editors:
 corrections:
   - date: 2021-11-02
     note: The opening month was corrected.
+image:
+  file: media/post.jpg
+  alt: The minister's post announcing the bridge
+  caption: The post as it appeared.
+  credit: Screenshot by Example Fact-Checkers
 """).replace("  [statement](source:ministry-statement#bridge-finished).\n",
              "  [statement](source:ministry-statement#bridge-finished), unlike [a later check](claim:zebra-draft)\n"
-             "  and [another one](claim:okapi-tunnel).\n")
+             "  and [another one](claim:okapi-tunnel).\n\n  ![A map of the bridge](media/map.png)\n")
 
 NEWSROOM_FILES = {
+    "media/post.jpg": SCREENSHOT,
+    "media/zebra.jpg": DRAFT_SCREENSHOT,
+    "media/map.png": MAP_PNG,
     SITE_PATH: SITE_YAML + "report_error_url: mailto:desk@factcheck.example.org\ntips_url: https://factcheck.example.org/tips/\n",
     "content/pages/corrections-policy.md": "---\ntitle: Corrections policy\n---\nWe correct errors openly.\n",
     CLAIM_PATH: PUBLISHED_CLAIM,
@@ -205,7 +239,8 @@ def test_check_counts_drafts_and_embargoed_claims(newsroom):
 
 def test_references_from_drafts_are_checked(tmp_path):
     # zebra-person, zebra-source and no-such-claim do not exist: a draft is checked like any claim.
-    site = minimal_site(tmp_path, {"content/claims/zebra-draft.yaml": DRAFT_CLAIM.replace("bridge-finished-early", "no-such-claim")})
+    site = minimal_site(tmp_path, {"content/claims/zebra-draft.yaml": DRAFT_CLAIM.replace("bridge-finished-early", "no-such-claim"),
+                                   "media/zebra.jpg": DRAFT_SCREENSHOT})
     result = site.run("build")
     assert result.code == 1
     assert result.places == ["content/claims/zebra-draft.yaml:2:11", "content/claims/zebra-draft.yaml:7:56",
@@ -422,3 +457,121 @@ def test_staff_pages_get_the_context_their_template_is_documented_with(newsroom)
     staff = [page for page in pages if page.template == "staff.html"]
     assert [p.output for p in staff] == ["staff/ada-quill/index.html", "staff/bo-marsh/index.html"]
     assert all(isinstance(p.context, context.StaffPage) for p in staff)
+
+
+# -- images -------------------------------------------------------------------------
+
+def test_claim_image_is_written_in_responsive_versions(newsroom):
+    _, builds = newsroom
+    public = builds["before"]
+    stem = "/media/" + hashlib.sha256(SCREENSHOT).hexdigest()[:16]
+    claim = page(public, "claims/bridge-finished-early/index.html")
+    figure = claim.xpath('//figure[@class="figure"]')[0]
+    source = figure.xpath(".//source")[0]
+    assert source.get("type") == "image/webp"
+    assert source.get("srcset") == f"{stem}-480.webp 480w, {stem}-960.webp 960w, {stem}-1200.webp 1200w"
+    img = figure.xpath(".//img")[0]
+    assert img.get("srcset") == f"{stem}-480.jpg 480w, {stem}-960.jpg 960w, {stem}-1200.jpg 1200w"
+    assert (img.get("src"), img.get("width"), img.get("height")) == (f"{stem}-1200.jpg", "1200", "800")
+    assert img.get("sizes") and img.get("alt") == "The minister's post announcing the bridge"
+    assert img.get("loading") is None, "the image at the top of the page loads at once"
+    assert " ".join(figure.xpath(".//figcaption")[0].text_content().split()) == "The post as it appeared. Screenshot by Example Fact-Checkers"
+    for url in [*source.get("srcset").split(", "), *img.get("srcset").split(", ")]:
+        path, width = url.split(" ")
+        with Image.open(public / path.lstrip("/")) as version:
+            assert version.width == int(width[:-1]) and version.format == ("WEBP" if path.endswith(".webp") else "JPEG")
+    # The Markdown image, further down, waits until it is scrolled to.
+    inline = claim.xpath('//div[@lang]//picture//img')[0]  # libxml2 nests img in the void source
+    assert (inline.get("alt"), inline.get("loading"), inline.get("width"), inline.get("height")) == ("A map of the bridge", "lazy", "300", "200")
+
+
+def test_written_images_carry_no_metadata(newsroom):
+    _, builds = newsroom
+    written = sorted((builds["before"] / "media").iterdir())
+    assert len(written) == 8  # the screenshot in 3 widths and the map in 1, each as WebP and in its own format
+    assert b"QuokkaPhone" in SCREENSHOT
+    for path in written:
+        data = path.read_bytes()
+        assert b"QuokkaPhone" not in data and b"Exif" not in data, path.name
+        with Image.open(path) as image:
+            assert dict(image.getexif()) == {}, path.name
+            assert not {"exif", "xmp", "icc_profile", "gps"} & set(image.info), path.name
+
+
+def test_a_draft_image_is_not_published(newsroom):
+    _, builds = newsroom
+    draft = hashlib.sha256(DRAFT_SCREENSHOT).hexdigest()[:16]
+    assert not [p for p in (builds["before"] / "media").iterdir() if p.name.startswith(draft)]
+    assert sorted(p.name for p in (builds["drafts"] / "media").iterdir() if p.name.startswith(draft)) == [
+        f"{draft}-480.jpg", f"{draft}-480.webp", f"{draft}-640.jpg", f"{draft}-640.webp"]
+
+
+def test_image_cache_lives_beside_content_and_never_changes_the_output(newsroom):
+    site, builds = newsroom
+    cache = site.root / ".cache" / "images"
+    cached = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    assert len(cached) >= 12  # every version of every build so far
+    result = site.run_subprocess("build", "--out", "out-cached", "--now", NOW_BEFORE)
+    assert result.code == 0, result.err
+    assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == cached, "nothing was resized again"
+    for path in cache.iterdir():
+        path.unlink()
+    cache.rmdir()
+    result = site.run_subprocess("build", "--out", "out-uncached", "--now", NOW_BEFORE)
+    assert result.code == 0, result.err
+    for name in ("out-cached", "out-uncached"):
+        assert {p.name: p.read_bytes() for p in (site.root / name / "media").iterdir()} == {
+            p.name: p.read_bytes() for p in (builds["before"] / "media").iterdir()}
+
+
+@pytest.mark.parametrize("analysis, place, message", [
+    ("  Text.\n\n  ![](media/map.png)\n", "9:7", "the image 'media/map.png' has no alt text"),
+    ("  ![map.png](media/map.png)\n", "7:14", "the image's alt text repeats its file name 'map.png'"),
+    ("  ![A map](https://example.org/map.png)\n", "7:12", "the image 'https://example.org/map.png' is not a file of the site"),
+    ("  ![A map](media/nothing.png)\n", "7:12", "the image 'media/nothing.png' does not exist"),
+])
+def test_markdown_images_follow_the_image_rules_at_their_own_line(tmp_path, analysis, place, message):
+    claim = replaced(CLAIM, "  [Jane Roe](person:jane-roe) said so in a\n  [statement](source:ministry-statement#bridge-finished).\n", analysis)
+    site = minimal_site(tmp_path, {CLAIM_PATH: claim, "media/map.png": MAP_PNG})
+    result = site.run("build")
+    assert result.code == 1
+    assert len(result.errors) == 1, result.errors
+    assert result.errors[0].startswith(f"content/claims/bridge-finished-early.yaml:{place}: error: {message}"), result.errors
+
+
+@pytest.mark.parametrize("image, place, message", [
+    ("  file: media/map.png\n  alt: map\n", "16:8", "'alt' repeats the file name 'map'"),
+    ("  file: media/map.png\n  alt: \"\"\n", "16:8", "'alt' is empty"),
+    ("  file: media/map.png\n", "15:3", "image is missing the required key 'alt'"),
+    ("  file: media/fake.png\n  alt: A map\n", "15:9", "the image 'media/fake.png' is not a PNG, JPEG or WebP image"),
+    ("  file: media/anim.gif\n  alt: A map\n", "15:9", "the image 'media/anim.gif' is a GIF image; use PNG, JPEG or WebP"),
+])
+def test_claim_image_needs_a_real_image_and_alt_text(tmp_path, image, place, message):
+    gif = io.BytesIO()
+    Image.new("P", (4, 4)).save(gif, "GIF")
+    site = minimal_site(tmp_path, {CLAIM_PATH: CLAIM + "image:\n" + image, "media/map.png": MAP_PNG,
+                                   "media/fake.png": b"not an image", "media/anim.gif": gif.getvalue()})
+    result = site.run("build")
+    assert result.code == 1
+    assert len(result.errors) == 1, result.errors
+    assert result.errors[0].startswith(f"content/claims/bridge-finished-early.yaml:{place}: error: {message}"), result.errors
+
+
+# -- the example newsroom ---------------------------------------------------------------
+
+def test_the_example_newsroom_passes_check_and_uses_every_new_key(tmp_path):
+    import shutil
+
+    from sites import Site
+
+    example = REPO_ROOT / "examples" / "newsroom"
+    shutil.copytree(example, tmp_path / "newsroom", ignore=shutil.ignore_patterns(".cache"))
+    result = Site(tmp_path / "newsroom").run("check", "--now", "2026-12-01T00:00Z")
+    assert result.code == 0, result.err
+    assert result.out == ["checked 12 records in content: no errors; 5 drafts and 1 embargoed claim, which `build` leaves out"]
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted((example / "content").rglob("*")) if p.is_file())
+    for key in ("draft: true", "publish_at:", "authors:", "editors:", "image:", "caption:", "credit:", "](media/",
+                "report_error_url:", "tips_url:", "role:", "bio:", "same_as:"):
+        assert key in text, key
+    for folder in ("claims", "sources", "people", "topics", "pages"):
+        assert any("draft: true" in p.read_text(encoding="utf-8") for p in (example / "content" / folder).iterdir()), folder
