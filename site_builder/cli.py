@@ -19,7 +19,7 @@ from .errors import BuildFailed, ContentError, display_path
 from .pipeline import BuildOptions, build, load_library
 from .scaffold import KINDS, ScaffoldRefused, new_record_file
 from .search import SearchIndexFailed, peak_memory
-from .writer import OutputError
+from .writer import MARKER, OutputError, OutputRefused, refuse_unsafe_output
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_OUTPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
 COMMANDS = ("build", "check", "serve", "new", "generate")
@@ -47,6 +47,7 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--drafts", action="store_true",
                            help="also build drafts and embargoed claims, each page with a banner and noindex (for previews)")
     _now_arg(build_cmd)
+    _force_arg(build_cmd)
 
     check_cmd = commands.add_parser("check", help="check the content without writing anything",
                                     description="Check every content file and report all errors; writes nothing.")
@@ -68,6 +69,7 @@ def parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--out", default=".preview", metavar="DIR",
                            help="preview folder (default: .preview, so that public/ is never overwritten)")
     _now_arg(serve_cmd)
+    _force_arg(serve_cmd)
 
     new_cmd = commands.add_parser("new", help="start a new content file, every key explained",
                                   description="Write content/<folder>/<SLUG>.yaml with every key of its kind, "
@@ -117,6 +119,12 @@ def _instant(text: str) -> dt.datetime:
     return value
 
 
+def _force_arg(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--force", action="store_true",
+                         help="replace the output folder even if a build did not write it (it has no "
+                         f"{MARKER} file): everything in it is lost")
+
+
 def _port(text: str) -> int:
     if not text.isdigit() or int(text) > 65535:
         raise argparse.ArgumentTypeError(f"'{text}' is not a port number (0 to 65535)")
@@ -138,13 +146,16 @@ def main(argv: list[str] | None = None) -> int:
     command = {"check": _check, "serve": _serve, "new": _new, "generate": _generate}.get(args.command, _build)
     try:
         try:
+            if args.command in (None, "build", "serve"):
+                # Before anything is read or bound: a wrong --out must cost nothing.
+                refuse_unsafe_output(args.out, os.path.dirname(os.path.abspath(args.content)), args.content)
             return command(args)
         finally:
             progress.clear()  # before any message below, so none starts mid-line
     except BuildFailed as failed:
         return _report_errors(failed.errors, wrote=args.command == "build", out=getattr(args, "out", None),
                               style=getattr(args, "format", "text"))
-    except ScaffoldRefused as exc:
+    except (ScaffoldRefused, OutputRefused) as exc:
         print(f"build.py: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except (OutputError, SearchIndexFailed) as exc:
@@ -222,7 +233,7 @@ def _read_or_none(path: str) -> str | None:
 
 
 def _build(args) -> int:
-    options = BuildOptions(content_dir=args.content, out_dir=args.out, base_url=args.base_url,
+    options = BuildOptions(content_dir=args.content, out_dir=args.out, base_url=args.base_url, force=args.force,
                            drafts=args.drafts, now=args.now)
     report = build(options)
     progress.clear()
@@ -240,7 +251,7 @@ def _build(args) -> int:
 
 def _serve(args) -> int:
     try:
-        return serve.serve(args.content, args.out, args.host, args.port, now=args.now)
+        return serve.serve(args.content, args.out, args.host, args.port, force=args.force, now=args.now)
     except serve.PortUnavailable as exc:
         print(f"build.py: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -25,6 +25,7 @@ from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal
 
 from .errors import ErrorList, Position
+from .files import UnreadableFile, read_bytes
 from .text import direction
 
 LOCALES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "locales")
@@ -126,6 +127,12 @@ def shipped_languages() -> list[str]:
     return ["en", *found]
 
 
+# Messages the shipped templates write as HTML, whose translations are inserted
+# as HTML too. Every other translation is escaped like any text (an archive's
+# own catalogue is written by anyone with commit access). None so far.
+MARKUP_MESSAGES: frozenset[str] = frozenset()
+MAX_CATALOGUE_BYTES = 8 * 1024 * 1024
+
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 _BABEL_LINE = re.compile(r" on \d+$")  # Babel's own line number, counted from 0
 
@@ -135,8 +142,10 @@ def check_catalogues(folder: str, errors: ErrorList) -> None:
     and using no value the message does not give, which would stop the build mid-page."""
     for path in sorted(glob.glob(os.path.join(folder, "*", "LC_MESSAGES", f"{DOMAIN}.po"))):
         try:
-            with open(path, "rb") as po:
-                catalog = read_po(po, abort_invalid=True)
+            catalog = read_po(io.BytesIO(read_bytes(path, MAX_CATALOGUE_BYTES)), abort_invalid=True)
+        except UnreadableFile as exc:
+            errors.add(Position(path, 1, 1), f"this catalogue {exc}: save it as a UTF-8 .po file")
+            continue
         except PoFileError as exc:
             # Babel counts this line from 0.
             reason = _BABEL_LINE.sub("", str(exc.args[0]))
@@ -183,8 +192,10 @@ def _catalogue(folder: str, candidates: list[str]) -> gettext.GNUTranslations | 
     path = _catalogue_path(folder, candidates)
     if path is None:
         return None
-    with open(path, "rb") as po:
-        catalog = read_po(po)
+    try:
+        catalog = read_po(io.BytesIO(read_bytes(path, MAX_CATALOGUE_BYTES)))
+    except UnreadableFile:  # reported by check_catalogues
+        return None
     compiled = io.BytesIO()
     # Fuzzy entries are a translator's unfinished guesses: English is better than a wrong word.
     write_mo(compiled, catalog, use_fuzzy=False)

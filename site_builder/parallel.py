@@ -8,9 +8,11 @@ process, where forking would cost more than it saves.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
+import sys
 from typing import Callable, Sequence, TypeVar
 
 from . import progress
@@ -22,6 +24,7 @@ PARALLEL_FROM = 400  # items; below this one process is faster
 CHUNKS_PER_WORKER = 4  # uneven chunks (a few huge pages) still balance
 
 _state = None
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def worker_count() -> int:
@@ -51,7 +54,7 @@ def run_chunked(
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     context = multiprocessing.get_context("fork")
     results, done = [], 0
-    with context.Pool(workers, initializer=_start_worker, initargs=(setup,)) as pool:
+    with context.Pool(workers, initializer=_start_worker, initargs=(setup, os.getpid())) as pool:
         for chunk, result in zip(chunks, pool.imap(_run_chunk, [(work, chunk) for chunk in chunks])):
             results.append(result)
             done += len(chunk)
@@ -60,8 +63,26 @@ def run_chunked(
     return results
 
 
-def _start_worker(setup: Callable[[], object]) -> None:
+def die_with_parent(parent: int) -> None:
+    """In a child: be killed when `parent` (the process that started it) ends, however it ends.
+
+    A SIGKILLed build cannot stop its children itself, and a Pagefind left
+    running wrote into the next build's staging folder. Linux does it for us
+    (PR_SET_PDEATHSIG); the parent may have died before the request, hence
+    the check after it. Elsewhere the children are waited for as before.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            return
+        if os.getppid() != parent:
+            os._exit(1)
+
+
+def _start_worker(setup: Callable[[], object], parent: int) -> None:
     global _state
+    die_with_parent(parent)
     # Ctrl-C reaches the whole process group: the parent reports it once,
     # the workers must not each print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)

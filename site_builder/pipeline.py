@@ -24,8 +24,8 @@ from .errors import Position
 from .render import BUILTIN_TEMPLATES, Renderer, TemplateFailed
 from .search import INDEX_FOLDER, Indexing
 from .urls import Urls
-from .validate import StaticFile, Validator, find_content_files, find_static_files, read_site
-from .writer import StagedOutput
+from .validate import StaticFile, Validator, find_content_files, find_static_files, read_site, site_folder_files
+from .writer import StagedOutput, refuse_unsafe_output
 
 ASSETS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates", "assets")
 
@@ -36,6 +36,7 @@ class BuildOptions:
     out_dir: str = "public"
     base_url: str | None = None  # overrides site.yaml's, for previews
     search: bool = True
+    force: bool = False  # replace a non-empty output folder that no build wrote
     drafts: bool = False  # v2: include drafts and embargoed claims, each page with a banner (build --drafts, serve)
     now: dt.datetime | None = None  # v2: the instant embargoes are evaluated at; None: the current time
 
@@ -145,7 +146,15 @@ def read_content(options: BuildOptions, previous: Content | None = None, touched
     site_errors, layout_errors = ErrorList(), ErrorList()
     site = read_site(options.content_dir, site_errors)
     files = find_content_files(options.content_dir, layout_errors)
-    for folder in options.locale_dirs():
+    # The archive's templates/ and locales/ are held to the site's folder, as content/ and static/ are.
+    contained = {}
+    for folder in ("templates", "locales"):
+        before = len(layout_errors)
+        site_folder_files(os.path.join(options.site_root, folder), options.site_root, layout_errors)
+        contained[folder] = len(layout_errors) == before
+    # Catalogues that lead outside the site are not read at all, not even to check them.
+    locale_dirs = options.locale_dirs() if contained["locales"] else ()
+    for folder in locale_dirs:
         check_catalogues(folder, layout_errors)
     signatures = {f.path: _signature(f.path) for f in files}
     kept = {}
@@ -162,7 +171,7 @@ def read_content(options: BuildOptions, previous: Content | None = None, touched
             path = content_file.path
             results[path] = FileResult(content_file.kind, content_file.slug, signatures[path], record, tuple(errors))
     ordered = {f.path: results[f.path] for f in files}
-    return Content(site, list(site_errors), list(layout_errors), ordered, options.locale_dirs())
+    return Content(site, list(site_errors), list(layout_errors), ordered, locale_dirs)
 
 
 def resolve(content: Content, options: BuildOptions | None = None) -> Library:
@@ -205,6 +214,7 @@ def build(options: BuildOptions) -> BuildReport:
 
 
 def full_build(options: BuildOptions) -> Built:
+    refuse_unsafe_output(options.out_dir, options.site_root, options.content_dir)
     started = time.perf_counter()
     report = BuildReport()
     watch = _Stopwatch(report)
@@ -218,7 +228,7 @@ def full_build(options: BuildOptions) -> Built:
     static_errors = ErrorList()
     static = find_static_files(options.static_dir(), options.site_root, static_errors)
     watch.lap("plan")
-    with StagedOutput(options.out_dir) as output:
+    with StagedOutput(options.out_dir, options.force) as output:
         _refuse_clashes(output, pages, data_files, builder.attachment_paths(), static, static_errors)
         digests = render_pages(builder, pages, output.write, template_dirs=options.template_dirs(), attachments=False)
         watch.lap("render")

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import os
+import posixpath
+import types
 
 import jinja2
+import jinja2.sandbox
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
+from jinja2.loaders import split_template_path
+from markupsafe import Markup, escape
 
 from .context import Page
 from .errors import ContentError, Position
-from .i18n import Interface
+from .files import UnreadableFile, inside, read_bytes
+from .i18n import MARKUP_MESSAGES, Interface
 
 BUILTIN_TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates")
+MAX_TEMPLATE_BYTES = 2 * 1024 * 1024
+# What a template's arithmetic may build: `{{ 10 ** 10 ** 10 }}` or `"x" * 10 ** 12`
+# would hold the build for ever or fill its memory.
+MAX_EXPONENT = 4096
+MAX_REPEAT = 1_000_000
 
 
 class TemplateFailed(Exception):
@@ -21,10 +32,122 @@ class TemplateFailed(Exception):
         self.error = error
 
 
+class UnsafeTemplate(jinja2.TemplateError):
+    """A template file the build must not read: a link out of its site, a FIFO, too large."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class SiteLoader(jinja2.FileSystemLoader):
+    """Jinja's file loader, held to the folder each template folder belongs to.
+
+    An archive's templates/ may not reach outside the site (a link to
+    /etc/passwd was published as robots.txt), and a FIFO or device named
+    like a template must not hang the build: files are read through the
+    shared reader, and their real paths must stay inside the folder that
+    holds the template folder (the site for templates/, this tool for its own).
+    """
+
+    def get_source(self, environment, template):
+        pieces = split_template_path(template)
+        for searchpath in self.searchpath:
+            path = posixpath.join(searchpath, *pieces)
+            if not os.path.lexists(path):
+                continue
+            home = os.path.realpath(os.path.dirname(os.path.abspath(searchpath)))
+            if not inside(os.path.realpath(path), home):
+                raise UnsafeTemplate(path, "this template is a link to something outside the site's folder: "
+                                     "replace it with the file itself")
+            try:
+                data = read_bytes(path, MAX_TEMPLATE_BYTES)
+            except UnreadableFile as exc:
+                if str(exc) == "does not exist":  # a dangling link
+                    raise UnsafeTemplate(path, "this template is a link to nothing: replace it with the file itself") from None
+                raise UnsafeTemplate(path, f"this template {exc}: a template must be a text file") from None
+            mtime = os.path.getmtime(path)
+            return data.decode("utf-8"), os.path.normpath(path), lambda: os.path.getmtime(path) == mtime
+        raise jinja2.TemplateNotFound(template)
+
+
+class SiteSandbox(jinja2.sandbox.SandboxedEnvironment):
+    """Templates cannot reach Python: no `_` attributes, no frames or globals, no unsafe methods.
+
+    An archive's templates come from contributors' pull requests and are
+    rendered in CI beside its secrets; `cycler.__init__.__globals__.os`
+    must lead nowhere. Powers and repetition are bounded (see MAX_EXPONENT).
+    """
+
+    intercepted_binops = frozenset({"**", "*"})
+    # Objects Jinja judges only by the attribute's name (everything but functions,
+    # methods, classes, frames, code and generators): for them a name not starting
+    # with '_' is safe. Said once per type, it halves the sandbox's cost per page.
+    _special = (types.FunctionType, types.MethodType, type, types.CodeType, types.TracebackType,
+                types.FrameType, types.GeneratorType, types.CoroutineType, types.AsyncGeneratorType)
+
+    _methods = (types.MethodType, types.BuiltinMethodType)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._plain: dict[type, bool] = {}
+
+    def getattr(self, obj, attribute):
+        kind = type(obj)
+        plain = self._plain.get(kind)
+        if plain is None:
+            plain = self._plain[kind] = not issubclass(kind, self._special)
+        if plain and not attribute.startswith("_"):
+            try:
+                value = getattr(obj, attribute)
+            except AttributeError:
+                return super().getattr(obj, attribute)
+            if type(value) in self._methods:  # str.format and format_map are checked as Jinja does
+                return self.wrap_str_format(value) or value
+            return value
+        return super().getattr(obj, attribute)
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" and isinstance(right, int) and abs(right) > MAX_EXPONENT and left not in (0, 1, -1):
+            raise OverflowError(f"{left!r} ** {right} is too large a number (exponents go up to {MAX_EXPONENT})")
+        if operator == "*":
+            count, item = (right, left) if isinstance(right, int) else (left, right)
+            if isinstance(count, int) and isinstance(item, (str, list, tuple)) and count * max(len(item), 1) > MAX_REPEAT:
+                raise OverflowError(f"repeating {type(item).__name__} {count} times is too large (at most {MAX_REPEAT} items)")
+        return super().call_binop(context, operator, left, right)
+
+
+def _escaped_gettext(translations):
+    """Jinja's new-style gettext, the translation escaped: a catalogue is text, like any value.
+
+    Jinja marks a translation safe (Markup) and only the values put into it
+    are escaped; an archive's catalogue could then put a <meta refresh> on
+    every page. Only messages in MARKUP_MESSAGES, written as HTML by the
+    shipped templates, keep their markup.
+    """
+
+    def translated(message: str, text: str, autoescape: bool):
+        if not autoescape:
+            return text
+        return Markup(text) if message in MARKUP_MESSAGES else escape(text)
+
+    @jinja2.pass_context
+    def gettext(context, message: str, **variables):
+        return translated(message, translations.gettext(message), context.eval_ctx.autoescape) % variables
+
+    @jinja2.pass_context
+    def ngettext(context, singular: str, plural: str, num: int, **variables):
+        variables.setdefault("num", num)
+        text = translations.ngettext(singular, plural, num)
+        return translated(singular, text, context.eval_ctx.autoescape) % variables
+
+    return gettext, ngettext
+
+
 class Renderer:
     def __init__(self, site_view, ui: Interface, template_dirs: list[str] | None = None) -> None:
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(template_dirs or [BUILTIN_TEMPLATES]),
+        self.env = SiteSandbox(
+            loader=SiteLoader(template_dirs or [BUILTIN_TEMPLATES]),
             autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -33,8 +156,11 @@ class Renderer:
             cache_size=-1,
             extensions=["jinja2.ext.i18n", TranslatedOnce],
         )
-        # New-style gettext: `_("%(name)s's claims", name=...)` escapes its values like any other output.
-        self.env.install_gettext_callables(ui.translations.gettext, ui.translations.ngettext, newstyle=True)
+        # New-style gettext: `_("%(name)s's claims", name=...)` escapes its values like any other output,
+        # and (unlike Jinja's own) the translation too.
+        gettext, ngettext = _escaped_gettext(ui.translations)
+        self.env.globals.update(gettext=gettext, _=gettext, ngettext=ngettext)
+        self.env.newstyle_gettext = True  # type: ignore[attr-defined]
         self.env.extend(translate_once=ui.translations.gettext)
         self.env.globals["site"] = site_view
 
@@ -47,15 +173,25 @@ class Renderer:
                 Position(exc.filename or page.template, exc.lineno or 1, 1),
                 f"template syntax error: {exc.message}",
             )) from None
+        except UnsafeTemplate as exc:
+            raise TemplateFailed(ContentError(Position(exc.path, 1, 1), exc.message)) from None
         except jinja2.TemplateNotFound as exc:
             raise TemplateFailed(ContentError(
-                Position(page.template, 1, 1), f"template '{exc.name}' not found in {self.env.loader.searchpath}",
+                _template_position(exc, page.template), f"template '{exc.name}' not found in {self.env.loader.searchpath}",
             )) from None
         except (jinja2.TemplateError, TypeError, AttributeError, ValueError, KeyError) as exc:
             raise TemplateFailed(ContentError(
                 _template_position(exc, page.template),
                 f"template failed while rendering {page.output}: {exc}",
             )) from None
+        except Exception as exc:  # noqa: BLE001 (sorted below: the archive's template or our bug)
+            # `{{ 1 // 0 }}`, a macro calling itself, a float overflow: when an
+            # archive's own template is on the way, the error is that template's.
+            where = _template_position(exc, page.template)
+            if not os.path.isabs(where.path) or inside(os.path.realpath(where.path), os.path.realpath(BUILTIN_TEMPLATES)):
+                raise
+            reason = "it calls itself without end" if isinstance(exc, RecursionError) else f"{type(exc).__name__}: {exc}"
+            raise TemplateFailed(ContentError(where, f"template failed while rendering {page.output} ({reason})")) from None
 
 
 class TranslatedOnce(Extension):

@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from . import images, model
 from .errors import ErrorList, Position, did_you_mean
+from .files import path_problem
 from .i18n import N_
 from .markdown import IMAGE_PLACEHOLDER
 from .yamlsrc import Mapping, Node, Scalar, ScalarLocator, Sequence, YamlFile, node_kind
@@ -338,6 +339,11 @@ class SiteFile(FieldType):
         node = self.scalar(node, ctx, name)
         if node is None:
             return INVALID
+        # Every path field, whatever reads it: no NUL, nothing hidden behind a leading '.'.
+        problem = path_problem(node.value.strip())
+        if problem:
+            shown = node.value.strip().replace("\0", "\\0")  # a NUL would cut the message short in a terminal
+            return ctx.error(node.pos, f"the path '{shown}' {problem}")
         read = getattr(ctx, self.reader)
         return read(node, ctx) if read else INVALID
 

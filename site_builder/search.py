@@ -16,6 +16,7 @@ Pagefind's Python API decide how it is called:
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import resource
@@ -25,6 +26,8 @@ import tempfile
 import threading
 
 from pagefind.service import get_executable
+
+from .parallel import die_with_parent
 
 INDEX_FOLDER = "pagefind"
 RECORD_PAGES = "{claims,sources,people,topics}/*/index.html"
@@ -70,7 +73,8 @@ class Indexing:
         # Output goes to files, not pipes, so Pagefind never blocks on a full pipe while nobody reads.
         self._out, self._err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
         try:
-            self._process = subprocess.Popen(command, stdout=self._out, stderr=self._err)
+            self._process = subprocess.Popen(command, stdout=self._out, stderr=self._err,
+                                             preexec_fn=functools.partial(die_with_parent, os.getpid()))
         except OSError as exc:
             self._close()
             raise SearchIndexFailed(f"the search index could not be built: {exc}") from None

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from . import brand, images, model
 from .errors import ErrorList, Position, did_you_mean
+from .files import PUBLISHED_DOT_FOLDERS, UnreadableFile, hidden_part, path_problem, read_bytes, regular_file_problem
 from .markdown import MarkdownConverter
 from .quotes import SearchableText, closest_miss, find_quote, nfc
 from .schema import FOLDERS, INVALID, PAGE, PAGES_FOLDER, SITE, Context, convert_markdown, slug_problem
@@ -91,7 +92,8 @@ def _folder_files(folder_path: str, folder: str, errors: ErrorList) -> list[Cont
             errors.add(Position(path, 1, 1), "this file is a link to something outside the site's folder: replace it with the file itself")
             continue
         if not entry.is_file():  # a FIFO or device would block or never end
-            errors.add(Position(path, 1, 1), "this is not a regular file: replace it with a text file")
+            problem = regular_file_problem(path) or "is not a regular file"
+            errors.add(Position(path, 1, 1), f"this {problem}: replace it with a text file")
             continue
         problem = slug_problem(stem)
         if problem:
@@ -112,17 +114,41 @@ class StaticFile:
 
 
 def find_static_files(static_dir: str, site_root: str, errors: ErrorList) -> list[StaticFile]:
-    """Every file under the archive's static/ folder, sorted; links out of the site's folder refused."""
-    if not os.path.isdir(static_dir):
+    """Every file under the archive's static/ folder, sorted; links out of the site's folder refused.
+
+    Names starting with '.' are never published (.git, .env, as in content/),
+    except the web's own .well-known/ at the top.
+    """
+    found = [StaticFile(path, os.path.relpath(path, static_dir).replace(os.sep, "/"))
+             for path in site_folder_files(static_dir, site_root, errors, published=True)]
+    return sorted(found, key=lambda f: f.output)
+
+
+def site_folder_files(top: str, site_root: str, errors: ErrorList, published: bool = False) -> list[str]:
+    """The regular files under one of the site's own folders (static/, templates/, locales/).
+
+    Each is inside the site's folder, wherever links lead, and a regular file
+    (a FIFO or device would hang whatever reads it); anything else is an error
+    at its path. `published` leaves out names starting with '.'.
+    """
+    if not os.path.isdir(top):
         return []
     real_root = os.path.realpath(site_root)
+    name_of_top = os.path.basename(os.path.normpath(top))
+    if not _inside(os.path.realpath(top), real_root):
+        errors.add(Position(top, 1, 1), f"{name_of_top}/ is a link to a folder outside the site's folder: "
+                   "move the folder itself here")
+        return []
     found, seen = [], set()
-    for folder, subfolders, names in os.walk(static_dir, followlinks=True):
+    for folder, subfolders, names in os.walk(top, followlinks=True):
         seen.add(os.path.realpath(folder))
         kept = []
+        at_top = os.path.samefile(folder, top)
         for name in sorted(subfolders):
             path = os.path.join(folder, name)
             real = os.path.realpath(path)
+            if published and hidden_part(name, PUBLISHED_DOT_FOLDERS if at_top else frozenset()):
+                continue
             if not _inside(real, real_root):
                 errors.add(Position(path, 1, 1), "this folder is a link to something outside the site's folder: replace it with the folder itself")
             elif real not in seen:  # a link back up the tree would never end
@@ -130,11 +156,22 @@ def find_static_files(static_dir: str, site_root: str, errors: ErrorList) -> lis
         subfolders[:] = kept
         for name in sorted(names):
             path = os.path.join(folder, name)
-            if not _inside(os.path.realpath(path), real_root):
+            if published and hidden_part(name):
+                continue
+            real = os.path.realpath(path)
+            if not _inside(real, real_root):
                 errors.add(Position(path, 1, 1), "this file is a link to something outside the site's folder: replace it with the file itself")
                 continue
-            found.append(StaticFile(path, os.path.relpath(path, static_dir).replace(os.sep, "/")))
-    return sorted(found, key=lambda f: f.output)
+            if published and hidden_part(os.path.relpath(real, real_root), PUBLISHED_DOT_FOLDERS):
+                errors.add(Position(path, 1, 1), "this file is a link into a folder whose name starts with '.' (kept private, "
+                           "like .git): replace it with the file itself")
+                continue
+            problem = regular_file_problem(path)
+            if problem:
+                errors.add(Position(path, 1, 1), f"this {problem}: {name_of_top}/ may hold only ordinary files")
+                continue
+            found.append(path)
+    return found
 
 
 class Validator:
@@ -241,17 +278,24 @@ class SiteFiles:
         if not _inside(real, self.real_root):
             ctx.error(node.pos, f"'{written}' points outside the site's folder; {what}s must live inside it (for example in {os.path.dirname(example)}/)")
             return None
-        if os.path.isdir(real):
-            ctx.error(node.pos, f"'{written}' is a folder: give the path of the {what} inside it")
+        # Judged again where the path leads: a link inside the site may point into .git/.
+        problem = path_problem(os.path.relpath(real, self.real_root))
+        if problem:
+            ctx.error(node.pos, f"'{written}' leads to a path that {problem}")
             return None
-        if not os.path.isfile(real):
+        try:
+            return read_bytes(real, max_bytes)
+        except UnreadableFile as exc:
+            reason = str(exc)
+        if reason == "does not exist":
             ctx.error(node.pos, f"the {what} '{written}' does not exist: check the path, relative to the folder that holds content/")
-            return None
-        if os.path.getsize(real) > max_bytes:
+        elif reason == "is a folder, not a regular file":
+            ctx.error(node.pos, f"'{written}' is a folder: give the path of the {what} inside it")
+        elif reason.startswith("is larger than"):
             ctx.error(node.pos, f"the {what} '{written}' is larger than {max_bytes // (1024 * 1024)} MiB{advice}")
-            return None
-        with open(real, "rb") as f:
-            return f.read()
+        else:
+            ctx.error(node.pos, f"the {what} '{written}' {reason}: replace it with the file itself")
+        return None
 
     def archived_text(self, node: Scalar, ctx: Context):
         written = node.value.strip()
@@ -339,8 +383,12 @@ def _quote_text_nodes(file: YamlFile) -> dict[str, "Position"]:
 
 def read_site(content_dir: str, errors: ErrorList) -> model.Site | None:
     path = os.path.join(content_dir, "site.yaml")
-    if not os.path.isfile(path):
+    problem = regular_file_problem(path)
+    if problem == "does not exist":
         errors.add(Position(path, 1, 1), "site.yaml is missing: every archive needs one with at least title, base_url and publisher")
+        return None
+    if problem:
+        errors.add(Position(path, 1, 1), f"site.yaml {problem}: replace it with a text file")
         return None
     site_root = os.path.realpath(os.path.dirname(os.path.abspath(content_dir)))
     if os.path.islink(path) and not _inside(os.path.realpath(path), site_root):

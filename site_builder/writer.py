@@ -15,19 +15,62 @@ import os
 import shutil
 from collections.abc import Callable, Iterable
 
+from . import files
+
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
+MAX_STATIC_BYTES = 256 * 1024 * 1024  # a static file larger than this is a mistake (a disk image, a device)
+
+
+# Written into every output folder: only a folder holding it is replaced without --force.
+MARKER = ".fact-check-build"
+MARKER_TEXT = (b"This folder was written by build.py (a fact-check archive's site builder).\n"
+               b"Each build replaces it whole; without this file, build.py refuses to replace it.\n")
 
 
 class OutputError(Exception):
     """The output folder could not be written: disk, permissions, another build."""
 
 
+class OutputRefused(Exception):
+    """The output folder named is one the build must not replace: a usage error, nothing was written."""
+
+
+def refuse_unsafe_output(out_dir: str, site_root: str, content_dir: str) -> None:
+    """OutputRefused unless `out_dir` is a folder of its own, away from everything the archive is made of.
+
+    A build replaces its output whole, so `--out ""`, `.`, `..` or `content`
+    would replace the archive itself. Refused: the empty name; the site's
+    folder, the working directory or any folder holding one of them; content/,
+    templates/, static/ and locales/, any folder holding one and any folder
+    inside one (as MkDocs refuses a site_dir inside docs_dir and the reverse).
+    """
+    if not out_dir.strip():
+        raise OutputRefused("--out is empty (an unset variable?): name the output folder, such as --out public")
+    site_root = os.path.abspath(site_root)
+    sources = {"the content folder": os.path.abspath(content_dir)}
+    for name in ("templates", "static", "locales"):
+        sources[f"the archive's {name}/ folder"] = os.path.join(site_root, name)
+    holders = {"the site's folder": site_root, "the working directory": os.getcwd(), **sources}
+    out_paths = {os.path.abspath(out_dir), os.path.realpath(out_dir)}
+    for what, folder in holders.items():
+        for folder_path in {folder, os.path.realpath(folder)}:
+            for out in out_paths:
+                if files.inside(folder_path, out):
+                    relation = "is" if folder_path == out else "holds"
+                    raise OutputRefused(f"--out '{out_dir}' ({out}) {relation} {what} ({folder_path}), which a build "
+                                        "would replace with the site: choose a folder of its own, such as --out public")
+                if what in sources.keys() and files.inside(out, folder_path):
+                    raise OutputRefused(f"--out '{out_dir}' ({out}) lies inside {what} ({folder_path}): "
+                                        "choose a folder outside it, such as --out public")
+
+
 class OutputLock:
     """One writer at a time per output folder, with a message that says so."""
 
     def __init__(self, out_dir: str) -> None:
-        self.out_dir = os.path.abspath(out_dir)
+        # Through a link: `public -> /srv/www` locks, stages and swaps beside /srv/www.
+        self.out_dir = os.path.realpath(out_dir)
         parent, name = os.path.split(self.out_dir)
         self.path = os.path.join(parent, f".{name}.lock")
         self._fd: int | None = None
@@ -56,8 +99,19 @@ class OutputLock:
 
 
 class StagedOutput:
-    def __init__(self, out_dir: str) -> None:
-        self.out_dir = os.path.abspath(out_dir)
+    """A build's output: written into a staging folder, swapped in whole.
+
+    When `out_dir` is a symbolic link (`public -> /srv/www`, a common deploy
+    set-up) the build goes through it: staging, lock and swap happen beside
+    the link's target, which is replaced, and the link stays as it was.
+    A non-empty folder without the MARKER file was not written by a build:
+    it is replaced only with `force`.
+    """
+
+    def __init__(self, out_dir: str, force: bool = False) -> None:
+        self.named = out_dir
+        self.out_dir = os.path.realpath(out_dir)
+        self.force = force
         parent, name = os.path.split(self.out_dir)
         self.parent = parent
         self.staging = os.path.join(parent, f".{name}.staging-{os.getpid()}")
@@ -66,16 +120,32 @@ class StagedOutput:
         self._owners: dict[str, str] = {}
 
     def __enter__(self) -> "StagedOutput":
+        self._refuse_foreign_folder()
         self._lock.__enter__()
         try:
-            # Holding the lock, any staging folder left here is from a build that died.
+            # Holding the lock, any staging folder left here is from a build that died
+            # (its children die with it, so nothing writes into it any more).
             for stale in glob.glob(self._stale_pattern):
                 shutil.rmtree(stale, ignore_errors=True)
             self._guard(os.makedirs, self.staging)
+            self._guard(_write_file, os.path.join(self.staging, MARKER), MARKER_TEXT)
         except OutputError:
             self.__exit__(None, None, None)
             raise
         return self
+
+    def _refuse_foreign_folder(self) -> None:
+        if self.force or not os.path.isdir(self.out_dir) or os.path.isfile(os.path.join(self.out_dir, MARKER)):
+            return
+        try:
+            empty = not os.listdir(self.out_dir)
+        except OSError as exc:
+            raise OutputError(f"cannot read {self.named}: {exc.strerror}") from None
+        if not empty:
+            where = self.named if self.out_dir == os.path.abspath(self.named) else f"{self.named} ({self.out_dir})"
+            raise OutputRefused(
+                f"{where} holds files that no build wrote (it has no {MARKER} file), and a build replaces the "
+                f"folder whole: choose another --out, or pass --force to replace {where} and everything in it")
 
     def __exit__(self, *exc_info) -> None:
         if os.path.exists(self.staging):
@@ -100,7 +170,11 @@ class StagedOutput:
     def copy_file(self, source: str, relpath: str) -> None:
         target = os.path.join(self.staging, relpath)
         self._guard(os.makedirs, os.path.dirname(target), exist_ok=True)
-        self._guard(shutil.copyfile, source, target)
+        try:
+            self._guard(files.copy_file, source, target, MAX_STATIC_BYTES)
+        except files.UnreadableFile as exc:
+            raise OutputError(f"cannot copy {os.path.relpath(source)}: it {exc}; "
+                              f"{os.path.relpath(self.out_dir)} was left as it was") from None
 
     def commit(self) -> None:
         """Swap the finished folder in with one rename; the old one is removed after."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import yaml
 
 from .errors import ErrorList, Position
+from .files import UnreadableFile, read_bytes
 
 try:
     _Parser = yaml.CSafeLoader
@@ -86,17 +87,16 @@ def decode_text(path: str, data: bytes, errors: ErrorList, what: str = "file") -
 def read_source_text(path: str, errors: ErrorList) -> str | None:
     """A content file's text: readable, not too large, UTF-8; None with the error reported."""
     try:
-        with open(path, "rb") as f:
-            data = f.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        errors.add(Position(path, 1, 1), f"cannot read this file: {exc.strerror}")
-        return None
-    if len(data) > MAX_FILE_BYTES:
-        errors.add(
-            Position(path, 1, 1),
-            f"this file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB: "
-            "split it or move long text into a source's archived text file",
-        )
+        data = read_bytes(path, MAX_FILE_BYTES)
+    except UnreadableFile as exc:
+        if str(exc).startswith("is larger than"):
+            errors.add(
+                Position(path, 1, 1),
+                f"this file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB: "
+                "split it or move long text into a source's archived text file",
+            )
+        else:
+            errors.add(Position(path, 1, 1), f"cannot read this file: it {exc}")
         return None
     return decode_text(path, data, errors)
 
