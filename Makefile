@@ -28,16 +28,21 @@ export npm_config_audit := false
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
+CMS_STAMP := node_modules/decap-cms/dist/decap-cms.js
 
 .PHONY: build check serve bench test messages system-deps clean distclean
 
-build: $(RUNTIME_STAMP)
+# An archive whose site.yaml switches on the editors' interface (`cms:`) needs
+# Decap CMS from npm, copied into public/admin/ by the build.
+CMS_ON := $(shell grep -qs '^cms:' content/site.yaml && echo yes)
+
+build: $(RUNTIME_STAMP) $(if $(CMS_ON),$(CMS_STAMP))
 	$(PY) build.py build $(ARGS)
 
 check: $(RUNTIME_STAMP)
 	$(PY) build.py check $(ARGS)
 
-serve: $(RUNTIME_STAMP)
+serve: $(RUNTIME_STAMP) $(if $(CMS_ON),$(CMS_STAMP))
 	$(PY) build.py serve $(ARGS)
 
 bench: $(DEV_STAMP)
@@ -97,6 +102,14 @@ system-deps:
 # from a host we cannot reach; we run vnu.jar with the system java instead.
 $(NODE_STAMP): package.json package-lock.json | system-deps
 	npm ci --ignore-scripts
+	touch $@
+
+# Only the CMS (package.json's dependencies), not the test tools, for `make build`.
+$(CMS_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "Installing npm for the editors' interface (site.yaml has cms)"; \
+	  $(APT_GET) update && $(APT_GET) install -y nodejs npm; }
+	npm ci --ignore-scripts --omit=dev
+	rm -f $(NODE_STAMP)  # the test tools went with --omit=dev: `make test` puts them back
 	touch $@
 
 clean:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from . import brand, charts, images, model, share_image
+from . import brand, charts, cms, images, model, share_image
 from .archived_text import context_around, marked_text
 from .dataset import DATASET_PATH, claims_dataset
 from .errors import Position
@@ -747,6 +747,8 @@ class PageBuilder:
             files.append((BRAND_STYLESHEET, lambda: [stylesheet]))
         if site.logo:
             files.append((logo_path(site.logo), lambda: [site.logo.data]))
+        stylesheets = [self.urls.page("assets/site.css")] + ([self.urls.page(BRAND_STYLESHEET)] if site.accent_color else [])
+        files += cms.admin_files(site, stylesheets)
         written = {}
         for figure in self.figures():  # v2: the same file used twice is written once
             for version in images.versions(figure.file):

@@ -126,8 +126,20 @@ class Site:
     social: tuple[SocialLink, ...]
     repository: str | None  # where the archive's files and their history are published (GitHub)
     pos: Position
+    cms: Cms | None = None  # the editors' interface at /admin/; None builds none
     report_error_url: str | None = None  # v2: http(s) or mailto: where readers report an error
     tips_url: str | None = None  # v2: http(s) or mailto: where readers suggest a claim to check
+
+
+@dataclass(frozen=True, slots=True)
+class Cms:
+    backend: str  # github, gitlab or git-gateway
+    repo: str  # owner/name
+    branch: str
+    workflow: str  # editorial (drafts as pull requests) or direct
+    auth_url: str | None
+    local_port: int | None
+    pos: Position
 
 
 @dataclass(frozen=True, slots=True)

@@ -513,6 +513,10 @@ class Record(FieldType):
                 ctx.error(key_node.pos, f"unknown key '{key}' in {self.name}{did_you_mean(key, self.by_key)}; "
                           f"allowed keys are: {', '.join(self.by_key)}")
                 continue
+            if not spec.required and isinstance(value_node, Scalar) and not value_node.plain and value_node.value == "":
+                # `key: ""` is how the CMS (/admin/) writes an optional field left empty or cleared: no value.
+                values[key] = spec.default
+                continue
             value = spec.type.parse(value_node, ctx, key)
             if value is INVALID:
                 ok = False
@@ -595,6 +599,17 @@ SOCIAL_LINK = Record("social link", [
     Field("url", Url(), True, "the address of the archive's account or page there"),
 ], model.SocialLink, "A link to the archive elsewhere, shown in the footer of every page.")
 
+CMS_BACKENDS = ("github", "gitlab", "git-gateway")
+
+CMS = Record("cms", [
+    Field("backend", Choice(*CMS_BACKENDS), True, "where the editors' changes are committed: github, gitlab, or git-gateway (Netlify Identity)"),
+    Field("repo", Text(max_chars=200), True, "the archive's repository as owner/name, such as org/archive"),
+    Field("branch", Text(max_chars=200), False, "the branch the site is built from", "main"),
+    Field("workflow", Choice("editorial", "direct"), False, "editorial (the default): each new or changed file is a draft, a pull request, until an editor publishes it; direct: every save is a commit to the branch", "editorial"),
+    Field("auth_url", Url(), False, "the address of the OAuth service that signs editors in to GitHub or GitLab, when it is not Netlify's (see docs/editing.md)"),
+    Field("local_port", Integer(1024, 65535), False, "the port of decap-server on an editor's own machine (`npx decap-server`): /admin/ opened on localhost saves to the working tree through it. Default 8081"),
+], model.Cms, "The editors' interface in the browser at /admin/ (Decap CMS); leave out to build no /admin/.")
+
 SITE = Record("site.yaml", [
     Field("title", Text(max_chars=200), True, "the site's name"),
     Field("base_url", Url(), True, "the absolute http(s) URL where the site is published, ending in /"),
@@ -608,6 +623,7 @@ SITE = Record("site.yaml", [
     Field("footer", Text(max_chars=500), False, "plain text shown in the footer of every page, such as a licence notice"),
     Field("social", ListOf(SOCIAL_LINK, unique=False), False, "links to the archive elsewhere, shown in the footer", ()),
     Field("repository", Url(), False, "the archive's source repository on GitHub, such as https://github.com/org/archive: each claim page then links to its file's history there, {repository}/commits/main/content/claims/<slug>.yaml"),
+    Field("cms", CMS, False, "switch on the editors' interface in the browser at /admin/: backend, repo and branch (see docs/editing.md, Editing in the browser)"),
     Field("report_error_url", ContactUrl(), False, "where readers report an error (http(s) or mailto:); every claim page links it, passing the claim's address along (a mailto: subject, or a url= parameter)"),
     Field("tips_url", ContactUrl(), False, "where readers suggest a claim to check (http(s) or mailto:); linked from the footer of every page"),
 ], model.Site, "The site's settings: content/site.yaml.")
