@@ -131,6 +131,10 @@ def _field(spec: schema.Field, verdicts) -> dict:
              "required": spec.required, "hint": spec.doc}
     if isinstance(spec.default, str) and spec.default:
         field["default"] = spec.default
+    if field["widget"] == "object" and not spec.required:
+        # v2: an optional image left empty must not block saving: Decap checks an object's
+        # required keys even when the object itself is left out. The build still requires them.
+        field["fields"] = [{**inner, "required": False} for inner in field["fields"]]
     return field
 
 

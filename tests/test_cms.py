@@ -109,16 +109,18 @@ def _expect_widget(field: dict, spec: schema.Field, where: str, verdict_ids: lis
         assert regex.search(next(v for k, v in good.items() if isinstance(t, k))) and not regex.search("not valid"), where
     elif isinstance(t, schema.Record):
         assert field["widget"] == "object", where
-        _expect_fields(field["fields"], t.fields, where, verdict_ids)
+        _expect_fields(field["fields"], t.fields, where, verdict_ids, optional_parent=not field["required"])
     else:
         assert field["widget"] in ("string", "image"), where
 
 
-def _expect_fields(fields: list[dict], specs: list[schema.Field], where: str, verdict_ids: list[str]) -> None:
+def _expect_fields(fields: list[dict], specs: list[schema.Field], where: str, verdict_ids: list[str],
+                   optional_parent: bool = False) -> None:
     assert [f["name"] for f in fields] == [s.key for s in specs], where
     for field, spec in zip(fields, specs):
         at = f"{where}.{spec.key}"
-        assert field["required"] is spec.required, at
+        # Inside an optional object (an image) nothing is required, so that leaving it out can be saved.
+        assert field["required"] is (spec.required and not optional_parent), at
         assert field["hint"] == spec.doc, at
         if isinstance(spec.default, str) and spec.default:
             assert field["default"] == spec.default, at
