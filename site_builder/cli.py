@@ -8,12 +8,13 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 
-from . import __version__, archiver, importing, jsonschema_export, progress, reference, serve, template_docs
+from . import __version__, archiver, importing, jsonschema_export, progress, publishing, reference, serve, template_docs
 from .error_formats import FORMATS, format_errors, github_annotation
-from .schema import URL_RE, slug_problem
+from .schema import URL_RE, parse_datetime, slug_problem
 from .errors import BuildFailed, ContentError, display_path
 from .validate import placeholder_base_url
 from .library import warnings as content_warnings
@@ -47,6 +48,9 @@ def parser() -> argparse.ArgumentParser:
                            help="publish under this URL instead of site.yaml's base_url (for previews)")
     build_cmd.add_argument("--verbose", "-v", action="store_true", help="also print how long each stage took")
     _publish_arg(build_cmd)
+    build_cmd.add_argument("--drafts", action="store_true",
+                           help="also build drafts and embargoed claims, each page with a banner and noindex (for previews)")
+    _now_arg(build_cmd)
     _force_arg(build_cmd)
 
     check_cmd = commands.add_parser("check", help="check the content without writing anything",
@@ -56,6 +60,7 @@ def parser() -> argparse.ArgumentParser:
                            help="how errors are written: text for people (default, on stderr), github for "
                            "GitHub Actions annotations or json for programs (both on stdout)")
     _publish_arg(check_cmd)
+    _now_arg(check_cmd)
 
     serve_cmd = commands.add_parser("serve", help="preview the site on this machine, rebuilt on every save",
                                     description="Build the site into a preview folder and serve it; on every save "
@@ -68,6 +73,7 @@ def parser() -> argparse.ArgumentParser:
                            help="address to listen on (default: 127.0.0.1, this machine only)")
     serve_cmd.add_argument("--out", default=".preview", metavar="DIR",
                            help="preview folder (default: .preview, so that public/ is never overwritten)")
+    _now_arg(serve_cmd)
     _force_arg(serve_cmd)
 
     new_cmd = commands.add_parser("new", help="start a new content file, every key explained",
@@ -148,6 +154,20 @@ def _slug(text: str) -> str:
     return text
 
 
+def _now_arg(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--now", type=_instant, metavar="DATE-TIME",
+                         help="evaluate embargoes (publish_at) at this instant instead of the current time, "
+                         "written like 2026-12-05T09:00+01:00, 2026-12-05T08:00Z or 2026-12-05")
+
+
+def _instant(text: str) -> dt.datetime:
+    value = parse_datetime(text.strip())
+    if value is None:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date-time with an offset (2026-12-05T09:00+01:00, "
+                                         "2026-12-05T08:00Z) or a date (2026-12-05)")
+    return value
+
+
 def _force_arg(command: argparse.ArgumentParser) -> None:
     command.add_argument("--force", action="store_true",
                          help="replace the output folder even if a build did not write it (it has no "
@@ -226,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _check(args) -> int:
     placeholder = _placeholder(args)
-    library = load_library(BuildOptions(content_dir=args.content))
+    library = load_library(BuildOptions(content_dir=args.content, drafts=True, now=args.now))
     progress.clear()
     warnings = unverifiable_quotes(library.sources.values()) + content_warnings(library)
     for warning in warnings:
@@ -236,6 +256,10 @@ def _check(args) -> int:
             print(str(warning).replace(": error: ", ": warning: ", 1), file=sys.stderr)
     counted = f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
     summary = f"checked {library.record_count()} records in {args.content}: no errors{counted}"
+    drafts, embargoed = publishing.counts(library.held)
+    if drafts or embargoed:
+        summary += (f"; {drafts} draft{'s' if drafts != 1 else ''} and {embargoed} embargoed "
+                    f"claim{'s' if embargoed != 1 else ''}, which `build` leaves out")
     if args.format == "json":
         print(format_errors([], "json"), end="")
         print(summary, file=sys.stderr)
@@ -308,7 +332,8 @@ def _import(args) -> int:
 
 
 def _build(args) -> int:
-    options = BuildOptions(content_dir=args.content, out_dir=args.out, base_url=args.base_url, force=args.force)
+    options = BuildOptions(content_dir=args.content, out_dir=args.out, base_url=args.base_url, force=args.force,
+                           drafts=args.drafts, now=args.now)
     placeholder = _placeholder(args, args.base_url)
     report = build(options)
     progress.clear()
@@ -362,7 +387,7 @@ def _archive(args) -> int:
 
 def _serve(args) -> int:
     try:
-        return serve.serve(args.content, args.out, args.host, args.port, force=args.force)
+        return serve.serve(args.content, args.out, args.host, args.port, force=args.force, now=args.now)
     except serve.PortUnavailable as exc:
         print(f"build.py: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -93,7 +93,7 @@ def widget(field_type: schema.FieldType, verdicts: Iterable[model.Verdict]) -> d
         return {"widget": "quote-reference", "collection": "sources"}
     if isinstance(t, schema.DateTime):
         return {"widget": "datetime", "format": "YYYY-MM-DDTHH:mm:ss[Z]", "picker_utc": True}
-    if isinstance(t, (schema.Url, schema.Slug, schema.Language, schema.Color, schema.Sha256, schema.AliasPath)):
+    if isinstance(t, (schema.Url, schema.Slug, schema.Language, schema.Color, schema.Sha256, schema.AliasPath, schema.ContactUrl)):
         # Written to a pattern: the JSON Schema's own, with the words it shows when one fails.
         written = t.json_schema()
         return {"widget": "string", "pattern": [written["pattern"], written["patternErrorMessage"]]}
@@ -101,7 +101,7 @@ def widget(field_type: schema.FieldType, verdicts: Iterable[model.Verdict]) -> d
         return {"widget": "select", "options": list(t.choices)}
     if isinstance(t, schema.Integer):
         return {"widget": "number", "value_type": "int", "min": t.minimum, "max": t.maximum}
-    if isinstance(t, schema.ImageFile):
+    if isinstance(t, (schema.ImageFile, schema.ContentImageFile)):
         return {"widget": "image", "choose_url": False}
     if isinstance(t, schema.TextFile):
         return {"widget": "string"}
@@ -132,6 +132,10 @@ def _field(spec: schema.Field, verdicts) -> dict:
              "required": spec.required, "hint": spec.doc}
     if isinstance(spec.default, str) and spec.default:
         field["default"] = spec.default
+    if field["widget"] == "object" and not spec.required:
+        # v2: an optional image left empty must not block saving: Decap checks an object's
+        # required keys even when the object itself is left out. The build still requires them.
+        field["fields"] = [{**inner, "required": False} for inner in field["fields"]]
     return field
 
 

@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import functools
 import heapq
+import urllib.parse
 from collections import Counter
 from collections.abc import Iterable
 from typing import Callable
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from babel.dates import format_time
 from markupsafe import Markup
 
-from . import brand, charts, cms, model, share_image
+from . import brand, charts, cms, images, model, share_image
 from .archived_text import context_around, marked_text
 from .dataset import DATASET_PATH, claims_dataset
 from .errors import Position
@@ -41,7 +42,7 @@ MAP_TOPIC_CLAIMS = 30  # claims a topic's map draws
 CLAIMS_PER_PAGE = 50
 CITED_BY_SHOWN = 20  # claims a source page lists under each quote; all are in its paged list of claims
 # Site-wide pages the sitemap lists besides every record's page: not 404 or the search form.
-SITEMAP_INDEXES = {"home", "claims", "verdicts", "sources", "people", "topics", "corrections"}
+SITEMAP_INDEXES = {"home", "claims", "verdicts", "sources", "people", "topics", "corrections", "staff"}
 BRAND_STYLESHEET = "assets/brand.css"
 
 
@@ -226,6 +227,9 @@ class PageMeta:
     published: str | None = None  # ISO dates, for articles' metadata and the sitemap
     modified: str | None = None  # ISO date the page last changed, with published
     image: ShareImage | None = None  # the page's own link preview picture, if it has one
+    banner: str | None = None  # v2: "Draft: not published" or "Embargoed until …" on unpublished pages (build --drafts, serve)
+    noindex: bool = False  # v2: keep search engines away: the page is not published
+    feed: Link | None = None  # v2: the Atom feed of this page's claims (a topic's, claimant's, staff member's, verdict's)
 
     @property
     def og_locale(self) -> str:
@@ -258,6 +262,7 @@ class SiteView:
     claims_url: str  # the index of all fact-checks
     corrections_url: str  # the list of every correction
     dataset_url: str  # the whole archive as JSON
+    tips_url: str | None = None  # v2: where readers suggest a claim to check (footer); None without tips_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +282,11 @@ class ClaimPage:
     history_url: str | None  # the claim file's change history in the archive's repository; None without `repository`
     original_rating: str | None  # an imported fact-check's rating in its original publisher's own words
     original_url: str | None  # where an imported fact-check was first published
+    authors: tuple[Link, ...] = ()  # v2: the staff who researched and wrote it, for the byline
+    editors: tuple[Link, ...] = ()  # v2: the staff who reviewed it
+    report_error_url: str | None = None  # v2: site.yaml's report_error_url with this claim's address passed along
+    corrections_policy_url: str | None = None  # v2: the archive's page corrections-policy, if it has one, shown with report_error_url
+    image: Markup | None = None  # v2: the claim's image (a screenshot) as a <figure> of responsive versions
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +331,19 @@ class PersonPage:
     verdict_chart: Markup | None  # the tally as an SVG bar chart; None without claims
     timeline: Markup | None  # their claims on a time axis by the date made, as SVG; None without claims
     pagination: Pagination | None = None  # where this page stands among the record's pages; None if it has one
+
+
+@dataclass(frozen=True, slots=True)
+class StaffPage:
+    """v2: one of the newsroom's own people and the fact-checks they wrote or edited."""
+
+    meta: PageMeta  # the page's metadata
+    name: str  # the display name
+    role: str  # what they do: Fact-checker, Editor …
+    bio: Markup | None  # who they are, Markdown as sanitized HTML
+    same_as: tuple[str, ...]  # web addresses that identify them elsewhere
+    claims: tuple[ClaimCard, ...]  # the fact-checks they wrote or edited, newest review first
+    image: Markup | None = None  # their portrait as a <figure> of responsive versions
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,6 +418,7 @@ class TextPage:
 
     meta: PageMeta  # meta.title is the page's title
     body: Markup  # the page's Markdown as sanitized HTML, internal links resolved
+    image: Markup | None = None  # v2: the page's image as a <figure> of responsive versions
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,9 +450,10 @@ TEMPLATES: dict[str, tuple[type, str]] = {
     "source.html": (SourcePage, "each source's page, `sources/<slug>/`"),
     "person.html": (PersonPage, "each person's or organisation's page, `people/<slug>/`"),
     "topic.html": (TopicPage, "each topic's page, `topics/<slug>/`"),
+    "staff.html": (StaffPage, "each staff member's page, `staff/<slug>/`"),
     "page.html": (TextPage, "each of the archive's own pages, `<slug>/`, from `content/pages/<slug>.md`"),
     "claims.html": (ClaimsIndexPage, "the index of all fact-checks, `claims/`"),
-    "list.html": (ListPage, "the indexes `sources/`, `people/` and `topics/`"),
+    "list.html": (ListPage, "the indexes `sources/`, `people/`, `topics/` and (with staff) `staff/`"),
     "verdicts.html": (VerdictsPage, "the verdict scale, `verdicts/`"),
     "corrections.html": (CorrectionsPage, "the list of corrections, `corrections/`"),
     "search.html": (SearchPage, "the search page, `search/`"),
@@ -458,7 +483,7 @@ class Page:
         return cls(output, _TEMPLATE_OF[type(context)], context, origin)
 
 
-_RECORD_PAGES = {"claim": ClaimPage, "source": SourcePage, "person": PersonPage, "topic": TopicPage}
+_RECORD_PAGES = {"claim": ClaimPage, "source": SourcePage, "person": PersonPage, "topic": TopicPage, "staff": StaffPage}
 
 
 @dataclass(frozen=True, slots=True)
@@ -483,9 +508,10 @@ class PagePlan:
 class PageBuilder:
     """Computes every page's context from the library, once."""
 
-    def __init__(self, library: Library, urls: Urls) -> None:
+    def __init__(self, library: Library, urls: Urls, image_cache: str | None = None) -> None:
         self.lib = library
         self.urls = urls
+        self.image_cache = image_cache  # v2: where resized images are kept between builds; None: not kept
         self._quote_views: dict[tuple[str, str], QuoteView] = {}
         site = library.site
         self.site_lang = site.language
@@ -515,6 +541,7 @@ class PageBuilder:
                 Link(urls.page("people/"), ui.gettext("People")),
                 Link(urls.page("topics/"), ui.gettext("Topics")),
                 Link(urls.page("verdicts/"), ui.gettext("Verdicts")),
+                *((Link(urls.page("staff/"), ui.gettext("Our team")),) if library.staff else ()),
                 *(Link(urls.page(f"{p.slug}/"), p.title)
                   for p in sorted((p for p in library.pages.values() if p.nav is not None), key=lambda p: (p.nav, p.slug))),
             ),
@@ -531,6 +558,7 @@ class PageBuilder:
             claims_url=urls.page("claims/"),
             corrections_url=urls.page("corrections/"),
             dataset_url=urls.page(DATASET_PATH),
+            tips_url=site.tips_url,
         )
         self.cards = {slug: self._card(claim) for slug, claim in library.claims.items()}
 
@@ -685,6 +713,8 @@ class PageBuilder:
         record = self._records(kind)[slug]
         if kind == "claim":
             return self.claim_page(record)
+        if kind == "staff":
+            return self.staff_page(record)
         return {"source": self.source_page, "person": self.person_page, "topic": self.topic_page}[kind](record, number)
 
     def _record_share(self, kind: str, slug: str, cards: tuple[ClaimCard, ...], number: int):
@@ -720,9 +750,9 @@ class PageBuilder:
         metas = [self.record_meta(kind, slug) for kind, slug in self._record_keys()]
         metas += [self.text_page_meta(page) for page in self.lib.pages.values()]
         metas += [p.context.meta for p in pages if p.context.meta.kind in SITEMAP_INDEXES]
-        return pages + [
+        return pages + self.feed_pages() + [
             Page.of("feed.xml", atom_feed(self.lib, self.urls, self.ui)),
-            Page.of("sitemap.xml", sitemap(metas)),
+            Page.of("sitemap.xml", sitemap(meta for meta in metas if not meta.noindex)),
             Page.of("robots.txt", Robots(self.urls.absolute(self.urls.page("sitemap.xml")))),
         ] + self.alias_pages()
 
@@ -733,13 +763,38 @@ class PageBuilder:
 
     def text_pages(self) -> list[Page]:
         """The archive's own pages: they show no record, so only a change to them or to the site changes them."""
-        return [Page.of(f"{page.slug}/index.html", TextPage(self.text_page_meta(page), Markup(page.body.html)), page.pos)
+        return [Page.of(f"{page.slug}/index.html", TextPage(self.text_page_meta(page), Markup(page.body.html), self._figure(page.image)), page.pos)
                 for page in self.lib.pages.values()]
 
+    def _figure(self, figure: model.Figure | None) -> Markup | None:
+        # At the top of its page: loaded at once, not lazily.
+        return Markup(images.picture_html(figure, self.urls, lazy=False)) if figure else None
+
+    def figures(self) -> list[model.Figure]:
+        """v2: every image the published site shows."""
+        lib = self.lib
+        texts = [c.analysis for c in lib.claims.values()] + [p.body for p in lib.pages.values()] + [s.bio for s in lib.staff.values() if s.bio]
+        own = [r.image for r in (*lib.claims.values(), *lib.staff.values(), *lib.pages.values()) if r.image]
+        return own + [f for text in texts for f in text.images]
+
     def text_page_meta(self, page: model.Page) -> PageMeta:
-        return self._meta("page", page.title, page.description or self.ui.gettext("%(page)s: %(site)s.", page=page.title, site=self.lib.site.title), f"{page.slug}/")
+        return self._held(("page", page.slug), self._meta("page", page.title, page.description or self.ui.gettext("%(page)s: %(site)s.", page=page.title, site=self.lib.site.title), f"{page.slug}/"))
+
+    def _held(self, key: tuple[str, str], meta: PageMeta) -> PageMeta:
+        """An unpublished record's page, shown by build --drafts and serve: a banner says so, and noindex."""
+        held = self.lib.held.get(key)
+        if held is None:
+            return meta
+        if held.until is None:
+            banner = self.ui.gettext("Draft: not published")
+        else:
+            banner = self.ui.gettext("Embargoed until %(time)s", time=f"{self.ui.date(held.until.date())}, {held.until:%H:%M} UTC")
+        return dataclasses.replace(meta, banner=banner, noindex=True)
 
     def record_meta(self, kind: str, slug: str) -> PageMeta:
+        return self._held((kind, slug), self._record_meta(kind, slug))
+
+    def _record_meta(self, kind: str, slug: str) -> PageMeta:
         record = self._records(kind)[slug]
         if kind == "claim":
             card = self.cards[slug]
@@ -754,14 +809,41 @@ class PageBuilder:
             return self._meta("source", record.title, description, f"sources/{slug}/", record.language)
         if kind == "person":
             description = record.description or self.ui.gettext("Claims and quotes of %(name)s.", name=record.name)
-            return self._meta("person", record.name, description, f"people/{slug}/", og_type="profile")
-        return self._meta("topic", record.title, record.description or self.ui.gettext("Fact-checks about %(topic)s.", topic=record.title), f"topics/{slug}/")
+            return self._with_feed(self._meta("person", record.name, description, f"people/{slug}/", og_type="profile"),
+                                   self.lib.claims_by_claimant.get(slug), self.ui.gettext("%(site)s: claims by %(name)s", site=self.lib.site.title, name=record.name))
+        if kind == "staff":
+            description = self.ui.gettext("%(role)s at %(publisher)s: their fact-checks.", role=record.role, publisher=self.lib.site.publisher.name)
+            return self._with_feed(self._meta("staff", record.name, description, f"staff/{slug}/", og_type="profile"),
+                                   self.lib.claims_by_staff.get(slug), self.ui.gettext("%(site)s: fact-checks by %(name)s", site=self.lib.site.title, name=record.name))
+        return self._with_feed(self._meta("topic", record.title, record.description or self.ui.gettext("Fact-checks about %(topic)s.", topic=record.title), f"topics/{slug}/"),
+                               self.lib.claims_by_topic.get(slug), self.ui.gettext("%(site)s: fact-checks about %(topic)s", site=self.lib.site.title, topic=record.title))
+
+    def _with_feed(self, meta: PageMeta, claims, title: str) -> PageMeta:
+        """A page that lists claims links the Atom feed of the same claims, written beside it (feed_pages)."""
+        if not claims:
+            return meta
+        return dataclasses.replace(meta, feed=Link(meta.path + "feed.xml", title))
+
+    def feed_pages(self) -> list[Page]:
+        """v2: an Atom feed per topic, claimant, staff member and verdict, beside its page."""
+        groups = [(self.record_meta(kind, slug), claims) for kind, by in (("topic", self.lib.claims_by_topic),
+                  ("person", self.lib.claims_by_claimant), ("staff", self.lib.claims_by_staff)) for slug, claims in by.items()]
+        by_verdict: dict[str, list[str]] = {}
+        for slug, claim in self.lib.claims.items():
+            by_verdict.setdefault(claim.verdict.slug, []).append(slug)
+        for verdict_id, claims in by_verdict.items():
+            meta = self._meta("claims", self.badges[verdict_id].label, "", f"claims/verdict/{verdict_id}/")
+            title = self.ui.gettext("%(site)s: fact-checks rated %(verdict)s", site=self.lib.site.title, verdict=self.badges[verdict_id].label)
+            groups.append((self._with_feed(meta, claims, title), claims))
+        return [Page.of(self.urls.output_path(meta.feed.url), atom_feed(self.lib, self.urls, self.ui, claims=claims, title=meta.feed.text,
+                                                                        self_path=meta.feed.url, alternate=meta.canonical))
+                for meta, claims in groups if meta.feed is not None and claims]
 
     def _records(self, kind: str) -> dict:
         return self.lib.records_of(kind)
 
     def _record_keys(self) -> list[tuple[str, str]]:
-        return [(kind, slug) for kind in ("claim", "source", "person", "topic") for slug in self._records(kind)]
+        return [(kind, slug) for kind in ("claim", "source", "person", "topic", "staff") for slug in self._records(kind)]
 
     def data_files(self) -> list[tuple[str, Callable[[], Iterable[bytes]]]]:
         """Outputs that are not rendered from a template: (path in the output, what makes its bytes, in pieces).
@@ -779,6 +861,12 @@ class PageBuilder:
             files.append((logo_path(site.logo), lambda: [site.logo.data]))
         stylesheets = [self.urls.page("assets/site.css")] + ([self.urls.page(BRAND_STYLESHEET)] if site.accent_color else [])
         files += cms.admin_files(site, stylesheets)
+        written = {}
+        for figure in self.figures():  # v2: the same file used twice is written once
+            for version in images.versions(figure.file):
+                written.setdefault(version.path, (figure.file, version))
+        files += [(path, functools.partial(_image_bytes, image, version, self.image_cache))
+                  for path, (image, version) in sorted(written.items())]
         return files
 
     def claim_page(self, claim: model.Claim) -> Page:
@@ -803,9 +891,26 @@ class PageBuilder:
             history_url=f"{repository}/commits/main/content/claims/{claim.slug}.yaml" if repository else None,
             original_rating=claim.original_rating,
             original_url=claim.original_url,
+            authors=self._staff_links(claim.authors),
+            editors=self._staff_links(claim.editors),
+            report_error_url=self._report_error_url(claim),
+            image=self._figure(claim.image),
+            corrections_policy_url=self.urls.page("corrections-policy/") if "corrections-policy" in self.lib.pages else None,
         )
         page = Page.of(output_file("claims", claim.slug), context, claim.pos)
         return dataclasses.replace(page, attachments=functools.partial(self.claim_attachments, claim.slug))
+
+    def _report_error_url(self, claim: model.Claim) -> str | None:
+        """The report address with the claim's in it, so the desk knows which fact-check a reader means."""
+        base = self.lib.site.report_error_url
+        if base is None:
+            return None
+        address = self.urls.absolute(self.urls.record("claim", claim.slug))
+        joiner = "&" if "?" in base else "?"
+        if base.startswith("mailto:"):
+            subject = self.ui.gettext("Error in the fact-check %(url)s", url=address)
+            return f"{base}{joiner}subject={urllib.parse.quote(subject, safe='')}"
+        return f"{base}{joiner}url={urllib.parse.quote(address, safe='')}"
 
     def attachment_paths(self) -> list[str]:
         """Where claim_attachments writes, for every claim: reserved before anything is written."""
@@ -860,6 +965,21 @@ class PageBuilder:
             pagination=pagination,
         )
         return Page.of(output, context, person.pos)
+
+    def staff_page(self, member: model.Staff) -> Page:
+        context = StaffPage(
+            meta=self.record_meta("staff", member.slug),
+            name=member.name,
+            role=member.role,
+            bio=Markup(member.bio.html) if member.bio else None,
+            same_as=member.same_as,
+            claims=self._cards(self.lib.claims_by_staff.get(member.slug, ())),
+            image=self._figure(member.image),
+        )
+        return Page.of(output_file("staff", member.slug), context, member.pos)
+
+    def _staff_links(self, refs) -> tuple[Link, ...]:
+        return tuple(Link(self.urls.record("staff", r.slug), self.lib.staff[r.slug].name) for r in refs)
 
     def topic_page(self, topic: model.Topic, number: int = 1) -> Page:
         claims = self._cards(self.lib.claims_by_topic.get(topic.slug, ()))
@@ -973,8 +1093,13 @@ class PageBuilder:
                                        all_cards, groups)
         for badge in self.badges.values():
             if by_verdict[badge.id]:
-                pages += self._claim_list_pages(f"claims/verdict/{badge.id}/", ui.gettext("Fact-checks rated %(verdict)s", verdict=badge.label),
-                                                ui.gettext("Every claim rated %(verdict)s, newest first.", verdict=badge.label), by_verdict[badge.id])
+                verdict_pages = self._claim_list_pages(f"claims/verdict/{badge.id}/", ui.gettext("Fact-checks rated %(verdict)s", verdict=badge.label),
+                                                       ui.gettext("Every claim rated %(verdict)s, newest first.", verdict=badge.label), by_verdict[badge.id])
+                first = verdict_pages[0]
+                meta = self._with_feed(first.context.meta, by_verdict[badge.id], ui.gettext(
+                    "%(site)s: fact-checks rated %(verdict)s", site=self.lib.site.title, verdict=badge.label))
+                verdict_pages[0] = dataclasses.replace(first, context=dataclasses.replace(first.context, meta=meta))
+                pages += verdict_pages
         return pages
 
     def _claim_list_pages(self, path: str, heading: str, description: str, cards: tuple[ClaimCard, ...],
@@ -1020,6 +1145,9 @@ class PageBuilder:
             ("topics", ui.gettext("Topics"), ui.gettext("Fact-checks grouped by subject."),
              [(Link(urls.record("topic", t.slug), t.title), t.description) for t in sorted(lib.topics.values(), key=lambda t: t.title.casefold())]),
         ]
+        if lib.staff:  # v2: IFCN asks for the key staff to be named
+            lists.append(("staff", ui.gettext("Our team"), ui.gettext("The people who check and edit the fact-checks of %(publisher)s.", publisher=lib.site.publisher.name),
+                          [(Link(urls.record("staff", s.slug), s.name), s.role) for s in sorted(lib.staff.values(), key=lambda s: s.name.casefold())]))
         return [
             Page.of(f"{folder}/index.html", ListPage(self._meta(folder, heading, description, f"{folder}/"), heading, tuple(items)))
             for folder, heading, description, items in lists
@@ -1051,6 +1179,10 @@ class PageBuilder:
             stylesheet_url=self.urls.page("assets/search.css"),
         )
         return Page.of("search/index.html", context)
+
+
+def _image_bytes(image: model.ContentImage, version, cache: str | None) -> list[bytes]:
+    return [images.render(image, version, cache)]
 
 
 def share_image_path(slug: str) -> str:

@@ -27,6 +27,8 @@ class FeedEntry:
     published: str  # RFC 3339
     updated: str  # RFC 3339: when it was last changed or corrected, whichever is later
     categories: tuple[str, ...]  # its topics' titles
+    authors: tuple[tuple[str, str], ...] = ()  # v2: (name, absolute URL) of the staff who wrote it
+    contributors: tuple[tuple[str, str], ...] = ()  # v2: (name, absolute URL) of the staff who edited it
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +63,20 @@ class Robots:
 FEED_ENTRIES = 50
 
 
-def atom_feed(lib: Library, urls: Urls, ui: Interface) -> AtomFeed:
-    """The most recently published or changed fact-checks, newest first."""
+def atom_feed(lib: Library, urls: Urls, ui: Interface, claims: Iterable[str] | None = None, title: str | None = None,
+              self_path: str | None = None, alternate: str | None = None) -> AtomFeed:
+    """The most recently published or changed fact-checks, newest first.
+
+    v2: `claims` (slugs) narrows it to one topic's, claimant's, staff member's or
+    verdict's, published at `self_path` and standing for the page `alternate`.
+    """
     entries = []
-    for claim in lib.claims.values():
+    chosen = lib.claims.values() if claims is None else (lib.claims[slug] for slug in claims)
+
+    def staff(refs):
+        return tuple((lib.staff[r.slug].name, urls.absolute(urls.record("staff", r.slug))) for r in refs)
+
+    for claim in chosen:
         url = urls.absolute(urls.record("claim", claim.slug))
         entries.append(FeedEntry(
             url=url,
@@ -78,6 +90,8 @@ def atom_feed(lib: Library, urls: Urls, ui: Interface) -> AtomFeed:
             # A correction is an update readers of the feed should see again.
             updated=_timestamp(max([claim.updated or claim.reviewed, *(c.date for c in claim.corrections)])),
             categories=tuple(lib.topics[t.slug].title for t in claim.topics),
+            authors=staff(claim.authors),
+            contributors=staff(claim.editors),
         ))
     entries.sort(key=lambda e: e.url)
     entries.sort(key=lambda e: e.updated, reverse=True)
@@ -86,9 +100,9 @@ def atom_feed(lib: Library, urls: Urls, ui: Interface) -> AtomFeed:
     entries = entries[:FEED_ENTRIES]
     site = lib.site
     return AtomFeed(
-        url=urls.base_url,
-        self_url=urls.absolute(urls.page("feed.xml")),
-        title=site.title,
+        url=alternate or urls.base_url,
+        self_url=urls.absolute(self_path or urls.page("feed.xml")),
+        title=title or site.title,
         subtitle=site.description,
         lang=site.language,
         author_name=site.publisher.name,

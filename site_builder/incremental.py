@@ -65,7 +65,7 @@ class Project:
         watch.lap("validate")
         if content.site != self.built.content.site:
             return self.build()
-        library = resolve(content)
+        library = resolve(content, self.options)
         watch.lap("resolve")
         old = self.built.library
         # Against the last good build, not the last read: edits made while the
@@ -76,7 +76,7 @@ class Project:
         keys = set()
         for key in changed:
             keys |= dependent_pages(old, key) | dependent_pages(library, key)
-        builder = PageBuilder(library, Urls(self.options.base_url or library.site.base_url))
+        builder = PageBuilder(library, Urls(self.options.base_url or library.site.base_url), self.options.image_cache())
         pages = builder.record_plans(key for key in sorted(keys) if _exists(library, *key))
         # Site-wide pages (home, the paged indexes, feeds) are rendered again
         # only if what they show changed: at 10,000 claims there are hundreds.
@@ -145,7 +145,8 @@ def _key(record) -> Key:
     return (_KIND_OF[type(record)], record.slug)
 
 
-_KIND_OF = {model.Claim: "claim", model.Source: "source", model.Person: "person", model.Topic: "topic", model.Page: "page"}
+_KIND_OF = {model.Claim: "claim", model.Source: "source", model.Person: "person", model.Topic: "topic", model.Page: "page",
+            model.Staff: "staff"}
 
 
 def _changed_keys(before: Content, after: Content) -> set[Key]:
@@ -179,6 +180,7 @@ def dependent_pages(lib: Library, key: Key) -> set[Key]:
         pages |= {("claim", s) for source in sources for s in lib.claims_by_source.get(source, ())}
         pages.add(("person", claim.claimant.slug))
         pages |= {("topic", t.slug) for t in claim.topics}
+        pages |= {("staff", r.slug) for r in (*claim.authors, *claim.editors)}  # v2: their pages list it
     elif kind == "source":
         source = lib.sources.get(slug)
         pages |= {("claim", s) for s in lib.claims_by_source.get(slug, ())}
@@ -196,6 +198,8 @@ def dependent_pages(lib: Library, key: Key) -> set[Key]:
             pages |= {("claim", s) for s in lib.claims_citing_quote.get((source_slug, quote_id), ())}
     elif kind == "topic":
         pages |= {("claim", s) for s in lib.claims_by_topic.get(slug, ())}
+    elif kind == "staff":  # v2: the bylines of their claims
+        pages |= {("claim", s) for s in lib.claims_by_staff.get(slug, ())}
     return pages
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import model
 from .errors import ContentError, ErrorList, did_you_mean
@@ -37,6 +37,11 @@ class Library:
     quotes_by_speaker: dict[str, tuple[tuple[str, str], ...]]
     members: dict[str, tuple[str, ...]]
     ui: Interface  # the words, dates and direction of the site's language
+    locale_dirs: tuple[str, ...] = ()  # the archive's own catalogues, to resolve again after publishing
+    # v2: records shown although unpublished (build --drafts, serve): (kind, slug) -> publishing.Held
+    held: dict = field(default_factory=dict)
+    staff: dict = field(default_factory=dict)  # v2: slug -> model.Staff, the newsroom's own people
+    claims_by_staff: dict = field(default_factory=dict)  # v2: staff slug -> claims they wrote or edited
 
     def quote(self, ref: model.QuoteRef) -> tuple[model.Source, model.Quote]:
         source = self.sources[ref.source]
@@ -44,10 +49,11 @@ class Library:
 
     def records_of(self, kind: str) -> dict:
         """The records of one kind (claim, source, person, topic) by slug."""
-        return {"claim": self.claims, "source": self.sources, "person": self.people, "topic": self.topics}[kind]
+        return {"claim": self.claims, "source": self.sources, "person": self.people, "topic": self.topics,
+                "staff": self.staff}[kind]
 
     def record_count(self) -> int:
-        return len(self.claims) + len(self.sources) + len(self.people) + sum(
+        return len(self.claims) + len(self.sources) + len(self.people) + len(self.staff) + sum(
             1 for t in self.topics.values() if t.pos is not None
         )
 
@@ -96,6 +102,7 @@ def build_library(
     people = by_kind[model.Person]
     topics = dict(by_kind[model.Topic])
     pages = by_kind[model.Page]
+    staff = by_kind[model.Staff]
     verdicts = {v.id: v for v in (site.verdicts if site else verdict_scale or ())}
     quote_ids = {(s.slug, q.id) for s in sources.values() for q in s.quotes}
 
@@ -103,7 +110,7 @@ def build_library(
     if site is None and verdict_scale is None:
         unreadable["verdict"] = _EVERYTHING
     check = _RefChecker(errors, {
-        "claim": claims, "source": sources, "person": people, "verdict": verdicts,
+        "claim": claims, "source": sources, "person": people, "verdict": verdicts, "staff": staff,
     }, unreadable)
     for claim in claims.values():
         check.ref(claim.claimant, "claimant")
@@ -126,10 +133,15 @@ def build_library(
                 errors.add(ref.pos, missing_reference(ref, "topic", topics))
             else:
                 topics.setdefault(ref.slug, implicit_topic(ref.slug))
+        for ref in claim.authors:
+            check.ref(ref, "author")
+        for ref in claim.editors:
+            check.ref(ref, "editor")
     check.known["topic"] = topics
     # `page:` links reach the archive's pages and the site-wide ones the build writes.
-    check.known["page"] = {**pages, **SITE_PAGES}
-    for markdown in [c.analysis for c in claims.values()] + [p.body for p in pages.values()]:
+    check.known["page"] = {**pages, **SITE_PAGES, **({"staff": "the list of staff"} if staff else {})}  # v2: /staff/ exists with staff
+    for markdown in ([c.analysis for c in claims.values()] + [p.body for p in pages.values()]
+                     + [s.bio for s in staff.values() if s.bio]):
         for link in markdown.links:
             check.link(link, quote_ids)
     for source in sources.values():
@@ -170,6 +182,9 @@ def build_library(
         quotes_by_speaker=_group((q.speaker.slug, (s.slug, q.id)) for s in sources.values() for q in s.quotes),
         members=_group((p.affiliation.slug, p.slug) for p in people.values() if p.affiliation),
         ui=ui,
+        locale_dirs=locale_dirs,
+        staff=staff,
+        claims_by_staff=_group((r.slug, c.slug) for c in claims.values() for r in (*c.authors, *c.editors)),
     )
 
 

@@ -37,6 +37,7 @@ _ALLOWED_ATTRIBUTES = {
     "td": {"style"}, "th": {"style"},
     "abbr": {"title"},
     "ol": {"start"},
+    "img": {"src", "alt", "title"},  # v2: only the placeholders run() leaves, replaced by <picture>s in schema.convert_markdown
 }
 # What the footnotes extension writes; any other class could dress an analysis
 # up as the layout (a verdict badge, a notice), so it is dropped.
@@ -47,12 +48,24 @@ _ALLOWED_CLASSES = {"footnote", "footnote-ref", "footnote-backref"}
 _OWN_ID = re.compile(r"^(?:section-|fn:|fnref\d*:)\S*$")
 # The tables extension's column alignment is the only style kept, value and all.
 _TEXT_ALIGN = re.compile(r"^\s*text-align\s*:\s*(left|right|center|justify|start|end)\s*;?\s*$", re.IGNORECASE)
+_ALLOWED_TAGS = _ALLOWED_TAGS | {"img"}  # v2: images, see IMAGE_PLACEHOLDER
+# v2: where run() leaves an image it accepted: the n-th image of the text.
+IMAGE_PLACEHOLDER = re.compile(r'<img\b[^>]*?\bsrc="#fact-check-image-(\d+)"[^>]*>|<img\b[^>]*>')
 
 
 @dataclass(frozen=True, slots=True)
 class LinkProblem:
     target: str  # as written, so the error can be placed in the file
     message: str
+
+
+@dataclass(frozen=True, slots=True)
+class FoundImage:
+    """v2: ![alt](path "title") in Markdown: a file of the site, read and checked by the validator."""
+
+    path: str
+    alt: str
+    title: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +101,7 @@ class MarkdownConverter:
 
     def convert(self, text: str) -> tuple[str, list[FoundLink], list[LinkProblem]]:
         self._md.reset()
-        self._links.found, self._links.problems, self._links.made = [], [], set()
+        self._links.found, self._links.problems, self._links.made, self._links.images = [], [], set(), []
         raw = self._md.convert(text)
         html = nh3.clean(
             raw,
@@ -102,6 +115,15 @@ class MarkdownConverter:
         )
         return html, self._links.found, self._links.problems
 
+    @property
+    def images(self) -> list[FoundImage]:
+        """The last converted text's images, in order: placeholder n is images[n]."""
+        return self._links.images
+
+    @property
+    def urls(self) -> Urls:
+        return self._links.urls
+
 
 class _InternalLinks(Extension, Treeprocessor):
     """Rewrites `claim:slug` links and rejects URLs a reader's browser must not follow."""
@@ -112,6 +134,7 @@ class _InternalLinks(Extension, Treeprocessor):
         self.found: list[FoundLink] = []
         self.problems: list[LinkProblem] = []
         self.made: set[str] = set()  # hrefs this converter wrote, so the sanitiser passes them
+        self.images: list[FoundImage] = []
 
     def extendMarkdown(self, md) -> None:  # noqa: N802 (the library's name)
         Treeprocessor.__init__(self, md)
@@ -120,10 +143,18 @@ class _InternalLinks(Extension, Treeprocessor):
 
     def run(self, root) -> None:
         for element in root.iter("img"):
-            self.problems.append(LinkProblem(
-                element.get("src", ""),
-                "images are not supported in Markdown here: link to the picture instead",
-            ))
+            src, alt = element.get("src", ""), (element.get("alt") or "").strip()
+            if not alt:
+                self.problems.append(LinkProblem(src, f"the image '{src}' has no alt text: write what it shows for readers "
+                                                      f"who cannot see it, like ![Screenshot of the post](…)"))
+            elif ":" in src or src.startswith(("/", "\\", "#")) or not src:
+                self.problems.append(LinkProblem(src, f"the image '{src}' is not a file of the site: save the picture in the "
+                                                      "site's folder (for example media/) and write its path, like ![…](media/post.png)"))
+            else:
+                element.set("src", f"#fact-check-image-{len(self.images)}")
+                self.images.append(FoundImage(src, alt, element.get("title")))
+                continue
+            element.set("src", "#")  # reported; removed from the HTML
         for element in root.iter("a"):
             href = element.get("href", "")
             if AMP_SUBSTITUTE in href:

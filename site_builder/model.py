@@ -17,6 +17,7 @@ KINDS = {
     "source": "sources",
     "person": "people",
     "topic": "topics",
+    "staff": "staff",  # v2: the newsroom's own people
 }
 
 
@@ -57,10 +58,34 @@ class InternalLink:
 
 
 @dataclass(frozen=True, slots=True)
+class ContentImage:
+    """v2: a PNG, JPEG or WebP file of the archive, read whole and measured."""
+
+    path: str  # as written, relative to the site root
+    format: str  # PNG, JPEG or WEBP, as Pillow names it
+    width: int
+    height: int
+    digest: str  # sha256 of the bytes: the versions' names and cache keys
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """v2: an image as content places it: `image: {file, alt, caption, credit}` or ![alt](file) in Markdown."""
+
+    file: ContentImage  # named as content writes it: `file:`
+    alt: str
+    caption: str | None
+    credit: str | None
+    pos: Position
+
+
+@dataclass(frozen=True, slots=True)
 class Markdown:
     source: str
     html: str  # sanitized; internal links already point at their URLs
     links: tuple[InternalLink, ...]
+    images: tuple[Figure, ...] = ()  # v2: its ![alt](file) images, already in `html` as <picture>s
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +136,8 @@ class Site:
     repository: str | None  # where the archive's files and their history are published (GitHub)
     pos: Position
     cms: Cms | None = None  # the editors' interface at /admin/; None builds none
+    report_error_url: str | None = None  # v2: http(s) or mailto: where readers report an error
+    tips_url: str | None = None  # v2: http(s) or mailto: where readers suggest a claim to check
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +180,11 @@ class Claim:
     aliases: tuple["Alias", ...]
     pos: Position
     first_appearance: Ref | None = None
+    draft: bool = False  # v2: left out of the published site
+    publish_at: dt.datetime | None = None  # v2: the embargo, aware (UTC); before it the claim is a draft
+    authors: tuple[Ref, ...] = ()  # v2: staff who researched and wrote it
+    editors: tuple[Ref, ...] = ()  # v2: staff who reviewed it
+    image: Figure | None = None  # v2: typically a screenshot of the claim as it appeared
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +257,7 @@ class Source:
     pos: Position
     sha256: str | None = None  # the archived file's digest as recorded: the build checks it
     archived: dt.datetime | None = None  # when the copy was retrieved
+    draft: bool = False  # v2: left out of the published site
 
 
 def original_url(source: Source) -> str | None:
@@ -252,6 +285,7 @@ class Person:
     url: str | None
     same_as: tuple[str, ...]
     pos: Position
+    draft: bool = False  # v2: left out of the published site
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +294,7 @@ class Topic:
     title: str
     description: str | None
     pos: Position | None  # None: named by a claim, no file of its own
+    draft: bool = False  # v2: left out of the published site
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,6 +307,21 @@ class Page:
     nav: int | None  # its place in the site's navigation; None: not in it
     body: Markdown
     pos: Position
+    image: Figure | None = None  # v2: shown under its title
+    draft: bool = False  # v2: left out of the published site
 
 
-Record = Claim | Source | Person | Topic
+@dataclass(frozen=True, slots=True)
+class Staff:
+    """v2: one of the newsroom's own people: content/staff/<slug>.yaml."""
+
+    slug: str
+    name: str
+    role: str
+    bio: Markdown | None
+    same_as: tuple[str, ...]
+    image: Figure | None
+    pos: Position
+
+
+Record = Claim | Source | Person | Topic | Staff

@@ -6,6 +6,7 @@ raising, and the build stops before touching the output if there are any.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import time
@@ -20,6 +21,7 @@ from .errors import BuildFailed, ErrorList
 from .i18n import check_catalogues
 from .library import Library, build_library
 from .parallel import run_chunked
+from .publishing import Publishing, publish
 from .errors import Position
 from .render import BUILTIN_TEMPLATES, Renderer, TemplateFailed
 from .search import INDEX_FOLDER, Indexing
@@ -38,6 +40,15 @@ class BuildOptions:
     base_url: str | None = None  # overrides site.yaml's, for previews
     search: bool = True
     force: bool = False  # replace a non-empty output folder that no build wrote
+    drafts: bool = False  # v2: include drafts and embargoed claims, each page with a banner (build --drafts, serve)
+    now: dt.datetime | None = None  # v2: the instant embargoes are evaluated at; None: the current time
+
+    def image_cache(self) -> str:
+        """v2: resized images kept between builds, beside content/; safe to delete."""
+        return os.path.join(self.site_root, ".cache", "images")
+
+    def publishing(self) -> Publishing:
+        return Publishing(self.now or dt.datetime.now(dt.timezone.utc), self.drafts)
 
     @property
     def site_root(self) -> str:
@@ -172,14 +183,19 @@ def read_content(options: BuildOptions, previous: Content | None = None, touched
     return Content(site, list(site_errors), list(layout_errors), ordered, locale_dirs, scale)
 
 
-def resolve(content: Content) -> Library:
-    """One library of cross-referenced records, or BuildFailed with every error."""
+def resolve(content: Content, options: BuildOptions | None = None) -> Library:
+    """One library of cross-referenced records, or BuildFailed with every error.
+
+    With `options`, the library of what is published as they say (drafts, now).
+    """
     errors = content.errors()
     library = build_library(content.site, content.records(), errors, content.unreadable(), content.locale_dirs,
                             unfinished=content.unfinished(), verdict_scale=content.verdicts)
     if errors or library is None:
         raise BuildFailed(errors.sorted())
-    return library
+    if options is None:
+        return library
+    return publish(library, options.publishing(), Urls(options.base_url or library.site.base_url))
 
 
 def load_library(options: BuildOptions, report: BuildReport | None = None) -> Library:
@@ -187,7 +203,7 @@ def load_library(options: BuildOptions, report: BuildReport | None = None) -> Li
     watch = _Stopwatch(report or BuildReport())
     content = read_content(options)
     watch.lap("validate")
-    library = resolve(content)
+    library = resolve(content, options)
     watch.lap("resolve")
     return library
 
@@ -214,9 +230,9 @@ def full_build(options: BuildOptions) -> Built:
     watch = _Stopwatch(report)
     content = read_content(options)
     watch.lap("validate")
-    library = resolve(content)
+    library = resolve(content, options)
     watch.lap("resolve")
-    builder = PageBuilder(library, Urls(options.base_url or library.site.base_url))
+    builder = PageBuilder(library, Urls(options.base_url or library.site.base_url), options.image_cache())
     pages = builder.plans()
     data_files = builder.data_files()
     static_errors = ErrorList()

@@ -22,7 +22,7 @@ from .suggest import slugified
 from .jsonschema_export import schema_path
 from .reference import describe_type
 from .schema import (DEFAULT_VERDICTS, FOLDERS, AliasPath, Choice, Date, DateTime, Field, FieldType, Integer, Language, ListOf,
-                     MarkdownText, QuoteReference, Record, Reference, Sha256, Slug, Text, TextFile, Url, slug_problem)
+                     MarkdownText, QuoteReference, ContentImageFile, Record, Reference, Sha256, Slug, Text, TextFile, Url, slug_problem)
 from .validate import read_site
 from .writer import OutputError
 
@@ -165,6 +165,9 @@ def _example(spec: Field, hints: Hints, record_name: str) -> list[str]:
             entry = [line for inner in item.fields if inner.required for line in _example(inner, hints, item.name)]
             return [f"{spec.key}:", "  - " + entry[0], *("    " + line for line in entry[1:])]
         return [f"{spec.key}:", f"  - {_example_value(item, None, hints, record_name)}"]
+    if isinstance(spec.type, Record):  # v2: image: {file, alt, ...}
+        return [f"{spec.key}:", *("  " + line for inner in spec.type.fields if inner.required
+                                  for line in _example(inner, hints, spec.type.name))]
     value = _example_value(spec.type, spec.default, hints, record_name)
     return [f"{spec.key}: {value}".rstrip()]
 
@@ -178,6 +181,8 @@ def _example_value(field_type: FieldType, default, hints: Hints, record_name: st
         return f"{record_name}-id"
     if isinstance(field_type, QuoteReference):
         return f"{hints.source or 'source-slug'}#quote-id"
+    if isinstance(field_type, DateTime):
+        return "2026-12-05T09:00:00+01:00"
     if isinstance(field_type, Date):
         return hints.today.isoformat()
     if isinstance(field_type, DateTime):
@@ -192,6 +197,8 @@ def _example_value(field_type: FieldType, default, hints: Hints, record_name: st
         return str(field_type.minimum)
     if isinstance(field_type, Language):
         return "en"
+    if isinstance(field_type, ContentImageFile):
+        return "media/screenshot.png"
     if isinstance(field_type, TextFile):
         return f"seeds/{hints.slug}.txt"
     if isinstance(field_type, AliasPath):

@@ -16,11 +16,12 @@ import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from . import model
+from . import images, model
 from .errors import ErrorList, Position, did_you_mean
 from .files import path_problem
 from .i18n import N_
 from .suggest import closest, named, slugified
+from .markdown import IMAGE_PLACEHOLDER
 from .yamlsrc import Mapping, Node, Scalar, ScalarLocator, Sequence, YamlFile, node_kind
 
 INVALID: Any = object()
@@ -67,6 +68,7 @@ class Context:
     found: list = field(default_factory=list)
     # The top-level values that parsed, when the file as a whole did not.
     partial: dict | None = None
+    read_content_image: Callable[[Scalar, "Context"], Any] | None = None  # v2: PNG, JPEG, WebP of claims, staff, pages
 
     def error(self, pos: Position, message: str) -> Any:
         self.errors.add(pos, message)
@@ -182,7 +184,34 @@ def convert_markdown(text: str, node: Scalar, ctx: Context) -> model.Markdown:
         for link in found
     )
     ctx.found.extend(("link", link) for link in links)
-    return model.Markdown(text, html, links)
+    figures = _markdown_figures(ctx, node, ctx.markdown.images)
+    if figures or "<img" in html:
+        html = _with_pictures(html, figures, ctx.markdown.urls)
+    return model.Markdown(text, html, links, tuple(f for f in figures if f is not None))
+
+
+def _markdown_figures(ctx: Context, node: Scalar, found) -> list:
+    """v2: each ![alt](file) read as a Figure (None where it is wrong: reported at the image's own place)."""
+    locate = ScalarLocator(ctx.file, node)
+    figures = []
+    for image in found:
+        pos = locate.find(image.path)
+        read = ctx.read_content_image
+        file = read(Scalar(image.path, pos, True, pos), ctx) if read else INVALID
+        if file is not INVALID and alt_is_file_name(image.alt, image.path):
+            file = ctx.error(pos, f"the image's alt text repeats its file name '{image.alt}': say what the image shows")
+        figures.append(None if file is INVALID else model.Figure(file, image.alt, image.title, None, pos))
+    return figures
+
+
+def _with_pictures(html: str, figures: list, urls) -> str:
+    def replace(match: re.Match) -> str:
+        index = match.group(1)
+        figure = figures[int(index)] if index is not None and int(index) < len(figures) else None
+        # Analyses are below the claim's verdict and summary: always below the fold.
+        return images.picture_html(figure, urls, lazy=True, inline=True) if figure else ""
+
+    return IMAGE_PLACEHOLDER.sub(replace, html)
 
 
 class Date(FieldType):
@@ -245,6 +274,20 @@ class Url(FieldType):
 
     def json_schema(self):
         return {"type": "string", **self.pattern(URL_RE.pattern), "format": "uri"}
+
+
+# v2: where readers write to: a web form, or an address their mail program opens.
+_CONTACT_RE = re.compile(r"^(?:https?://[^\s/?#<>\"'`\\]+[^\s<>\"'`\\]*|mailto:[^\s@<>\"'`\\?]+@[^\s@<>\"'`\\?]+(?:\?[^\s<>\"'`\\]*)?)$")
+
+
+class ContactUrl(FieldType):
+    doc = "a web address starting with http:// or https://, or an e-mail address written mailto:desk@example.org"
+
+    def parse(self, node, ctx, name):
+        return _written_as(self, node, ctx, name, _CONTACT_RE, self.doc)
+
+    def json_schema(self):
+        return {"type": "string", **self.pattern(_CONTACT_RE.pattern)}
 
 
 class Slug(FieldType):
@@ -444,6 +487,11 @@ def alias_output(path: str) -> tuple[str, str | None]:
     return "/".join(parts) + "/index.html", None
 
 
+class ContentImageFile(SiteFile):
+    doc = "the path of a PNG, JPEG or WebP image, relative to the folder that holds content/, like media/screenshot.png"
+    reader = "read_content_image"
+
+
 class Color(FieldType):
     doc = "a colour written #rrggbb, like \"#0a55c2\", in quotes"
 
@@ -457,6 +505,59 @@ class Color(FieldType):
 
     def json_schema(self):
         return {"type": "string", **self.pattern(_COLOR_RE.pattern)}
+
+
+# v2: a date-time carries its offset, so an embargo means one instant wherever the build runs.
+_DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:\d{2}))?$")
+
+
+class DateTime(FieldType):
+    doc = "a date-time written YYYY-MM-DDTHH:MM with Z or an offset, like 2026-12-05T09:00:00+01:00, or a date (its midnight in UTC)"
+
+    def parse(self, node, ctx, name):
+        value = _written_as(self, node, ctx, name, _DATETIME_RE,
+                            "a date-time with an offset, like 2026-12-05T09:00+01:00 or 2026-12-05T08:00Z, or a date written YYYY-MM-DD")
+        if value is INVALID:
+            return INVALID
+        parsed = parse_datetime(value)
+        if parsed is None:
+            return ctx.error(node.pos, f"'{name}' is not a real date and time: '{value}' (check the month, day, hour and minute)")
+        return parsed
+
+    def json_schema(self):
+        return {"type": "string", **self.pattern(_DATETIME_RE.pattern)}
+
+
+def parse_datetime(value: str) -> dt.datetime | None:
+    """An aware datetime from a date-time with offset or Z, or a date (midnight UTC); None if not one."""
+    if not _DATETIME_RE.fullmatch(value):
+        return None
+    try:
+        if len(value) == 10:
+            return dt.datetime.combine(dt.date.fromisoformat(value), dt.time(), dt.timezone.utc)
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(dt.timezone.utc)
+    except ValueError:
+        return None
+
+
+class Boolean(Choice):
+    """v2: `draft` only; written as YAML's own words, read as a Python bool."""
+
+    def __init__(self) -> None:
+        super().__init__("false", "true")
+        self.doc = "true or false"
+
+    def parse(self, node, ctx, name):
+        node = self.scalar(node, ctx, name)
+        if node is None:
+            return INVALID
+        value = node.value.strip()
+        if value not in self.choices:  # yes, no, on, True: YAML 1.1 words the build does not guess at
+            return ctx.error(node.pos, f"'{name}' should be true or false, not '{value[:80]}'")
+        return value == "true"
+
+    def json_schema(self):
+        return {"type": ["boolean", "string"], "enum": [False, True, "false", "true"]}
 
 
 class ListOf(FieldType):
@@ -654,6 +755,24 @@ class Record(FieldType):
         }
 
 
+class FigureRecord(Record):
+    """v2: an image with its alt text, which must say what the image shows: not nothing, not its file name."""
+
+    def parse(self, node, ctx, name=None, **extra):
+        figure = super().parse(node, ctx, name, **extra)
+        if figure is INVALID or not isinstance(node, Mapping):
+            return figure
+        if alt_is_file_name(figure.alt, figure.file.path):
+            return ctx.error(node.entries["alt"][1].pos, f"'alt' repeats the file name '{figure.alt}': "
+                             "say what the image shows, for readers who cannot see it")
+        return figure
+
+
+def alt_is_file_name(alt: str, path: str) -> bool:
+    name = path.replace("\\", "/").rsplit("/", 1)[-1].casefold()
+    return alt.strip().casefold() in {name, name.rsplit(".", 1)[0], path.casefold()}
+
+
 # English, and in the catalogues: a site that keeps the default scale shows it in its own language (library.py).
 def _verdict(id_, label, rating, description):
     return model.Verdict(id_, label, rating, description, Position("<default verdict scale>", 1, 1))
@@ -714,7 +833,16 @@ SITE = Record("site.yaml", [
     Field("social", ListOf(SOCIAL_LINK, unique=False), False, "links to the archive elsewhere, shown in the footer", ()),
     Field("repository", Url(), False, "the archive's source repository on GitHub, such as https://github.com/org/archive: each claim page then links to its file's history there, {repository}/commits/main/content/claims/<slug>.yaml"),
     Field("cms", CMS, False, "switch on the editors' interface in the browser at /admin/: backend, repo and branch (see docs/editing.md, Editing in the browser)"),
+    Field("report_error_url", ContactUrl(), False, "where readers report an error (http(s) or mailto:); every claim page links it, passing the claim's address along (a mailto: subject, or a url= parameter)"),
+    Field("tips_url", ContactUrl(), False, "where readers suggest a claim to check (http(s) or mailto:); linked from the footer of every page"),
 ], model.Site, "The site's settings: content/site.yaml.")
+
+FIGURE = FigureRecord("image", [
+    Field("file", ContentImageFile(), True, "the image file: PNG, JPEG or WebP, inside the site's folder (for example media/)"),
+    Field("alt", Text(max_chars=500), True, "what the image shows, for readers who cannot see it; not its file name"),
+    Field("caption", Text(max_chars=500), False, "a line shown under the image"),
+    Field("credit", Text(max_chars=200), False, "who made or owns the image"),
+], model.Figure, "An image: a screenshot of the claim, a portrait, a picture on a page.")
 
 CORRECTION = Record("correction", [
     Field("date", Date(), True, "when the correction was made"),
@@ -740,6 +868,11 @@ CLAIM = Record("claim", [
     Field("original_rating", Text(max_chars=2_000, single_line=False), False, "the rating in the original publisher's own words, for imported fact-checks; shown on the page beside the verdict"),
     Field("original_url", Url(), False, "where this fact-check was first published, for imported fact-checks; shown on the page as \"First published at\""),
     Field("aliases", ListOf(AliasPath()), False, "old paths on this site (/2021/09/old-slug/) that redirect to this claim, so that old links keep working", ()),
+    Field("draft", Boolean(), False, "true keeps it unpublished: `build` leaves it out of everything readers and machines see; `build --drafts` and `serve` show it with a banner", False),
+    Field("publish_at", DateTime(), False, "the embargo: before this instant the claim is treated as a draft (a scheduled rebuild publishes it)"),
+    Field("authors", ListOf(Reference("staff")), False, "who researched and wrote the fact-check: slugs from staff/, shown as its byline", ()),
+    Field("editors", ListOf(Reference("staff")), False, "who reviewed it: slugs from staff/", ()),
+    Field("image", FIGURE, False, "an image, typically a screenshot of the claim as it appeared: {file, alt, caption, credit}"),
 ], model.Claim, "One claim and its fact-check: content/claims/<slug>.yaml.")
 
 QUOTE = Record("quote", [
@@ -762,6 +895,7 @@ SOURCE = Record("source", [
     Field("sha256", Sha256(), False, "the SHA-256 digest of the archived file named in `text`, as recorded when it was archived; the build stops if the file no longer matches"),
     Field("archived", DateTime(), False, "when the archived copy was retrieved"),
     Field("quotes", ListOf(QUOTE), False, "the source's original quotes", ()),
+    Field("draft", Boolean(), False, "true keeps it unpublished: `build` leaves it out of everything readers and machines see; `build --drafts` and `serve` show it with a banner", False),
 ], model.Source, "One source document and its original quotes: content/sources/<slug>.yaml.")
 
 PERSON = Record("person", [
@@ -771,20 +905,33 @@ PERSON = Record("person", [
     Field("affiliation", Reference("person"), False, "the organisation they belong to: its file name in people/, without .yaml"),
     Field("url", Url(), False, "an official page"),
     Field("same_as", ListOf(Url()), False, "web addresses that identify them elsewhere, such as Wikidata", ()),
+    Field("draft", Boolean(), False, "true keeps it unpublished: `build` leaves it out of everything readers and machines see; `build --drafts` and `serve` show it with a banner", False),
 ], model.Person, "A claimant or speaker, person or organisation: content/people/<slug>.yaml.")
 
 TOPIC = Record("topic", [
     Field("title", Text(max_chars=200), True, "the topic's title"),
     Field("description", Text(max_chars=1_000, single_line=False), False, "what the topic covers"),
+    Field("draft", Boolean(), False, "true keeps it unpublished: `build` leaves it out of everything readers and machines see; `build --drafts` and `serve` show it with a banner", False),
 ], model.Topic, "A topic: content/topics/<slug>.yaml.")
 
 PAGE = Record("page", [
     Field("title", Text(max_chars=120), True, "the page's title: its heading, and its name in the navigation"),
     Field("description", Text(max_chars=500), False, "one or two sentences for search engines and link previews"),
     Field("nav", Integer(1, 99), False, "its place in the site's navigation, after the built-in items (1 first); leave out to keep the page out of it"),
+    Field("image", FIGURE, False, "an image shown under the title: {file, alt, caption, credit}"),
+    Field("draft", Boolean(), False, "true keeps it unpublished: `build` leaves it out of everything readers and machines see; `build --drafts` and `serve` show it with a banner", False),
 ], model.Page, "A page of the archive's own, such as about or methodology: the front matter of content/pages/<slug>.md.")
 
+STAFF = Record("staff member", [
+    Field("name", Text(max_chars=200), True, "the display name"),
+    Field("role", Text(max_chars=120), True, "what they do, such as Fact-checker or Editor"),
+    Field("bio", MarkdownText(max_chars=5_000), False, "who they are, in Markdown"),
+    Field("same_as", ListOf(Url()), False, "web addresses that identify them elsewhere, such as a profile page", ()),
+    Field("image", FIGURE, False, "a portrait: {file, alt, caption, credit}"),
+], model.Staff, "One of the newsroom's own people, who checks or edits fact-checks: content/staff/<slug>.yaml.")
+
 # Content folder → the record kind its files hold.
-FOLDERS = {"claims": ("claim", CLAIM), "sources": ("source", SOURCE), "people": ("person", PERSON), "topics": ("topic", TOPIC)}
+FOLDERS = {"claims": ("claim", CLAIM), "sources": ("source", SOURCE), "people": ("person", PERSON), "topics": ("topic", TOPIC),
+           "staff": ("staff", STAFF)}
 # The folder of the archive's own pages, Markdown files with front matter (PAGE).
 PAGES_FOLDER = "pages"

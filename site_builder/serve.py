@@ -86,13 +86,13 @@ class PortUnavailable(Exception):
     """The address could not be listened on: the port is taken, or not ours to use."""
 
 
-def serve(content_dir: str, out_dir: str, host: str, port: int, force: bool = False) -> int:
+def serve(content_dir: str, out_dir: str, host: str, port: int, force: bool = False, now=None) -> int:
     """Build, serve and rebuild on every save until Ctrl-C; the exit code."""
     # A shell that starts us in the background hands down SIGINT ignored, and
     # Python then never raises KeyboardInterrupt: Ctrl-C (or a test's SIGINT)
     # must stop the server whatever we inherited.
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    preview = Preview(content_dir, out_dir, host, port, force=force)
+    preview = Preview(content_dir, out_dir, host, port, force=force, now=now)
     if not is_loopback(host):
         print(f"build.py: warning: serving on {host}: every machine that can reach this one can read the preview, "
               "drafts included, and its status page with the content's file paths; "
@@ -111,13 +111,13 @@ class Preview:
     """A preview of one archive: its project, its HTTP server and its file watcher."""
 
     def __init__(self, content_dir: str, out_dir: str, host: str = "127.0.0.1", port: int = 0,
-                 force: bool = False) -> None:
+                 force: bool = False, now=None) -> None:
         self.httpd = _PreviewServer(host, port, out_dir)
         bound_port = self.httpd.server_address[1]
         self.url = f"http://{f'[{host}]' if ':' in host else host}:{bound_port}/"
         self.content_dir, self.out_dir = content_dir, out_dir
         self.options = BuildOptions(content_dir=content_dir, out_dir=out_dir, base_url=self.url, search=False,
-                                    force=force)
+                                    force=force, drafts=True, now=now)  # the preview shows drafts and embargoed claims, with their banners
         self.project = Project(self.options)
         self.live = self.httpd.live
         # The archive's own templates/ and static/ too, even before they exist: creating one is a change.

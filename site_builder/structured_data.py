@@ -48,6 +48,12 @@ def claim_review(claim: model.Claim, lib: Library, urls: Urls) -> Markup:
     }
     if claim.updated:
         data["dateModified"] = claim.updated.isoformat()
+    if claim.authors:
+        # v2: the people who checked it are its authors; the organisation stays its publisher.
+        data["publisher"] = data["author"]
+        data["author"] = [_staff(lib.staff[r.slug], lib, urls) for r in claim.authors]
+    if claim.editors:
+        data["editor"] = [_staff(lib.staff[r.slug], lib, urls) for r in claim.editors]
     return script_json(data)
 
 
@@ -81,6 +87,15 @@ def _first_appearance(claim: model.Claim, reachable: list[model.Source]) -> mode
         return next((s for s in reachable if s.slug == claim.first_appearance.slug), None)
     dated = [s for s in reachable if s.published]
     return min(dated, key=lambda s: s.published) if dated else None
+
+
+def _staff(member: model.Staff, lib: Library, urls: Urls) -> dict:
+    person = {"@type": "Person", "name": member.name, "jobTitle": member.role,
+              "url": urls.absolute(urls.record("staff", member.slug)),
+              "worksFor": {"@type": "Organization", "name": lib.site.publisher.name, "url": lib.site.publisher.url}}
+    if member.same_as:
+        person["sameAs"] = list(member.same_as)
+    return person
 
 
 def _author(person: model.Person, lib: Library, urls: Urls) -> dict:

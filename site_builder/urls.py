@@ -24,6 +24,7 @@ BUILT_IN_FOLDERS = {
     "assets": "the stylesheets, scripts and logo",
     "pagefind": "the search index",
     "data": "the archive's dataset",
+    "media": "the content's images, resized",
 }
 
 
@@ -48,6 +49,10 @@ class Urls:
 
     def quote(self, source: str, quote_id: str) -> str:
         return self.record("source", source, quote_anchor(quote_id))
+
+    def output_path(self, url_path: str) -> str:
+        """A URL path made by this class, as the file's path in the output folder."""
+        return url_path[len(self.base_path):]
 
     def absolute(self, url_path: str) -> str:
         """A URL path made by this class, as the full URL for feeds and metadata."""

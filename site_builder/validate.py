@@ -13,7 +13,7 @@ import os
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, replace
 
-from . import brand, model
+from . import brand, images, model
 from .errors import ContentError, ErrorList, Position, did_you_mean
 from .extract import ExtractionCache, ExtractionFailed, extract, file_format
 from .files import PUBLISHED_DOT_FOLDERS, UnreadableFile, hidden_part, path_problem, read_bytes, regular_file_problem
@@ -196,7 +196,7 @@ class Validator:
         return MarkdownConverter(self.urls, baselevel=1) if self.markdown else None
 
     def context(self, file: YamlFile, errors: ErrorList) -> Context:
-        return Context(file, errors, self.markdown, self.files.archived_text)
+        return Context(file, errors, self.markdown, self.files.archived_text, read_content_image=self.files.content_image)
 
     def record(self, content_file: ContentFile, errors: ErrorList) -> model.Record | model.Page | None:
         return self.checked(content_file, errors)[0]
@@ -254,7 +254,7 @@ class Validator:
             errors.add(Position(content_file.path, end, 1), "the page has no text: write it below this line")
             return None
         body_node = Scalar(body, Position(content_file.path, end + 1, 1), False, Position(content_file.path, len(lines), 1))
-        ctx = Context(file, errors, self.page_markdown)
+        ctx = Context(file, errors, self.page_markdown, read_content_image=self.files.content_image)
         markdown = convert_markdown(body, body_node, ctx) if ctx.markdown else model.Markdown(body, "", ())
         page = PAGE.parse(file.root, ctx, slug=content_file.slug, body=markdown)
         return None if page is INVALID else page
@@ -400,6 +400,18 @@ class SiteFiles:
                              "characters: archive the part the quotes come from")
         return model.ArchivedText(written, found.text, sha256, format, found.media_type, len(data), found.sections,
                                   found.target_url, found.captured)
+
+    def content_image(self, node: Scalar, ctx: Context):
+        """v2: an image of a claim, staff member, page or Markdown text, checked by Pillow and measured."""
+        written = node.value.strip()
+        data = self._read(node, ctx, "image", "media/screenshot.png", images.MAX_BYTES, ": save it smaller (a screenshot needs far less)")
+        if data is None:
+            return INVALID
+        found = images.inspect(data)
+        if isinstance(found, str):
+            return ctx.error(node.pos, f"the image '{written}' {found}")
+        kind, width, height = found
+        return model.ContentImage(written, kind, width, height, hashlib.sha256(data).hexdigest(), data)
 
     def logo(self, node: Scalar, ctx: Context):
         written = node.value.strip()

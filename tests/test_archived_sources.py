@@ -200,7 +200,7 @@ def test_a_changed_file_is_caught_by_its_digest(tmp_path):
 
 @pytest.mark.parametrize("line, message", [
     ("sha256: abc123", "'sha256' should be a SHA-256 digest of 64 hexadecimal digits"),
-    ("archived: yesterday", "'archived' should be a date-time such as 2021-09-05T14:30:00Z"),
+    ("archived: yesterday", "'archived' should be a date-time with an offset, like 2026-12-05T09:00+01:00"),
     ("archived: 2026-02-30T10:00:00Z", "'archived' is not a real date and time"),
 ])
 def test_a_malformed_digest_or_archive_date_is_an_error_at_its_line(tmp_path, line, message):

@@ -43,6 +43,7 @@ FILLED = {
     "title": "An example title",
     "kind": "statement",
     "name": "Alex Example",
+    "role": "Fact-checker",
 }
 
 
@@ -82,6 +83,7 @@ NEW_ARGS = {
     "source": ["source", "harbour-tunnel-report"],
     "person": ["person", "alex-example"],
     "topic": ["topic", "tunnels"],
+    "staff": ["staff", "alex-checker"],
 }
 
 

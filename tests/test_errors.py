@@ -678,11 +678,12 @@ def test_a_malformed_archive_link(tmp_path, target):
     assert f"link target '{target}' is malformed" in message
 
 
-def test_an_image_in_markdown(tmp_path):
+def test_an_image_from_the_web_in_markdown(tmp_path):
+    # Images are files of the site (issue 17): a reader's browser must not fetch one from elsewhere.
     analysis = "The minister spoke.\n\nSee ![the bridge](https://example.org/bridge.png) here.\n"
     where, message = single_error(tmp_path, {CLAIM_PATH: claim_with_analysis(analysis)})
     assert where == f"{CLAIM_PATH}:14:21"
-    assert "images are not supported in Markdown here" in message
+    assert "the image 'https://example.org/bridge.png' is not a file of the site" in message
 
 
 # ---------------------------------------------------------------- files and folders
@@ -752,8 +753,8 @@ def test_an_empty_record_file(tmp_path, path):
      "3:12", "'publisher' should be a mapping of keys (name, url), not a single value"),
     (SOURCE_PATH, replaced(SOURCE, "  - id: bridge-finished\n    speaker: jane-roe\n    text: The new bridge was finished in March, two months early.",
                            "  - bridge-finished"), "6:5", "'quotes' should be a mapping of keys (id, speaker, text, date, context), not a single value"),
-    (PERSON_PATH, "- Jane Roe\n- Minister of roads\n", "1:1", "this file should be a mapping of keys (name, kind, description, affiliation, url, same_as), not a list"),
-    (TOPIC_PATH, "Bridges\n", "1:1", "this file should be a mapping of keys (title, description), not a single value"),
+    (PERSON_PATH, "- Jane Roe\n- Minister of roads\n", "1:1", "this file should be a mapping of keys (name, kind, description, affiliation, url, same_as, draft), not a list"),
+    (TOPIC_PATH, "Bridges\n", "1:1", "this file should be a mapping of keys (title, description, draft), not a single value"),
 ])
 def test_a_value_of_the_wrong_shape(tmp_path, path, text, where, expected):
     found_where, message = single_error(tmp_path, {path: text})

@@ -268,7 +268,7 @@ EXPECTED = {
     ],
     ('site.yaml', 'a misspelt optional key'): [
         ('content/site.yaml:6:1',
-         "unknown key 'descripton' in site.yaml (did you mean 'description'?); allowed keys are: title, base_url, language, description, publisher, verdicts, logo, accent_color, accent_color_dark, footer, social, repository, cms"),
+         "unknown key 'descripton' in site.yaml (did you mean 'description'?); allowed keys are: title, base_url, language, description, publisher, verdicts, logo, accent_color, accent_color_dark, footer, social, repository, cms, report_error_url, tips_url"),
     ],
     ('site.yaml', 'a repository without https://'): [
         ('content/site.yaml:6:13',
@@ -428,7 +428,7 @@ EXPECTED = {
     ],
     ('source', 'a misspelt optional key'): [
         ('content/sources/ministry-statement.yaml:9:1',
-         "unknown key 'archived_url' in source (did you mean 'archive_url'?); allowed keys are: title, kind, publisher, url, archive_url, published, language, text, sha256, archived, quotes"),
+         "unknown key 'archived_url' in source (did you mean 'archive_url'?); allowed keys are: title, kind, publisher, url, archive_url, published, language, text, sha256, archived, quotes, draft"),
     ],
     ('source', "the text's path is a folder"): [
         ('content/sources/ministry-statement.yaml:4:7',
@@ -540,7 +540,7 @@ EXPECTED = {
     ],
     ('topic', 'a misspelt optional key'): [
         ('content/topics/bridges.yaml:2:1',
-         "unknown key 'descriptoin' in topic (did you mean 'description'?); allowed keys are: title, description"),
+         "unknown key 'descriptoin' in topic (did you mean 'description'?); allowed keys are: title, description, draft"),
     ],
     ('topic', 'a file name with a space'): [
         ('content/topics/new bridges.yaml:1:1',
@@ -560,7 +560,7 @@ EXPECTED = {
     ],
     ('topic', 'a topic file that is a list'): [
         ('content/topics/bridges.yaml:1:1',
-         'this file should be a mapping of keys (title, description), not a list'),
+         'this file should be a mapping of keys (title, description, draft), not a list'),
     ],
     ('topic', 'a tab before the key'): [
         ('content/topics/bridges.yaml:2:1',
@@ -588,7 +588,7 @@ EXPECTED = {
     ],
     ('topic', 'the folder named topic'): [
         ('content/topic:1:1',
-         "unexpected folder 'topic' in the content folder (did you mean 'topics'?): content/ holds site.yaml and the folders claims, sources, people, topics, pages"),
+         "unexpected folder 'topic' in the content folder (did you mean 'topics'?): content/ holds site.yaml and the folders claims, sources, people, topics, staff, pages"),
     ],
     ('topic', 'a file that is not .yaml'): [
         ('content/topics/notes.txt:1:1',
@@ -624,7 +624,7 @@ EXPECTED = {
     ],
     ('page', 'a misspelt optional key'): [
         ('content/pages/about.md:3:1',
-         "unknown key 'descripton' in page (did you mean 'description'?); allowed keys are: title, description, nav"),
+         "unknown key 'descripton' in page (did you mean 'description'?); allowed keys are: title, description, nav, image, draft"),
     ],
     ('page', 'a page named like a built-in one'): [
         ('content/pages/claims.md:1:1',
