@@ -441,7 +441,9 @@ def test_deploy_workflow_publishes_main_to_pages():
     assert "actions/configure-pages" in uses and "actions/upload-pages-artifact" in uses
     upload = next(step for step in steps(build) if step.get("uses", "").startswith("actions/upload-pages-artifact@"))
     assert upload["with"]["path"].rstrip("/") == "public"
-    assert ["build"] in build_py_commands(document)
+    # What is deployed is checked and built with --publish: a placeholder base_url stops it.
+    assert ["check", "--format", "github", "--publish"] in build_py_commands(document)
+    assert ["build", "--publish"] in build_py_commands(document)
     assert deploy["needs"] == "build"
     assert deploy["environment"]["name"] == "github-pages"
     assert [step["uses"].split("@")[0] for step in steps(deploy)] == ["actions/deploy-pages"]
