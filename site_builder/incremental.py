@@ -22,10 +22,11 @@ import time
 
 from . import model
 from .context import PageBuilder, PagePlan, record_outputs, share_image_path
+from .errors import BuildFailed, ErrorList
 from .library import Library
 from .pipeline import (
     BuildOptions, BuildReport, Built, Content, _Stopwatch, digest, full_build, hashing,
-    read_content, render_pages, resolve,
+    read_content, render_pages, resolve, static_clash,
 )
 from .search import INDEX_FOLDER, index_folder
 from .urls import Urls, output_file
@@ -92,6 +93,16 @@ class Project:
         gone += [path for kind, slug in sorted(keys) if _exists(old, kind, slug)
                  for path in reversed(record_outputs(old, kind, slug)[1:])
                  if path not in (record_outputs(library, kind, slug) if _exists(library, kind, slug) else ())]
+        # A new record's page (or share image) on a static file's path is refused as the full build refuses it.
+        clashes = ErrorList()
+        for plan in pages:
+            if plan.output in self.built.static:
+                static_clash(self.built.static[plan.output], plan.template, clashes)
+        for kind, slug in sorted(keys):
+            if kind == "claim" and _exists(library, kind, slug) and share_image_path(slug) in self.built.static:
+                static_clash(self.built.static[share_image_path(slug)], "its claim, as the claim's share image", clashes)
+        if clashes:
+            raise BuildFailed(clashes.sorted())
         watch.lap("plan")
         written = []
         out_dir = self.options.out_dir
@@ -124,7 +135,7 @@ class Project:
             if self.options.search and (written or gone or gone_site_wide):
                 report.indexed = refresh_search_index(out_dir, library.site.language)
                 watch.lap("index")
-        self.built = Built(report, content, library, digests, contexts)
+        self.built = Built(report, content, library, digests, contexts, self.built.static)
         report.records = library.record_count()
         report.pages = len(pages)
         report.written = len(written) + len(gone) + len(gone_site_wide)

@@ -217,6 +217,9 @@ class Built:
     library: Library
     digests: dict[str, bytes]  # output path -> hash of the bytes written
     contexts: dict[str, object]  # output path -> context, for the site-wide pages
+    # Output path -> the static file copied there: a rebuild's new pages must not overwrite one
+    # (static/ changed is a full build, so this stays true between full builds).
+    static: dict[str, StaticFile] = field(default_factory=dict)
 
 
 def build(options: BuildOptions) -> BuildReport:
@@ -275,7 +278,8 @@ def full_build(options: BuildOptions) -> Built:
     report.records = library.record_count()
     report.pages = len(pages)
     report.seconds = time.perf_counter() - started
-    return Built(report, content, library, digests, {p.output: p.page.context for p in pages if p.page})
+    return Built(report, content, library, digests, {p.output: p.page.context for p in pages if p.page},
+                 {item.output: item for item in static})
 
 
 def _refuse_clashes(output: StagedOutput, pages, data_files, attachments: list[str], static: list[StaticFile],
@@ -301,10 +305,15 @@ def _refuse_clashes(output: StagedOutput, pages, data_files, attachments: list[s
         if item.output.split("/")[0] == INDEX_FOLDER:
             earlier = "the search index"
         if earlier is not None:
-            clashes.add(Position(item.path, 1, 1), f"this static file would overwrite {item.output}, "
-                        f"which the build writes from {earlier}: rename or remove the static file")
+            static_clash(item, earlier, clashes)
     if clashes:
         raise BuildFailed(clashes.sorted())
+
+
+def static_clash(item: StaticFile, owner: str, clashes: ErrorList) -> None:
+    """The one message for a static file on a path the build writes, in full builds and rebuilds alike."""
+    clashes.add(Position(item.path, 1, 1), f"this static file would overwrite {item.output}, "
+                f"which the build writes from {owner}: rename or remove the static file")
 
 
 def render_pages(builder: PageBuilder, pages: list, write, parallel: bool = True,

@@ -119,3 +119,21 @@ def test_site_wide_pages_follow_a_shorter_index(archive, monkeypatch):
     assert report.pages < project.build().pages  # unchanged index pages were not rendered again
     shutil.rmtree(archive / "fresh", ignore_errors=True)
     assert_same_as_full_build(archive, project)
+
+
+def test_a_new_claim_on_a_static_files_path_is_refused_as_a_full_build_refuses_it(archive):
+    """A rebuild must not overwrite a static file that a full build would refuse to overwrite."""
+    static_page = archive / "static/claims/copy-of-a-claim/index.html"
+    static_page.parent.mkdir(parents=True)
+    static_page.write_text("<!doctype html><title>kept</title>", encoding="utf-8")
+    project = Project(BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "public"), search=False))
+    project.build()
+    before = tree(archive / "public")
+    shutil.copy(archive / CLAIM, archive / "content/claims/copy-of-a-claim.yaml")
+    with pytest.raises(BuildFailed) as rebuilt:
+        project.rebuild()
+    with pytest.raises(BuildFailed) as full:
+        build(BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "fresh"), search=False))
+    assert [str(e) for e in rebuilt.value.errors] == [str(e) for e in full.value.errors]
+    assert "this static file would overwrite claims/copy-of-a-claim/index.html" in rebuilt.value.errors[0].message
+    assert tree(archive / "public") == before
