@@ -21,7 +21,6 @@ from .library import warnings as content_warnings
 from .pipeline import BuildOptions, build, load_library
 from .scaffold import KINDS, TEXTS_FOLDER, ScaffoldRefused, new_record_file, new_text_file
 from .search import SearchIndexFailed, peak_memory
-from .validate import unverifiable_quotes
 from .writer import MARKER, OutputError, OutputRefused, refuse_unsafe_output
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_OUTPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
@@ -248,7 +247,7 @@ def _check(args) -> int:
     placeholder = _placeholder(args)
     library = load_library(BuildOptions(content_dir=args.content, drafts=True, now=args.now))
     progress.clear()
-    warnings = unverifiable_quotes(library.sources.values()) + content_warnings(library)
+    warnings = content_warnings(library)
     for warning in warnings:
         if args.format == "github":
             print(github_annotation(warning).replace("::error ", "::warning ", 1))

@@ -59,8 +59,15 @@ class Library:
 
 
 def warnings(lib: Library) -> list[ContentError]:
-    """What `check` points out without failing: content that builds but serves readers badly."""
-    return [ContentError(source.pos, f"source '{slug}' has no url, archive_url or text: readers cannot reach "
+    """What `check` points out without failing: content that builds but serves readers badly.
+
+    Quotes no archived text can prove come first, then sources no reader can reach.
+    """
+    unprovable = [
+        ContentError(source.quotes[0].pos, f"quotes cannot be verified: source '{slug}' has no archived text; archive "
+                     f"the source with `python build.py archive URL --source {slug}`, or name a copy of it in 'text'")
+        for slug, source in lib.sources.items() if source.text is None and source.quotes]
+    return unprovable + [ContentError(source.pos, f"source '{slug}' has no url, archive_url or text: readers cannot reach "
                          "what it says; add the original's url, an archived copy's archive_url, or its text")
             for slug, source in lib.sources.items() if not (source.url or source.archive_url or source.text)]
 

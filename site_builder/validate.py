@@ -297,14 +297,6 @@ def _location(sections: tuple[model.Section, ...], spans: tuple[model.Span, ...]
     return {"heading": sections[first].heading}
 
 
-def unverifiable_quotes(sources) -> list["ContentError"]:
-    """A warning for each source whose quotes have no archived text to be proven against."""
-    return [ContentError(source.quotes[0].pos, f"quotes cannot be verified: source '{source.slug}' has no archived "
-                         f"text; archive the source with `python build.py archive URL --source {source.slug}`, "
-                         "or name a copy of it in 'text'")
-            for source in sources if source.text is None and source.quotes]
-
-
 def _check_fixity(source: model.Source, file: YamlFile, errors: ErrorList) -> bool:
     """A recorded digest must still be the archived file's: a silent edit would re-prove a changed quote."""
     if source.sha256 is None:
