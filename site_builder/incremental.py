@@ -17,7 +17,6 @@ entry would buy little.
 from __future__ import annotations
 
 import os
-import shutil
 import time
 
 from . import model
@@ -28,9 +27,9 @@ from .pipeline import (
     BuildOptions, BuildReport, Built, Content, _Stopwatch, digest, full_build, hashing,
     read_content, render_pages, resolve, static_clash,
 )
-from .search import INDEX_FOLDER, index_folder
+from .search import refresh_search_index
 from .urls import Urls, output_file
-from .writer import OutputLock, replace_file, swap_folders
+from .writer import OutputLock, replace_file
 
 Key = tuple[str, str]  # (record kind, slug)
 
@@ -212,20 +211,6 @@ def dependent_pages(lib: Library, key: Key) -> set[Key]:
     elif kind == "staff":  # v2: the bylines of their claims
         pages |= {("claim", s) for s in lib.claims_by_staff.get(slug, ())}
     return pages
-
-
-def refresh_search_index(out_dir: str, language: str) -> int:
-    """Index the live folder into a fresh index folder, then swap it in whole."""
-    fresh = os.path.join(out_dir, f".{INDEX_FOLDER}-new")
-    shutil.rmtree(fresh, ignore_errors=True)
-    count = index_folder(out_dir, language, fresh)
-    live = os.path.join(out_dir, INDEX_FOLDER)
-    if os.path.isdir(live):
-        swap_folders(fresh, live)
-        shutil.rmtree(fresh, ignore_errors=True)
-    else:
-        os.rename(fresh, live)
-    return count
 
 
 def _remove_page(out_dir: str, relpath: str) -> None:

@@ -20,6 +20,7 @@ import functools
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,6 +29,7 @@ import threading
 from pagefind.service import get_executable
 
 from .parallel import die_with_parent
+from .writer import swap_folders
 
 INDEX_FOLDER = "pagefind"
 RECORD_PAGES = "{claims,sources,people,topics}/*/index.html"
@@ -116,6 +118,20 @@ class Indexing:
             self._timer.cancel()
         self._out.close()
         self._err.close()
+
+
+def refresh_search_index(out_dir: str, language: str) -> int:
+    """Index the live folder into a fresh index folder, then swap it in whole."""
+    fresh = os.path.join(out_dir, f".{INDEX_FOLDER}-new")
+    shutil.rmtree(fresh, ignore_errors=True)
+    count = index_folder(out_dir, language, fresh)
+    live = os.path.join(out_dir, INDEX_FOLDER)
+    if os.path.isdir(live):
+        swap_folders(fresh, live)
+        shutil.rmtree(fresh, ignore_errors=True)
+    else:
+        os.rename(fresh, live)
+    return count
 
 
 def peak_memory() -> dict[str, int]:

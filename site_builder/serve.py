@@ -34,10 +34,10 @@ import urllib.parse
 from . import model, progress
 from .error_formats import format_errors
 from .errors import BuildFailed
-from .incremental import Project, refresh_search_index
+from .incremental import Project
 from .pipeline import BuildOptions, BuildReport
 from .render import BUILTIN_TEMPLATES
-from .search import SearchIndexFailed
+from .search import SearchIndexFailed, refresh_search_index
 from .writer import OutputError, OutputLock
 
 POLL_SECONDS = 0.25  # how often the folders are scanned while nothing changes
