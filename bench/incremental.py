@@ -1,6 +1,6 @@
 """Incremental rebuilds after one edit: a claim's summary, then a source's quote.
 
-Drives site_builder.incremental's Project: build(), then rebuild(paths)
+Drives site_builder.pipeline's BuiltSite: build(), then rebuild(paths)
 returning a report with `pages` re-rendered and files `written` (changed
 bytes). Runs on a copy of the corpus so that the cached one stays as generated.
 """
@@ -19,15 +19,12 @@ from .corpus import edit_record
 
 def measure_incremental(corpus: Path, work: Path) -> dict | None:
     """Seconds, pages re-rendered and files written per rebuild; None without the API."""
-    if importlib.util.find_spec("site_builder.incremental") is None:
-        return None
-    from site_builder.incremental import Project
-    from site_builder.pipeline import BuildOptions
+    from site_builder.pipeline import BuildOptions, BuiltSite
 
     for part in ("content", "texts"):
         shutil.copytree(corpus / part, work / part)
     content = work / "content"
-    project = Project(BuildOptions(content_dir=str(content), out_dir=str(work / "public")))
+    project = BuiltSite(BuildOptions(content_dir=str(content), out_dir=str(work / "public")))
     started = time.perf_counter()
     project.build()
     results = {"full_build": {"seconds": time.perf_counter() - started}}

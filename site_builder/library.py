@@ -182,10 +182,7 @@ def build_library(
         claims_citing_quote=_group(((q.source, q.quote), c.slug) for c in claims.values() for q in c.quotes),
         claims_by_claimant=_group((c.claimant.slug, c.slug) for c in claims.values()),
         claims_by_topic=_group((t.slug, c.slug) for c in claims.values() for t in c.topics),
-        claims_by_source=_group(
-            (source, c.slug) for c in claims.values()
-            for source in {r.slug for r in c.appearances} | {q.source for q in c.quotes}
-        ),
+        claims_by_source=_group((source, c.slug) for c in claims.values() for source in c.sources),
         quotes_by_speaker=_group((q.speaker.slug, (s.slug, q.id)) for s in sources.values() for q in s.quotes),
         members=_group((p.affiliation.slug, p.slug) for p in people.values() if p.affiliation),
         ui=ui,

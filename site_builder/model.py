@@ -186,6 +186,11 @@ class Claim:
     editors: tuple[Ref, ...] = ()  # v2: staff who reviewed it
     image: Figure | None = None  # v2: typically a screenshot of the claim as it appeared
 
+    @property
+    def sources(self) -> set[str]:
+        """The slugs of the sources it appeared in or quotes."""
+        return {r.slug for r in self.appearances} | {q.source for q in self.quotes}
+
 
 @dataclass(frozen=True, slots=True)
 class Alias:

@@ -2,33 +2,43 @@
 
 Data flows one way. Every stage before writing collects errors instead of
 raising, and the build stops before touching the output if there are any.
+
+A rebuild (the preview's, after an edit) is the same pipeline in another
+mode: it re-reads only the files that changed, plans only the pages that
+show a changed record (pages.dependent_pages) and the site-wide pages whose
+context changed, and writes through a LiveOutput, which replaces changed
+files in place, instead of a staging folder swapped in whole. Reserving
+paths, refusing clashes, rendering and writing are the same code in both.
+
+A change to site.yaml, to a template, to a file of static/ or to one of the
+archive's own pages (content/pages/) is a full build: the first three can
+change any page, and a page's title may be in the navigation of every page.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import rcssmin
 
 from . import progress
-from .context import PageBuilder
-from .errors import BuildFailed, ErrorList
+from .errors import BuildFailed, ErrorList, Position
 from .i18n import check_catalogues
 from .library import Library, build_library
 from .parallel import run_chunked
 from .publishing import Publishing, publish
-from .errors import Position
 from .render import BUILTIN_TEMPLATES, Renderer, TemplateFailed
-from .search import INDEX_FOLDER, Indexing
+from .pages import BY_KIND, Plan, SitePages, dependent_pages
+from .pages.family import Key
+from .search import INDEX_FOLDER, Indexing, refresh_search_index
 from .urls import Urls
 from .validate import (StaticFile, Validator, find_content_files, find_static_files, read_site, site_folder_files,
                        verdict_scale)
-from .writer import StagedOutput, refuse_unsafe_output
+from .writer import LiveOutput, OutputLock, StagedOutput, refuse_unsafe_output
 
 ASSETS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates", "assets")
 
@@ -77,7 +87,8 @@ class BuildReport:
     records: int = 0
     pages: int = 0
     indexed: int = 0  # pages in the search index
-    written: int = 0  # files whose bytes changed (incremental rebuilds)
+    written: int = 0  # files whose bytes changed or that went (rebuilds)
+    full: bool = True  # the whole site was built and swapped in, not updated in place
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)
 
@@ -198,19 +209,14 @@ def resolve(content: Content, options: BuildOptions | None = None) -> Library:
     return publish(library, options.publishing(), Urls(options.base_url or library.site.base_url))
 
 
-def load_library(options: BuildOptions, report: BuildReport | None = None) -> Library:
+def load_library(options: BuildOptions) -> Library:
     """Read, validate and resolve the archive; raises BuildFailed with every error."""
-    watch = _Stopwatch(report or BuildReport())
-    content = read_content(options)
-    watch.lap("validate")
-    library = resolve(content, options)
-    watch.lap("resolve")
-    return library
+    return resolve(read_content(options), options)
 
 
 @dataclass
 class Built:
-    """A finished build and what an incremental rebuild needs to start from."""
+    """A finished build and what a rebuild needs to start from."""
 
     report: BuildReport
     content: Content
@@ -222,67 +228,203 @@ class Built:
     static: dict[str, StaticFile] = field(default_factory=dict)
 
 
+@dataclass
+class SitePlan:
+    """Everything one build writes, decided before anything is written."""
+
+    pages: list[Plan]  # each built where it is rendered
+    attachments: list[Key]  # records whose attachments (share images) are made
+    data_files: list[tuple[str, Callable[[], Iterable[bytes]]]]
+    archived: list[tuple[str, str]]  # (path in the output, path in the site) of archived files copied as they are
+    static: list[StaticFile]  # copied by a full build; a rebuild only keeps its pages off their paths
+    contexts: dict[str, object]  # the site-wide pages' contexts, by output path
+    gone: list[str] = field(default_factory=list)  # a rebuild's files no longer built
+
+
 def build(options: BuildOptions) -> BuildReport:
     return full_build(options).report
 
 
-def full_build(options: BuildOptions) -> Built:
+def full_build(options: BuildOptions, content: Content | None = None) -> Built:
+    """The whole site, staged and swapped in; `content` if it was just read."""
     refuse_unsafe_output(options.out_dir, options.site_root, options.content_dir)
     started = time.perf_counter()
     report = BuildReport()
     watch = _Stopwatch(report)
-    content = read_content(options)
+    if content is None:
+        content = read_content(options)
     watch.lap("validate")
     library = resolve(content, options)
     watch.lap("resolve")
-    builder = PageBuilder(library, Urls(options.base_url or library.site.base_url), options.image_cache())
-    pages = builder.plans()
-    data_files = builder.data_files()
+    pages = SitePages(library, Urls(options.base_url or library.site.base_url), options.image_cache())
     static_errors = ErrorList()
     static = find_static_files(options.static_dir(), options.site_root, static_errors)
+    plans = pages.plans()
+    plan = SitePlan(plans, pages.record_keys(), pages.data_files(), pages.archived_files(), static,
+                    {p.path: p.output.context for p in plans if p.output})
     watch.lap("plan")
-    archived = builder.archived_files()
     with StagedOutput(options.out_dir, options.force) as output:
-        for relpath, _ in archived:
-            output.claim(relpath, "its source, as the source's archived file")
-        _refuse_clashes(output, pages, data_files, builder.attachment_paths(), static, static_errors)
-        digests = render_pages(builder, pages, output.write, template_dirs=options.template_dirs(), attachments=False)
-        watch.lap("render")
-        # The index needs only the pages: Pagefind reads them while the rest is written.
-        indexing = Indexing(output.staging, library.site.language) if options.search else None
-        try:
-            digests.update(render_attachments(builder, output.write))
-            for relpath, produce in data_files:
-                digests[relpath] = write_hashed(output.write, relpath, produce())
-            for relpath, path in archived:
-                output.copy_file(os.path.join(options.site_root, path), relpath)
+        digests = _write(options, pages, plan, output, static_errors, watch, report)
+        output.commit()
+    watch.lap("swap")
+    return _finished(report, started, library, plan,
+                     Built(report, content, library, digests, plan.contexts, {item.output: item for item in static}))
+
+
+class BuiltSite:
+    """A site kept up to date between edits (the preview, the benchmark): built once, then rebuilt in place."""
+
+    def __init__(self, options: BuildOptions) -> None:
+        self.options = options
+        self.built: Built | None = None
+        self.content: Content | None = None  # the last read, even if it failed
+        self._layout = None
+
+    def build(self, content: Content | None = None) -> BuildReport:
+        """A full build; later `rebuild()`s start from what it leaves."""
+        self._layout = self._layout_signature()
+        self.built = full_build(self.options, content)
+        self.content = self.built.content
+        return self.built.report
+
+    def rebuild(self, touched=frozenset()) -> BuildReport:
+        """Bring the output up to date with the content; raises BuildFailed on errors.
+
+        `touched`: paths a watcher saw change, read again even if their size and
+        modification time look the same.
+        """
+        if self.built is None or self._layout_signature() != self._layout:
+            return self.build()
+        options = self.options
+        started = time.perf_counter()
+        report = BuildReport(full=False)
+        watch = _Stopwatch(report)
+        content = read_content(options, previous=self.content, touched=frozenset(touched))
+        self.content = content  # even if it fails: the next rebuild re-reads only what changes
+        watch.lap("validate")
+        if content.site != self.built.content.site:
+            return self.build(content)
+        library = resolve(content, options)
+        watch.lap("resolve")
+        # Against the last good build, not the last read: edits made while the
+        # content had errors are rendered once it is fixed.
+        changed = _changed_keys(self.built.content, content)
+        if any(kind == "page" for kind, _ in changed):
+            return self.build(content)
+        pages = SitePages(library, Urls(options.base_url or library.site.base_url), options.image_cache())
+        plan = _rebuild_plan(pages, self.built, changed)
+        watch.lap("plan")
+        with LiveOutput(options.out_dir, self.built.digests) as output:
+            digests = _write(options, pages, plan, output, ErrorList(), watch, report)
+        report.written = len(output.written)
+        self.built = _finished(report, started, library, plan,
+                               Built(report, content, library, digests, plan.contexts, self.built.static))
+        if options.search and output.written:
+            self.refresh_search(report)
+        return report
+
+    def refresh_search(self, report: BuildReport) -> None:
+        """Bring the live site's search index up to date after a rebuild; its time goes into `report`.
+
+        The preview calls it once the browser has reloaded, so that the page does not wait for the index.
+        """
+        started = time.perf_counter()
+        with OutputLock(self.options.out_dir):
+            report.indexed = refresh_search_index(self.options.out_dir, self.built.library.site.language)
+        # A new dict, not an added key: the preview's /__status may be reading the old one.
+        report.stages = {**report.stages, "index": time.perf_counter() - started}
+
+    def _layout_signature(self) -> tuple:
+        """What, changed, can change every page: the templates (built-in and the archive's), static/ and locales/."""
+        return _tree_signature(*self.options.template_dirs(), self.options.static_dir(),
+                               os.path.join(self.options.site_root, "locales"))
+
+
+def _rebuild_plan(pages: SitePages, previous: Built, changed: set[Key]) -> SitePlan:
+    """Only what an edit of the `changed` records touches: the pages that show them, the site-wide pages that changed."""
+    old, library = previous.library, pages.lib
+    keys = set()
+    for key in changed:
+        keys |= dependent_pages(old, key) | dependent_pages(library, key)
+    keys = sorted(keys)
+    kept = [key for key in keys if _exists(library, key)]
+    plans = pages.record_plans(kept)
+    # Site-wide pages (home, the paged indexes, feeds) are rendered again
+    # only if what they show changed: at 10,000 claims there are hundreds.
+    site_wide = pages.site_wide()
+    plans += [Plan.ready(output) for output in site_wide if previous.contexts.get(output.path) != output.context]
+    contexts = {output.path: output.context for output in site_wide}
+    gone = sorted(previous.contexts.keys() - contexts.keys())  # e.g. a page of an index that got shorter
+    # A record gone, or a topic, person or source whose list of claims got shorter, leaves files behind.
+    for key in keys:
+        if _exists(old, key):
+            now = set(_record_files(library, key)) if _exists(library, key) else set()
+            gone += [path for path in _record_files(old, key) if path not in now]
+    changed_sources = {slug for kind, slug in changed if kind == "source"}
+    archived = pages.archived_files()
+    # An archived copy goes with its source, or when the source names another file.
+    now_archived = {relpath for relpath, _ in archived}
+    gone += [relpath for relpath, _ in SitePages(old, pages.urls).archived_files()
+             if relpath.split("/")[1] in changed_sources and relpath not in now_archived]
+    archived = [(relpath, path) for relpath, path in archived if relpath.split("/")[1] in changed_sources]
+    return SitePlan(plans, kept, pages.data_files(), archived, list(previous.static.values()), contexts, gone)
+
+
+def _record_files(lib: Library, key: Key) -> list[str]:
+    """A record's attachments, then its pages, later pages first."""
+    family = BY_KIND[key[0]]
+    return family.attachment_paths(lib, key[1]) + list(reversed(family.outputs(lib, key[1])))
+
+
+def _write(options: BuildOptions, pages: SitePages, plan: SitePlan, output, static_errors: ErrorList,
+           watch: _Stopwatch, report: BuildReport) -> dict[str, bytes]:
+    """Reserve every path, then render and write the plan into `output`; the digests of what was written."""
+    for relpath, _ in plan.archived:
+        output.claim(relpath, "its source, as the source's archived file")
+    attachment_paths = [path for key in plan.attachments for path in BY_KIND[key[0]].attachment_paths(pages.lib, key[1])]
+    _refuse_clashes(output, plan.pages, plan.data_files, attachment_paths, plan.static, static_errors)
+    digests = render_pages(pages, plan.pages, output, template_dirs=options.template_dirs())
+    watch.lap("render")
+    # The index needs only the pages: Pagefind reads them while the rest is written.
+    indexing = Indexing(output.staging, pages.lib.site.language) if options.search and output.full else None
+    try:
+        digests.update(render_attachments(pages, plan.attachments, output))
+        for relpath, produce in plan.data_files:
+            digests[relpath] = output.write(relpath, produce())
+        for relpath, path in plan.archived:
+            output.copy_file(os.path.join(options.site_root, path), relpath)
+        if output.full:
             output.copy_tree(ASSETS, "assets")
             # Stylesheets go out minified: the source keeps its comments for whoever edits it.
             for name in sorted(os.listdir(ASSETS)):
                 if name.endswith(".css"):
                     with open(os.path.join(ASSETS, name), encoding="utf-8") as sheet:
                         output.write(f"assets/{name}", rcssmin.cssmin(sheet.read()).encode("utf-8"))
-            for item in static:
+            for item in plan.static:
                 output.copy_file(item.path, item.output)
-            watch.lap("write")
-        except BaseException:
-            if indexing:
-                indexing.cancel()
-            raise
+        for relpath in plan.gone:
+            output.remove(relpath)
+            digests.pop(relpath, None)
+        watch.lap("write")
+    except BaseException:
         if indexing:
-            progress.stage("search index", 0, 1)
-            report.indexed = indexing.wait()
-            watch.lap("index")
-        output.commit()
-    watch.lap("swap")
+            indexing.cancel()
+        raise
+    if indexing:
+        progress.stage("search index", 0, 1)
+        report.indexed = indexing.wait()
+        watch.lap("index")
+    return digests
+
+
+def _finished(report: BuildReport, started: float, library: Library, plan: SitePlan, built: Built) -> Built:
     report.records = library.record_count()
-    report.pages = len(pages)
+    report.pages = len(plan.pages)
     report.seconds = time.perf_counter() - started
-    return Built(report, content, library, digests, {p.output: p.page.context for p in pages if p.page},
-                 {item.output: item for item in static})
+    return built
 
 
-def _refuse_clashes(output: StagedOutput, pages, data_files, attachments: list[str], static: list[StaticFile],
+def _refuse_clashes(output, pages: list[Plan], data_files, attachments: list[str], static: list[StaticFile],
                     clashes: ErrorList) -> None:
     """Reserve every output path before anything is written; two outputs on one path stop the build.
 
@@ -290,12 +432,12 @@ def _refuse_clashes(output: StagedOutput, pages, data_files, attachments: list[s
     copied before it, but nothing the build generates.
     """
     for page in pages:
-        earlier = output.claim(page.output, page.template)
+        earlier = output.claim(page.path, page.template)
         if earlier is not None and page.template == "alias.html":
-            clashes.add(page.origin, f"this alias would be written to {page.output}, where the build already writes "
+            clashes.add(page.origin, f"this alias would be written to {page.path}, where the build already writes "
                         f"a page from {earlier}: remove the alias (that address already shows a page)")
         elif earlier is not None:
-            clashes.add(page.origin, f"two pages would be written to {page.output}: this one and one from {earlier}")
+            clashes.add(page.origin, f"two pages would be written to {page.path}: this one and one from {earlier}")
     for relpath, _ in data_files:
         output.claim(relpath, "site.yaml" if relpath.startswith("assets/") else "the archive's records")
     for relpath in attachments:
@@ -305,29 +447,20 @@ def _refuse_clashes(output: StagedOutput, pages, data_files, attachments: list[s
         if item.output.split("/")[0] == INDEX_FOLDER:
             earlier = "the search index"
         if earlier is not None:
-            static_clash(item, earlier, clashes)
+            clashes.add(Position(item.path, 1, 1), f"this static file would overwrite {item.output}, "
+                        f"which the build writes from {earlier}: rename or remove the static file")
     if clashes:
         raise BuildFailed(clashes.sorted())
 
 
-def static_clash(item: StaticFile, owner: str, clashes: ErrorList) -> None:
-    """The one message for a static file on a path the build writes, in full builds and rebuilds alike."""
-    clashes.add(Position(item.path, 1, 1), f"this static file would overwrite {item.output}, "
-                f"which the build writes from {owner}: rename or remove the static file")
-
-
-def render_pages(builder: PageBuilder, pages: list, write, parallel: bool = True,
-                 template_dirs: list[str] | None = None, attachments: bool = True) -> dict[str, bytes]:
-    """Build, render and `write(path, bytes)` every planned page, across processes; their digests.
-
-    `attachments=False` leaves the pages' attachments (share images) to render_attachments.
-    """
+def render_pages(pages: SitePages, plans: list[Plan], output, template_dirs: list[str] | None = None) -> dict[str, bytes]:
+    """Build, render and write every planned page into `output`, across processes where it allows; their digests."""
     digests: dict[str, bytes] = {}
     template_errors = ErrorList()
     for chunk_digests, chunk_errors in run_chunked(
-        _render_chunk, range(len(pages)),
-        lambda: (Renderer(builder.site_view, builder.ui, template_dirs), pages, write, attachments),
-        workers=None if parallel else 1, stage="render",
+        _render_chunk, range(len(plans)),
+        lambda: (Renderer(pages.site_view, pages.ui, template_dirs), plans, output),
+        workers=None if output.parallel else 1, stage="render",
     ):
         digests.update(chunk_digests)
         template_errors.extend(chunk_errors)
@@ -336,35 +469,14 @@ def render_pages(builder: PageBuilder, pages: list, write, parallel: bool = True
     return digests
 
 
-def render_attachments(builder: PageBuilder, write) -> dict[str, bytes]:
-    """Write the claims' attachments (share images) across processes; their digests."""
+def render_attachments(pages: SitePages, keys: list[Key], output) -> dict[str, bytes]:
+    """Write the records' attachments (share images) across processes where the output allows; their digests."""
     digests: dict[str, bytes] = {}
-    for chunk_digests in run_chunked(_attachments_chunk, list(builder.lib.claims), lambda: (builder, write), stage="images"):
+    keys = [key for key in keys if BY_KIND[key[0]].attachment_paths(pages.lib, key[1])]
+    for chunk_digests in run_chunked(_attachments_chunk, keys, lambda: (pages, output),
+                                     workers=None if output.parallel else 1, stage="images"):
         digests.update(chunk_digests)
     return digests
-
-
-def digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
-
-
-def write_hashed(write, relpath: str, pieces: Iterable[bytes]) -> bytes:
-    """`write(relpath, pieces)` and the digest of what was written, in one pass."""
-    pieces, finished = hashing(pieces)
-    write(relpath, pieces)
-    return finished()
-
-
-def hashing(pieces: Iterable[bytes]) -> tuple[Iterator[bytes], Callable[[], bytes]]:
-    """The same pieces, and their digest as `digest` gives it (call it once they have all gone through)."""
-    hasher = hashlib.blake2b(digest_size=16)
-
-    def hashed():
-        for piece in pieces:
-            hasher.update(piece)
-            yield piece
-
-    return hashed(), hasher.digest
 
 
 def _validate_chunk(validator: Validator, files) -> list[tuple]:
@@ -377,28 +489,45 @@ def _validate_chunk(validator: Validator, files) -> list[tuple]:
 
 def _render_chunk(state, indices) -> tuple[dict, list]:
     """Render and write pages in this process; template errors come back as data."""
-    renderer, pages, write, attachments = state
+    renderer, plans, output = state
     digests, errors = {}, []
     for index in indices:
-        page = pages[index].make()
+        page = plans[index].make()
         try:
             data = renderer.render(page)
         except TemplateFailed as failed:
             errors.append(failed.error)
             continue
-        write(page.output, data)
-        digests[page.output] = digest(data)
-        for relpath, attachment in page.attachments() if attachments and page.attachments else ():
-            write(relpath, attachment)
-            digests[relpath] = digest(attachment)
+        digests[page.path] = output.write(page.path, data)
     return digests, errors
 
 
-def _attachments_chunk(state, slugs) -> dict:
-    builder, write = state
-    digests = {}
-    for slug in slugs:
-        for relpath, data in builder.claim_attachments(slug):
-            write(relpath, data)
-            digests[relpath] = digest(data)
-    return digests
+def _attachments_chunk(state, keys) -> dict:
+    pages, output = state
+    return {relpath: output.write(relpath, data) for key in keys for relpath, data in pages.attachments(key)}
+
+
+def _exists(library: Library, key: Key) -> bool:
+    return key[1] in library.records_of(key[0])
+
+
+def _changed_keys(before: Content, after: Content) -> set[Key]:
+    keys = set()
+    for path in before.files.keys() | after.files.keys():
+        old, new = before.files.get(path), after.files.get(path)
+        if old is new:
+            continue
+        for result in (old, new):
+            if result is not None and result.record is not None:
+                keys.add((result.kind, result.record.slug))
+    return keys
+
+
+def _tree_signature(*folders: str) -> tuple:
+    entries = []
+    for folder in folders:
+        for root, _dirs, files in os.walk(folder):
+            for name in files:
+                stat = os.stat(os.path.join(root, name))
+                entries.append((root, name, stat.st_mtime_ns, stat.st_size))
+    return tuple(sorted(entries))

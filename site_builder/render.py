@@ -13,7 +13,7 @@ from jinja2.lexer import Token, TokenStream
 from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 
-from .context import Page
+from .pages.views import Output
 from .errors import ContentError, Position
 from .files import UnreadableFile, inside, read_bytes
 from .i18n import MARKUP_MESSAGES, Interface
@@ -164,7 +164,7 @@ class Renderer:
         self.env.extend(translate_once=ui.translations.gettext)
         self.env.globals["site"] = site_view
 
-    def render(self, page: Page) -> bytes:
+    def render(self, page: Output) -> bytes:
         try:
             template = self.env.get_template(page.template)
             return template.render(page=page.context).encode("utf-8")
@@ -182,7 +182,7 @@ class Renderer:
         except (jinja2.TemplateError, TypeError, AttributeError, ValueError, KeyError) as exc:
             raise TemplateFailed(ContentError(
                 _template_position(exc, page.template),
-                f"template failed while rendering {page.output}: {exc}",
+                f"template failed while rendering {page.path}: {exc}",
             )) from None
         except Exception as exc:  # noqa: BLE001 (sorted below: the archive's template or our bug)
             # `{{ 1 // 0 }}`, a macro calling itself, a float overflow: when an
@@ -191,7 +191,7 @@ class Renderer:
             if not os.path.isabs(where.path) or inside(os.path.realpath(where.path), os.path.realpath(BUILTIN_TEMPLATES)):
                 raise
             reason = "it calls itself without end" if isinstance(exc, RecursionError) else f"{type(exc).__name__}: {exc}"
-            raise TemplateFailed(ContentError(where, f"template failed while rendering {page.output} ({reason})")) from None
+            raise TemplateFailed(ContentError(where, f"template failed while rendering {page.path} ({reason})")) from None
 
 
 class TranslatedOnce(Extension):

@@ -28,11 +28,12 @@ import threading
 
 from pagefind.service import get_executable
 
+from .pages import searched_folders
 from .parallel import die_with_parent
 from .writer import swap_folders
 
 INDEX_FOLDER = "pagefind"
-RECORD_PAGES = "{claims,sources,people,topics}/*/index.html"
+RECORD_PAGES = "{" + ",".join(searched_folders()) + "}/*/index.html"  # the families' record pages; see Indexing
 ENTRY_FILE = "pagefind-entry.json"
 TIMEOUT = 3600  # seconds
 _RSS_UNIT = 1 if sys.platform == "darwin" else 1024  # ru_maxrss is in KiB on Linux, bytes on macOS

@@ -2,7 +2,7 @@
 
 The main thread watches and rebuilds (so Ctrl-C lands there); the HTTP server
 answers from its own threads. The output folder only ever changes by
-whole-file renames and folder swaps (writer.py, incremental.py), so a request
+whole-file renames and folder swaps (writer.py, pipeline.py), so a request
 never sees half a file. The open page reloads as soon as the pages are
 written; the search index is refreshed after, since Pagefind re-indexes the
 whole site (about 70 s for 10,000 claims, against 7 s for the pages).
@@ -34,10 +34,9 @@ import urllib.parse
 from . import model, progress
 from .error_formats import format_errors
 from .errors import BuildFailed
-from .incremental import Project
-from .pipeline import BuildOptions, BuildReport
+from .pipeline import BuildOptions, BuildReport, BuiltSite
 from .render import BUILTIN_TEMPLATES
-from .search import SearchIndexFailed, refresh_search_index
+from .search import SearchIndexFailed
 from .writer import OutputError, OutputLock
 
 POLL_SECONDS = 0.25  # how often the folders are scanned while nothing changes
@@ -118,7 +117,7 @@ class Preview:
         self.content_dir, self.out_dir = content_dir, out_dir
         self.options = BuildOptions(content_dir=content_dir, out_dir=out_dir, base_url=self.url, search=False,
                                     force=force, drafts=True, now=now)  # the preview shows drafts and embargoed claims, with their banners
-        self.project = Project(self.options)
+        self.project = BuiltSite(self.options)
         self.live = self.httpd.live
         # The archive's own templates/ and static/ too, even before they exist: creating one is a change.
         self.watcher = Watcher([content_dir, BUILTIN_TEMPLATES, os.path.join(self.options.site_root, "templates"),
@@ -177,7 +176,7 @@ class Preview:
         try:
             report = self.project.rebuild(touched=changed | self._sources_reading(changed))
             self.live.succeeded(report)
-            if report.written or _is_full_build(report):
+            if report.written or report.full:
                 self._index(report)
         except BuildFailed as failed:
             self._failed(failed.errors)
@@ -186,26 +185,22 @@ class Preview:
             self._failed_without_position(str(exc))
             return
         except Exception as exc:  # noqa: BLE001 (a bug must not end the preview; the next save builds afresh)
-            self.project = Project(self.options)
+            self.project = BuiltSite(self.options)
             self._failed_without_position(f"internal error: {type(exc).__name__}: {exc} (a bug in the site "
                                           "builder, not in your content: please report it)")
             return
         finally:
             progress.clear()
             self.watcher.watch_also(self._archived_text_folders())
-        if _is_full_build(report):
+        if report.full:
             print(f"rebuilt all {report.pages} pages in {report.seconds:.2f} s{_indexed(report)}", flush=True)
         else:
             print(f"rebuilt {report.pages} pages ({report.written} files changed) in {report.seconds:.2f} s"
                   f"{_indexed(report)}", flush=True)
 
     def _index(self, report: BuildReport) -> None:
-        """Refresh the search index of the live preview; its time goes into `report`."""
-        started = time.perf_counter()
-        with OutputLock(self.out_dir):
-            report.indexed = refresh_search_index(self.out_dir, self.project.built.library.site.language)
-        # A new dict, not an added key: /__status may be reading the old one.
-        report.stages = {**report.stages, "index": time.perf_counter() - started}
+        """Refresh the search index of the live preview, after the reload."""
+        self.project.refresh_search(report)
 
     def _failed(self, errors) -> None:
         print(format_errors(errors, "text"), end="", file=sys.stderr)
@@ -256,12 +251,6 @@ def _inside(path: str, folder: str) -> bool:
 
 def _indexed(report: BuildReport) -> str:
     return f"; search index in {report.stages['index']:.2f} s" if "index" in report.stages else ""
-
-
-def _is_full_build(report: BuildReport) -> bool:
-    # Project.rebuild falls back to a full build when site.yaml or a template
-    # changed; only a full build swaps a whole folder in.
-    return "swap" in report.stages
 
 
 class Watcher:
@@ -400,7 +389,7 @@ class LiveReload:
                 "error_count": len(self.errors),
                 "errors": self.errors[:SHOWN_ERRORS],
                 "last_build": None if report is None else {
-                    "full": _is_full_build(report), "pages": report.pages, "written": report.written,
+                    "full": report.full, "pages": report.pages, "written": report.written,
                     "seconds": round(report.seconds, 3),
                     "stages": {stage: round(seconds, 3) for stage, seconds in report.stages.items()},
                 },

@@ -1,7 +1,7 @@
 """docs/templates.md, written from the typed page contexts.
 
 An archive may override any built-in template; to do so safely its author
-needs to know what each template receives. That is read here off context.py
+needs to know what each template receives. That is read here off the page families (site_builder/pages/)
 (and feeds.py): TEMPLATES says which context each template gets, and each
 dataclass's docstring and the comment after each field say what it means.
 `build.py generate` rewrites the file and a test fails while it is stale.
@@ -16,7 +16,7 @@ import re
 import tokenize
 from dataclasses import dataclass
 
-from . import context, feeds
+from . import feeds, pages
 from .render import BUILTIN_TEMPLATES
 
 TEMPLATES_MD = "docs/templates.md"
@@ -104,12 +104,12 @@ def _macros() -> list[tuple[str, str]]:
 
 
 def templates_reference() -> str:
-    known = described_classes(context, feeds)
+    known = described_classes(*pages.MODULES, feeds)
     rows = ["| template | what it writes | `page` is |", "| --- | --- | --- |"]
-    for name, (contract, writes) in context.TEMPLATES.items():
+    for name, (contract, writes) in pages.TEMPLATES.items():
         rows.append(f"| `{name}` | {writes} | [{contract.__name__}](#{contract.__name__.lower()}) |")
     macros = "\n".join(f"- `{signature}`" + (f": {doc}" if doc else "") for signature, doc in _macros())
-    roots = ["SiteView", *(contract.__name__ for contract, _ in context.TEMPLATES.values())]
+    roots = ["SiteView", *(contract.__name__ for contract, _ in pages.TEMPLATES.values())]
     sections = []
     for name in _reachable(roots, known):
         described = known[name]
@@ -123,7 +123,7 @@ def templates_reference() -> str:
 _INTRO = """\
 # Templates: what each one receives
 
-<!-- Generated from site_builder/context.py by `python build.py generate`. Do not edit by hand. -->
+<!-- Generated from site_builder/pages/ by `python build.py generate`. Do not edit by hand. -->
 
 The site is rendered with [Jinja](https://jinja.palletsprojects.com/) from the
 templates in `templates/`. An archive can replace any of them without changing

@@ -11,9 +11,10 @@ import ctypes
 import errno
 import fcntl
 import glob
+import hashlib
 import os
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from . import files
 
@@ -98,7 +99,21 @@ class OutputLock:
             self._fd = None
 
 
-class StagedOutput:
+class _Reservations:
+    """Every output path, reserved before anything is written: two outputs on one path stop the build."""
+
+    def __init__(self) -> None:
+        self._owners: dict[str, str] = {}
+
+    def claim(self, relpath: str, owner: str) -> str | None:
+        """Reserve an output path; returns the earlier owner if it was taken."""
+        earlier = self._owners.get(relpath)
+        if earlier is None:
+            self._owners[relpath] = owner
+        return earlier
+
+
+class StagedOutput(_Reservations):
     """A build's output: written into a staging folder, swapped in whole.
 
     When `out_dir` is a symbolic link (`public -> /srv/www`, a common deploy
@@ -117,7 +132,10 @@ class StagedOutput:
         self.staging = os.path.join(parent, f".{name}.staging-{os.getpid()}")
         self._stale_pattern = os.path.join(parent, f".{name}.staging-*")
         self._lock = OutputLock(out_dir)
-        self._owners: dict[str, str] = {}
+        super().__init__()
+
+    parallel = True  # worker processes may write into the staging folder at once
+    full = True
 
     def __enter__(self) -> "StagedOutput":
         self._refuse_foreign_folder()
@@ -152,16 +170,15 @@ class StagedOutput:
             shutil.rmtree(self.staging, ignore_errors=True)
         self._lock.__exit__(*exc_info)
 
-    def claim(self, relpath: str, owner: str) -> str | None:
-        """Reserve an output path; returns the earlier owner if it was taken."""
-        earlier = self._owners.get(relpath)
-        if earlier is None:
-            self._owners[relpath] = owner
-        return earlier
-
-    def write(self, relpath: str, data: bytes | Iterable[bytes]) -> None:
+    def write(self, relpath: str, data: bytes | Iterable[bytes]) -> bytes:
+        """Write one file of the site; the digest of its bytes."""
         path = os.path.join(self.staging, relpath)
-        self._guard(_write_file, path, data)
+        if isinstance(data, bytes):
+            self._guard(_write_file, path, data)
+            return digest(data)
+        pieces, finished = hashing(data)
+        self._guard(_write_file, path, pieces)
+        return finished()
 
     def copy_tree(self, source_dir: str, relpath: str = "") -> None:
         target = os.path.join(self.staging, relpath)
@@ -195,6 +212,98 @@ class StagedOutput:
                 f"cannot write the site ({reason}: {exc.filename or self.staging}); "
                 f"{os.path.relpath(self.out_dir)} was left as it was"
             ) from None
+
+
+class LiveOutput(_Reservations):
+    """A rebuild's output: files replaced one by one in the live folder, only where their bytes changed.
+
+    Readers (the preview's) see each file old or new, never half. `digests`
+    holds the digest of every file the last build wrote, and is kept up to date.
+    """
+
+    parallel = False  # `written` and `digests` are this process's
+    full = False
+
+    def __init__(self, out_dir: str, digests: dict[str, bytes]) -> None:
+        super().__init__()
+        self.out_dir = out_dir
+        self.digests = digests
+        self.written: list[str] = []  # paths whose bytes changed, or that went
+        self._lock = OutputLock(out_dir)
+
+    def __enter__(self) -> "LiveOutput":
+        self._lock.__enter__()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._lock.__exit__(*exc_info)
+
+    def write(self, relpath: str, data: bytes | Iterable[bytes]) -> bytes:
+        if isinstance(data, bytes):
+            new = digest(data)
+            if self.digests.get(relpath) != new:
+                self._guard(replace_file, self.out_dir, relpath, data)
+                self._changed(relpath, new)
+            return new
+        # Written aside and hashed in one pass; kept only if the bytes changed.
+        pieces, finished = hashing(data)
+        if self._guard(replace_file, self.out_dir, relpath, pieces, keep_old_if=lambda: finished() == self.digests.get(relpath)):
+            self._changed(relpath, finished())
+        return finished()
+
+    def copy_file(self, source: str, relpath: str) -> None:
+        try:
+            data = files.read_bytes(source, MAX_STATIC_BYTES)
+        except files.UnreadableFile as exc:
+            raise OutputError(f"cannot copy {os.path.relpath(source)}: it {exc}") from None
+        self.write(relpath, data)
+
+    def remove(self, relpath: str) -> None:
+        """Remove a file no longer built, and the folders it leaves empty up to the first still in use."""
+        path = os.path.join(self.out_dir, relpath)
+        self.digests.pop(relpath, None)
+        if not os.path.exists(path):
+            return
+        self._guard(os.remove, path)
+        self.written.append(relpath)
+        folder = os.path.dirname(path)
+        while os.path.normpath(folder) != os.path.normpath(self.out_dir):
+            try:
+                os.rmdir(folder)
+            except OSError:
+                break
+            folder = os.path.dirname(folder)
+
+    def commit(self) -> None:
+        """Nothing to swap: every file went in as it was written."""
+
+    def _changed(self, relpath: str, new: bytes) -> None:
+        self.digests[relpath] = new
+        self.written.append(relpath)
+
+    def _guard(self, function, *args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except OSError as exc:
+            reason = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror or str(exc)
+            raise OutputError(f"cannot update the site ({reason}: {exc.filename or self.out_dir})") from None
+
+
+def digest(data: bytes) -> bytes:
+    """What tells two versions of a file apart, kept for every file a build writes."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def hashing(pieces: Iterable[bytes]) -> tuple[Iterator[bytes], Callable[[], bytes]]:
+    """The same pieces, and their digest as `digest` gives it (call it once they have all gone through)."""
+    hasher = hashlib.blake2b(digest_size=16)
+
+    def hashed():
+        for piece in pieces:
+            hasher.update(piece)
+            yield piece
+
+    return hashed(), hasher.digest
 
 
 def swap_folders(new: str, current: str) -> None:

@@ -19,8 +19,9 @@ import lxml.html
 import pytest
 import yaml
 
-from site_builder import brand, context, feeds
-from site_builder.incremental import Project
+from site_builder import brand, feeds
+from site_builder import pages as site_pages
+from site_builder.pipeline import BuiltSite
 from site_builder.jsonschema_export import content_schema
 from site_builder.pipeline import BuildOptions, build
 from site_builder.reference import FORMAT_MD
@@ -333,7 +334,7 @@ def test_an_override_using_a_name_its_context_lacks_fails_at_its_file_and_line(t
     result = own_site(tmp_path, {"templates/topic.html": broken}).run("build")
     assert result.code == 1
     assert result.errors == [f"templates/topic.html:{line}:1: error: template failed while rendering topics/bridges/index.html: "
-                             "'site_builder.context.TopicPage object' has no attribute 'no_such_name'"]
+                             "'site_builder.pages.topic.TopicPage object' has no attribute 'no_such_name'"]
     assert not (tmp_path / "public").exists()
 
 
@@ -443,15 +444,15 @@ def test_the_page_schema_accepts_every_default_page_and_is_in_the_reference():
 
 def test_every_template_is_documented_with_its_context():
     built_in = {p.name for p in Path(BUILTIN_TEMPLATES).iterdir() if p.is_file()} - {"base.html", "macros.html"}
-    assert built_in == set(context.TEMPLATES)
+    assert built_in == set(site_pages.TEMPLATES)
     reference = (REPO_ROOT / TEMPLATES_MD).read_text(encoding="utf-8")
-    for name, (contract, _) in context.TEMPLATES.items():
+    for name, (contract, _) in site_pages.TEMPLATES.items():
         assert f"| `{name}` |" in reference and f"### {contract.__name__}\n" in reference
 
 
 def test_every_field_a_template_can_reach_has_a_meaning():
     reference = (REPO_ROOT / TEMPLATES_MD).read_text(encoding="utf-8")
-    known = described_classes(context, feeds)
+    known = described_classes(*site_pages.MODULES, feeds)
     documented = re.findall(r"^### (\w+)$", reference, re.M)
     for name in documented:
         for member in known[name].members:
@@ -460,7 +461,7 @@ def test_every_field_a_template_can_reach_has_a_meaning():
 
 
 def test_each_page_gets_the_context_its_template_is_documented_with(tmp_path):
-    from site_builder.context import PageBuilder
+    from site_builder.pages import SitePages
     from site_builder.pipeline import load_library
     from site_builder.urls import Urls
 
@@ -470,11 +471,11 @@ def test_each_page_gets_the_context_its_template_is_documented_with(tmp_path):
     claim = next((tmp_path / "content" / "claims").glob("*.yaml"))
     claim.write_text(claim.read_text(encoding="utf-8") + 'aliases:\n  - "/2021/09/an-old-address/"\n', encoding="utf-8")
     library = load_library(BuildOptions(content_dir=str(tmp_path / "content")))
-    pages = PageBuilder(library, Urls(library.site.base_url)).pages()
+    pages = [plan.make() for plan in SitePages(library, Urls(library.site.base_url)).plans()]
     for page in pages:
-        assert isinstance(page.context, context.TEMPLATES[page.template][0]), page.output
+        assert isinstance(page.context, site_pages.TEMPLATES[page.template][0]), page.path
     # The default archive names no staff (it invents no people): staff.html is proven on test_newsroom's site.
-    assert {page.template for page in pages} == set(context.TEMPLATES) - {"staff.html"}
+    assert {page.template for page in pages} == set(site_pages.TEMPLATES) - {"staff.html"}
 
 
 # -- incremental rebuilds -------------------------------------------------------------
@@ -486,8 +487,8 @@ def archive(tmp_path):
     return tmp_path
 
 
-def project(archive: Path) -> Project:
-    return Project(BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "public"), search=False))
+def project(archive: Path) -> BuiltSite:
+    return BuiltSite(BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "public"), search=False))
 
 
 PAGE_EDITS = {

@@ -1,7 +1,7 @@
 """An incremental rebuild must leave exactly what a full build would.
 
 Each edit below is applied to a copy of the default archive; after
-`Project.rebuild()` the output folder is compared file by file with a fresh
+`BuiltSite.rebuild()` the output folder is compared file by file with a fresh
 full build of the edited content.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.errors import BuildFailed
-from site_builder.incremental import Project
+from site_builder.pipeline import BuiltSite
 from site_builder.pipeline import BuildOptions, build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +41,7 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def assert_same_as_full_build(archive: Path, project: Project) -> None:
+def assert_same_as_full_build(archive: Path, project: BuiltSite) -> None:
     fresh = archive / "fresh"
     build(BuildOptions(content_dir=str(archive / "content"), out_dir=str(fresh), search=False))
     incremental, full = tree(archive / "public"), tree(fresh)
@@ -68,7 +68,7 @@ EDITS = {
 
 @pytest.mark.parametrize("name", sorted(EDITS))
 def test_rebuild_after_edit_equals_full_build(archive, name):
-    project = Project(BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "public"), search=False))
+    project = BuiltSite(BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "public"), search=False))
     everything = project.build().pages
     for path, old, new in EDITS[name]:
         edit(archive / path, old, new)
@@ -79,7 +79,7 @@ def test_rebuild_after_edit_equals_full_build(archive, name):
 
 
 def test_rebuild_after_adding_and_removing_a_claim(archive):
-    project = Project(BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "public"), search=False))
+    project = BuiltSite(BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "public"), search=False))
     project.build()
     new_claim = archive / "content/claims/copy-of-a-claim.yaml"
     shutil.copy(archive / OTHER_CLAIM, new_claim)
@@ -94,7 +94,7 @@ def test_rebuild_after_adding_and_removing_a_claim(archive):
 
 
 def test_rebuild_reports_errors_then_recovers(archive):
-    project = Project(BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "public"), search=False))
+    project = BuiltSite(BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "public"), search=False))
     project.build()
     before = tree(archive / "public")
     edit(archive / CLAIM, "verdict: unproven", "verdict: unprovn")
@@ -108,9 +108,9 @@ def test_rebuild_reports_errors_then_recovers(archive):
 
 
 def test_site_wide_pages_follow_a_shorter_index(archive, monkeypatch):
-    import site_builder.context
-    monkeypatch.setattr(site_builder.context, "CLAIMS_PER_PAGE", 2)
-    project = Project(BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "public"), search=False))
+    import site_builder.pages.views
+    monkeypatch.setattr(site_builder.pages.views, "CLAIMS_PER_PAGE", 2)
+    project = BuiltSite(BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "public"), search=False))
     project.build()
     assert (archive / "public/claims/page/5/index.html").exists()  # nine claims, two a page
     os.remove(archive / "content/claims/taliban-negotiated-with-us-for-two-years.yaml")  # cited by no other file
@@ -126,7 +126,7 @@ def test_a_new_claim_on_a_static_files_path_is_refused_as_a_full_build_refuses_i
     static_page = archive / "static/claims/copy-of-a-claim/index.html"
     static_page.parent.mkdir(parents=True)
     static_page.write_text("<!doctype html><title>kept</title>", encoding="utf-8")
-    project = Project(BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "public"), search=False))
+    project = BuiltSite(BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "public"), search=False))
     project.build()
     before = tree(archive / "public")
     shutil.copy(archive / CLAIM, archive / "content/claims/copy-of-a-claim.yaml")

@@ -451,16 +451,16 @@ def test_contact_addresses_are_web_or_mail_addresses(tmp_path, value):
 
 
 def test_staff_pages_get_the_context_their_template_is_documented_with(newsroom):
-    from site_builder import context
+    from site_builder import pages as site_pages
     from site_builder.pipeline import BuildOptions, load_library
     from site_builder.urls import Urls
 
     site, _ = newsroom
     library = load_library(BuildOptions(content_dir=str(site.root / "content"), now=dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc)))
-    pages = context.PageBuilder(library, Urls(library.site.base_url)).pages()
+    pages = [plan.make() for plan in site_pages.SitePages(library, Urls(library.site.base_url)).plans()]
     staff = [page for page in pages if page.template == "staff.html"]
-    assert [p.output for p in staff] == ["staff/ada-quill/index.html", "staff/bo-marsh/index.html"]
-    assert all(isinstance(p.context, context.StaffPage) for p in staff)
+    assert [p.path for p in staff] == ["staff/ada-quill/index.html", "staff/bo-marsh/index.html"]
+    assert all(isinstance(p.context, site_pages.staff.StaffPage) for p in staff)
 
 
 # -- images -------------------------------------------------------------------------

@@ -384,7 +384,7 @@ def test_claims_index_lists_newest_review_first_and_groups(small_site):
 
 
 def test_long_claim_lists_are_cut_into_linked_pages(tmp_path):
-    from site_builder.context import CLAIMS_PER_PAGE
+    from site_builder.pages.views import CLAIMS_PER_PAGE
     from sites import minimal_site
     site = minimal_site(tmp_path)
     original = next((site.root / "content/claims").glob("*.yaml")).read_text(encoding="utf-8")

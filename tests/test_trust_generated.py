@@ -29,8 +29,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from bench.corpus import generate_corpus
-from site_builder.context import CITED_BY_SHOWN, CLAIMS_PER_PAGE
-from site_builder.incremental import Project
+from site_builder.pages.views import CITED_BY_SHOWN, CLAIMS_PER_PAGE
+from site_builder.pipeline import BuiltSite
 from site_builder.pipeline import BuildOptions
 
 from built_site import broken_links, html_pages
@@ -433,7 +433,7 @@ def test_a_record_whose_list_shrinks_loses_its_last_pages_in_a_rebuild(crowded, 
     root, _ = crowded
     shutil.copytree(root / "content", tmp_path / "content")
     shutil.copytree(root / "texts", tmp_path / "texts")
-    project = Project(BuildOptions(content_dir=str(tmp_path / "content"), out_dir=str(tmp_path / "public"), search=False))
+    project = BuiltSite(BuildOptions(content_dir=str(tmp_path / "content"), out_dir=str(tmp_path / "public"), search=False))
     project.build()
     claims = sorted((tmp_path / "content/claims").glob("*.yaml"))
     topic = yaml.safe_load(claims[0].read_text(encoding="utf-8"))["topics"][0]
