@@ -22,10 +22,7 @@ from .urls import SITE_PAGES
 @dataclass(frozen=True)
 class Library:
     site: model.Site
-    claims: dict[str, model.Claim]
-    sources: dict[str, model.Source]
-    people: dict[str, model.Person]
-    topics: dict[str, model.Topic]
+    records: dict[str, dict[str, model.Record]]  # kind (model.KINDS) -> slug -> record, each sorted by slug
     verdicts: dict[str, model.Verdict]
     pages: dict[str, model.Page]  # the archive's own pages (about, methodology...)
     # Backlinks, each sorted by slug so output never depends on file order.
@@ -40,22 +37,39 @@ class Library:
     locale_dirs: tuple[str, ...] = ()  # the archive's own catalogues, to resolve again after publishing
     # v2: records shown although unpublished (build --drafts, serve): (kind, slug) -> publishing.Held
     held: dict = field(default_factory=dict)
-    staff: dict = field(default_factory=dict)  # v2: slug -> model.Staff, the newsroom's own people
     claims_by_staff: dict = field(default_factory=dict)  # v2: staff slug -> claims they wrote or edited
+
+    @property
+    def claims(self) -> dict[str, model.Claim]:
+        return self.records["claim"]
+
+    @property
+    def sources(self) -> dict[str, model.Source]:
+        return self.records["source"]
+
+    @property
+    def people(self) -> dict[str, model.Person]:
+        return self.records["person"]
+
+    @property
+    def topics(self) -> dict[str, model.Topic]:
+        return self.records["topic"]
+
+    @property
+    def staff(self) -> dict[str, model.Staff]:  # v2: the newsroom's own people
+        return self.records["staff"]
 
     def quote(self, ref: model.QuoteRef) -> tuple[model.Source, model.Quote]:
         source = self.sources[ref.source]
         return source, next(q for q in source.quotes if q.id == ref.quote)
 
     def records_of(self, kind: str) -> dict:
-        """The records of one kind (claim, source, person, topic) by slug."""
-        return {"claim": self.claims, "source": self.sources, "person": self.people, "topic": self.topics,
-                "staff": self.staff}[kind]
+        """The records of one kind by slug."""
+        return self.records[kind]
 
     def record_count(self) -> int:
-        return len(self.claims) + len(self.sources) + len(self.people) + len(self.staff) + sum(
-            1 for t in self.topics.values() if t.pos is not None
-        )
+        """Records written in files: a topic that only claims name has no file."""
+        return sum(1 for records in self.records.values() for record in records.values() if record.pos is not None)
 
 
 def warnings(lib: Library) -> list[ContentError]:
@@ -101,24 +115,19 @@ def build_library(
     site.yaml, `verdict_scale` is the scale it sets (None if even that is
     unreadable, and verdicts go unchecked).
     """
-    by_kind: dict[type, dict[str, model.Record]] = defaultdict(dict)
+    by_kind: dict[str, dict[str, model.Record]] = {kind: {} for kind in model.KINDS}
+    pages: dict[str, model.Page] = {}
     for record in sorted(records, key=lambda r: r.slug):
-        by_kind[type(record)][record.slug] = record
-    claims = by_kind[model.Claim]
-    sources = by_kind[model.Source]
-    people = by_kind[model.Person]
-    topics = dict(by_kind[model.Topic])
-    pages = by_kind[model.Page]
-    staff = by_kind[model.Staff]
+        (pages if isinstance(record, model.Page) else by_kind[model.KIND_OF[type(record)]])[record.slug] = record
+    claims, sources, people, staff = by_kind["claim"], by_kind["source"], by_kind["person"], by_kind["staff"]
+    topics = by_kind["topic"]
     verdicts = {v.id: v for v in (site.verdicts if site else verdict_scale or ())}
     quote_ids = {(s.slug, q.id) for s in sources.values() for q in s.quotes}
 
     unreadable = dict(unreadable or {})
     if site is None and verdict_scale is None:
         unreadable["verdict"] = _EVERYTHING
-    check = _RefChecker(errors, {
-        "claim": claims, "source": sources, "person": people, "verdict": verdicts, "staff": staff,
-    }, unreadable)
+    check = _RefChecker(errors, {**by_kind, "verdict": verdicts}, unreadable)
     for claim in claims.values():
         check.ref(claim.claimant, "claimant")
         check.ref(claim.verdict, "verdict")
@@ -144,7 +153,10 @@ def build_library(
             check.ref(ref, "author")
         for ref in claim.editors:
             check.ref(ref, "editor")
-    check.known["topic"] = topics
+    for kind, records_of_kind in by_kind.items():
+        if kind not in _CHECKED_BY_HAND:
+            for record in records_of_kind.values():
+                check.fields(record)
     # `page:` links reach the archive's pages and the site-wide ones the build writes.
     check.known["page"] = {**pages, **SITE_PAGES, **({"staff": "the list of staff"} if staff else {})}  # v2: /staff/ exists with staff
     for markdown in ([c.analysis for c in claims.values()] + [p.body for p in pages.values()]
@@ -170,12 +182,10 @@ def build_library(
     if site.verdicts is DEFAULT_VERDICTS:
         site = _default_scale_in_site_language(site, ui)
         verdicts = {v.id: v for v in site.verdicts}
+    by_kind["topic"] = dict(sorted(topics.items()))
     return Library(
         site=site,
-        claims=claims,
-        sources=sources,
-        people=people,
-        topics=dict(sorted(topics.items())),
+        records=by_kind,
         verdicts=verdicts,
         pages=pages,
         counterclaims=_symmetric_counterclaims(claims),
@@ -187,7 +197,6 @@ def build_library(
         members=_group((p.affiliation.slug, p.slug) for p in people.values() if p.affiliation),
         ui=ui,
         locale_dirs=locale_dirs,
-        staff=staff,
         claims_by_staff=_group((r.slug, c.slug) for c in claims.values() for r in (*c.authors, *c.editors)),
     )
 
@@ -221,6 +230,11 @@ class _Everything:
 _EVERYTHING = _Everything()
 
 
+# Kinds whose references build_library checks one by one, with their own rules
+# (an implicit topic, a first appearance among the appearances); a new kind's are checked by fields().
+_CHECKED_BY_HAND = {"claim", "source", "person", "topic", "staff"}
+
+
 class _RefChecker:
     def __init__(self, errors: ErrorList, known: dict[str, dict], unreadable: dict[str, set[str]]) -> None:
         self.errors, self.known, self.unreadable = errors, known, unreadable
@@ -237,6 +251,14 @@ class _RefChecker:
             return False
         self.errors.add(ref.pos, missing_reference(ref, role, known))
         return False
+
+    def fields(self, record) -> None:
+        """Every reference a record holds, a field at a time."""
+        for item in dataclasses.fields(record):
+            value = getattr(record, item.name)
+            for ref in value if isinstance(value, tuple) else (value,):
+                if isinstance(ref, model.Ref):
+                    self.ref(ref, _ROLES.get(item.name, item.name))
 
     def unfinished(self, record: model.Unfinished, quote_ids: set) -> None:
         """A file with errors of its own: its references are checked all the same."""

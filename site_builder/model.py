@@ -11,14 +11,6 @@ from dataclasses import dataclass
 
 from .errors import Position
 
-# Where each kind of record lives: content folder name, URL segment, link scheme.
-KINDS = {
-    "claim": "claims",
-    "source": "sources",
-    "person": "people",
-    "topic": "topics",
-    "staff": "staff",  # v2: the newsroom's own people
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,3 +322,16 @@ class Staff:
 
 
 Record = Claim | Source | Person | Topic | Staff
+
+# Every kind of record, by the name references and errors use: its folder (in
+# content/, and on the site) and its type. Everything below the page families
+# that lists kinds reads it.
+RECORD_KINDS: dict[str, tuple[str, type]] = {
+    "claim": ("claims", Claim),
+    "source": ("sources", Source),
+    "person": ("people", Person),
+    "topic": ("topics", Topic),
+    "staff": ("staff", Staff),  # v2: the newsroom's own people
+}
+KINDS = {kind: folder for kind, (folder, _) in RECORD_KINDS.items()}
+KIND_OF = {record_type: kind for kind, (_, record_type) in RECORD_KINDS.items()}

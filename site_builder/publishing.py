@@ -42,9 +42,9 @@ class Publishing:
 def held_records(library: Library, now: dt.datetime) -> dict[Key, Held]:
     """Every record that is not published at `now`, and why."""
     held: dict[Key, Held] = {}
-    for kind in ("claim", "source", "person", "topic"):
-        for slug, record in library.records_of(kind).items():
-            if record.draft:
+    for kind, records in library.records.items():
+        for slug, record in records.items():
+            if getattr(record, "draft", False):  # staff have no drafts: they are named or not
                 held[(kind, slug)] = Held(None)
             elif kind == "claim" and record.publish_at is not None and record.publish_at > now:
                 held[(kind, slug)] = Held(record.publish_at)
@@ -77,13 +77,12 @@ def publish(library: Library, publishing: Publishing, urls: Urls) -> Library:
         return dataclasses.replace(library, held=held)
     hidden_urls = _hidden_urls(held, urls)
     records: list = []
-    for kind in ("claim", "source", "person", "topic"):
-        for slug, record in library.records_of(kind).items():
+    for kind, of_kind in library.records.items():
+        for slug, record in of_kind.items():
             if (kind, slug) in held or (kind == "topic" and record.pos is None):
                 continue  # a topic without a file comes back if a published claim names it
             records.append(_without_held(record, held, hidden_urls))
     records += [_without_held(p, held, hidden_urls) for s, p in library.pages.items() if ("page", s) not in held]
-    records += [_without_held(s, held, hidden_urls) for s in library.staff.values()]
     errors = ErrorList()
     published = build_library(library.site, records, errors, locale_dirs=library.locale_dirs)
     if published is None:  # everything was checked above; a failure here is a bug of ours
