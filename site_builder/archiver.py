@@ -31,7 +31,7 @@ import zlib
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-from . import __version__
+from . import __version__, files
 from .errors import ErrorList
 from .extract import ExtractionFailed, extract
 from .quotes import SearchableText, find_quote
@@ -425,7 +425,7 @@ class Archived:
 
 
 def archive(url: str, slug: str, content_dir: str, allow_local: bool = False, timeout: float = TIMEOUT_SECONDS) -> Archived:
-    site_root = os.path.dirname(os.path.abspath(content_dir))
+    site_root = files.site_root(content_dir)
     fetched = fetch(url, allow_local, timeout)
     kind = kind_of(fetched)
     relpath, data = store(fetched, site_root, slug, kind)

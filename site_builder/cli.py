@@ -21,12 +21,10 @@ from .library import warnings as content_warnings
 from .pipeline import BuildOptions, build, load_library
 from .scaffold import KINDS, TEXTS_FOLDER, ScaffoldRefused, new_record_file, new_text_file
 from .search import SearchIndexFailed, peak_memory
+from .files import TOOL_ROOT, site_root
 from .writer import MARKER, OutputError, OutputRefused, refuse_unsafe_output
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_OUTPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
-COMMANDS = ("build", "check", "serve", "new", "generate", "archive", "import")
-# The repository holding this tool: generated files are written into it.
-TOOL_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def parser() -> argparse.ArgumentParser:
@@ -220,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             if args.command in (None, "build", "serve"):
                 # Before anything is read or bound: a wrong --out must cost nothing.
-                refuse_unsafe_output(args.out, os.path.dirname(os.path.abspath(args.content)), args.content)
+                refuse_unsafe_output(args.out, site_root(args.content), args.content)
             return command(args)
         finally:
             progress.clear()  # before any message below, so none starts mid-line

@@ -22,9 +22,9 @@ from collections.abc import Callable, Iterable
 import yaml
 
 from . import model, schema
+from .files import TOOL_ROOT
 from .errors import BuildFailed, ContentError
 
-TOOL_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PACKAGE = "decap-cms"
 BUNDLE_DIR = os.path.join(TOOL_ROOT, "node_modules", PACKAGE, "dist")
 ADMIN = "admin"

@@ -125,3 +125,12 @@ def regular_file_problem(path: str) -> str | None:
 
 def _size(limit: int) -> str:
     return f"{limit // (1024 * 1024)} MiB" if limit >= 1024 * 1024 else f"{limit} bytes"
+
+
+# The folder holding this tool: its templates, and the generated files `build.py generate` writes.
+TOOL_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def site_root(content_dir: str) -> str:
+    """The folder that holds content/: paths written in content, templates/, static/ and .cache/ are below it."""
+    return os.path.dirname(os.path.abspath(content_dir))

@@ -111,15 +111,6 @@ def cldr_locale(tag: str) -> babel.Locale:
     return babel.Locale.parse("en_001")
 
 
-def has_catalogue(tag: str, extra_dirs: tuple[str, ...] = ()) -> bool:
-    """Whether the interface has words in this language (English always has)."""
-    locale = cldr_locale(tag)
-    if locale.language == "en":
-        return True
-    candidates = _candidates(tag, locale)
-    return any(_catalogue_path(folder, candidates) for folder in (*extra_dirs, LOCALES_DIR))
-
-
 def shipped_languages() -> list[str]:
     """The languages whose catalogues ship with the generator, as BCP 47 tags, English first."""
     found = sorted(name.replace("_", "-") for name in os.listdir(LOCALES_DIR)

@@ -24,7 +24,7 @@ class Library:
     site: model.Site
     records: dict[str, dict[str, model.Record]]  # kind (model.KINDS) -> slug -> record, each sorted by slug
     verdicts: dict[str, model.Verdict]
-    pages: dict[str, model.Page]  # the archive's own pages (about, methodology...)
+    pages: dict[str, model.OwnPage]  # the archive's own pages (about, methodology...)
     # Backlinks, each sorted by slug so output never depends on file order.
     counterclaims: dict[str, tuple[str, ...]]
     claims_citing_quote: dict[tuple[str, str], tuple[str, ...]]
@@ -99,7 +99,7 @@ def implicit_topic(slug: str) -> model.Topic:
 
 def build_library(
     site: model.Site | None,
-    records: list[model.Record | model.Page],
+    records: list[model.Record | model.OwnPage],
     errors: ErrorList,
     unreadable: dict[str, set[str]] | None = None,
     locale_dirs: tuple[str, ...] = (),
@@ -116,9 +116,9 @@ def build_library(
     unreadable, and verdicts go unchecked).
     """
     by_kind: dict[str, dict[str, model.Record]] = {kind: {} for kind in model.KINDS}
-    pages: dict[str, model.Page] = {}
+    pages: dict[str, model.OwnPage] = {}
     for record in sorted(records, key=lambda r: r.slug):
-        (pages if isinstance(record, model.Page) else by_kind[model.KIND_OF[type(record)]])[record.slug] = record
+        (pages if isinstance(record, model.OwnPage) else by_kind[model.KIND_OF[type(record)]])[record.slug] = record
     claims, sources, people, staff = by_kind["claim"], by_kind["source"], by_kind["person"], by_kind["staff"]
     topics = by_kind["topic"]
     verdicts = {v.id: v for v in (site.verdicts if site else verdict_scale or ())}

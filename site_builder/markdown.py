@@ -17,11 +17,11 @@ from markdown.extensions.toc import slugify as toc_slugify
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 
+from .model import SLUG_RE
 from .urls import Urls, quote_anchor
 
 # Records' links, and `page:` for the archive's own pages and the site-wide ones (page:verdicts).
 LINK_SCHEMES = {"claim", "source", "person", "topic", "page"}
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 _ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "div", "em", "h2", "h3", "h4",
@@ -210,7 +210,7 @@ class _InternalLinks(Extension, Treeprocessor):
             )))
             return None
         slug, hash_, anchor = rest.partition("#")
-        if not _SLUG.fullmatch(slug) or (hash_ and (scheme != "source" or not _SLUG.fullmatch(anchor))):
+        if not SLUG_RE.fullmatch(slug) or (hash_ and (scheme != "source" or not SLUG_RE.fullmatch(anchor))):
             self.problems.append(LinkProblem(href, (
                 f"link target '{href}' is malformed: write {scheme}:<slug>"
                 + (" or source:<slug>#<quote-id>" if scheme == "source" else "")

@@ -9,7 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import re
+
 from .errors import Position
+
+# A record's slug, its file name and address: lowercase letters and digits, words joined by single hyphens.
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 
@@ -295,7 +300,7 @@ class Topic:
 
 
 @dataclass(frozen=True, slots=True)
-class Page:
+class OwnPage:
     """A page of the archive's own, such as about or methodology: content/pages/<slug>.md."""
 
     slug: str

@@ -27,6 +27,7 @@ import rcssmin
 
 from . import progress
 from .errors import BuildFailed, ErrorList, Position
+from .files import site_root
 from .i18n import check_catalogues
 from .library import Library, build_library
 from .parallel import run_chunked
@@ -40,7 +41,7 @@ from .validate import (StaticFile, Validator, find_content_files, find_static_fi
                        verdict_scale)
 from .writer import LiveOutput, OutputLock, StagedOutput, refuse_unsafe_output
 
-ASSETS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates", "assets")
+ASSETS = os.path.join(BUILTIN_TEMPLATES, "assets")
 
 
 @dataclass
@@ -63,7 +64,7 @@ class BuildOptions:
     @property
     def site_root(self) -> str:
         """The folder that holds content/; paths in content, templates/ and static/ are below it."""
-        return os.path.dirname(os.path.abspath(self.content_dir))
+        return site_root(self.content_dir)
 
     def template_dirs(self) -> list[str]:
         """Where templates are looked for: the archive's own templates/ first, then the built-in ones."""

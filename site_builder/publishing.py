@@ -140,7 +140,7 @@ def _without_held(record, held: dict[Key, Held], hidden: re.Pattern | None):
                                    appearances=keep(record.appearances), analysis=_markdown(record.analysis, held, hidden))
     if isinstance(record, model.Person) and record.affiliation and ("person", record.affiliation.slug) in held:
         return dataclasses.replace(record, affiliation=None)
-    if isinstance(record, model.Page):
+    if isinstance(record, model.OwnPage):
         return dataclasses.replace(record, body=_markdown(record.body, held, hidden))
     if isinstance(record, model.Staff) and record.bio:
         return dataclasses.replace(record, bio=_markdown(record.bio, held, hidden))

@@ -22,7 +22,6 @@ _FOLD = str.maketrans(
 )
 _OMISSION = re.compile(r"\u2026|\.\.\.")
 _WORD = re.compile(r"\S+")
-MAX_QUOTE_CHARS = 10_000
 
 
 def nfc(text: str) -> str:

@@ -15,10 +15,10 @@ from markupsafe import Markup, escape
 
 from .pages.views import Output
 from .errors import ContentError, Position
-from .files import UnreadableFile, inside, read_bytes
+from .files import TOOL_ROOT, UnreadableFile, inside, read_bytes
 from .i18n import MARKUP_MESSAGES, Interface
 
-BUILTIN_TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates")
+BUILTIN_TEMPLATES = os.path.join(TOOL_ROOT, "templates")
 MAX_TEMPLATE_BYTES = 2 * 1024 * 1024
 # What a template's arithmetic may build: `{{ 10 ** 10 ** 10 }}` or `"x" * 10 ** 12`
 # would hold the build for ever or fill its memory.

@@ -18,6 +18,7 @@ import textwrap
 from dataclasses import dataclass
 
 from .errors import ErrorList, display_path
+from .files import site_root
 from .suggest import slugified
 from .jsonschema_export import schema_path
 from .reference import describe_type
@@ -70,7 +71,7 @@ TEXTS_FOLDER = "seeds"
 
 def new_text_file(content_dir: str, slug: str) -> str:
     """An empty archived text for source `slug`, kept as it is if it exists already; returns its path."""
-    path = os.path.join(os.path.dirname(os.path.abspath(content_dir)), TEXTS_FOLDER, f"{slug}.txt")
+    path = os.path.join(site_root(content_dir), TEXTS_FOLDER, f"{slug}.txt")
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "x", encoding="utf-8"):

@@ -22,13 +22,13 @@ from .files import path_problem
 from .i18n import N_
 from .suggest import closest, named, slugified
 from .markdown import IMAGE_PLACEHOLDER
+from .model import SLUG_RE
 from .yamlsrc import Mapping, Node, Scalar, ScalarLocator, Sequence, YamlFile, node_kind
 
 INVALID: Any = object()
 
 # Matched with fullmatch: `$` alone would let a final newline through. The
 # patterns keep their anchors for the JSON Schema, which reads them as written.
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 80
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # BCP 47 as editors write it: language, then optional script, region, variants.
@@ -55,20 +55,20 @@ def slug_problem(slug: str) -> str | None:
 
 
 @dataclass
-class Context:
+class Parsing:
     """What parsing one file needs: where to report and what helps convert."""
 
     file: YamlFile
     errors: ErrorList
     markdown: Any = None  # MarkdownConverter; None when only checking the shape
-    read_text: Callable[[Scalar, "Context"], Any] | None = None
-    read_image: Callable[[Scalar, "Context"], Any] | None = None
+    read_text: Callable[[Scalar, "Parsing"], Any] | None = None
+    read_image: Callable[[Scalar, "Parsing"], Any] | None = None
     # Every reference parsed in the file, with its key: checked against the
     # other records even when the file has errors, so one run shows them all.
     found: list = field(default_factory=list)
     # The top-level values that parsed, when the file as a whole did not.
     partial: dict | None = None
-    read_content_image: Callable[[Scalar, "Context"], Any] | None = None  # v2: PNG, JPEG, WebP of claims, staff, pages
+    read_content_image: Callable[[Scalar, "Parsing"], Any] | None = None  # v2: PNG, JPEG, WebP of claims, staff, pages
 
     def error(self, pos: Position, message: str) -> Any:
         self.errors.add(pos, message)
@@ -80,7 +80,7 @@ class FieldType:
 
     doc: str = ""
 
-    def parse(self, node: Node, ctx: Context, name: str) -> Any:
+    def parse(self, node: Node, ctx: Parsing, name: str) -> Any:
         raise NotImplementedError
 
     def json_schema(self) -> dict:
@@ -90,7 +90,7 @@ class FieldType:
         """A JSON Schema pattern, with the words IDEs show when it fails."""
         return {"pattern": regex, "patternErrorMessage": f"should be {doc or self.doc}"}
 
-    def scalar(self, node: Node, ctx: Context, name: str) -> Scalar | None:
+    def scalar(self, node: Node, ctx: Parsing, name: str) -> Scalar | None:
         if not isinstance(node, Scalar):
             ctx.error(node.pos, f"'{name}' should be {self.doc}, not {node_kind(node)}")
             return None
@@ -105,7 +105,7 @@ class FieldType:
         return node
 
 
-def _written_as(field: FieldType, node: Node, ctx: Context, name: str, pattern: re.Pattern, wrong: str):
+def _written_as(field: FieldType, node: Node, ctx: Parsing, name: str, pattern: re.Pattern, wrong: str):
     """The scalar's stripped text if it matches `pattern` whole, else an error saying `wrong`."""
     node = field.scalar(node, ctx, name)
     if node is None:
@@ -162,7 +162,7 @@ class MarkdownText(Text):
 MAX_LINK_BRACKETS = 1_000
 
 
-def convert_markdown(text: str, node: Scalar, ctx: Context) -> model.Markdown:
+def convert_markdown(text: str, node: Scalar, ctx: Parsing) -> model.Markdown:
     """Markdown to HTML; its links' problems are reported where they are written within `node`."""
     brackets = text.count("[")
     if brackets > MAX_LINK_BRACKETS:
@@ -190,7 +190,7 @@ def convert_markdown(text: str, node: Scalar, ctx: Context) -> model.Markdown:
     return model.Markdown(text, html, links, tuple(f for f in figures if f is not None))
 
 
-def _markdown_figures(ctx: Context, node: Scalar, found) -> list:
+def _markdown_figures(ctx: Parsing, node: Scalar, found) -> list:
     """v2: each ![alt](file) read as a Figure (None where it is wrong: reported at the image's own place)."""
     locate = ScalarLocator(ctx.file, node)
     figures = []
@@ -576,7 +576,7 @@ class ListOf(FieldType):
         return schema
 
 
-def _what_to_write(spec: "Field", node: Scalar, ctx: Context) -> str:
+def _what_to_write(spec: "Field", node: Scalar, ctx: Parsing) -> str:
     """What an empty required value needs and where it goes: after the colon, below a `|` block, or keys below."""
     key = spec.key
     if isinstance(spec.type, Record):
@@ -591,7 +591,7 @@ def _what_to_write(spec: "Field", node: Scalar, ctx: Context) -> str:
     return f"write {what} on the lines below '{key}: {written}', indented by two spaces"
 
 
-def value_like_comment(node: Node, ctx: Context) -> str | None:
+def value_like_comment(node: Node, ctx: Parsing) -> str | None:
     """The words after ` #` on an empty value's line when they look like the value: `#Hashtag`, `#0a55c2`.
 
     `key: #0a55c2` or `claim: #Hashtag ...` is a key and a comment to YAML.
@@ -899,7 +899,7 @@ PAGE = Record("page", [
     Field("nav", Integer(1, 99), False, "its place in the site's navigation, after the built-in items (1 first); leave out to keep the page out of it"),
     Field("image", FIGURE, False, "an image shown under the title: {file, alt, caption, credit}"),
     Field("draft", Boolean(), False, "true keeps it unpublished: `build` leaves it out of everything readers and machines see; `build --drafts` and `serve` show it with a banner", False),
-], model.Page, "A page of the archive's own, such as about or methodology: the front matter of content/pages/<slug>.md.")
+], model.OwnPage, "A page of the archive's own, such as about or methodology: the front matter of content/pages/<slug>.md.")
 
 STAFF = Record("staff member", [
     Field("name", Text(max_chars=200), True, "the display name"),

@@ -31,7 +31,7 @@ import threading
 import time
 import urllib.parse
 
-from . import model, progress
+from . import files, model, progress
 from .error_formats import format_errors
 from .errors import BuildFailed
 from .pipeline import BuildOptions, BuildReport, BuiltSite
@@ -216,7 +216,7 @@ class Preview:
         """Archived text path -> the source file that reads it, from the last read of the content."""
         if self.project.content is None:
             return {}
-        site_root = os.path.dirname(os.path.abspath(self.content_dir))
+        site_root = files.site_root(self.content_dir)
         return {os.path.realpath(os.path.join(site_root, result.record.text.path)): path
                 for path, result in self.project.content.files.items()
                 if isinstance(result.record, model.Source) and result.record.text is not None}

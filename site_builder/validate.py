@@ -16,11 +16,12 @@ from dataclasses import dataclass, replace
 from . import brand, images, model
 from .errors import ContentError, ErrorList, Position, did_you_mean
 from .extract import ExtractionCache, ExtractionFailed, extract, file_format
+from .files import site_root as files_site_root
 from .files import PUBLISHED_DOT_FOLDERS, UnreadableFile, hidden_part, path_problem, read_bytes, regular_file_problem
 from .markdown import MarkdownConverter
 from .quotes import SearchableText, closest_miss, find_quote, nfc
 from .suggest import slugified
-from .schema import FOLDERS, INVALID, PAGE, PAGES_FOLDER, SITE, Context, convert_markdown, slug_problem
+from .schema import FOLDERS, INVALID, PAGE, PAGES_FOLDER, SITE, Parsing, convert_markdown, slug_problem
 from .urls import BUILT_IN_FOLDERS, Urls
 from .yamlsrc import Mapping, Scalar, Sequence, YamlFile, decode_text, parse_yaml, read_source_text, read_yaml_file
 
@@ -66,7 +67,7 @@ def find_content_files(content_dir: str, errors: ErrorList) -> list[ContentFile]
             errors.add(Position(path, 1, 1), f"unexpected {'folder' if os.path.isdir(path) else 'file'} '{entry}' in the content folder{did_you_mean(entry, EXTENSIONS)}: "
                        f"content/ holds site.yaml and the folders {', '.join(EXTENSIONS)}")
             continue
-        if os.path.islink(path) and not _inside(os.path.realpath(path), os.path.realpath(os.path.dirname(os.path.abspath(content_dir)))):
+        if os.path.islink(path) and not _inside(os.path.realpath(path), os.path.realpath(files_site_root(content_dir))):
             errors.add(Position(path, 1, 1), f"'{entry}' is a link to a folder outside the site's folder: move the folder itself here")
             continue
         if not os.path.isdir(path):
@@ -195,10 +196,10 @@ class Validator:
         """A page's text sits under its title alone: `##` is an h2 (and `#`, a second title, is dropped)."""
         return MarkdownConverter(self.urls, baselevel=1) if self.markdown else None
 
-    def context(self, file: YamlFile, errors: ErrorList) -> Context:
-        return Context(file, errors, self.markdown, self.files.archived_text, read_content_image=self.files.content_image)
+    def context(self, file: YamlFile, errors: ErrorList) -> Parsing:
+        return Parsing(file, errors, self.markdown, self.files.archived_text, read_content_image=self.files.content_image)
 
-    def record(self, content_file: ContentFile, errors: ErrorList) -> model.Record | model.Page | None:
+    def record(self, content_file: ContentFile, errors: ErrorList) -> model.Record | model.OwnPage | None:
         return self.checked(content_file, errors)[0]
 
     def checked(self, content_file: ContentFile, errors: ErrorList) -> tuple[object | None, model.Unfinished | None]:
@@ -226,7 +227,7 @@ class Validator:
             return (record if unchanged else None), None
         return record, None
 
-    def page(self, content_file: ContentFile, errors: ErrorList) -> model.Page | None:
+    def page(self, content_file: ContentFile, errors: ErrorList) -> model.OwnPage | None:
         """A Markdown page: front matter between two `---` lines, then the text."""
         text = read_source_text(content_file.path, errors)
         if text is None:
@@ -254,7 +255,7 @@ class Validator:
             errors.add(Position(content_file.path, end, 1), "the page has no text: write it below this line")
             return None
         body_node = Scalar(body, Position(content_file.path, end + 1, 1), False, Position(content_file.path, len(lines), 1))
-        ctx = Context(file, errors, self.page_markdown, read_content_image=self.files.content_image)
+        ctx = Parsing(file, errors, self.page_markdown, read_content_image=self.files.content_image)
         markdown = convert_markdown(body, body_node, ctx) if ctx.markdown else model.Markdown(body, "", ())
         page = PAGE.parse(file.root, ctx, slug=content_file.slug, body=markdown)
         return None if page is INVALID else page
@@ -324,7 +325,7 @@ class SiteFiles:
         self.real_root = os.path.realpath(site_root)
         self.cache = ExtractionCache(site_root)
 
-    def _read(self, node: Scalar, ctx: Context, what: str, example: str, max_bytes: int, advice: str = "") -> bytes | None:
+    def _read(self, node: Scalar, ctx: Parsing, what: str, example: str, max_bytes: int, advice: str = "") -> bytes | None:
         """The file's bytes; None (with the error reported) unless it is a file inside the site's folder, not too large."""
         written = node.value.strip()
         if os.path.isabs(written) or written.startswith(("/", "\\")):
@@ -353,7 +354,7 @@ class SiteFiles:
             ctx.error(node.pos, f"the {what} '{written}' {reason}: replace it with the file itself")
         return None
 
-    def archived_text(self, node: Scalar, ctx: Context):
+    def archived_text(self, node: Scalar, ctx: Parsing):
         written = node.value.strip()
         format = file_format(written) or "txt"
         if format != "txt":
@@ -374,7 +375,7 @@ class SiteFiles:
                              "as published, and save it")
         return model.ArchivedText(written, nfc(text), hashlib.sha256(data).hexdigest(), size=len(data))
 
-    def _extracted_text(self, node: Scalar, ctx: Context, written: str, format: str):
+    def _extracted_text(self, node: Scalar, ctx: Parsing, written: str, format: str):
         """An HTML page's, a PDF's or a WARC's text, from the cache when this file was extracted before."""
         data = self._read(node, ctx, "archived file", "archive/article.warc.gz", MAX_ARCHIVE_BYTES)
         if data is None:
@@ -393,7 +394,7 @@ class SiteFiles:
         return model.ArchivedText(written, found.text, sha256, format, found.media_type, len(data), found.sections,
                                   found.target_url, found.captured)
 
-    def content_image(self, node: Scalar, ctx: Context):
+    def content_image(self, node: Scalar, ctx: Parsing):
         """v2: an image of a claim, staff member, page or Markdown text, checked by Pillow and measured."""
         written = node.value.strip()
         data = self._read(node, ctx, "image", "media/screenshot.png", images.MAX_BYTES, ": save it smaller (a screenshot needs far less)")
@@ -405,7 +406,7 @@ class SiteFiles:
         kind, width, height = found
         return model.ContentImage(written, kind, width, height, hashlib.sha256(data).hexdigest(), data)
 
-    def logo(self, node: Scalar, ctx: Context):
+    def logo(self, node: Scalar, ctx: Parsing):
         written = node.value.strip()
         extension = os.path.splitext(written)[1].lower()
         if extension not in LOGO_SIGNATURES:
@@ -471,7 +472,7 @@ def read_site(content_dir: str, errors: ErrorList) -> model.Site | None:
     if problem:
         errors.add(Position(path, 1, 1), f"site.yaml {problem}: replace it with a text file")
         return None
-    site_root = os.path.realpath(os.path.dirname(os.path.abspath(content_dir)))
+    site_root = os.path.realpath(files_site_root(content_dir))
     if os.path.islink(path) and not _inside(os.path.realpath(path), site_root):
         errors.add(Position(path, 1, 1), "site.yaml is a link to a file outside the site's folder: replace it with the file itself")
         return None
@@ -481,8 +482,8 @@ def read_site(content_dir: str, errors: ErrorList) -> model.Site | None:
     if file.root is None:
         errors.add(Position(path, 1, 1), "site.yaml is empty: it needs at least title, base_url and publisher")
         return None
-    site_files = SiteFiles(os.path.dirname(os.path.abspath(content_dir)))
-    site = SITE.parse(file.root, Context(file, errors, read_image=site_files.logo))
+    site_files = SiteFiles(files_site_root(content_dir))
+    site = SITE.parse(file.root, Parsing(file, errors, read_image=site_files.logo))
     if site is INVALID:
         return None
     url_ok = site.base_url.endswith("/")
@@ -498,7 +499,7 @@ def verdict_scale(content_dir: str) -> tuple | None:
     file = read_yaml_file(os.path.join(content_dir, "site.yaml"), errors)
     if file is None or file.root is None:
         return None
-    ctx = Context(file, errors)
+    ctx = Parsing(file, errors)
     site = SITE.parse(file.root, ctx)
     if site is not INVALID:
         return site.verdicts

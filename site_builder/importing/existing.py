@@ -16,6 +16,7 @@ import os
 from dataclasses import dataclass, field
 
 from ..errors import ErrorList, Position
+from ..files import site_root
 from ..yamlsrc import Mapping, Scalar, parse_yaml, read_source_text
 from .verdicts import fold
 
@@ -28,7 +29,7 @@ def digest(data: bytes) -> str:
 
 
 def state_path(content_dir: str) -> str:
-    return os.path.join(os.path.dirname(os.path.abspath(content_dir)), STATE_FILE)
+    return os.path.join(site_root(content_dir), STATE_FILE)
 
 
 @dataclass
