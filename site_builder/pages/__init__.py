@@ -11,6 +11,7 @@ family module, a line here, and its template.
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable, Iterable, Iterator
 
 from .. import brand, cms, images, model
@@ -25,7 +26,7 @@ from .views import Link, Output, Plan, SiteView, Views
 FAMILIES: tuple[Family, ...] = (claim.FAMILY, source.FAMILY, person.FAMILY, topic.FAMILY, staff.FAMILY)
 BY_KIND = {family.kind: family for family in FAMILIES}
 # Where the templates' contracts are declared, for docs/templates.md.
-MODULES = (views, claim, source, person, topic, staff, site)
+MODULES = (views, *(sys.modules[type(family).__module__] for family in FAMILIES), site)
 
 # Each built-in template, the context it receives as `page`, and what it writes
 # (docs/templates.md is generated from this).
