@@ -257,8 +257,8 @@ class _RefChecker:
         for item in dataclasses.fields(record):
             value = getattr(record, item.name)
             for ref in value if isinstance(value, tuple) else (value,):
-                if isinstance(ref, model.Ref):
-                    self.ref(ref, _ROLES.get(item.name, item.name))
+                if isinstance(ref, model.Ref):  # an item of a list is named by its kind: "claim 'x' does not exist"
+                    self.ref(ref, ref.kind if isinstance(value, tuple) else item.name)
 
     def unfinished(self, record: model.Unfinished, quote_ids: set) -> None:
         """A file with errors of its own: its references are checked all the same."""

@@ -144,4 +144,9 @@ def _without_held(record, held: dict[Key, Held], hidden: re.Pattern | None):
         return dataclasses.replace(record, body=_markdown(record.body, held, hidden))
     if isinstance(record, model.Staff) and record.bio:
         return dataclasses.replace(record, bio=_markdown(record.bio, held, hidden))
-    return record
+    if isinstance(record, (model.Source, model.Person, model.Topic, model.Staff)):
+        return record
+    # A kind without rules of its own: its lists of references lose the unpublished records.
+    lists = {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+    return dataclasses.replace(record, **{name: keep(value) for name, value in lists.items()
+                                          if isinstance(value, tuple) and value and isinstance(value[0], model.Ref)})
