@@ -126,7 +126,7 @@ def parser() -> argparse.ArgumentParser:
 
     generate_cmd = commands.add_parser("generate", help="rewrite the files made from the content format",
                                        description="Rewrite what is generated from site_builder/schema.py and "
-                                       "context.py: the JSON Schemas in schemas/, the reference docs/format.md and "
+                                       "the page families in site_builder/pages/: the JSON Schemas in schemas/, the reference docs/format.md and "
                                        "the templates' reference docs/templates.md.")
     generate_cmd.add_argument("--check", action="store_true",
                               help="write nothing; exit 1 if a generated file is out of date")

@@ -456,7 +456,7 @@ def test_every_field_a_template_can_reach_has_a_meaning():
     documented = re.findall(r"^### (\w+)$", reference, re.M)
     for name in documented:
         for member in known[name].members:
-            assert member.meaning, f"{name}.{member.name} has no meaning in context.py"
+            assert member.meaning, f"{name}.{member.name} has no meaning in site_builder/pages/"
             assert f"| `{member.name}` |" in reference
 
 
