@@ -401,6 +401,51 @@ def test_long_claim_lists_are_cut_into_linked_pages(tmp_path):
     assert not (out / "claims/page/4").exists()
 
 
+def test_a_long_list_links_its_ends_and_its_neighbours_and_every_page_is_reachable(tmp_path, monkeypatch):
+    import site_builder.pages.views as views
+    from site_builder.pipeline import BuildOptions, build
+    from sites import minimal_site
+    monkeypatch.setattr(views, "CLAIMS_PER_PAGE", 2)
+    monkeypatch.setattr(views, "ITEMS_PER_PAGE", 1)
+    site = minimal_site(tmp_path)
+    original = next((site.root / "content/claims").glob("*.yaml")).read_text(encoding="utf-8")
+    for n in range(20):
+        (site.root / f"content/claims/copy-{n:02}.yaml").write_text(original, encoding="utf-8")
+    person = (site.root / "content/people/jane-roe.yaml").read_text(encoding="utf-8")
+    for n in range(3):
+        (site.root / f"content/people/person-{n}.yaml").write_text(person, encoding="utf-8")
+    build(BuildOptions(content_dir=str(site.root / "content"), out_dir=str(site.root / "public"), search=False))
+    out = site.root / "public"
+
+    def pager(path: str) -> list[str]:
+        doc = lxml.html.parse(str(out / path / "index.html")).getroot()
+        return [li.text_content().strip() for li in doc.xpath("//nav[@class='pager']//li")]
+
+    # 21 claims, 2 to a page: 11 pages; page 6 links the first, the last and two on either side.
+    assert pager("claims/page/6") == ["Newer", "1", "…", "4", "5", "6", "7", "8", "…", "11", "Older"]
+    assert pager("claims") == ["1", "2", "3", "…", "11", "Older"]
+    assert pager("claims/page/3") == ["Newer", "1", "2", "3", "4", "5", "…", "11", "Older"]  # no gap of one page
+    # Following the pagers from the first page reaches every page, and every link leads to a page.
+    seen, todo = set(), ["/claims/"]
+    while todo:
+        url = todo.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        doc = lxml.html.parse(str(out / url.strip("/") / "index.html")).getroot()
+        todo += doc.xpath("//nav[@class='pager']//a/@href")
+    assert seen == {"/claims/"} | {f"/claims/page/{n}/" for n in range(2, 12)}
+    # An index of people, one to a page, lists each person once across its pages, with a pager of numbers only.
+    people = sorted(p.stem for p in (site.root / "content/people").glob("*.yaml"))
+    listed = []
+    for n in range(1, len(people) + 1):
+        doc = lxml.html.parse(str(out / ("people" if n == 1 else f"people/page/{n}") / "index.html")).getroot()
+        listed += [href.strip("/").split("/")[-1] for href in doc.xpath("//ul[@class='index-list']//a/@href")]
+        assert "Newer" not in pager("people" if n == 1 else f"people/page/{n}")
+    assert len(people) == 4 and sorted(listed) == people
+    assert not (out / f"people/page/{len(people) + 1}").exists()
+
+
 def test_verdict_scale_page_explains_every_verdict(small_site):
     doc = html_pages(small_site)["verdicts/index.html"]
     ids = doc.xpath("//section[contains(@class, 'verdict-entry')]/@id")

@@ -10,7 +10,7 @@ from .. import model
 from ..i18n import N_
 from ..library import Library
 from .family import Family, Key
-from .views import ClaimCard, Link, Output, PageMeta, Pagination, QuoteView, VerdictCount, Views, list_page
+from .views import ClaimCard, Link, Output, PageMeta, Pagination, QuoteView, VerdictCount, Views, list_pages
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +76,8 @@ class PersonFamily(Family):
         ui, urls = views.ui, views.urls
         items = [(Link(urls.record("person", p.slug), p.name), p.description)
                  for p in sorted(views.lib.people.values(), key=lambda p: p.name.casefold())]
-        return [list_page(views, self.folder, ui.gettext("People and organisations"),
-                          ui.gettext("Everyone whose claims or quotes are in the archive."), items)]
+        return list_pages(views, self.folder, ui.gettext("People and organisations"),
+                          ui.gettext("Everyone whose claims or quotes are in the archive."), items)
 
     def shows(self, lib: Library, key: Key) -> set[str]:
         kind, slug = key

@@ -15,7 +15,7 @@ from ..library import Library
 from ..urls import archived_file_output, quote_anchor
 from .family import Family, Key
 from .views import (SOURCE_KIND_LABELS, ClaimCard, DateView, Link, Output, PageMeta, Pagination, QuoteView, SourceCard, Views,
-                    list_page)
+                    list_pages)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +84,8 @@ class SourceFamily(Family):
                   ui.gettext("%(kind)s, %(publisher)s", kind=ui.gettext(SOURCE_KIND_LABELS[s.kind]), publisher=s.publisher)
                   if s.publisher else ui.gettext(SOURCE_KIND_LABELS[s.kind]))
                  for s in views.lib.sources.values()]
-        return [list_page(views, self.folder, ui.gettext("Sources"),
-                          ui.gettext("The documents behind the fact-checks, with their original quotes."), items)]
+        return list_pages(views, self.folder, ui.gettext("Sources"),
+                          ui.gettext("The documents behind the fact-checks, with their original quotes."), items)
 
     def shows(self, lib: Library, key: Key) -> set[str]:
         kind, slug = key

@@ -10,7 +10,7 @@ from .. import model
 from ..i18n import N_
 from ..library import Library
 from .family import Family, Key
-from .views import ClaimCard, Link, Output, PageMeta, Views, list_page
+from .views import ClaimCard, Link, Output, PageMeta, Views, list_pages
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +62,8 @@ class StaffFamily(Family):
         if not lib.staff:  # IFCN asks for the key staff to be named; an archive without staff has no such page
             return []
         items = [(Link(urls.record("staff", s.slug), s.name), s.role) for s in sorted(lib.staff.values(), key=lambda s: s.name.casefold())]
-        return [list_page(views, self.folder, ui.gettext("Our team"),
-                          ui.gettext("The people who check and edit the fact-checks of %(publisher)s.", publisher=lib.site.publisher.name), items)]
+        return list_pages(views, self.folder, ui.gettext("Our team"),
+                          ui.gettext("The people who check and edit the fact-checks of %(publisher)s.", publisher=lib.site.publisher.name), items)
 
     def shows(self, lib: Library, key: Key) -> set[str]:
         kind, slug = key

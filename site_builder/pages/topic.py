@@ -10,7 +10,7 @@ from .. import model
 from ..i18n import N_
 from ..library import Library
 from .family import Family, Key
-from .views import ClaimCard, ClaimMap, Link, Output, PageMeta, Pagination, VerdictCount, Views, list_page
+from .views import ClaimCard, ClaimMap, Link, Output, PageMeta, Pagination, VerdictCount, Views, list_pages
 
 MAP_TOPIC_CLAIMS = 30  # claims a topic's map draws
 
@@ -66,7 +66,7 @@ class TopicFamily(Family):
         ui, urls = views.ui, views.urls
         items = [(Link(urls.record("topic", t.slug), t.title), t.description)
                  for t in sorted(views.lib.topics.values(), key=lambda t: t.title.casefold())]
-        return [list_page(views, self.folder, ui.gettext("Topics"), ui.gettext("Fact-checks grouped by subject."), items)]
+        return list_pages(views, self.folder, ui.gettext("Topics"), ui.gettext("Fact-checks grouped by subject."), items)
 
     def shows(self, lib: Library, key: Key) -> set[str]:
         kind, slug = key

@@ -29,6 +29,8 @@ SOURCE_KIND_LABELS = {
     "report": N_("Report"), "document": N_("Document"), "other": N_("Other"),
 }
 CLAIMS_PER_PAGE = 50
+ITEMS_PER_PAGE = 100  # entries of an index of sources, people, topics or staff on one page
+PAGER_AROUND = 2  # pages a pager links on either side of the reader's, besides the first and the last
 CITED_BY_SHOWN = 20  # claims a source page lists under each quote; all are in its paged list of claims
 
 
@@ -159,7 +161,18 @@ class Pagination:
     count: int  # how many pages the list has
     previous: Link | None  # the page before, if any
     next: Link | None  # the page after, if any
-    pages: tuple[Link, ...]  # every page of the list, in order
+    pages: tuple["PageLink", ...]  # the first and last pages and those around this one, in order; others are gaps
+    number_text: str = ""  # `number` in the site's digits
+    count_text: str = ""  # `count` in the site's digits
+
+
+@dataclass(frozen=True, slots=True)
+class PageLink:
+    """One entry of a pager: a page of the list, or a gap where pages are left out."""
+
+    url: str | None  # the page; None for a gap
+    text: str  # its number, in the site's digits; "…" for a gap
+    current: bool = False  # the page the reader is on
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +253,8 @@ class ListPage:
 
     meta: PageMeta  # the page's metadata
     heading: str  # the page's heading
-    items: tuple[tuple[Link, str | None], ...]  # link and a line about it
+    items: tuple[tuple[Link, str | None], ...]  # link and a line about it (this page's share)
+    pagination: Pagination | None = None  # where this page stands in a long index; None if it has one page
 
 
 @dataclass(frozen=True, slots=True)
@@ -433,10 +447,21 @@ class Views:
 
     def pagination(self, path: str, number: int, count: int) -> Pagination:
         """Page `number` of `count` of the list at `path` ('claims/'); the others at <path>page/<n>/."""
-        paths = [path] + [f"{path}page/{n}/" for n in range(2, count + 1)]
-        links = tuple(Link(self.urls.page(p), self.ui.number(n)) for n, p in enumerate(paths, start=1))
-        return Pagination(number, count, links[number - 2] if number > 1 else None,
-                          links[number] if number < count else None, links)
+        def link(n: int) -> Link:
+            return Link(self.urls.page(path if n == 1 else f"{path}page/{n}/"), self.ui.number(n))
+
+        # At 100,000 claims the index has 2,000 pages: every page linking every other would be 200 MB of links.
+        shown = sorted({1, count, *range(max(1, number - PAGER_AROUND), min(count, number + PAGER_AROUND) + 1)})
+        pages, last = [], 0
+        for n in shown:
+            if n == last + 2:  # a gap of one page: the page itself says more than "…"
+                pages.append(PageLink(link(last + 1).url, link(last + 1).text))
+            elif n > last + 2:
+                pages.append(PageLink(None, "…"))
+            pages.append(PageLink(link(n).url, link(n).text, n == number))
+            last = n
+        return Pagination(number, count, link(number - 1) if number > 1 else None,
+                          link(number + 1) if number < count else None, tuple(pages), self.ui.number(number), self.ui.number(count))
 
     def figure(self, figure: model.Figure | None) -> Markup | None:
         # At the top of its page: loaded at once, not lazily.
@@ -484,9 +509,19 @@ class Views:
         return charts.timeline(points, title, self.ui) + charts.timeline(points, title, self.ui, narrow=True)
 
 
-def list_page(views: Views, folder: str, heading: str, description: str, items) -> Output:
-    """A family's index, `<folder>/`: a link and a line for each record."""
-    return Output(f"{folder}/index.html", "list.html", ListPage(views.meta(folder, heading, description, f"{folder}/"), heading, tuple(items)))
+def list_pages(views: Views, folder: str, heading: str, description: str, items: list) -> list[Output]:
+    """A family's index, `<folder>/`: a link and a line for each record, ITEMS_PER_PAGE to a page."""
+    count = max(1, -(-len(items) // ITEMS_PER_PAGE))
+    pages = []
+    for number in range(1, count + 1):
+        path = f"{folder}/" if number == 1 else f"{folder}/page/{number}/"
+        title = heading if number == 1 else views.ui.gettext("%(heading)s, page %(number)s of %(count)s", heading=heading,
+                                                             number=views.ui.number(number), count=views.ui.number(count))
+        shown = tuple(items[(number - 1) * ITEMS_PER_PAGE:number * ITEMS_PER_PAGE])
+        context = ListPage(views.meta(folder, title, description, path), heading, shown,
+                           views.pagination(f"{folder}/", number, count) if count > 1 else None)
+        pages.append(Output(f"{path}index.html", "list.html", context))
+    return pages
 
 
 def page_share(items: tuple, number: int) -> tuple:
