@@ -61,7 +61,13 @@ class Interface:
         return _format_date(value, self.locale)
 
     def number(self, value: int | float) -> str:
-        return format_decimal(value, locale=self.locale)
+        return _format_number(value, self.locale)
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_number(value: int | float, locale: babel.Locale) -> str:
+    # Pagers and tallies spell out the same few numbers on thousands of pages.
+    return format_decimal(value, locale=locale)
 
 
 @functools.lru_cache(maxsize=None)

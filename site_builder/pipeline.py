@@ -268,7 +268,7 @@ def full_build(options: BuildOptions, content: Content | None = None) -> Built:
         digests = _write(options, pages, plan, output, static_errors, watch, report)
         output.commit()
     watch.lap("swap")
-    return _finished(report, started, library, plan,
+    return _finished(report, started, library, [plan],
                      Built(report, content, library, digests, plan.contexts, {item.output: item for item in static}))
 
 
@@ -288,14 +288,20 @@ class BuiltSite:
         self.content = self.built.content
         return self.built.report
 
-    def rebuild(self, touched=frozenset()) -> BuildReport:
+    def rebuild(self, touched=frozenset(), shown: Callable[[BuildReport], None] | None = None) -> BuildReport:
         """Bring the output up to date with the content; raises BuildFailed on errors.
 
         `touched`: paths a watcher saw change, read again even if their size and
-        modification time look the same.
+        modification time look the same. `shown(report)` is called once the
+        pages of the changed records are written, before the site-wide pages
+        and data files (which at 10,000 claims take seconds): the preview
+        reloads the page being edited then.
         """
         if self.built is None or self._layout_signature() != self._layout:
-            return self.build()
+            report = self.build()
+            if shown:
+                shown(report)
+            return report
         options = self.options
         started = time.perf_counter()
         report = BuildReport(full=False)
@@ -304,24 +310,37 @@ class BuiltSite:
         self.content = content  # even if it fails: the next rebuild re-reads only what changes
         watch.lap("validate")
         if content.site != self.built.content.site:
-            return self.build(content)
+            return self.rebuild_whole(content, shown)
         library = resolve(content, options)
         watch.lap("resolve")
         # Against the last good build, not the last read: edits made while the
         # content had errors are rendered once it is fixed.
         changed = _changed_keys(self.built.content, content)
         if any(kind == "page" for kind, _ in changed):
-            return self.build(content)
+            return self.rebuild_whole(content, shown)
         pages = SitePages(library, Urls(options.base_url or library.site.base_url), options.image_cache())
-        plan = _rebuild_plan(pages, self.built, changed)
+        previous = self.built
+        records = _records_plan(pages, previous, changed)
         watch.lap("plan")
-        with LiveOutput(options.out_dir, self.built.digests) as output:
-            digests = _write(options, pages, plan, output, ErrorList(), watch, report)
+        with LiveOutput(options.out_dir, previous.digests) as output:
+            _write(options, pages, records, output, ErrorList(), watch, report)
+            report.pages, report.written = len(records.pages), len(output.written)
+            if shown:
+                shown(report)
+            site_wide = _site_wide_plan(pages, previous)
+            watch.lap("plan")
+            _write(options, pages, site_wide, output, ErrorList(), watch, report)
         report.written = len(output.written)
-        self.built = _finished(report, started, library, plan,
-                               Built(report, content, library, digests, plan.contexts, self.built.static))
+        self.built = _finished(report, started, library, [records, site_wide],
+                               Built(report, content, library, output.digests, site_wide.contexts, previous.static))
         if options.search and output.written:
             self.refresh_search(report)
+        return report
+
+    def rebuild_whole(self, content: Content | None, shown) -> BuildReport:
+        report = self.build(content)
+        if shown:
+            shown(report)
         return report
 
     def refresh_search(self, report: BuildReport) -> None:
@@ -341,22 +360,16 @@ class BuiltSite:
                                os.path.join(self.options.site_root, "locales"))
 
 
-def _rebuild_plan(pages: SitePages, previous: Built, changed: set[Key]) -> SitePlan:
-    """Only what an edit of the `changed` records touches: the pages that show them, the site-wide pages that changed."""
+def _records_plan(pages: SitePages, previous: Built, changed: set[Key]) -> SitePlan:
+    """The pages that show the `changed` records, and the files of records gone or shortened."""
     old, library = previous.library, pages.lib
     keys = set()
     for key in changed:
         keys |= dependent_pages(old, key) | dependent_pages(library, key)
     keys = sorted(keys)
     kept = [key for key in keys if _exists(library, key)]
-    plans = pages.record_plans(kept)
-    # Site-wide pages (home, the paged indexes, feeds) are rendered again
-    # only if what they show changed: at 10,000 claims there are hundreds.
-    site_wide = pages.site_wide()
-    plans += [Plan.ready(output) for output in site_wide if previous.contexts.get(output.path) != output.context]
-    contexts = {output.path: output.context for output in site_wide}
-    gone = sorted(previous.contexts.keys() - contexts.keys())  # e.g. a page of an index that got shorter
     # A record gone, or a topic, person or source whose list of claims got shorter, leaves files behind.
+    gone = []
     for key in keys:
         if _exists(old, key):
             now = set(_record_files(library, key)) if _exists(library, key) else set()
@@ -368,7 +381,16 @@ def _rebuild_plan(pages: SitePages, previous: Built, changed: set[Key]) -> SiteP
     gone += [relpath for relpath, _ in SitePages(old, pages.urls).archived_files()
              if relpath.split("/")[1] in changed_sources and relpath not in now_archived]
     archived = [(relpath, path) for relpath, path in archived if relpath.split("/")[1] in changed_sources]
-    return SitePlan(plans, kept, pages.data_files(), archived, list(previous.static.values()), contexts, gone)
+    return SitePlan(pages.record_plans(kept), kept, [], archived, list(previous.static.values()), previous.contexts, gone)
+
+
+def _site_wide_plan(pages: SitePages, previous: Built) -> SitePlan:
+    """The site-wide pages whose context changed (at 10,000 claims there are hundreds), and every data file."""
+    site_wide = pages.site_wide()
+    plans = [Plan.ready(output) for output in site_wide if previous.contexts.get(output.path) != output.context]
+    contexts = {output.path: output.context for output in site_wide}
+    gone = sorted(previous.contexts.keys() - contexts.keys())  # e.g. a page of an index that got shorter
+    return SitePlan(plans, [], pages.data_files(), [], list(previous.static.values()), contexts, gone)
 
 
 def _record_files(lib: Library, key: Key) -> list[str]:
@@ -418,9 +440,9 @@ def _write(options: BuildOptions, pages: SitePages, plan: SitePlan, output, stat
     return digests
 
 
-def _finished(report: BuildReport, started: float, library: Library, plan: SitePlan, built: Built) -> Built:
+def _finished(report: BuildReport, started: float, library: Library, plans: list[SitePlan], built: Built) -> Built:
     report.records = library.record_count()
-    report.pages = len(plan.pages)
+    report.pages = sum(len(plan.pages) for plan in plans)
     report.seconds = time.perf_counter() - started
     return built
 
@@ -445,6 +467,8 @@ def _refuse_clashes(output, pages: list[Plan], data_files, attachments: list[str
         output.claim(relpath, "its claim, as the claim's share image")
     for item in static:
         earlier = output.claim(item.output, "static")
+        if earlier == "static":  # reserved by a rebuild's first part already
+            continue
         if item.output.split("/")[0] == INDEX_FOLDER:
             earlier = "the search index"
         if earlier is not None:

@@ -174,8 +174,8 @@ class Preview:
         Every failure is reported; none ends the server.
         """
         try:
-            report = self.project.rebuild(touched=changed | self._sources_reading(changed))
-            self.live.succeeded(report)
+            # The browser reloads as soon as the edited pages are written; the site-wide pages follow.
+            report = self.project.rebuild(touched=changed | self._sources_reading(changed), shown=self.live.succeeded)
             if report.written or report.full:
                 self._index(report)
         except BuildFailed as failed:
