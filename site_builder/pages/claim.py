@@ -17,7 +17,7 @@ from ..structured_data import claim_review
 from ..text import direction
 from ..urls import output_file
 from .family import Family, Key
-from .views import (ClaimCard, ClaimMap, CorrectionView, Link, Output, PageMeta, Pagination, QuoteView,
+from .views import (ClaimCard, DateView, ClaimMap, CorrectionView, Link, Output, PageMeta, Pagination, QuoteView,
                     ShareImage, SourceCard, Views, page_count, page_share)
 
 MAP_NEIGHBOURS = 12  # related claims a claim's map draws
