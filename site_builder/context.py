@@ -919,8 +919,8 @@ class PageBuilder:
     def claim_attachments(self, slug: str) -> list[tuple[str, bytes]]:
         """The files a claim's page links besides itself: its share image."""
         claim, card = self.lib.claims[slug], self.cards[slug]
-        return [(share_image_path(slug), share_image.render(
-            self.lib.site.title, claim.claim, card.verdict.label, card.verdict.tone, direction=card.dir, language=card.lang,
+        return [(share_image_path(slug), share_image.render_cached(
+            share_image.cache_dir(self.image_cache), self.lib.site.title, claim.claim, card.verdict.label, card.verdict.tone, direction=card.dir, language=card.lang,
             site_direction=direction(self.site_lang), site_language=self.site_lang))]
 
     def source_page(self, source: model.Source, number: int = 1) -> Page:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import rcssmin
 
 from . import progress
+from . import share_image
 from .context import PageBuilder
 from .errors import BuildFailed, ErrorList
 from .i18n import check_catalogues
@@ -251,7 +252,9 @@ def full_build(options: BuildOptions) -> Built:
         # The index needs only the pages: Pagefind reads them while the rest is written.
         indexing = Indexing(output.staging, library.site.language) if options.search else None
         try:
+            images_since = share_image.cache_clock()
             digests.update(render_attachments(builder, output.write))
+            share_image.prune(share_image.cache_dir(options.image_cache()), images_since)  # drops edited claims' old pictures
             for relpath, produce in data_files:
                 digests[relpath] = write_hashed(output.write, relpath, produce())
             for relpath, path in archived:
