@@ -7,15 +7,14 @@ stale entries must write the same bytes, and the cache must keep only what the l
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import shutil
 import time
 from pathlib import Path
 
-import lxml.html
 import pytest
+import yaml
 
 from site_builder import share_image
 from site_builder.pipeline import BuildOptions, build
@@ -92,3 +91,14 @@ def test_the_cache_can_be_deleted_and_a_missing_cache_is_made_again(dari):
     shutil.rmtree(dari / ".cache")
     assert _build(dari, "out-b") == first
     assert len(_entries(dari)) == 3
+
+
+def test_the_dataset_has_each_analysis_once_as_its_markdown(dari):
+    files = _build(dari, "out-data")
+    data = json.loads(files["data/claims.json"])
+    assert data["version"] == 2 and data["claims"]
+    for claim in data["claims"]:
+        written = yaml.safe_load((dari / "content" / "claims" / f"{claim['slug']}.yaml").read_text(encoding="utf-8"))
+        assert claim["analysis"] == {"markdown": written["analysis"].strip()}
+        page = files[f"claims/{claim['slug']}/index.html"].decode("utf-8")
+        assert "<p>" in page and "<p>" not in json.dumps(claim, ensure_ascii=False)  # no HTML copy beside it
