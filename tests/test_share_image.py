@@ -66,7 +66,7 @@ def test_png_decodes_at_1200_by_630_as_a_palette_image():
 
 def test_png_is_4_bits_a_pixel_with_16_colours_and_small():
     """One picture per claim: its bytes count in a 10,000-claim site. Five full lines took 36 KB
-    (Latin) and 25 KB (Dari) with 64-step ramps at 8 bits; now 17 and 12."""
+    (Latin) and 25 KB (Dari) with 64-step ramps at 8 bits; now 18 and 13."""
     data = share_image.render(TITLE, LONG, "Mostly false", "scale-2")
     with Image.open(io.BytesIO(data)) as image:
         assert image.mode == "P" and len(image.getpalette()) == 3 * 16
