@@ -152,18 +152,21 @@ def claim_map_narrow(nodes: list[MapNode], edges: list[MapEdge], title: str, des
         lines_of.append(lines)
         y += line * (len(lines) + 1) + 16
     centres = [top + line * (len(lines) + 1) / 2 - 4 for top, lines in zip(tops, lines_of)]
-    body = []
+    arcs = []
     for e in edges:
         y1, y2 = centres[e.a], centres[e.b]
         bulge = min(node_x - 6, 10 + abs(y2 - y1) / 6)
-        body.append(f'<path class="map-edge edge-{e.relation}" fill="none" d="M{_num(mx(node_x))} {_num(y1)} '
-                    f'C{_num(mx(node_x - bulge))} {_num(y1)} {_num(mx(node_x - bulge))} {_num(y2)} {_num(mx(node_x))} {_num(y2)}"/>')
+        arcs.append((e.relation, f"M{_num(mx(node_x))} {_num(y1)}C{_num(mx(node_x - bulge))} {_num(y1)} "
+                                 f"{_num(mx(node_x - bulge))} {_num(y2)} {_num(mx(node_x))} {_num(y2)}"))
+    body = _edge_paths(arcs)
     for index, (node, top, lines, cy) in enumerate(zip(nodes, tops, lines_of, centres)):
         radius = 12 if centred and index == 0 else 9
         height = line * (len(lines) + 1) + 8
         # A space ends each line but the last, so the link's name reads as words, not "alldistricts".
-        text = "".join(f'<tspan x="{_num(mx(text_x))}" y="{_num(top + line * (n + 1))}">{escape(words)}{" " if n < len(lines) - 1 else ""}</tspan>'
-                       for n, words in enumerate(lines))
+        # The first line starts where its <text> does, so only the others say where they go.
+        places = [""] + [f' x="{_num(mx(text_x))}" y="{_num(top + line * (n + 1))}"' for n in range(1, len(lines))]
+        text = "".join(f'<tspan{place}>{escape(words)}{" " if n < len(lines) - 1 else ""}</tspan>'
+                       for n, (words, place) in enumerate(zip(lines, places)))
         # The words are whole here, so they are the link's name, as a reader sees them: claim, then verdict.
         body.append(
             f'<a href="{escape(node.url)}" class="map-node tone-{escape(node.tone)}">'
@@ -211,7 +214,8 @@ def claim_map(nodes: list[MapNode], edges: list[MapEdge], title: str, desc: str,
         positions.append((mx(cx + rx * math.cos(angle)), cy + ry * math.sin(angle)))
     if not centred and len(ring) == 1:
         positions = [(cx, cy)]
-    body = [_edge(positions[e.a], positions[e.b], e.relation) for e in edges]
+    body = _edge_paths([(e.relation, f"M{_num(positions[e.a][0])} {_num(positions[e.a][1])}"
+                                     f"L{_num(positions[e.b][0])} {_num(positions[e.b][1])}") for e in edges])
     labels = []
     for index, (node, (x, y)) in enumerate(zip(nodes, positions)):
         radius = 16 if centred and index == 0 else 13
@@ -243,9 +247,13 @@ def _language(lang: str | None) -> str:
     return f' lang="{escape(lang)}" direction="{direction(lang)}"' if lang else ""
 
 
-def _edge(a: tuple[float, float], b: tuple[float, float], relation: str) -> str:
-    return (f'<line class="map-edge edge-{relation}" x1="{_num(a[0])}" y1="{_num(a[1])}" '
-            f'x2="{_num(b[0])}" y2="{_num(b[1])}"/>')
+def _edge_paths(edges: list[tuple[str, str]]) -> list[str]:
+    """The links between claims as one path per kind, each link a subpath of it ("M…"): a map with
+    a dozen links drew a dozen elements, every one repeating its classes."""
+    by_relation: dict[str, list[str]] = {}
+    for relation, subpath in edges:
+        by_relation.setdefault(relation, []).append(subpath)
+    return [f'<path class="map-edge edge-{relation}" d="{"".join(subpaths)}"/>' for relation, subpaths in by_relation.items()]
 
 
 def _legend(height: float, ui: Interface, mx: Callable[[float], float]) -> str:

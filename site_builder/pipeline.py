@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import rcssmin
 
 from . import progress
+from . import share_image
 from .errors import BuildFailed, ErrorList, Position
 from .files import site_root
 from .i18n import check_catalogues
@@ -411,7 +412,10 @@ def _write(options: BuildOptions, pages: SitePages, plan: SitePlan, output, stat
     # The index needs only the pages: Pagefind reads them while the rest is written.
     indexing = Indexing(output.staging, pages.lib.site.language) if options.search and output.full else None
     try:
+        images_since = share_image.cache_clock()
         digests.update(render_attachments(pages, plan.attachments, output))
+        if output.full:  # a full build drew or copied every picture: edited claims' old ones go
+            share_image.prune(share_image.cache_dir(options.image_cache()), images_since)
         for relpath, produce in plan.data_files:
             digests[relpath] = output.write(relpath, produce())
         for relpath, path in plan.archived:

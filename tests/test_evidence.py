@@ -66,8 +66,9 @@ def test_claim_map_has_one_linked_named_node_per_related_claim(site):
     assert sorted(related) == ["/claims/bridge-late/", "/claims/ferry-free/"]
     for node in wide.findall(f"{SVG}a"):
         assert "verdict:" in node.get("aria-label") and node.find(f"{SVG}title").text == node.get("aria-label")
-    edges = [line.get("class") for line in wide.findall(f"{SVG}line")]
-    assert "map-edge edge-counterclaim" in edges and "map-edge edge-shared" in edges
+    # One path per kind of link (its subpaths the links), in both layouts.
+    edges = [path.get("class") for path in wide.findall(f"{SVG}path")]
+    assert sorted(edges) == ["map-edge edge-counterclaim", "map-edge edge-shared"]
     # The phone's layout: the same claims and links, each named by its words written whole.
     assert [a.get("href") for a in narrow.findall(f"{SVG}a")] == [a.get("href") for a in wide.findall(f"{SVG}a")]
     claims = {a.get("href"): " ".join("".join(a.find(f"{SVG}text").itertext()).split()) for a in narrow.findall(f"{SVG}a")}

@@ -64,6 +64,29 @@ def test_png_decodes_at_1200_by_630_as_a_palette_image():
         image.load()
 
 
+def test_png_is_4_bits_a_pixel_with_16_colours_and_small():
+    """One picture per claim: its bytes count in a 10,000-claim site. Five full lines took 36 KB
+    (Latin) and 25 KB (Dari) with 64-step ramps at 8 bits; now 18 and 13."""
+    data = share_image.render(TITLE, LONG, "Mostly false", "scale-2")
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.mode == "P" and len(image.getpalette()) == 3 * 16
+        assert data[24] == 4  # IHDR's bit depth
+    assert len(data) < 19_000, len(data)
+    dari = share_image.render(DARI_TITLE, DARI_CLAIM * 3, "نادرست", "scale-1", **DARI, **DARI_SITE)
+    assert len(dari) < 14_000, len(dari)
+
+
+def test_header_title_is_antialiased_from_its_band_to_the_text_colour():
+    """The header's ramp runs downwards to the claim's ink: its shades lie between SURFACE and TEXT."""
+    image = picture(TITLE, "A claim.", "True", "scale-5")
+    surface, text = rgb(share_image.SURFACE), rgb(share_image.TEXT)
+    colours = {colour for _, colour in image.crop((0, 0, WIDTH, share_image.HEADER - 2)).getcolors(1 << 16)}
+    assert surface in colours and text in colours and len(colours) == share_image.STEPS
+    for colour in colours:
+        t = (surface[0] - colour[0]) / (surface[0] - text[0])
+        assert all(abs(c - (s + (k - s) * t)) <= 1.5 for c, s, k in zip(colour, surface, text)), colour
+
+
 def test_the_same_input_gives_the_same_bytes_and_other_input_other_bytes():
     first = share_image.render(TITLE, DARI_CLAIM, "نادرست", "scale-2", **DARI)
     _clear_caches()  # drawn afresh, not from the cached header
@@ -87,10 +110,10 @@ def test_different_tones_give_different_badge_colours():
 
 
 def test_text_is_antialiased_along_its_own_colours_only():
-    """The indexed drawing keeps antialiasing: many shades, each between white and the text colour."""
+    """The indexed drawing keeps antialiasing: shades between white and the text colour, and only those."""
     image = picture(TITLE, "Girls' schools in Herat reopened in March.", "True", "scale-5")
     colours = {colour for _, colour in image.crop(CLAIM_AREA).getcolors(1 << 16)}
-    assert len(colours) > 30
+    assert len(colours) == share_image.STEPS == 5  # white, three shades, the text's colour
     white, text = (255, 255, 255), rgb(share_image.TEXT)
     for colour in colours:
         t = (255 - colour[0]) / (255 - text[0])
@@ -225,3 +248,73 @@ def test_without_raqm_rtl_text_still_draws(basic_layout):
     assert WIDTH - MARGIN - 8 <= right <= WIDTH - MARGIN + 2 and left > MARGIN
     # The ZWNJ in the title is dropped rather than drawn as a box.
     assert "\u200c" not in share_image._clean(DARI_TITLE)
+
+
+# -- the cache ------------------------------------------------------------------------------
+
+CACHED = (TITLE, DARI_CLAIM, "نادرست", "scale-2")
+
+
+def test_cached_picture_is_the_drawn_one_and_a_warm_call_draws_nothing(tmp_path, monkeypatch):
+    drawn = share_image.render(*CACHED, **DARI)
+    assert share_image.render_cached(str(tmp_path), *CACHED, **DARI) == drawn
+    [entry] = tmp_path.iterdir()
+    assert entry.name == share_image.cache_key(*CACHED, **DARI) + ".png"
+    monkeypatch.setattr(share_image, "render", lambda *a, **k: pytest.fail("drawn again despite the cache"))
+    assert share_image.render_cached(str(tmp_path), *CACHED, **DARI) == drawn
+
+
+@pytest.mark.parametrize("damage", [
+    lambda entry: entry[:-100],  # cut short
+    lambda entry: entry[:40] + bytes([entry[40] ^ 1]) + entry[41:],  # one bit flipped
+    lambda entry: b"",
+    lambda entry: share_image.render(TITLE, "Another claim.", "True", "scale-5"),  # someone else's PNG, no digest
+])
+def test_a_damaged_entry_is_drawn_again_and_repaired(tmp_path, damage):
+    drawn = share_image.render(*CACHED, **DARI)
+    share_image.render_cached(str(tmp_path), *CACHED, **DARI)
+    [entry] = tmp_path.iterdir()
+    entry.write_bytes(damage(entry.read_bytes()))
+    assert share_image.render_cached(str(tmp_path), *CACHED, **DARI) == drawn
+    assert share_image.render_cached(str(tmp_path), *CACHED, **DARI) == drawn
+    assert entry.read_bytes()[16:] == drawn
+
+
+def test_every_input_and_the_renderer_are_in_the_key(monkeypatch):
+    base = share_image.cache_key(*CACHED, **DARI)
+    changed = [
+        share_image.cache_key(TITLE + ".", *CACHED[1:], **DARI),
+        share_image.cache_key(TITLE, DARI_CLAIM + ".", *CACHED[2:], **DARI),
+        share_image.cache_key(*CACHED[:2], "درست", "scale-2", **DARI),
+        share_image.cache_key(*CACHED[:3], "scale-3", **DARI),
+        share_image.cache_key(*CACHED, direction="ltr", language="fa"),
+        share_image.cache_key(*CACHED, direction="rtl", language="ps"),
+        share_image.cache_key(*CACHED, **DARI, site_direction="rtl"),
+        share_image.cache_key(*CACHED, **DARI, site_language="fa"),
+    ]
+    assert len({base, *changed}) == 1 + len(changed)
+    monkeypatch.setattr(share_image, "_renderer", lambda: "another version of the renderer")
+    assert share_image.cache_key(*CACHED, **DARI) != base
+
+
+def test_prune_keeps_what_was_used_since_and_drops_the_rest(tmp_path):
+    import os
+    import time
+
+    share_image.render_cached(str(tmp_path), *CACHED, **DARI)
+    old = tmp_path / ("0" * 64 + ".png")
+    old.write_bytes(b"an edited claim's old picture")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    [used] = [p for p in tmp_path.iterdir() if p != old]
+    os.utime(used, (time.time() - 3600, time.time() - 3600))
+    since = share_image.cache_clock()
+    share_image.render_cached(str(tmp_path), *CACHED, **DARI)  # a hit: touched
+    assert share_image.prune(str(tmp_path), since) == 1
+    assert list(tmp_path.iterdir()) == [used]
+    assert share_image.prune(str(tmp_path / "missing"), since) == 0
+
+
+def test_an_unwritable_cache_is_no_error(tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_bytes(b"")
+    assert share_image.render_cached(str(blocked / "cache"), *CACHED, **DARI) == share_image.render(*CACHED, **DARI)

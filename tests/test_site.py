@@ -589,7 +589,7 @@ def test_sitemap_and_robots_list_every_page_with_absolute_urls(default_site):
 
 def test_dataset_round_trips_every_claim(small_site):
     data = json.loads((small_site / "data/claims.json").read_text(encoding="utf-8"))
-    assert data["format"] == "fact-check-archive" and data["version"] == 1
+    assert data["format"] == "fact-check-archive" and data["version"] == 2
     claims = {c["slug"]: c for c in data["claims"]}
     assert set(claims) == {p.split("/")[-1][:-5] for p in SMALL_SITE if p.startswith("content/claims/")}
     for slug, claim in claims.items():

@@ -47,7 +47,7 @@ class SitePages:
         self.urls = urls
         self.ui = library.ui
         self.image_cache = image_cache  # v2: where resized images are kept between builds; None: not kept
-        self.views = Views(library, urls)
+        self.views = Views(library, urls, image_cache)
         self.site_view = _site_view(library, urls)
 
     def plans(self) -> list[Plan]:

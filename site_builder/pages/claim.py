@@ -160,8 +160,8 @@ class ClaimFamily(Family):
     def attachments(self, views: Views, slug: str) -> list[tuple[str, bytes]]:
         """The claim's share image, the picture link previews show."""
         claim, card, site_lang = views.lib.claims[slug], views.cards[slug], views.site_lang
-        return [(share_image_path(slug), share_image.render(
-            views.lib.site.title, claim.claim, card.verdict.label, card.verdict.tone, direction=card.dir, language=card.lang,
+        return [(share_image_path(slug), share_image.render_cached(
+            share_image.cache_dir(views.image_cache), views.lib.site.title, claim.claim, card.verdict.label, card.verdict.tone, direction=card.dir, language=card.lang,
             site_direction=direction(site_lang), site_language=site_lang))]
 
     def site_wide(self, views: Views) -> list[Output]:

@@ -291,9 +291,10 @@ class Plan:
 class Views:
     """The views every family's pages share, each made once per process: cards, quotes, dates, metadata, charts."""
 
-    def __init__(self, library: Library, urls: Urls) -> None:
+    def __init__(self, library: Library, urls: Urls, image_cache: str | None = None) -> None:
         self.lib = library
         self.urls = urls
+        self.image_cache = image_cache  # where images (resized, share images) are kept between builds; None: not kept
         self._quote_views: dict[tuple[str, str], QuoteView] = {}
         site = library.site
         self.site_lang = site.language
