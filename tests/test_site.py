@@ -15,6 +15,8 @@ import textwrap
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import re
+
 import lxml.html
 import pytest
 import yaml
@@ -444,6 +446,30 @@ def test_a_long_list_links_its_ends_and_its_neighbours_and_every_page_is_reachab
         assert "Newer" not in pager("people" if n == 1 else f"people/page/{n}")
     assert len(people) == 4 and sorted(listed) == people
     assert not (out / f"people/page/{len(people) + 1}").exists()
+
+
+def test_a_records_feed_holds_its_newest_claims_and_the_site_feed_more(tmp_path, monkeypatch):
+    import site_builder.feeds as feeds
+    from lxml import etree
+    from site_builder.pipeline import BuildOptions, build
+    from sites import minimal_site
+    monkeypatch.setattr(feeds, "FEED_ENTRIES", 4)
+    monkeypatch.setattr(feeds, "RECORD_FEED_ENTRIES", 2)
+    site = minimal_site(tmp_path)
+    original = next((site.root / "content/claims").glob("*.yaml")).read_text(encoding="utf-8")
+    assert "reviewed: " in original and "claimant: jane-roe" in original
+    for day in range(1, 7):  # reviewed on the 1st to the 6th: the 6th is the newest
+        text = re.sub(r"reviewed: \S+", f"reviewed: 2024-03-0{day}", original)
+        (site.root / f"content/claims/copy-{day}.yaml").write_text(text, encoding="utf-8")
+    build(BuildOptions(content_dir=str(site.root / "content"), out_dir=str(site.root / "public"), search=False))
+
+    def entries(path: str) -> list[str]:
+        root = etree.parse(str(site.root / "public" / path)).getroot()
+        return [e.findtext("{http://www.w3.org/2005/Atom}id").rstrip("/").rsplit("/", 1)[-1]
+                for e in root.findall("{http://www.w3.org/2005/Atom}entry")]
+
+    assert entries("people/jane-roe/feed.xml") == ["copy-6", "copy-5"]
+    assert entries("feed.xml") == ["copy-6", "copy-5", "copy-4", "copy-3"]
 
 
 def test_verdict_scale_page_explains_every_verdict(small_site):
