@@ -126,6 +126,10 @@ def preview_edit(corpus: Path, work: Path, timeout: float = 3600) -> dict:
     """Seconds from one claim's save to its page reloaded in the preview, and to search finding the new word."""
     for part in ("content", "texts"):
         shutil.copytree(corpus / part, work / part)
+    # The cold and warm builds' cache, as an editor's machine keeps it between sessions (entries are
+    # keyed by their inputs, so the edits below add entries and change none).
+    (corpus / ".cache").mkdir(exist_ok=True)
+    (work / ".cache").symlink_to(corpus / ".cache", target_is_directory=True)
     content = work / "content"
     command = [sys.executable, "build.py", "serve", "--content", str(content), "--out", str(work / "preview"),
                "--port", "0"]

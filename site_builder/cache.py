@@ -13,15 +13,16 @@ The cache lives in `<site root>/.cache/<kind>/`, outside the output, and is
 safe to delete at any time. An entry that is missing, unreadable, truncated
 or altered (each holds the digest of its own value) is computed again; one
 that cannot be written is simply not kept. Parallel validators may write the
-same entry: each writes a temporary file and renames it into place.
+same entry: each writes a temporary file and renames it into place. Entries
+no longer used are not removed: deleting the folder now and then does it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from importlib import metadata
 from pathlib import Path
 
@@ -38,12 +39,12 @@ def code_version(modules: tuple[str, ...], packages: tuple[str, ...]) -> str:
     return digest.hexdigest()
 
 
-def _value_digest(value) -> str:
-    return hashlib.sha256(json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
-
-
 class ResultCache:
-    """JSON values by a key made of strings, in `<site root>/.cache/<kind>/`."""
+    """JSON values by a key made of strings, in `<site root>/.cache/<kind>/`.
+
+    An entry is one line, its key and the SHA-256 of the value's bytes, then
+    the value as JSON: checking it costs a hash of bytes read anyway.
+    """
 
     def __init__(self, site_root: str, kind: str, version: str) -> None:
         self.folder = os.path.join(site_root, ".cache", kind)
@@ -61,33 +62,35 @@ class ResultCache:
     def get(self, key: str):
         """The value stored under `key`, or None if there is none that can be trusted."""
         try:
-            with open(self._path(key), encoding="utf-8") as f:
-                entry = json.load(f)
-            if entry["key"] != key or entry["digest"] != _value_digest(entry["value"]):
+            with open(self._path(key), "rb") as f:
+                data = f.read()
+            header, _, payload = data.partition(b"\n")
+            if header != f"{key} {hashlib.sha256(payload).hexdigest()}".encode():
                 return None
-            return entry["value"]
-        except (OSError, ValueError, KeyError, TypeError):
+            return json.loads(payload)
+        except (OSError, ValueError):
             return None
 
     def put(self, key: str, value) -> None:
-        entry = {"key": key, "digest": _value_digest(value), "value": value}
+        payload = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
         path = self._path(key)
         folder = os.path.dirname(path)
+        # Unique to this process and entry: parallel validators may write the same entry.
+        temporary = os.path.join(folder, f".tmp-{os.getpid()}-{key}")
         try:
             if folder not in self._made:
                 os.makedirs(folder, exist_ok=True)
                 self._made.add(folder)
-            handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
             try:
-                with os.fdopen(handle, "w", encoding="utf-8") as f:
-                    json.dump(entry, f, ensure_ascii=False)
-                os.replace(temporary, path)
-            except BaseException:
-                os.unlink(temporary)
-                raise
+                os.write(handle, f"{key} {hashlib.sha256(payload).hexdigest()}\n".encode() + payload)
+            finally:
+                os.close(handle)
+            os.replace(temporary, path)
         except OSError:
-            pass
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
 
     def _path(self, key: str) -> str:
         # 256 subfolders, so that 100,000 entries never crowd one directory.
-        return os.path.join(self.folder, key[:2], f"{key[2:]}.json")
+        return os.path.join(self.folder, key[:2], f"{key[2:]}.entry")

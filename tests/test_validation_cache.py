@@ -8,6 +8,7 @@ served from the cache; and a warm validation must not convert or search again.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -25,7 +26,7 @@ from trust import REPO_ROOT, run_build, site_differences, site_files
 
 
 def _entries(root: Path, kind: str) -> list[Path]:
-    return sorted((root / ".cache" / kind).rglob("*.json"))
+    return sorted((root / ".cache" / kind).rglob("*.entry"))
 
 
 @pytest.fixture(scope="module", params=["corpus", "archive"])
@@ -71,24 +72,38 @@ def test_a_warm_validation_neither_converts_markdown_nor_searches_a_text(site, u
         assert list(errors) == [], content_file.path
 
 
+def _read_entry(path: Path) -> tuple[str, object]:
+    header, _, payload = path.read_bytes().partition(b"\n")
+    return header.decode(), json.loads(payload)
+
+
+def _write_entry(path: Path, value, digest: str | None = None) -> None:
+    """`value` under the entry's key, with its true digest unless `digest` is given."""
+    payload = json.dumps(value).encode()
+    key = path.parent.name + path.stem
+    path.write_bytes(f"{key} {digest or hashlib.sha256(payload).hexdigest()}\n".encode() + payload)
+
+
 def test_damaged_entries_are_made_again_and_change_nothing(site, uncached, tmp_path):
     markdown, quotes = _entries(site, "markdown"), _entries(site, "quotes")
-    markdown[0].write_bytes(markdown[0].read_bytes()[:40])  # truncated, as by a full disk
-    entry = json.loads(markdown[1].read_text(encoding="utf-8"))
-    entry["value"]["html"] = "<p>not what the analysis says</p>"  # altered: its digest no longer matches
-    markdown[1].write_text(json.dumps(entry), encoding="utf-8")
-    markdown[2].write_bytes(b"\xff\xfe not JSON")
-    entry = json.loads(quotes[0].read_text(encoding="utf-8"))
-    entry["value"] = [[[0, 1]]] * (len(entry["value"]) + 1)  # spans for a different number of quotes
-    quotes[0].write_text(json.dumps(entry), encoding="utf-8")
-    damaged = [markdown[0], markdown[1], markdown[2], quotes[0]]
+    header, value = _read_entry(markdown[1])
+    markdown[0].write_bytes(markdown[0].read_bytes()[:80])  # truncated, as by a full disk
+    # Altered: its digest no longer matches.
+    _write_entry(markdown[1], {**value, "html": "<p>not what the analysis says</p>"}, digest=header.split()[1])
+    markdown[2].write_bytes(b"\xff\xfe not an entry")
+    _write_entry(markdown[3], {"html": 3, "found": "x"})  # its digest true, its value not a conversion
+    _header, value = _read_entry(quotes[0])
+    _write_entry(quotes[0], [[[0, 1]]] * (len(value) + 1))  # spans for a different number of quotes
+    # Spans that end before they start (the default archive has a single source with quotes: the same entry).
+    _write_entry(quotes[-1], [[[5, 2]]] * len(_read_entry(quotes[-1])[1]))
+    damaged = [*markdown[:4], quotes[0], quotes[-1]]
 
     built = build_site(site / "content", tmp_path / "public")
     assert site_differences(site_files(built), uncached) == []
     for path in damaged:  # written again, whole
-        entry = json.loads(path.read_text(encoding="utf-8"))
-        assert entry["key"] == path.parent.name + path.stem
-    assert json.loads(markdown[1].read_text(encoding="utf-8"))["value"]["html"] != "<p>not what the analysis says</p>"
+        header, value = _read_entry(path)
+        assert header.split()[0] == path.parent.name + path.stem
+    assert _read_entry(markdown[1])[1]["html"] != "<p>not what the analysis says</p>"
 
 
 def test_a_cache_that_cannot_be_written_changes_nothing(site, uncached, tmp_path):
