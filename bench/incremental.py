@@ -1,8 +1,8 @@
-"""Incremental rebuilds after one edit: a claim's summary (and the search index refreshed), then a source's quote.
+"""Incremental rebuilds after one edit: a claim's summary, then a source's quote.
 
 Drives site_builder.incremental's Project: build(), then rebuild(paths)
 returning a report with `pages` re-rendered and files `written` (changed
-bytes). Runs on a copy of the corpus so that the cached one stays as generated.
+bytes), and its stages: `index` is the search index's refresh. Runs on a copy of the corpus so that the cached one stays as generated.
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ def measure_incremental(corpus: Path, work: Path) -> dict | None:
     claim = claims[len(claims) // 2]
     edit_record(claim, lambda record: record.update(summary=record["summary"] + " Edited."))
     results["claim_summary"] = _rebuild(project, claim)
-    results["search_refresh"] = _refresh_search(project, work / "public")
 
     # A quote the edited claim cites, so at least one claim page depends on it.
     with open(claim, encoding="utf-8") as f:
@@ -49,15 +48,6 @@ def measure_incremental(corpus: Path, work: Path) -> dict | None:
     edit_record(source, lambda record: _drop_last_word(record, quote_id))
     results["source_quote"] = _rebuild(project, source)
     return results
-
-
-def _refresh_search(project, out: Path) -> dict:
-    """The search index brought up to date after the edit, as `serve` does once the page has reloaded."""
-    from site_builder.search import refresh_search_index
-
-    started = time.perf_counter()
-    indexed = refresh_search_index(str(out), project.built.library.site.language)
-    return {"seconds": time.perf_counter() - started, "indexed": indexed}
 
 
 def _drop_last_word(source: dict, quote_id: str) -> None:
