@@ -27,6 +27,19 @@ from importlib import metadata
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
+# `check` promises to write nothing: it reads the cache but keeps no new entries (see reading_only).
+keep_new_entries = True
+
+
+@contextlib.contextmanager
+def reading_only():
+    """Within it, caches are read but not written (validation's forked workers inherit it)."""
+    global keep_new_entries
+    before, keep_new_entries = keep_new_entries, False
+    try:
+        yield
+    finally:
+        keep_new_entries = before
 
 
 def code_version(modules: tuple[str, ...], packages: tuple[str, ...]) -> str:
@@ -72,6 +85,8 @@ class ResultCache:
             return None
 
     def put(self, key: str, value) -> None:
+        if not keep_new_entries:
+            return
         payload = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
         path = self._path(key)
         folder = os.path.dirname(path)

@@ -138,12 +138,27 @@ def test_an_edited_text_is_converted_and_proved_again(tmp_path):
 
 
 def test_errors_found_in_a_text_are_reported_alike_from_the_cache(tmp_path):
-    """A link problem is part of what is kept: the second check reports it at the same place."""
+    """A link problem is part of what is kept: `check` after a failed build reports it at the same place."""
     generate_corpus(20, seed=3, folder=tmp_path)
     claim = sorted((tmp_path / "content" / "claims").glob("*.yaml"))[0]
     edit_record(claim, lambda record: record.update(analysis=record["analysis"] + "\n\nSee [this](javascript:alert(1))."))
-    runs = [run_build(REPO_ROOT, "check", "--content", str(tmp_path / "content")) for _ in range(2)]
+    runs = [run_build(REPO_ROOT, "build", "--content", str(tmp_path / "content"), "--out", str(tmp_path / "public"))]
+    kept = _entries(tmp_path, "markdown")
+    assert kept  # validation kept its work, though the build failed
+    runs.append(run_build(REPO_ROOT, "check", "--content", str(tmp_path / "content")))
     assert [run.code for run in runs] == [1, 1], runs[0].shown()
-    assert _entries(tmp_path, "markdown")
     assert runs[0].errors == runs[1].errors
     assert len(runs[0].errors) == 1 and "javascript:alert(1)" in runs[0].errors[0], runs[0].errors
+
+
+def test_check_reads_the_cache_and_keeps_nothing_new(tmp_path):
+    """`check` writes nothing (tests/test_cli.py): with an empty cache it leaves none, with one it adds nothing."""
+    generate_corpus(20, seed=4, folder=tmp_path)
+    assert run_build(REPO_ROOT, "check", "--content", str(tmp_path / "content")).code == 0
+    assert not (tmp_path / ".cache").exists()
+    build_site(tmp_path / "content", tmp_path / "public")
+    kept = {path: path.stat().st_mtime_ns for path in _entries(tmp_path, "markdown")}
+    claim = sorted((tmp_path / "content" / "claims").glob("*.yaml"))[0]
+    edit_record(claim, lambda record: record.update(analysis=record["analysis"] + "\n\nOne more line."))
+    assert run_build(REPO_ROOT, "check", "--content", str(tmp_path / "content")).code == 0
+    assert {path: path.stat().st_mtime_ns for path in _entries(tmp_path, "markdown")} == kept
