@@ -1,13 +1,20 @@
 """Time the build against the floor and Hugo: `python -m bench [--claims N ...] [--out DIR]`.
 
 For each size: generate the corpus (or reuse the cached one), then run our
-build, the floor, the floor plus Pagefind's CLI, and Hugo then Pagefind's CLI
-on Hugo's output, each once, as child processes so that their peak memory
-can be read; time incremental rebuilds; time `build.py import` on made-up
-exports of N items in each format (bench/importing.py); measure the output. The build
-reports its own peaks too: its main process, its largest forked worker and
-Pagefind apart. Prints a table (with the growth from the smallest size to the
-largest when there are several) and writes the numbers as JSON.
+build cold (no `.cache/` beside content/) and warm (the same build again,
+its cache kept), the floor, the floor plus Pagefind's CLI, and Hugo then
+Pagefind's CLI on Hugo's output, each once, as child processes so that their
+peak memory can be read; measure one search query's bytes in chromium; time
+incremental rebuilds (the search index's refresh apart); time the preview's reload
+and search after one claim is saved (chromium); time `build.py import` on
+made-up exports of N items in each format (bench/importing.py); measure the
+output, per claim too. The build reports its own peaks: its main process, its
+largest forked worker and Pagefind apart. A run that fails is recorded (exit
+code, peak memory) and the rest go on; the comparisons, whose unsharded
+Pagefind needs memory in proportion to the pages, are skipped with the reason
+where they would not fit in this machine's memory. Prints a table (with the
+growth from the smallest size to the largest when there are several) and
+writes the numbers as JSON.
 """
 
 from __future__ import annotations
@@ -21,74 +28,169 @@ import platform
 import subprocess
 import sys
 import tempfile
+import shutil
 import time
 import traceback
 from pathlib import Path
 
+import yaml
+
 from .corpus import BENCH_DIR, DEFAULT_SEED, MIN_CLAIMS, ensure_corpus
 from .hugo import hugo_command, hugo_version, prepare
 from .importing import measure_import
+from .browser import preview_edit, query_bytes
 from .incremental import measure_incremental
-from .measure import CommandFailed, Run, folder_bytes, run_measured
+from .measure import CommandFailed, Run, folder_bytes, folder_stats, run_measured
 
 REPO = BENCH_DIR.parent
 
 
-def bench_size(claims: int, seed: int) -> dict:
+def bench_size(claims: int, seed: int, browser: bool = True) -> dict:
     _progress(f"N={claims}: corpus")
     corpus, generated = ensure_corpus(claims, seed)
     content = str(corpus / "content")
     python = sys.executable
     with tempfile.TemporaryDirectory(prefix=f"bench-N{claims}-") as tmp:
         out = Path(tmp)
-        _progress(f"N={claims}: build")
-        build = run_measured([python, "build.py", "build", "--content", content, "--out", str(out / "build"), "-v"], REPO)
+        build_command = [python, "build.py", "build", "--content", content, "-v", "--out"]
+        # Cold: nothing kept from an earlier run (the cache lives beside content/). Warm: the same build again.
+        shutil.rmtree(corpus / ".cache", ignore_errors=True)
+        _progress(f"N={claims}: build, cold (no .cache/)")
+        build = _attempt([*build_command, str(out / "build")])
+        _progress(f"N={claims}: build, warm (the cache of the cold build kept)")
+        warm = _attempt([*build_command, str(out / "build-warm")])
         _progress(f"N={claims}: floor")
-        floor = run_measured([python, "-m", "bench.floor", content, str(out / "floor")], REPO)
-        _progress(f"N={claims}: floor + pagefind")
-        floor_pagefind = run_measured(
-            [python, "-m", "bench.floor", content, str(out / "floor-pagefind"), "--with-pagefind"], REPO)
+        floor = _attempt([python, "-m", "bench.floor", content, str(out / "floor")])
+        skipped = _comparison_guard(claims)
+        _progress(f"N={claims}: floor + pagefind" + (f" skipped: {skipped}" if skipped else ""))
+        floor_pagefind = skipped or _attempt(
+            [python, "-m", "bench.floor", content, str(out / "floor-pagefind"), "--with-pagefind"])
         _progress(f"N={claims}: hugo (preparing its content, untimed)")
         started = time.perf_counter()
         prepare(corpus, out / "hugo-site")
         prepared = time.perf_counter() - started
-        _progress(f"N={claims}: hugo + pagefind")
-        hugo = run_measured(hugo_command(out / "hugo-site", out / "hugo"), REPO)
-        hugo_output = folder_bytes(out / "hugo")
+        _progress(f"N={claims}: hugo + pagefind" + (f" skipped: {skipped}" if skipped else ""))
+        hugo = skipped or _attempt(hugo_command(out / "hugo-site", out / "hugo"))
         # As bench.floor --with-pagefind runs it.
-        hugo_pagefind = run_measured([python, "-m", "pagefind", "--site", str(out / "hugo")], REPO)
+        hugo_pagefind = skipped or (_attempt([python, "-m", "pagefind", "--site", str(out / "hugo")])
+                                    if isinstance(hugo, Run) else {"error": "hugo failed"})
+        shutil.rmtree(out / "hugo-site", ignore_errors=True)
+        query = preview = None
+        if browser and isinstance(build, Run):
+            _progress(f"N={claims}: one search query in chromium")
+            query = _guarded(lambda: query_bytes(out / "build", _query(corpus)))
         _progress(f"N={claims}: incremental")
-        try:
-            incremental = measure_incremental(corpus, out / "incremental")
-        except Exception as exc:  # noqa: BLE001 (keep the other numbers; main exits 1)
-            traceback.print_exc()
-            incremental = {"error": f"{type(exc).__name__}: {exc}"}
-        hugo_and_pagefind = hugo.seconds + hugo_pagefind.seconds
+        incremental = _guarded(lambda: measure_incremental(corpus, out / "incremental"))
+        shutil.rmtree(out / "incremental", ignore_errors=True)
+        if browser:
+            _progress(f"N={claims}: the preview, one claim edited, in chromium")
+            preview = _guarded(lambda: preview_edit(corpus, out / "preview"))
+            shutil.rmtree(out / "preview", ignore_errors=True)
         _progress(f"N={claims}: import (made-up exports of N items)")
         imported = measure_import(claims, seed)
+        hugo_and_pagefind = (
+            {"seconds": round(hugo.seconds + hugo_pagefind.seconds, 3),
+             "max_rss_bytes": max(hugo.max_rss, hugo_pagefind.max_rss)}  # wall seconds of both; the larger peak
+            if isinstance(hugo, Run) and isinstance(hugo_pagefind, Run) else {"error": "not run: see hugo"})
         return {
             "claims": claims,
             "corpus_seconds": None if generated is None else round(generated, 3),  # None: reused
-            "build": {**_run_json(build), "memory": build.memory, "output_bytes": folder_bytes(out / "build"),
+            "build": {**_run_json(build), **_output(out / "build", claims),
                       "index_bytes": folder_bytes(out / "build" / "pagefind")},
-            "floor": {**_run_json(floor), "output_bytes": folder_bytes(out / "floor")},
+            "build_warm": _run_json(warm),
+            "floor": {**_run_json(floor), **_output(out / "floor", claims)},
             "floor_pagefind": {**_run_json(floor_pagefind),
                                "index_bytes": folder_bytes(out / "floor-pagefind" / "pagefind")},
-            "hugo": {**_run_json(hugo), "prepare_seconds": round(prepared, 3),
-                     "output_bytes": hugo_output},
+            "hugo": {**_run_json(hugo), "prepare_seconds": round(prepared, 3), **_output(out / "hugo", claims)},
             "hugo_pagefind": {**_run_json(hugo_pagefind), "index_bytes": folder_bytes(out / "hugo" / "pagefind")},
-            # Wall seconds of the two runs, one after the other; memory: the larger peak.
-            "hugo_and_pagefind": {"seconds": round(hugo_and_pagefind, 3),
-                                  "max_rss_bytes": max(hugo.max_rss, hugo_pagefind.max_rss)},
-            "ratio": round(build.seconds / floor_pagefind.seconds, 3),
-            "ratio_hugo": round(build.seconds / hugo_and_pagefind, 3),
+            "hugo_and_pagefind": hugo_and_pagefind,
+            "ratio": _over(build, floor_pagefind),
+            "ratio_hugo": _over(build, hugo_and_pagefind),
+            "ratio_warm": _over(warm, floor_pagefind),
+            "ratio_warm_hugo": _over(warm, hugo_and_pagefind),
+            "search_query": query,
+            "preview": preview,
             "incremental": _rounded(incremental),
             "import": imported,
         }
 
 
-def _run_json(run: Run) -> dict:
-    return {"seconds": round(run.seconds, 3), "max_rss_bytes": run.max_rss, "stages": run.stages}
+# Unsharded Pagefind holds every page in memory: 465 MB at 1,000 claims of this corpus, 4.3 GB at
+# 10,000 (issue 19); Hugo about 200 KB a claim. A comparison projected past the memory this machine
+# has free would only be killed, perhaps taking others' processes with it, so it is skipped.
+_PEAK_BYTES_PER_CLAIM = {"pagefind": 440_000, "hugo": 200_000}
+
+
+def _comparison_guard(claims: int) -> dict | None:
+    """None if floor + Pagefind and Hugo + Pagefind fit in memory; else why they are skipped."""
+    available = _available_memory()
+    projected = claims * max(_PEAK_BYTES_PER_CLAIM.values())
+    if available is None or projected <= 0.8 * available:
+        return None
+    return {"skipped": f"unsharded Pagefind would need about {projected / 1e9:.0f} GB at {claims:,} claims "
+                       f"({_PEAK_BYTES_PER_CLAIM['pagefind'] // 1000} KB a claim, measured at 1,000 and 10,000); "
+                       f"this machine has {available / 1e9:.1f} GB available",
+            "projected_rss_bytes": projected, "available_bytes": available}
+
+
+def _available_memory() -> int | None:
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def _attempt(command: list[str]) -> Run | dict:
+    """The measured run, or what is known of a failed one (its exit code, peak memory, last output)."""
+    try:
+        return run_measured(command, REPO)
+    except CommandFailed as failed:
+        _progress(f"{failed} (recorded; the bench goes on)")
+        return {"error": str(failed), "max_rss_bytes": failed.max_rss, "seconds": failed.seconds,
+                "output_tail": failed.output.strip().splitlines()[-10:]}
+
+
+def _guarded(measure):
+    try:
+        return measure()
+    except Exception as exc:  # noqa: BLE001 (keep the other numbers; main exits 1)
+        traceback.print_exc()
+        return {"error": f"{type(exc).__name__}: {exc}"}
+
+
+def _over(run: Run | dict, other: Run | dict) -> float | None:
+    """run's wall time over other's; None if either did not complete."""
+    mine = run.seconds if isinstance(run, Run) else None
+    theirs = other.seconds if isinstance(other, Run) else (None if "error" in other or "skipped" in other
+                                                         else other.get("seconds"))
+    return round(mine / theirs, 3) if mine and theirs else None
+
+
+def _output(folder: Path, claims: int) -> dict:
+    size, files = folder_stats(folder)
+    if size is None:
+        return {"output_bytes": None}
+    return {"output_bytes": size, "output_files": files,
+            "bytes_per_claim": round(size / claims), "files_per_claim": round(files / claims, 3)}
+
+
+def _query(corpus: Path) -> str:
+    """Two words from the middle claim's title: a query that finds it, among others."""
+    claims = sorted((corpus / "content" / "claims").iterdir())
+    with open(claims[len(claims) // 2], encoding="utf-8") as f:
+        title = yaml.load(f, Loader=yaml.CBaseLoader)["claim"]
+    words = [word.strip(".,;:'\"") for word in title.split()]
+    return " ".join([word for word in words if len(word) > 3][:2])
+
+
+def _run_json(run: Run | dict) -> dict:
+    if not isinstance(run, Run):  # failed or skipped: what is known of it
+        return {"stages": {}, **run}
+    return {"seconds": round(run.seconds, 3), "max_rss_bytes": run.max_rss, "stages": run.stages, "memory": run.memory}
 
 
 def _rounded(incremental: dict | None) -> dict | None:
@@ -123,42 +225,60 @@ def table(results: list[dict]) -> str:
 
     row("corpus generation", lambda r: "cached" if r["corpus_seconds"] is None else _seconds(r["corpus_seconds"]))
     for stage in _stage_names(results, "build"):
-        row(f"build: {stage}", *seconds(lambda r, s=stage: r["build"]["stages"].get(s)))
-    row("build total (wall)", *seconds(lambda r: r["build"]["seconds"]))
+        row(f"build: {stage}", *seconds(lambda r, s=stage: _get(r, "build", "stages", s)))
+    row("build total, cold: no .cache/ (wall)", *seconds(lambda r: _ran(r, "build", "seconds")))
+    for stage in _stage_names(results, "build_warm"):
+        row(f"build, warm: {stage}", *seconds(lambda r, s=stage: _get(r, "build_warm", "stages", s)))
+    row("build total, warm: .cache/ kept (wall)", *seconds(lambda r: _ran(r, "build_warm", "seconds")))
     for stage in _stage_names(results, "floor"):
-        row(f"floor: {stage}", *seconds(lambda r, s=stage: r["floor"]["stages"].get(s)))
-    row("floor total (wall)", *seconds(lambda r: r["floor"]["seconds"]))
-    row("pagefind CLI (on the floor)", *seconds(lambda r: r["floor_pagefind"]["stages"].get("pagefind")))
-    row("floor + pagefind (wall)", *seconds(lambda r: r["floor_pagefind"]["seconds"]))
-    row("hugo (wall; content converted before)", *seconds(lambda r: _get(r, "hugo", "seconds")))
-    row("pagefind CLI (on hugo's output)", *seconds(lambda r: _get(r, "hugo_pagefind", "seconds")))
-    row("hugo + pagefind (wall)", *seconds(lambda r: _get(r, "hugo_and_pagefind", "seconds")))
-    row("ratio build / (floor + pagefind)", lambda r: _times(r["ratio"]), lambda r: r["ratio"])
-    row("ratio build / (hugo + pagefind)", lambda r: _times(r.get("ratio_hugo")), lambda r: r.get("ratio_hugo"))
+        row(f"floor: {stage}", *seconds(lambda r, s=stage: _get(r, "floor", "stages", s)))
+    row("floor total (wall)", *seconds(lambda r: _ran(r, "floor", "seconds")))
+    row("comparisons with Pagefind", lambda r: _comparison_state(r))
+    row("pagefind CLI (on the floor)", *seconds(lambda r: _get(r, "floor_pagefind", "stages", "pagefind")))
+    row("floor + pagefind (wall)", *seconds(lambda r: _ran(r, "floor_pagefind", "seconds")))
+    row("hugo (wall; content converted before)", *seconds(lambda r: _ran(r, "hugo", "seconds")))
+    row("pagefind CLI (on hugo's output)", *seconds(lambda r: _ran(r, "hugo_pagefind", "seconds")))
+    row("hugo + pagefind (wall)", *seconds(lambda r: _ran(r, "hugo_and_pagefind", "seconds")))
+    for key, label in (("ratio", "cold build / (floor + pagefind)"), ("ratio_hugo", "cold build / (hugo + pagefind)"),
+                       ("ratio_warm", "warm build / (floor + pagefind)"),
+                       ("ratio_warm_hugo", "warm build / (hugo + pagefind)")):
+        row(f"ratio {label}", lambda r, k=key: _times(r.get(k)), lambda r, k=key: r.get(k))
     row("peak RSS build: main process", *mib(lambda r: _get(r, "build", "memory", "main")))
     row("peak RSS build: largest worker (1)",
         lambda r: "none" if _get(r, "build", "memory", "main") and not _get(r, "build", "memory", "workers")
         else _mib(_get(r, "build", "memory", "workers")), lambda r: _get(r, "build", "memory", "workers"))
     row("peak RSS build: pagefind (2)", *mib(lambda r: _get(r, "build", "memory", "pagefind")))
-    row("peak RSS build: largest process", *mib(lambda r: r["build"]["max_rss_bytes"]))
-    row("peak RSS floor", *mib(lambda r: r["floor"]["max_rss_bytes"]))
-    row("peak RSS floor + pagefind", *mib(lambda r: r["floor_pagefind"]["max_rss_bytes"]))
+    row("peak RSS build: largest process", *mib(lambda r: _get(r, "build", "max_rss_bytes")))
+    row("peak RSS warm build: main / workers / pagefind",
+        lambda r: " / ".join(_mib(_get(r, "build_warm", "memory", k)) for k in ("main", "workers", "pagefind")))
+    row("peak RSS floor", *mib(lambda r: _get(r, "floor", "max_rss_bytes")))
+    row("peak RSS floor + pagefind", *mib(lambda r: _get(r, "floor_pagefind", "max_rss_bytes")))
     row("peak RSS hugo", *mib(lambda r: _get(r, "hugo", "max_rss_bytes")))
     row("peak RSS pagefind (on hugo's output)", *mib(lambda r: _get(r, "hugo_pagefind", "max_rss_bytes")))
+    row("search: /search/ loaded (chromium)", lambda r: _transfer(_get(r, "search_query", "page_load")))
+    row("search: one query typed (chromium)", lambda r: _transfer(_get(r, "search_query", "query_transfer")),
+        lambda r: _get(r, "search_query", "query_transfer", "bytes"))
+    row("preview: first build", *seconds(lambda r: _get(r, "preview", "first_build_seconds")))
+    row("preview: claim saved -> page reloaded (chromium)", *seconds(lambda r: _get(r, "preview", "reload_seconds")))
+    row("preview: claim saved -> search finds it (chromium)",
+        *seconds(lambda r: _get(r, "preview", "search_seconds")))
     for name, label in (("full_build", "full build"), ("claim_summary", "claim summary edited"),
                         ("source_quote", "source quote edited")):
-        row(f"incremental: {label}", lambda r, n=name: _incremental(r["incremental"], n),
+        row(f"incremental: {label}", lambda r, n=name: _incremental(r.get("incremental"), n),
             lambda r, n=name: _get(r, "incremental", n, "seconds"))
+        if name != "full_build":
+            row(f"incremental: {label}: of it, search refresh",
+                *seconds(lambda r, n=name: _get(r, "incremental", n, "stages", "index")))
     for name, label in (("claimreview-datafeed", "ClaimReview DataFeed of N"), ("factcheck-api", "Fact Check API response of N"),
                         ("csv", "CSV of N rows"), ("claimreview-html", "N/10 saved HTML pages")):
         row(f"import: {label}", *seconds(lambda r, n=name: _get(r, "import", "formats", n, "seconds")))
     row("import: the DataFeed again (nothing changes)",
         *seconds(lambda r: _get(r, "import", "formats", "claimreview-datafeed", "again_seconds")))
-    row("output size (build)", *mib(lambda r: r["build"]["output_bytes"]))
-    row("output size (floor)", *mib(lambda r: _get(r, "floor", "output_bytes")))
-    row("output size (hugo)", *mib(lambda r: _get(r, "hugo", "output_bytes")))
-    row("index size (build's pagefind/)", *mib(lambda r: r["build"]["index_bytes"]))
-    row("index size (floor's pagefind/)", *mib(lambda r: r["floor_pagefind"]["index_bytes"]))
+    for run in ("build", "floor", "hugo"):
+        row(f"output size ({run})", *mib(lambda r, n=run: _get(r, n, "output_bytes")))
+        row(f"output per claim ({run})", lambda r, n=run: _per_claim(r, n), lambda r, n=run: _get(r, n, "bytes_per_claim"))
+    row("index size (build's pagefind/)", *mib(lambda r: _get(r, "build", "index_bytes")))
+    row("index size (floor's pagefind/)", *mib(lambda r: _get(r, "floor_pagefind", "index_bytes")))
     row("index size (hugo's pagefind/)", *mib(lambda r: _get(r, "hugo_pagefind", "index_bytes")))
 
     label_width = max(len(label) for label, _ in rows)
@@ -176,6 +296,30 @@ _FOOTNOTES = (
     "(2) the indexer, a separate program, run once the workers have exited; Linux counts the main",
     "    process's peak into the programs it starts, so this never reads below the main process's.",
 )
+
+
+def _ran(result: dict, *keys: str):
+    """As _get, but None for a run that failed or was skipped (its seconds are not the run's)."""
+    run = result.get(keys[0])
+    return None if not isinstance(run, dict) or "error" in run or "skipped" in run else _get(result, *keys)
+
+
+def _comparison_state(result: dict) -> str:
+    for name in ("floor_pagefind", "hugo", "hugo_pagefind"):
+        if "skipped" in (result.get(name) or {}):
+            return "skipped (memory; see JSON)"
+        if "error" in (result.get(name) or {}):
+            return f"{name} failed (see JSON)"
+    return "ran"
+
+
+def _transfer(numbers: dict | None) -> str:
+    return "—" if not numbers else f"{numbers['bytes'] / 1000:.1f} kB in {numbers['requests']} requests"
+
+
+def _per_claim(result: dict, run: str) -> str:
+    size, files = _get(result, run, "bytes_per_claim"), _get(result, run, "files_per_claim")
+    return "—" if size is None else f"{size / 1000:.1f} kB, {files:.2f} files"
 
 
 def _get(result: dict, *keys: str):
@@ -197,7 +341,7 @@ def _times(value: float | None) -> str:
 
 
 def _stage_names(results: list[dict], run: str) -> list[str]:
-    return list(dict.fromkeys(stage for r in results for stage in r[run]["stages"]))
+    return list(dict.fromkeys(stage for r in results for stage in (_get(r, run, "stages") or {})))
 
 
 def _seconds(value: float | None) -> str:
@@ -213,9 +357,9 @@ def _incremental(incremental: dict | None, name: str) -> str:
         return "n/a"
     if "error" in incremental:
         return "failed"
-    numbers = incremental[name]
+    numbers = incremental.get(name, {})
     if "pages" not in numbers:
-        return _seconds(numbers["seconds"])
+        return _seconds(numbers["seconds"]) if numbers else "n/a"
     return f"{_seconds(numbers['seconds'])}, {numbers['pages']} pages, {numbers['written']} written"
 
 
@@ -224,6 +368,7 @@ def growth(results: list[dict]) -> dict:
     first, last = min(results, key=lambda r: r["claims"]), max(results, key=lambda r: r["claims"])
     measures = {
         "build_seconds": ("build", "seconds"),
+        "build_warm_seconds": ("build_warm", "seconds"),
         "build_main_rss": ("build", "memory", "main"),
         "build_workers_rss": ("build", "memory", "workers"),
         "build_pagefind_rss": ("build", "memory", "pagefind"),
@@ -235,7 +380,7 @@ def growth(results: list[dict]) -> dict:
     }
     ratios = {}
     for name, keys in measures.items():
-        top, bottom = _get(last, *keys), _get(first, *keys)
+        top, bottom = _ran(last, *keys), _ran(first, *keys)
         ratios[name] = None if top is None or not bottom else round(top / bottom, 3)
     return {"from": first["claims"], "to": last["claims"], "claims": round(last["claims"] / first["claims"], 3), **ratios}
 
@@ -264,6 +409,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--claims", type=int, nargs="+", default=[1000, 10000], metavar="N",
                         help="corpus sizes in claims (default: 1000 10000)")
+    parser.add_argument("--no-browser", action="store_true",
+                        help="leave out what chromium measures (a query's bytes, the preview's reload)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="corpus seed")
     parser.add_argument("--out", type=Path, default=BENCH_DIR / "results", metavar="DIR",
                         help="where the JSON goes (default: bench/results)")
@@ -271,7 +418,7 @@ def main(argv: list[str] | None = None) -> int:
     if min(args.claims) < MIN_CLAIMS:
         parser.error(f"--claims must be at least {MIN_CLAIMS}")
     try:
-        results = [bench_size(claims, args.seed) for claims in args.claims]
+        results = [bench_size(claims, args.seed, browser=not args.no_browser) for claims in args.claims]
     except CommandFailed as failed:
         print(f"bench: {failed}\n{failed.output}", file=sys.stderr)
         return 1
@@ -294,9 +441,11 @@ def main(argv: list[str] | None = None) -> int:
     path = args.out / f"{now:%Y%m%d-%H%M%S}.json"
     path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nwrote {path.relative_to(REPO) if path.is_relative_to(REPO) else path}")
-    failed = [r["claims"] for r in results if r["incremental"] and "error" in r["incremental"]]
+    failed = [f"{name} at N={r['claims']}" for r in results
+              for name in ("build", "build_warm", "floor", "incremental", "search_query", "preview")
+              if isinstance(r.get(name), dict) and "error" in r[name]]
     if failed:
-        print(f"bench: the incremental rebuild failed for N={', '.join(map(str, failed))} (traceback above)", file=sys.stderr)
+        print(f"bench: failed (recorded in the JSON; tracebacks above): {', '.join(failed)}", file=sys.stderr)
         return 1
     return 0
 

@@ -41,9 +41,11 @@ class Run:
 
 
 class CommandFailed(Exception):
-    def __init__(self, command: list[str], returncode: int, output: str) -> None:
+    def __init__(self, command: list[str], returncode: int, output: str, max_rss: int | None = None,
+                 seconds: float | None = None) -> None:
+        # A negative code is the signal that ended it (-9: SIGKILL, as the kernel's OOM killer sends).
         super().__init__(f"{' '.join(command)} exited with {returncode}")
-        self.output = output
+        self.output, self.returncode, self.max_rss, self.seconds = output, returncode, max_rss, seconds
 
 
 def run_measured(command: list[str], cwd: Path) -> Run:
@@ -61,7 +63,7 @@ def run_measured(command: list[str], cwd: Path) -> Run:
         raise CommandFailed(command, launcher.returncode, stdout + stderr)
     returncode, max_rss_kib, seconds = int(report[0]), int(report[1]), float(report[2])
     if returncode != 0:
-        raise CommandFailed(command, returncode, stdout + stderr)
+        raise CommandFailed(command, returncode, stdout + stderr, max_rss_kib * 1024, seconds)
     stages = {name: float(value) for name, value in _STAGE_LINE.findall(stdout)}
     memory = {name: round(float(mib) * 2**20) for name, mib in _MEMORY_LINE.findall(stderr)}
     return Run(seconds, max_rss_kib * 1024, stages, memory, stdout)  # Linux counts ru_maxrss in KiB
@@ -69,9 +71,15 @@ def run_measured(command: list[str], cwd: Path) -> Run:
 
 def folder_bytes(folder: Path) -> int | None:
     """Total size of the files below `folder`; None if it does not exist."""
+    return folder_stats(folder)[0]
+
+
+def folder_stats(folder: Path) -> tuple[int | None, int | None]:
+    """Total size and number of the files below `folder`; (None, None) if it does not exist."""
     if not folder.is_dir():
-        return None
-    total = 0
+        return None, None
+    total = count = 0
     for root, _, files in os.walk(folder):
         total += sum(os.lstat(os.path.join(root, name)).st_size for name in files)
-    return total
+        count += len(files)
+    return total, count

@@ -12,7 +12,7 @@ import datetime as dt
 import os
 import sys
 
-from . import __version__, archiver, importing, jsonschema_export, progress, publishing, reference, serve, template_docs
+from . import __version__, archiver, cache, importing, jsonschema_export, progress, publishing, reference, serve, template_docs
 from .error_formats import FORMATS, format_errors, github_annotation
 from .schema import URL_RE, parse_datetime, slug_problem
 from .errors import BuildFailed, ContentError, display_path
@@ -243,7 +243,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _check(args) -> int:
     placeholder = _placeholder(args)
-    library = load_library(BuildOptions(content_dir=args.content, drafts=True, now=args.now))
+    with cache.reading_only():  # check writes nothing; it still reads what builds kept
+        library = load_library(BuildOptions(content_dir=args.content, drafts=True, now=args.now))
     progress.clear()
     warnings = content_warnings(library)
     for warning in warnings:

@@ -6,6 +6,7 @@ One converter per process, reset between documents: building a
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import re
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from markdown.extensions.toc import slugify as toc_slugify
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 
+from .cache import ResultCache, code_version
 from .model import SLUG_RE
 from .urls import Urls, quote_anchor
 
@@ -83,8 +85,11 @@ def _heading_id(value: str, separator: str) -> str:
 class MarkdownConverter:
     """`baselevel`: the HTML heading a `#` heading becomes; the page's own headings sit above it."""
 
-    def __init__(self, urls: Urls, baselevel: int = 2) -> None:
+    def __init__(self, urls: Urls, baselevel: int = 2, site_root: str | None = None) -> None:
         self._links = _InternalLinks(urls)
+        self._baselevel = baselevel
+        # With a site root, conversions are kept in its .cache/markdown/ (see cache.py).
+        self._cache = ResultCache(site_root, "markdown", _code_version()) if site_root else None
         self._md = md_lib.Markdown(
             extensions=[
                 "tables",
@@ -100,6 +105,23 @@ class MarkdownConverter:
         )
 
     def convert(self, text: str) -> tuple[str, list[FoundLink], list[LinkProblem]]:
+        if self._cache is None:
+            return self._convert(text)
+        key = self._cache.key(str(self._baselevel), self.urls.base_path, text)
+        cached = _decoded(self._cache.get(key))
+        if cached is not None:
+            html, found, problems, self._links.images = cached
+            return html, found, problems
+        html, found, problems = self._convert(text)
+        self._cache.put(key, {
+            "html": html,
+            "found": [[link.kind, link.slug, link.anchor, link.target] for link in found],
+            "problems": [[problem.target, problem.message] for problem in problems],
+            "images": [[image.path, image.alt, image.title] for image in self._links.images],
+        })
+        return html, found, problems
+
+    def _convert(self, text: str) -> tuple[str, list[FoundLink], list[LinkProblem]]:
         self._md.reset()
         self._links.found, self._links.problems, self._links.made, self._links.images = [], [], set(), []
         raw = self._md.convert(text)
@@ -123,6 +145,31 @@ class MarkdownConverter:
     @property
     def urls(self) -> Urls:
         return self._links.urls
+
+
+@functools.cache
+def _code_version() -> str:
+    # The HTML depends on this module, on how urls.py spells addresses (with model.py's KINDS)
+    # and on the two libraries.
+    return code_version(("markdown.py", "urls.py", "model.py"), ("markdown", "nh3"))
+
+
+def _decoded(entry) -> tuple[str, list[FoundLink], list[LinkProblem], list[FoundImage]] | None:
+    """A cache entry back as convert()'s results; None if it is not one (then the text is converted again)."""
+    if entry is None:
+        return None
+    try:
+        html = entry["html"]
+        found = [FoundLink(*link) for link in entry["found"]]
+        problems = [LinkProblem(*problem) for problem in entry["problems"]]
+        images = [FoundImage(*image) for image in entry["images"]]
+    except (KeyError, TypeError):
+        return None
+    strings = [html, *(x for link in found for x in (link.kind, link.slug, link.target)),
+               *(x for p in problems for x in (p.target, p.message)), *(x for i in images for x in (i.path, i.alt))]
+    if not all(isinstance(x, str) for x in strings):
+        return None
+    return html, found, problems, images
 
 
 class _InternalLinks(Extension, Treeprocessor):

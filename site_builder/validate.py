@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from . import brand, images, model
 from .errors import ContentError, ErrorList, Position, did_you_mean
+from .cache import ResultCache, code_version
 from .extract import ExtractionCache, ExtractionFailed, extract, file_format
 from .files import site_root as files_site_root
 from .files import PUBLISHED_DOT_FOLDERS, UnreadableFile, hidden_part, path_problem, read_bytes, regular_file_problem
@@ -189,12 +190,13 @@ class Validator:
         self.files = SiteFiles(site_root)
         self.urls = urls
         # An analysis sits under the claim page's h2, so its `#` is an h2 and `##` an h3.
-        self.markdown = MarkdownConverter(urls) if convert_markdown else None
+        self.markdown = MarkdownConverter(urls, site_root=site_root) if convert_markdown else None
+        self.quote_cache = ResultCache(site_root, "quotes", _quotes_version())
 
     @functools.cached_property
     def page_markdown(self) -> MarkdownConverter | None:
         """A page's text sits under its title alone: `##` is an h2 (and `#`, a second title, is dropped)."""
-        return MarkdownConverter(self.urls, baselevel=1) if self.markdown else None
+        return MarkdownConverter(self.urls, baselevel=1, site_root=self.files.site_root) if self.markdown else None
 
     def context(self, file: YamlFile, errors: ErrorList) -> Parsing:
         return Parsing(file, errors, self.markdown, self.files.archived_text, read_content_image=self.files.content_image)
@@ -268,6 +270,16 @@ class Validator:
 
     def find_quotes(self, text: model.ArchivedText, quotes, file: YamlFile, errors: ErrorList) -> tuple | None:
         """The quotes with where each is in `text`; None if any is not there (each reported)."""
+        key = self.quote_cache.key(text.text, *(quote.text for quote in quotes))
+        cached = _cached_spans(self.quote_cache.get(key), len(quotes))
+        if cached is not None:
+            return tuple(replace(quote, spans=spans, **_location(text.sections, spans)) for quote, spans in zip(quotes, cached))
+        found = self._find_quotes(text, quotes, file, errors)
+        if found is not None:  # a quote not found is reported, with closest_miss, from the text each time
+            self.quote_cache.put(key, [[[span.start, span.end] for span in quote.spans] for quote in found])
+        return found
+
+    def _find_quotes(self, text: model.ArchivedText, quotes, file: YamlFile, errors: ErrorList) -> tuple | None:
         searchable = SearchableText(text.text)
         text_nodes = _quote_text_nodes(file)
         verified, ok = [], True
@@ -283,6 +295,26 @@ class Validator:
                 continue
             verified.append(replace(quote, spans=spans, **_location(text.sections, spans)))
         return tuple(verified) if ok else None
+
+
+@functools.cache
+def _quotes_version() -> str:
+    # Where a quote is found depends on quotes.py alone (model.py: the Span it is given as).
+    return code_version(("quotes.py", "model.py"), ())
+
+
+def _cached_spans(entry, count: int) -> list[tuple[model.Span, ...]] | None:
+    """A cache entry back as each quote's spans; None if it is not one for `count` quotes."""
+    if not isinstance(entry, list) or len(entry) != count:
+        return None
+    try:
+        found = [tuple(model.Span(start, end) for start, end in spans) for spans in entry]
+    except (TypeError, ValueError):
+        return None
+    if not all(spans and all(type(s.start) is int and type(s.end) is int and 0 <= s.start < s.end
+                             for s in spans) for spans in found):
+        return None
+    return found
 
 
 def _location(sections: tuple[model.Section, ...], spans: tuple[model.Span, ...]) -> dict:

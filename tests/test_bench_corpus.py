@@ -94,3 +94,37 @@ def test_growth_divides_the_largest_size_by_the_smallest():
     lines = table(results).splitlines()
     assert lines[0].split() == ["N=10000", "N=1000", "N=10000/N=1000"]
     assert next(line for line in lines if line.startswith("build total")).split()[-1] == "9.00x"
+
+
+def test_the_table_shows_runs_that_failed_or_were_skipped():
+    """At 100,000 claims the comparisons are skipped for memory and a build may fail: the table says so."""
+    from bench.__main__ import table
+
+    skipped = {"skipped": "unsharded Pagefind would need about 44 GB"}
+    result = {"claims": 100000, "corpus_seconds": 50.0, "ratio": None, "incremental": {"error": "MemoryError"},
+              "build": {"error": "build.py exited with -9", "max_rss_bytes": 20 * 2**30, "seconds": 600.0, "stages": {}},
+              "build_warm": {"seconds": 500.0, "max_rss_bytes": 2**30, "stages": {"validate": 60.0},
+                             "memory": {"main": 2**30}},
+              "floor": {"seconds": 100.0, "max_rss_bytes": 1, "stages": {}},
+              "floor_pagefind": {"stages": {}, **skipped}, "hugo": skipped, "hugo_pagefind": skipped,
+              "hugo_and_pagefind": {"error": "not run: see hugo"},
+              "search_query": {"query_transfer": {"bytes": 250_000, "requests": 12}}}
+    shown = table([result])
+    lines = {label.strip(): cell.strip() for label, cell in
+             (line.split("  ", 1) for line in shown.splitlines() if "  " in line and not line.startswith(" "))}
+    assert lines["build total, cold: no .cache/ (wall)"] == "—"  # failed: its seconds are not a build's
+    assert lines["build total, warm: .cache/ kept (wall)"] == "500.000 s"
+    assert lines["comparisons with Pagefind"] == "skipped (memory; see JSON)"
+    assert lines["hugo + pagefind (wall)"] == lines["ratio warm build / (hugo + pagefind)"] == "—"
+    assert lines["peak RSS build: largest process"] == "20480.0 MiB"  # what the failed run reached
+    assert lines["search: one query typed (chromium)"] == "250.0 kB in 12 requests"
+    assert lines["incremental: full build"] == "failed"
+
+
+def test_the_comparisons_are_skipped_where_they_would_not_fit(monkeypatch):
+    import bench.__main__ as bench_main
+
+    monkeypatch.setattr(bench_main, "_available_memory", lambda: 22 * 10**9)
+    assert bench_main._comparison_guard(10_000) is None
+    reason = bench_main._comparison_guard(100_000)
+    assert reason["projected_rss_bytes"] > reason["available_bytes"] and "GB" in reason["skipped"]

@@ -1,0 +1,196 @@
+"""What a reader's browser sees, measured in Debian's chromium (as the test suite drives it).
+
+`query_bytes`: the built site served over HTTP from this machine, one query
+typed on /search/; the bytes the page transferred to load (Pagefind's script
+and entry file included) and those the query caused (index chunks, filters,
+the results' fragments), each the sum of the responses' headers and bodies.
+
+`preview_edit`: `build.py serve` on a copy of the corpus, a claim's page open;
+one claim's summary saved with a word no page has: the seconds from the save
+to the page showing it (the live reload), then to /search/ finding it (the
+search index refreshed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from .corpus import edit_record
+
+CHROMIUM = "/usr/bin/chromium"
+# As tests/tools.py starts it: no sandbox (root), nothing from the network.
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+INPUT = ".pagefind-ui__search-input"
+RESULT = ".pagefind-ui__result"
+RESULT_LINK = ".pagefind-ui__result-link"
+MESSAGE = ".pagefind-ui__message"
+SETTLED_SECONDS = 1.0  # no request in flight for this long: the query's requests are all done
+TIMEOUT_MS = 120_000
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args) -> None:  # noqa: A002 (the library's name)
+        pass
+
+
+@contextlib.contextmanager
+def _serving(folder: Path):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _Traffic:
+    """Bytes of every finished response on a page, and whether any request is still in flight."""
+
+    def __init__(self, page) -> None:
+        self.bytes, self.requests, self.pending, self.last_change = 0, 0, 0, time.monotonic()
+        page.on("request", self._started)
+        page.on("requestfinished", self._finished)
+        page.on("requestfailed", self._failed)
+
+    def _started(self, request) -> None:
+        self.pending += 1
+        self.last_change = time.monotonic()
+
+    def _finished(self, request) -> None:
+        sizes = request.sizes()
+        self.bytes += sizes["responseHeadersSize"] + sizes["responseBodySize"]
+        self.requests += 1
+        self._failed(request)
+
+    def _failed(self, request) -> None:
+        self.pending -= 1
+        self.last_change = time.monotonic()
+
+    def settle(self, page) -> None:
+        deadline = time.monotonic() + TIMEOUT_MS / 1000
+        while time.monotonic() < deadline:
+            page.wait_for_timeout(100)  # lets Playwright deliver the events
+            if self.pending <= 0 and time.monotonic() - self.last_change >= SETTLED_SECONDS:
+                return
+        raise TimeoutError("the page's requests did not finish")
+
+    def take(self) -> dict:
+        taken = {"bytes": self.bytes, "requests": self.requests}
+        self.bytes = self.requests = 0
+        return taken
+
+
+@contextlib.contextmanager
+def _browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def query_bytes(site: Path, query: str) -> dict:
+    """Bytes /search/ transfers to load, then for `query` typed into it, and the results shown."""
+    with _serving(site) as base, _browser() as browser:
+        context = browser.new_context()  # a fresh cache: the reader's first query
+        page = context.new_page()
+        traffic = _Traffic(page)
+        page.goto(base + "search/", wait_until="load")
+        traffic.settle(page)
+        loaded = traffic.take()
+        page.fill(INPUT, query)
+        page.wait_for_selector(RESULT, timeout=TIMEOUT_MS)
+        traffic.settle(page)
+        queried = traffic.take()
+        shown = page.locator(RESULT).count()
+        context.close()
+    return {"query": query, "page_load": loaded, "query_transfer": queried, "results_shown": shown}
+
+
+def preview_edit(corpus: Path, work: Path, timeout: float = 3600) -> dict:
+    """Seconds from one claim's save to its page reloaded in the preview, and to search finding the new word."""
+    for part in ("content", "texts"):
+        shutil.copytree(corpus / part, work / part)
+    # The cold and warm builds' cache, as an editor's machine keeps it between sessions (entries are
+    # keyed by their inputs, so the edits below add entries and change none).
+    (corpus / ".cache").mkdir(exist_ok=True)
+    (work / ".cache").symlink_to(corpus / ".cache", target_is_directory=True)
+    content = work / "content"
+    command = [sys.executable, "build.py", "serve", "--content", str(content), "--out", str(work / "preview"),
+               "--port", "0"]
+    started = time.perf_counter()
+    server = subprocess.Popen(command, cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+    ready = threading.Event()
+    threading.Thread(target=_read_lines, args=(server, lines, ready), daemon=True).start()
+    try:
+        if not ready.wait(timeout) or server.poll() is not None:
+            raise RuntimeError("the preview did not start:\n" + "".join(lines[-20:]))
+        first = time.perf_counter() - started
+        base = next(line.split()[1] for line in lines if line.startswith("serving "))
+        claims = sorted((content / "claims").iterdir())
+        claim = claims[len(claims) // 3]
+        word = "zyxwbenchedit"  # no generated word has these letters together
+        with _browser() as browser:
+            page = browser.new_page()
+            page.goto(f"{base}claims/{claim.stem}/", wait_until="load")
+            saved = time.perf_counter()
+            edit_record(claim, lambda record: record.update(summary=record["summary"] + f" {word}."))
+            page.get_by_text(word).first.wait_for(timeout=timeout * 1000)
+            reloaded = time.perf_counter() - saved
+            found = _search_until_found(browser, base, word, claim.stem, saved + timeout)
+            searched = time.perf_counter() - saved
+    finally:
+        server.terminate()
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    return {"first_build_seconds": round(first, 3), "reload_seconds": round(reloaded, 3),
+            "search_seconds": round(searched, 3) if found else None,
+            "log": [line.rstrip() for line in lines if line.startswith(("built", "rebuilt"))]}
+
+
+def _search_until_found(browser, base: str, word: str, slug: str, deadline: float) -> bool:
+    """/search/ asked afresh (no cached index) until `word` finds the claim, or the deadline passes."""
+    while time.perf_counter() < deadline:
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            page.goto(base + "search/", wait_until="load")
+            page.fill(INPUT, word)
+            # The message names the query once its results (none, until the index has the word) are in.
+            page.locator(MESSAGE).filter(has_text=word).wait_for(timeout=TIMEOUT_MS)
+            links = page.locator(RESULT_LINK)
+            if links.count() and links.first.get_attribute("href").rstrip("/").endswith(slug):
+                return True
+        finally:
+            context.close()
+        time.sleep(0.25)
+    return False
+
+
+def _read_lines(process: subprocess.Popen, lines: list[str], ready: threading.Event) -> None:
+    for line in process.stdout:
+        lines.append(line)
+        if line.startswith("serving "):
+            ready.set()
+    ready.set()  # ended: the caller sees it has exited
+
