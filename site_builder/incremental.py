@@ -132,12 +132,13 @@ class Project:
                 digests.pop(relpath, None)
             watch.lap("render")
             if self.options.search and (written or gone or gone_site_wide):
-                report.indexed = refresh_search_index(out_dir, library.site.language)
+                report.indexed = refresh_search_index(out_dir, library.site.language, written + gone + gone_site_wide)
                 watch.lap("index")
         self.built = Built(report, content, library, digests, contexts, self.built.static)
         report.records = library.record_count()
         report.pages = len(pages)
         report.written = len(written) + len(gone) + len(gone_site_wide)
+        report.changed = written + gone + gone_site_wide
         report.seconds = time.perf_counter() - started
         return report
 

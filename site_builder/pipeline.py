@@ -78,6 +78,7 @@ class BuildReport:
     pages: int = 0
     indexed: int = 0  # pages in the search index
     written: int = 0  # files whose bytes changed (incremental rebuilds)
+    changed: list[str] | None = None  # their output paths, written or removed (None: a full build, all of them)
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)
 

@@ -203,7 +203,8 @@ class Preview:
         """Refresh the search index of the live preview; its time goes into `report`."""
         started = time.perf_counter()
         with OutputLock(self.out_dir):
-            report.indexed = refresh_search_index(self.out_dir, self.project.built.library.site.language)
+            report.indexed = refresh_search_index(self.out_dir, self.project.built.library.site.language,
+                                                  None if _is_full_build(report) else report.changed)
         # A new dict, not an added key: /__status may be reading the old one.
         report.stages = {**report.stages, "index": time.perf_counter() - started}
 

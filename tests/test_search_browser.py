@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
+from bench.corpus import generate_corpus
+from site_builder import search
 from test_site import DEFAULT_CONTENT, build_site
 from tools import axe_violations
 
@@ -234,4 +236,145 @@ def test_under_a_base_path_results_lead_to_working_pages(serve_dir, browse, tmp_
         page.locator(RESULT_LINK).first.click()
     assert navigation.value.status == 200
     assert page.locator("h1").inner_text() == title
+    assert page.problems == []
+
+
+# A sharded index: the bench's generator writes a made-up archive of a few
+# dozen claims, indexed in shards of at most SHARDED_PAGES pages, as a large
+# archive is in shards of search.SHARD_PAGES.
+SHARDED_CLAIMS = 40
+SHARDED_PAGES = 12
+
+
+@pytest.fixture(scope="module")
+def sharded(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("sharded")
+    generate_corpus(SHARDED_CLAIMS, seed=19, folder=root)
+    before = search.SHARD_PAGES
+    search.SHARD_PAGES = SHARDED_PAGES
+    try:
+        build_site(root / "content", root / "public", search=True)
+    finally:
+        search.SHARD_PAGES = before
+    return root / "public"
+
+
+def shard_entries(site: Path) -> dict[str, dict]:
+    """Shard folder -> its pagefind-entry.json, for the shards pagefind/pagefind.js merges."""
+    script = (site / "pagefind" / "pagefind.js").read_text(encoding="utf-8")
+    names = json.loads(re.search(r"^const SHARDS = (.*);$", script, re.MULTILINE).group(1))
+    assert names == sorted(path.name for path in (site / "pagefind").glob("shard-*"))
+    return {name: json.loads((site / "pagefind" / name / "pagefind-entry.json").read_text(encoding="utf-8"))
+            for name in names}
+
+
+def shard_bits(site: Path) -> int:
+    """log2 of the site's shard count."""
+    return len(shard_entries(site)).bit_length() - 1
+
+
+def claim_texts(site: Path) -> dict[str, str]:
+    """Claim slug -> its summary and analysis, from the built dataset."""
+    data = json.loads((site / "data/claims.json").read_text(encoding="utf-8"))
+    return {claim["slug"]: f"{claim['summary']} {claim['analysis']['markdown']}" for claim in data["claims"]}
+
+
+def test_a_large_index_is_written_in_shards_each_holding_its_pages(sharded):
+    entries = shard_entries(sharded)
+    pages = search.record_pages(str(sharded))
+    bits = shard_bits(sharded)
+    assert len(entries) == 1 << bits >= 4
+    # The fewest shards of SHARDED_PAGES pages each on average: half as many would hold more.
+    assert SHARDED_PAGES << (bits - 1) < len(pages) <= SHARDED_PAGES << bits
+    assert list(entries) == [f"shard-{i:04d}" for i in range(len(entries))]
+    counts = {name: entry["languages"]["en"]["page_count"] for name, entry in entries.items()}
+    assert sum(counts.values()) == len(pages)
+    for shard, count in enumerate(counts.values()):
+        assert count == sum(1 for page in pages if search.shard_of(page, bits) == shard)
+    # Only the search page's own files beside the shards, not a stray index of all pages.
+    assert not (sharded / "pagefind" / "pagefind-entry.json").exists()
+
+
+def test_a_shard_keeps_its_pages_as_the_archive_doubles():
+    pages = [f"claims/claim-{i}/index.html" for i in range(1000)]
+    for page in pages:
+        # Doubling the shards splits each in two: a page goes to its shard or to shard + the old count.
+        assert search.shard_of(page, 3) in (search.shard_of(page, 2), search.shard_of(page, 2) + 4)
+    assert search.shard_bits(search.SHARD_PAGES) == 0
+    assert search.shard_bits(search.SHARD_PAGES + 1) == 1
+
+
+def first_result(page, phrase: str) -> str:
+    search_for(page, phrase)
+    return page.locator(RESULT_LINK).first.get_attribute("href")
+
+
+def distinctive_phrases(site: Path) -> dict[str, str]:
+    """Claim slug -> three words of its text around a word no other record page holds (nor begins with)."""
+    words_of = {page: set(re.findall(r"\w+", re.sub(r"<[^>]+>", " ", (site / page).read_text(encoding="utf-8")).lower()))
+                for page in search.record_pages(str(site))}
+    phrases = {}
+    for slug, text in sorted(claim_texts(site).items()):
+        own = f"claims/{slug}/index.html"
+        words = re.findall(r"[A-Za-z]+", re.sub(r"\]\([^)]*\)", "]", text))  # Markdown links without their targets
+        for i, word in enumerate(words):
+            bare = word.lower()
+            # Pagefind matches every word of a query as a prefix too.
+            if bare in words_of[own] and not any(other.startswith(bare) for page in words_of if page != own
+                                                 for other in words_of[page]):
+                phrases[slug] = " ".join(words[max(i - 1, 0):i + 2])
+                break
+    return phrases
+
+
+def test_a_phrase_finds_its_claim_first_whichever_shard_holds_it(serve_dir, browse, sharded):
+    bits = shard_bits(sharded)
+    by_shard: dict[int, tuple[str, str]] = {}
+    for slug, phrase in distinctive_phrases(sharded).items():
+        by_shard.setdefault(search.shard_of(f"claims/{slug}/index.html", bits), (slug, phrase))
+    assert len(by_shard) >= 4
+    page = browse(serve_dir(sharded) + "search/")
+    for slug, phrase in by_shard.values():
+        # The other words are common: each shard without the rare word has pages with them, which
+        # Pagefind's merge alone would list (a shard drops a word it does not hold from the query).
+        assert first_result(page, phrase) == f"/claims/{slug}/", phrase
+        assert result_count(page) == 1, phrase
+    assert page.problems == []
+
+
+def test_a_verdict_filter_counts_and_finds_claims_of_every_shard(serve_dir, browse, sharded):
+    data = json.loads((sharded / "data/claims.json").read_text(encoding="utf-8"))
+    bits = shard_bits(sharded)
+    verdicts = {}
+    for claim in data["claims"]:
+        verdicts.setdefault(claim["verdict"]["label"], []).append(claim["slug"])
+    chosen, slugs = max(verdicts.items(), key=lambda item: len(item[1]))
+    shards = {search.shard_of(f"claims/{slug}/index.html", bits) for slug in slugs}
+    assert len(shards) >= 2  # else this test would not cross shards
+    # Every claim page says what was "claimed": the panel counts every claim of each verdict, summed over the shards.
+    page = browse(serve_dir(sharded) + "search/?q=claimed")
+    page.wait_for_selector(RESULT)
+    page.locator("summary.pagefind-ui__filter-name", has_text="Verdict").click()
+    option = page.locator(".pagefind-ui__filter-value", has=page.locator(f"input[value='{chosen}']"))
+    expect(option.locator(".pagefind-ui__filter-label")).to_have_text(f"{chosen} ({len(slugs)})")
+    page.check(f"input[name='verdict'][value='{chosen}']")
+    expect(page.locator(MESSAGE)).to_have_text(re.compile(f"^{len(slugs)} results?"))
+    while page.locator(".pagefind-ui__button", has_text="Load more").count():
+        page.locator(".pagefind-ui__button", has_text="Load more").click()
+        page.wait_for_load_state("networkidle")
+    expect(page.locator(RESULT)).to_have_count(len(slugs))
+    expect(page.locator(f"{RESULT}:not(:has({RESULT_LINK}))")).to_have_count(0)  # every result loaded
+    # Each result's first link is to its page, the others to the page's sections.
+    found = page.locator(RESULT).evaluate_all(
+        f"items => items.map(item => item.querySelector('{RESULT_LINK}').getAttribute('href'))")
+    assert sorted(found) == sorted(f"/claims/{slug}/" for slug in slugs)
+    assert page.problems == []
+
+
+def test_a_shared_search_url_opens_with_results_from_the_shards(serve_dir, browse, sharded):
+    slug, phrase = sorted(distinctive_phrases(sharded).items())[0]
+    page = browse(serve_dir(sharded) + "search/?" + urlencode({"q": phrase}))
+    page.wait_for_selector(RESULT)
+    assert page.input_value(INPUT) == phrase
+    assert page.locator(RESULT_LINK).first.get_attribute("href") == f"/claims/{slug}/"
     assert page.problems == []
