@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -14,6 +15,8 @@ from playwright.sync_api import expect
 
 from bench.corpus import generate_corpus
 from site_builder import search
+from site_builder.incremental import Project
+from site_builder.pipeline import BuildOptions
 from test_site import DEFAULT_CONTENT, build_site
 from tools import axe_violations
 
@@ -377,4 +380,32 @@ def test_a_shared_search_url_opens_with_results_from_the_shards(serve_dir, brows
     page.wait_for_selector(RESULT)
     assert page.input_value(INPUT) == phrase
     assert page.locator(RESULT_LINK).first.get_attribute("href") == f"/claims/{slug}/"
+    assert page.problems == []
+
+
+def test_an_edited_claim_is_found_after_only_its_shards_are_indexed_again(serve_dir, browse, tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_PAGES", SHARDED_PAGES)
+    generate_corpus(SHARDED_CLAIMS, seed=19, folder=tmp_path)
+    options = BuildOptions(content_dir=str(tmp_path / "content"), out_dir=str(tmp_path / "public"), search=True)
+    project = Project(options)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # see build_site: not in Playwright's thread
+        pool.submit(project.build).result()
+        site = tmp_path / "public"
+        bits = shard_bits(site)
+        before = {name: (site / "pagefind" / name / "pagefind-entry.json").stat().st_ino for name in shard_entries(site)}
+        claim = sorted((tmp_path / "content/claims").glob("*.yaml"))[0]
+        claim.write_text(claim.read_text(encoding="utf-8").replace("summary: >-\n", "summary: >-\n  Zorblatquux gravel. "),
+                         encoding="utf-8")
+        report = pool.submit(project.rebuild, {str(claim)}).result()
+    page_of_claim = f"claims/{claim.stem}/index.html"
+    assert page_of_claim in report.changed
+    touched = {search.shard_name(search.shard_of(path, bits)) for path in report.changed if search.is_record_page(path)}
+    assert search.shard_name(search.shard_of(page_of_claim, bits)) in touched
+    assert len(touched) < len(before)  # else this would show nothing
+    after = {name: (site / "pagefind" / name / "pagefind-entry.json").stat().st_ino for name in shard_entries(site)}
+    assert {name for name in before if before[name] != after[name]} == touched
+    assert report.indexed == len(search.record_pages(str(site)))
+    assert not list((site / "pagefind").glob(".*"))  # nothing left of the shards indexed aside
+    page = browse(serve_dir(site) + "search/")
+    assert first_result(page, "zorblatquux") == f"/claims/{claim.stem}/"
     assert page.problems == []
