@@ -42,14 +42,16 @@ ENTRY_FILE = "pagefind-entry.json"
 TIMEOUT = 3600  # seconds
 _RSS_UNIT = 1 if sys.platform == "darwin" else 1024  # ru_maxrss is in KiB on Linux, bytes on macOS
 
-# Record pages per shard, at most (tests set it small). Pagefind holds its
-# whole index in memory, about 0.27 MB a page of the benchmark's corpus
-# (476 MiB at 1,600 pages, 4.3 GB at 16,000): 4,096 pages stay near 1.1 GB
-# however large the archive grows. Below it the archive is one index, as
-# it always was; above it the pages are split by hash into a power of two
-# of shards, so that an archive that grows keeps every page in its shard
-# until the count doubles, and an edited page re-indexes one shard.
-SHARD_PAGES = 4096
+# Record pages per shard, on average at most (tests set it small). Pagefind
+# holds its whole index in memory, 135 MiB + 0.27 MiB a page of the
+# benchmark's corpus (1.2 GB at 3,900 pages, 4.3 GB at 15,550): 4,000 pages
+# stay near 1.2 GB however large the archive grows, with room for longer
+# pages. Each shard costs a reader one more index chunk a word of the query
+# (about 25 KB), so shards are as large as memory allows. Up to this many
+# pages the archive is one index, as it always was; above, its pages are
+# spread by hash over as few shards as hold them, so that an edited page
+# re-indexes one shard until the archive outgrows its shard count.
+SHARD_PAGES = 4000
 # Shards indexed at once. Each Pagefind keeps about 1.4 of the 2 cores busy,
 # so two at once gain little time and double the memory.
 SHARD_WORKERS = 1
@@ -86,17 +88,25 @@ def record_pages(site_dir: str) -> list[str]:
     return pages
 
 
-def shard_bits(page_count: int) -> int:
-    """log2 of the number of shards for an archive of `page_count` record pages (0: one unsharded index)."""
-    bits = 0
-    while page_count > SHARD_PAGES << bits:
-        bits += 1
-    return bits
+def shard_count(page_count: int) -> int:
+    """The number of shards for an archive of `page_count` record pages (1: one unsharded index)."""
+    return max(1, -(-page_count // SHARD_PAGES))
 
 
-def shard_of(relpath: str, bits: int) -> int:
-    """The shard of a record page: the low bits of its path's hash, so that doubling the shards splits each in two."""
-    return int.from_bytes(hashlib.sha256(relpath.encode("utf-8")).digest()[:8], "big") & ((1 << bits) - 1)
+def shard_of(relpath: str, shards: int) -> int:
+    """The shard of a record page, by its path alone.
+
+    Lamping and Veach's jump consistent hash of the path's hash: evenly
+    spread, and when the archive grows by one shard, pages only ever move
+    to the new shard (a 1/shards share of them), never between old ones.
+    """
+    key = int.from_bytes(hashlib.sha256(relpath.encode("utf-8")).digest()[:8], "big")
+    shard, candidate = -1, 0
+    while candidate < shards:
+        shard = candidate
+        key = (key * 2862933555777941757 + 1) & 0xFFFFFFFFFFFFFFFF
+        candidate = int((shard + 1) * ((1 << 31) / ((key >> 33) + 1)))
+    return shard
 
 
 def shard_name(shard: int) -> str:
@@ -123,14 +133,14 @@ class Indexing:
     """
 
     def __init__(self, site_dir: str, language: str, index_dir: str | None = None,
-                 shards: set[int] | None = None, bits: int | None = None) -> None:
+                 shards: set[int] | None = None, count: int | None = None) -> None:
         self.site_dir = os.path.abspath(site_dir)
         self.index_dir = os.path.abspath(index_dir or os.path.join(self.site_dir, INDEX_FOLDER))
         self.language = language
         self._executable = get_executable()
         if self._executable is None:
             raise SearchIndexFailed("the search index could not be built: Pagefind's binary is missing; run `make build` to install it")
-        self._only, self._bits = shards, bits
+        self._only, self._count = shards, count
         self._work = os.path.join(self.site_dir, f".{INDEX_FOLDER}-work")
         self._runs: list[_Run] = []
         self._lock = threading.Lock()
@@ -144,15 +154,15 @@ class Indexing:
 
     def _plan(self) -> list[tuple[int | None, str, str]]:
         """(shard, folder to index, folder to write) for every Pagefind run."""
-        if self._bits is None:
+        if self._count is None:
             pages = record_pages(self.site_dir)
-            self._bits = shard_bits(len(pages))
+            self._count = shard_count(len(pages))
         else:
             pages = None
-        if self._bits == 0:
+        if self._count == 1:
             return [(None, self.site_dir, self.index_dir)]
         pages = record_pages(self.site_dir) if pages is None else pages
-        wanted = set(range(1 << self._bits)) if self._only is None else self._only
+        wanted = set(range(self._count)) if self._only is None else self._only
         shutil.rmtree(self._work, ignore_errors=True)
         plan = []
         for shard in sorted(wanted):
@@ -162,7 +172,7 @@ class Indexing:
             shutil.rmtree(out, ignore_errors=True)
             plan.append((shard, site, out))
         for relpath in pages:
-            shard = shard_of(relpath, self._bits)
+            shard = shard_of(relpath, self._count)
             if shard in wanted:
                 _link(os.path.join(self.site_dir, relpath), os.path.join(self._work, shard_name(shard), relpath))
         return plan
@@ -211,9 +221,9 @@ class Indexing:
 
     def _finish_bundle(self) -> None:
         """A sharded index's pagefind/ itself: the UI the search page loads and the script that merges the shards."""
-        if not self._bits:
+        if self._count == 1:
             return
-        shards = [shard_name(shard) for shard in range(1 << self._bits)]
+        shards = [shard_name(shard) for shard in range(self._count)]
         for name in UI_FILES:
             shutil.copyfile(os.path.join(self.index_dir, shards[0], name), os.path.join(self.index_dir, name))
         write_merging_script(self.index_dir, shards)
@@ -353,11 +363,11 @@ def refresh_search_index(out_dir: str, language: str, changed: Iterable[str] | N
     """
     live = os.path.join(out_dir, INDEX_FOLDER)
     if changed is not None and os.path.isdir(live):
-        bits = shard_bits(len(record_pages(out_dir)))
-        if bits and _live_shards(live) == [shard_name(shard) for shard in range(1 << bits)]:
-            touched = {shard_of(relpath, bits) for relpath in changed if is_record_page(relpath)}
+        count = shard_count(len(record_pages(out_dir)))
+        if count > 1 and _live_shards(live) == [shard_name(shard) for shard in range(count)]:
+            touched = {shard_of(relpath, count) for relpath in changed if is_record_page(relpath)}
             if touched:
-                Indexing(out_dir, language, live, shards=touched, bits=bits).wait()
+                Indexing(out_dir, language, live, shards=touched, count=count).wait()
                 for shard in sorted(touched):
                     fresh = os.path.join(live, f".{shard_name(shard)}-new")
                     swap_folders(fresh, os.path.join(live, shard_name(shard)))

@@ -271,9 +271,8 @@ def shard_entries(site: Path) -> dict[str, dict]:
             for name in names}
 
 
-def shard_bits(site: Path) -> int:
-    """log2 of the site's shard count."""
-    return len(shard_entries(site)).bit_length() - 1
+def shard_count(site: Path) -> int:
+    return len(shard_entries(site))
 
 
 def claim_texts(site: Path) -> dict[str, str]:
@@ -285,26 +284,32 @@ def claim_texts(site: Path) -> dict[str, str]:
 def test_a_large_index_is_written_in_shards_each_holding_its_pages(sharded):
     entries = shard_entries(sharded)
     pages = search.record_pages(str(sharded))
-    bits = shard_bits(sharded)
-    assert len(entries) == 1 << bits >= 4
-    # The fewest shards of SHARDED_PAGES pages each on average: half as many would hold more.
-    assert SHARDED_PAGES << (bits - 1) < len(pages) <= SHARDED_PAGES << bits
+    count = shard_count(sharded)
+    assert len(entries) == count >= 4
+    # The fewest shards of SHARDED_PAGES pages each on average.
+    assert SHARDED_PAGES * (count - 1) < len(pages) <= SHARDED_PAGES * count
     assert list(entries) == [f"shard-{i:04d}" for i in range(len(entries))]
     counts = {name: entry["languages"]["en"]["page_count"] for name, entry in entries.items()}
     assert sum(counts.values()) == len(pages)
-    for shard, count in enumerate(counts.values()):
-        assert count == sum(1 for page in pages if search.shard_of(page, bits) == shard)
+    for shard, held in enumerate(counts.values()):
+        assert held == sum(1 for page in pages if search.shard_of(page, count) == shard)
     # Only the search page's own files beside the shards, not a stray index of all pages.
     assert not (sharded / "pagefind" / "pagefind-entry.json").exists()
 
 
-def test_a_shard_keeps_its_pages_as_the_archive_doubles():
-    pages = [f"claims/claim-{i}/index.html" for i in range(1000)]
-    for page in pages:
-        # Doubling the shards splits each in two: a page goes to its shard or to shard + the old count.
-        assert search.shard_of(page, 3) in (search.shard_of(page, 2), search.shard_of(page, 2) + 4)
-    assert search.shard_bits(search.SHARD_PAGES) == 0
-    assert search.shard_bits(search.SHARD_PAGES + 1) == 1
+def test_a_page_keeps_its_shard_as_the_archive_grows_or_moves_to_the_new_one():
+    pages = [f"claims/claim-{i}/index.html" for i in range(4000)]
+    for count in (1, 2, 5, 16):
+        moved = 0
+        for page in pages:
+            now, grown = search.shard_of(page, count), search.shard_of(page, count + 1)
+            assert grown in (now, count)
+            moved += grown != now
+        assert abs(moved - len(pages) / (count + 1)) < 0.1 * len(pages) / (count + 1) + 30  # a fair share
+    sizes = [sum(1 for page in pages if search.shard_of(page, 8) == shard) for shard in range(8)]
+    assert max(sizes) < 1.15 * len(pages) / 8
+    assert search.shard_count(search.SHARD_PAGES) == 1
+    assert search.shard_count(search.SHARD_PAGES + 1) == 2
 
 
 def first_result(page, phrase: str) -> str:
@@ -331,10 +336,10 @@ def distinctive_phrases(site: Path) -> dict[str, str]:
 
 
 def test_a_phrase_finds_its_claim_first_whichever_shard_holds_it(serve_dir, browse, sharded):
-    bits = shard_bits(sharded)
+    count = shard_count(sharded)
     by_shard: dict[int, tuple[str, str]] = {}
     for slug, phrase in distinctive_phrases(sharded).items():
-        by_shard.setdefault(search.shard_of(f"claims/{slug}/index.html", bits), (slug, phrase))
+        by_shard.setdefault(search.shard_of(f"claims/{slug}/index.html", count), (slug, phrase))
     assert len(by_shard) >= 4
     page = browse(serve_dir(sharded) + "search/")
     for slug, phrase in by_shard.values():
@@ -347,12 +352,12 @@ def test_a_phrase_finds_its_claim_first_whichever_shard_holds_it(serve_dir, brow
 
 def test_a_verdict_filter_counts_and_finds_claims_of_every_shard(serve_dir, browse, sharded):
     data = json.loads((sharded / "data/claims.json").read_text(encoding="utf-8"))
-    bits = shard_bits(sharded)
+    count = shard_count(sharded)
     verdicts = {}
     for claim in data["claims"]:
         verdicts.setdefault(claim["verdict"]["label"], []).append(claim["slug"])
     chosen, slugs = max(verdicts.items(), key=lambda item: len(item[1]))
-    shards = {search.shard_of(f"claims/{slug}/index.html", bits) for slug in slugs}
+    shards = {search.shard_of(f"claims/{slug}/index.html", count) for slug in slugs}
     assert len(shards) >= 2  # else this test would not cross shards
     # Every claim page says what was "claimed": the panel counts every claim of each verdict, summed over the shards.
     page = browse(serve_dir(sharded) + "search/?q=claimed")
@@ -391,7 +396,7 @@ def test_an_edited_claim_is_found_after_only_its_shards_are_indexed_again(serve_
     with ThreadPoolExecutor(max_workers=1) as pool:  # see build_site: not in Playwright's thread
         pool.submit(project.build).result()
         site = tmp_path / "public"
-        bits = shard_bits(site)
+        count = shard_count(site)
         before = {name: (site / "pagefind" / name / "pagefind-entry.json").stat().st_ino for name in shard_entries(site)}
         claim = sorted((tmp_path / "content/claims").glob("*.yaml"))[0]
         claim.write_text(claim.read_text(encoding="utf-8").replace("summary: >-\n", "summary: >-\n  Zorblatquux gravel. "),
@@ -399,8 +404,8 @@ def test_an_edited_claim_is_found_after_only_its_shards_are_indexed_again(serve_
         report = pool.submit(project.rebuild, {str(claim)}).result()
     page_of_claim = f"claims/{claim.stem}/index.html"
     assert page_of_claim in report.changed
-    touched = {search.shard_name(search.shard_of(path, bits)) for path in report.changed if search.is_record_page(path)}
-    assert search.shard_name(search.shard_of(page_of_claim, bits)) in touched
+    touched = {search.shard_name(search.shard_of(path, count)) for path in report.changed if search.is_record_page(path)}
+    assert search.shard_name(search.shard_of(page_of_claim, count)) in touched
     assert len(touched) < len(before)  # else this would show nothing
     after = {name: (site / "pagefind" / name / "pagefind-entry.json").stat().st_ino for name in shard_entries(site)}
     assert {name for name in before if before[name] != after[name]} == touched
