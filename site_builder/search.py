@@ -52,6 +52,10 @@ _RSS_UNIT = 1 if sys.platform == "darwin" else 1024  # ru_maxrss is in KiB on Li
 # spread by hash over as few shards as hold them, so that an edited page
 # re-indexes one shard until the archive outgrows its shard count.
 SHARD_PAGES = 4000
+# The preview's shards: smaller, since an edit re-indexes its shard while the
+# editor waits (Pagefind takes about 4 ms a page), and a reader on the same
+# machine loads the extra chunks for nothing.
+PREVIEW_SHARD_PAGES = 500
 # Shards indexed at once. Each Pagefind keeps about 1.4 of the 2 cores busy,
 # so two at once gain little time and double the memory.
 SHARD_WORKERS = 1
@@ -88,9 +92,9 @@ def record_pages(site_dir: str) -> list[str]:
     return pages
 
 
-def shard_count(page_count: int) -> int:
+def shard_count(page_count: int, shard_pages: int | None = None) -> int:
     """The number of shards for an archive of `page_count` record pages (1: one unsharded index)."""
-    return max(1, -(-page_count // SHARD_PAGES))
+    return max(1, -(-page_count // (shard_pages or SHARD_PAGES)))
 
 
 def shard_of(relpath: str, shards: int) -> int:
@@ -113,9 +117,9 @@ def shard_name(shard: int) -> str:
     return f"{SHARD_PREFIX}{shard:04d}"
 
 
-def index_folder(site_dir: str, language: str, index_dir: str | None = None) -> int:
+def index_folder(site_dir: str, language: str, index_dir: str | None = None, shard_pages: int | None = None) -> int:
     """Index the record pages under `site_dir` into `index_dir` (default `site_dir/pagefind/`); the page count."""
-    return Indexing(site_dir, language, index_dir).wait()
+    return Indexing(site_dir, language, index_dir, shard_pages=shard_pages).wait()
 
 
 class Indexing:
@@ -133,14 +137,14 @@ class Indexing:
     """
 
     def __init__(self, site_dir: str, language: str, index_dir: str | None = None,
-                 shards: set[int] | None = None, count: int | None = None) -> None:
+                 shards: set[int] | None = None, count: int | None = None, shard_pages: int | None = None) -> None:
         self.site_dir = os.path.abspath(site_dir)
         self.index_dir = os.path.abspath(index_dir or os.path.join(self.site_dir, INDEX_FOLDER))
         self.language = language
         self._executable = get_executable()
         if self._executable is None:
             raise SearchIndexFailed("the search index could not be built: Pagefind's binary is missing; run `make build` to install it")
-        self._only, self._count = shards, count
+        self._only, self._count, self._shard_pages = shards, count, shard_pages
         self._work = os.path.join(self.site_dir, f".{INDEX_FOLDER}-work")
         self._runs: list[_Run] = []
         self._lock = threading.Lock()
@@ -156,7 +160,7 @@ class Indexing:
         """(shard, folder to index, folder to write) for every Pagefind run."""
         if self._count is None:
             pages = record_pages(self.site_dir)
-            self._count = shard_count(len(pages))
+            self._count = shard_count(len(pages), self._shard_pages)
         else:
             pages = None
         if self._count == 1:
@@ -192,8 +196,12 @@ class Indexing:
                         self._runs.append(run)
                 done = _wait_any(running)
                 running.remove(done)
-                if done.failure():
-                    raise SearchIndexFailed(done.failure())
+                failure = done.failure()
+                if failure:
+                    raise SearchIndexFailed(failure)
+                if done.shard is not None:
+                    # Its links, while the next shard indexes: removing 16,000 takes 8 s here.
+                    shutil.rmtree(done.site, ignore_errors=True)
         except BaseException as exc:  # noqa: BLE001 (handed to wait(), in the build's thread)
             self._error = exc
 
@@ -304,7 +312,7 @@ class _Run:
         self._close()
 
     def failure(self) -> str | None:
-        """Why this run failed, or None; collects it."""
+        """Why this run failed, or None, once it has exited."""
         timed_out = self._timer.finished.is_set()
         self._timer.cancel()
         self._out.seek(0)
@@ -353,17 +361,19 @@ def _children_peak() -> int:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * _RSS_UNIT
 
 
-def refresh_search_index(out_dir: str, language: str, changed: Iterable[str] | None = None) -> int:
+def refresh_search_index(out_dir: str, language: str, changed: Iterable[str] | None = None,
+                         shard_pages: int | None = None) -> int:
     """Bring the live folder's index up to date; the number of pages it holds.
 
     Given the output paths a rebuild `changed`, only the shards holding
     them are indexed again, each swapped in whole, while the others keep
     answering; otherwise (or when the shard count moved) the whole index is
-    indexed afresh and swapped in whole.
+    indexed afresh and swapped in whole. `shard_pages`: as SHARD_PAGES,
+    the same in every call on one folder.
     """
     live = os.path.join(out_dir, INDEX_FOLDER)
     if changed is not None and os.path.isdir(live):
-        count = shard_count(len(record_pages(out_dir)))
+        count = shard_count(len(record_pages(out_dir)), shard_pages)
         if count > 1 and _live_shards(live) == [shard_name(shard) for shard in range(count)]:
             touched = {shard_of(relpath, count) for relpath in changed if is_record_page(relpath)}
             if touched:
@@ -375,7 +385,7 @@ def refresh_search_index(out_dir: str, language: str, changed: Iterable[str] | N
             return sum(_page_count(os.path.join(live, name)) for name in _live_shards(live))
     fresh = os.path.join(out_dir, f".{INDEX_FOLDER}-new")
     shutil.rmtree(fresh, ignore_errors=True)
-    count = index_folder(out_dir, language, fresh)
+    count = index_folder(out_dir, language, fresh, shard_pages)
     if os.path.isdir(live):
         swap_folders(fresh, live)
         shutil.rmtree(fresh, ignore_errors=True)

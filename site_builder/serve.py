@@ -37,7 +37,7 @@ from .errors import BuildFailed
 from .incremental import Project
 from .pipeline import BuildOptions, BuildReport
 from .render import BUILTIN_TEMPLATES
-from .search import SearchIndexFailed, refresh_search_index
+from .search import PREVIEW_SHARD_PAGES, SearchIndexFailed, refresh_search_index
 from .writer import OutputError, OutputLock
 
 POLL_SECONDS = 0.25  # how often the folders are scanned while nothing changes
@@ -204,7 +204,8 @@ class Preview:
         started = time.perf_counter()
         with OutputLock(self.out_dir):
             report.indexed = refresh_search_index(self.out_dir, self.project.built.library.site.language,
-                                                  None if _is_full_build(report) else report.changed)
+                                                  None if _is_full_build(report) else report.changed,
+                                                  PREVIEW_SHARD_PAGES)
         # A new dict, not an added key: /__status may be reading the old one.
         report.stages = {**report.stages, "index": time.perf_counter() - started}
 
