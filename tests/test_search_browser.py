@@ -414,3 +414,24 @@ def test_an_edited_claim_is_found_after_only_its_shards_are_indexed_again(serve_
     page = browse(serve_dir(site) + "search/")
     assert first_result(page, "zorblatquux") == f"/claims/{claim.stem}/"
     assert page.problems == []
+
+
+def test_a_sharded_search_page_with_results_passes_axe_and_says_so_without_javascript(chromium_browser, serve_dir,
+                                                                                       browse, sharded):
+    base = serve_dir(sharded)
+    page = browse(base + "search/?q=claimed")
+    page.wait_for_selector(RESULT)
+    page.locator("summary.pagefind-ui__filter-name", has_text="Verdict").click()
+    page.wait_for_load_state("networkidle")
+    assert axe_violations(page) == []
+    # No "pagefind-shard" group: the filter that tells the shards apart is the merging script's own.
+    groups = page.locator("summary.pagefind-ui__filter-name").all_inner_texts()
+    assert "Verdict" in groups and not any("shard" in group.lower() for group in groups)
+    assert page.problems == []
+    context = chromium_browser.new_context(java_script_enabled=False)
+    try:
+        quiet = context.new_page()
+        quiet.goto(base + "search/?q=claimed")
+        assert "JavaScript" in quiet.locator("main .notice").inner_text()
+    finally:
+        context.close()
