@@ -54,6 +54,8 @@ class BuildOptions:
     force: bool = False  # replace a non-empty output folder that no build wrote
     drafts: bool = False  # v2: include drafts and embargoed claims, each page with a banner (build --drafts, serve)
     now: dt.datetime | None = None  # v2: the instant embargoes are evaluated at; None: the current time
+    # Record pages per search shard (search.SHARD_PAGES); the preview's are smaller, so an edit re-indexes fewer.
+    search_shard_pages: int | None = None
 
     def image_cache(self) -> str:
         """v2: resized images kept between builds, beside content/; safe to delete."""
@@ -90,6 +92,7 @@ class BuildReport:
     pages: int = 0
     indexed: int = 0  # pages in the search index
     written: int = 0  # files whose bytes changed or that went (rebuilds)
+    changed: list[str] | None = None  # their output paths (None: a full build, all of them)
     full: bool = True  # the whole site was built and swapped in, not updated in place
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)
@@ -331,7 +334,7 @@ class BuiltSite:
             site_wide = _site_wide_plan(pages, previous)
             watch.lap("plan")
             _write(options, pages, site_wide, output, ErrorList(), watch, report)
-        report.written = len(output.written)
+        report.written, report.changed = len(output.written), list(output.written)
         self.built = _finished(report, started, library, [records, site_wide],
                                Built(report, content, library, output.digests, site_wide.contexts, previous.static))
         if options.search and output.written:
@@ -351,7 +354,9 @@ class BuiltSite:
         """
         started = time.perf_counter()
         with OutputLock(self.options.out_dir):
-            report.indexed = refresh_search_index(self.options.out_dir, self.built.library.site.language)
+            # After a rebuild only the shards holding what it changed are indexed again.
+            report.indexed = refresh_search_index(self.options.out_dir, self.built.library.site.language,
+                                                  None if report.full else report.changed, self.options.search_shard_pages)
         # A new dict, not an added key: the preview's /__status may be reading the old one.
         report.stages = {**report.stages, "index": time.perf_counter() - started}
 
@@ -410,7 +415,8 @@ def _write(options: BuildOptions, pages: SitePages, plan: SitePlan, output, stat
     digests = render_pages(pages, plan.pages, output, template_dirs=options.template_dirs())
     watch.lap("render")
     # The index needs only the pages: Pagefind reads them while the rest is written.
-    indexing = Indexing(output.staging, pages.lib.site.language) if options.search and output.full else None
+    indexing = (Indexing(output.staging, pages.lib.site.language, shard_pages=options.search_shard_pages)
+                if options.search and output.full else None)
     try:
         images_since = share_image.cache_clock()
         digests.update(render_attachments(pages, plan.attachments, output))

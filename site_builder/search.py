@@ -17,6 +17,7 @@ Pagefind's Python API decide how it is called:
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import resource
@@ -25,6 +26,9 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
+
+from collections.abc import Iterable
 
 from pagefind.service import get_executable
 
@@ -33,24 +37,90 @@ from .parallel import die_with_parent
 from .writer import swap_folders
 
 INDEX_FOLDER = "pagefind"
-RECORD_PAGES = "{" + ",".join(searched_folders()) + "}/*/index.html"  # the families' record pages; see Indexing
+RECORD_FOLDERS = tuple(searched_folders())  # the page families whose record pages are searched
+RECORD_PAGES = "{" + ",".join(RECORD_FOLDERS) + "}/*/index.html"
 ENTRY_FILE = "pagefind-entry.json"
 TIMEOUT = 3600  # seconds
 _RSS_UNIT = 1 if sys.platform == "darwin" else 1024  # ru_maxrss is in KiB on Linux, bytes on macOS
 
+# Record pages per shard, on average at most (tests set it small). Pagefind
+# holds its whole index in memory, 135 MiB + 0.27 MiB a page of the
+# benchmark's corpus (1.2 GB at 3,900 pages, 4.3 GB at 15,550): 4,000 pages
+# stay near 1.2 GB however large the archive grows, with room for longer
+# pages. Each shard costs a reader one more index chunk a word of the query
+# (about 25 KB), so shards are as large as memory allows. Up to this many
+# pages the archive is one index, as it always was; above, its pages are
+# spread by hash over as few shards as hold them, so that an edited page
+# re-indexes one shard until the archive outgrows its shard count.
+SHARD_PAGES = 4000
+# The preview's shards: smaller, since an edit re-indexes its shard while the
+# editor waits (Pagefind takes about 4 ms a page), and a reader on the same
+# machine loads the extra chunks for nothing.
+PREVIEW_SHARD_PAGES = 500
+# Shards indexed at once. Each Pagefind keeps about 1.4 of the 2 cores busy,
+# so two at once gain little time and double the memory.
+SHARD_WORKERS = 1
+SHARD_PREFIX = "shard-"
+# A sharded index's pagefind/pagefind.js: Pagefind's API over all shards merged.
+MERGING_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "search_shards.js")
+# What the search page loads from pagefind/ itself besides pagefind.js.
+UI_FILES = ("pagefind-ui.js", "pagefind-ui.css")
+
 # Peak RSS in bytes, for `build -v`, from the last index_folder() call:
 # "workers" the largest child before Pagefind started (the forked validation
-# and render workers), "pagefind" Pagefind's own.
+# and render workers), "pagefind" the largest Pagefind process.
 last_peaks: dict[str, int] = {}
+# One entry a Pagefind run of the last indexing: its shard (None: unsharded),
+# pages, peak RSS in bytes and seconds, for the benchmark.
+last_runs: list[dict] = []
 
 
 class SearchIndexFailed(Exception):
     pass
 
 
-def index_folder(site_dir: str, language: str, index_dir: str | None = None) -> int:
+def record_pages(site_dir: str) -> list[str]:
+    """The pages the index holds, as paths below `site_dir`, in a stable order."""
+    pages = []
+    for kind in RECORD_FOLDERS:
+        folder = os.path.join(site_dir, kind)
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        pages.extend(f"{kind}/{name}/index.html" for name in names
+                     if os.path.isfile(os.path.join(folder, name, "index.html")))
+    return pages
+
+
+def shard_count(page_count: int, shard_pages: int | None = None) -> int:
+    """The number of shards for an archive of `page_count` record pages (1: one unsharded index)."""
+    return max(1, -(-page_count // (shard_pages or SHARD_PAGES)))
+
+
+def shard_of(relpath: str, shards: int) -> int:
+    """The shard of a record page, by its path alone.
+
+    Lamping and Veach's jump consistent hash of the path's hash: evenly
+    spread, and when the archive grows by one shard, pages only ever move
+    to the new shard (a 1/shards share of them), never between old ones.
+    """
+    key = int.from_bytes(hashlib.sha256(relpath.encode("utf-8")).digest()[:8], "big")
+    shard, candidate = -1, 0
+    while candidate < shards:
+        shard = candidate
+        key = (key * 2862933555777941757 + 1) & 0xFFFFFFFFFFFFFFFF
+        candidate = int((shard + 1) * ((1 << 31) / ((key >> 33) + 1)))
+    return shard
+
+
+def shard_name(shard: int) -> str:
+    return f"{SHARD_PREFIX}{shard:04d}"
+
+
+def index_folder(site_dir: str, language: str, index_dir: str | None = None, shard_pages: int | None = None) -> int:
     """Index the record pages under `site_dir` into `index_dir` (default `site_dir/pagefind/`); the page count."""
-    return Indexing(site_dir, language, index_dir).wait()
+    return Indexing(site_dir, language, index_dir, shard_pages=shard_pages).wait()
 
 
 class Indexing:
@@ -59,80 +129,280 @@ class Indexing:
     Only record pages carry data-pagefind-body; naming them spares Pagefind
     from parsing every index page, feed and list for nothing. Pagefind keeps
     about 1.4 of 2 cores busy, so the build draws share images meanwhile.
+
+    A sharded index is indexed shard by shard, each from a folder of hard
+    links to its pages (Pagefind takes one glob, and a list of thousands of
+    paths overflows a command line), into `index_dir/shard-NNNN/`. `shards`
+    limits the run to those shards, each written to `.shard-NNNN-new/` for
+    the caller to swap in (refresh_search_index).
     """
 
-    def __init__(self, site_dir: str, language: str, index_dir: str | None = None) -> None:
-        site_dir = os.path.abspath(site_dir)
-        self.index_dir = os.path.abspath(index_dir or os.path.join(site_dir, INDEX_FOLDER))
-        executable = get_executable()
-        if executable is None:
+    def __init__(self, site_dir: str, language: str, index_dir: str | None = None,
+                 shards: set[int] | None = None, count: int | None = None, shard_pages: int | None = None) -> None:
+        self.site_dir = os.path.abspath(site_dir)
+        self.index_dir = os.path.abspath(index_dir or os.path.join(self.site_dir, INDEX_FOLDER))
+        self.language = language
+        self._executable = get_executable()
+        if self._executable is None:
             raise SearchIndexFailed("the search index could not be built: Pagefind's binary is missing; run `make build` to install it")
-        # One index in the site's language: by default Pagefind splits pages by their
-        # <html lang> and a search page loads only its own language's index, so a
-        # claim in English on a Dari site would never be found.
-        command = [str(executable), "--site", site_dir, "--output-path", self.index_dir, "--glob", RECORD_PAGES,
-                   "--force-language", language]
+        self._only, self._count, self._shard_pages = shards, count, shard_pages
+        self._work = os.path.join(self.site_dir, f".{INDEX_FOLDER}-work")
+        self._runs: list[_Run] = []
+        self._lock = threading.Lock()
+        self._cancelled = False
+        self._error: BaseException | None = None
         last_peaks.clear()
-        # Output goes to files, not pipes, so Pagefind never blocks on a full pipe while nobody reads.
-        self._out, self._err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+        last_runs.clear()
+        self._workers_peak = _children_peak()
+        self._thread = threading.Thread(target=self._drive, name="search index", daemon=True)
+        self._thread.start()
+
+    def _plan(self) -> list[tuple[int | None, str, str]]:
+        """(shard, folder to index, folder to write) for every Pagefind run."""
+        if self._count is None:
+            pages = record_pages(self.site_dir)
+            self._count = shard_count(len(pages), self._shard_pages)
+        else:
+            pages = None
+        if self._count == 1:
+            return [(None, self.site_dir, self.index_dir)]
+        pages = record_pages(self.site_dir) if pages is None else pages
+        wanted = set(range(self._count)) if self._only is None else self._only
+        shutil.rmtree(self._work, ignore_errors=True)
+        plan = []
+        for shard in sorted(wanted):
+            site = os.path.join(self._work, shard_name(shard))
+            os.makedirs(site)
+            out = os.path.join(self.index_dir, shard_name(shard) if self._only is None else f".{shard_name(shard)}-new")
+            shutil.rmtree(out, ignore_errors=True)
+            plan.append((shard, site, out))
+        for relpath in pages:
+            shard = shard_of(relpath, self._count)
+            if shard in wanted:
+                _link(os.path.join(self.site_dir, relpath), os.path.join(self._work, shard_name(shard), relpath))
+        return plan
+
+    def _drive(self) -> None:
         try:
-            self._process = subprocess.Popen(command, stdout=self._out, stderr=self._err,
-                                             preexec_fn=functools.partial(die_with_parent, os.getpid()))
-        except OSError as exc:
-            self._close()
-            raise SearchIndexFailed(f"the search index could not be built: {exc}") from None
-        self._timer = threading.Timer(TIMEOUT, self._process.kill)
-        self._timer.start()
+            pending = self._plan()
+            running: list[_Run] = []
+            while pending or running:
+                with self._lock:
+                    if self._cancelled:
+                        return
+                    while pending and len(running) < SHARD_WORKERS:
+                        shard, site, out = pending.pop(0)
+                        run = _Run(self._executable, site, out, self.language, shard)
+                        running.append(run)
+                        self._runs.append(run)
+                done = _wait_any(running)
+                running.remove(done)
+                failure = done.failure()
+                if failure:
+                    raise SearchIndexFailed(failure)
+                if done.shard is not None:
+                    # Its links, while the next shard indexes: removing 16,000 takes 8 s here.
+                    shutil.rmtree(done.site, ignore_errors=True)
+        except BaseException as exc:  # noqa: BLE001 (handed to wait(), in the build's thread)
+            self._error = exc
 
     def wait(self) -> int:
         """The number of pages indexed, once Pagefind has written everything."""
-        # Every worker the build forked has been waited for by now, and Pagefind not yet.
-        last_peaks["workers"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * _RSS_UNIT
-        try:
-            # os.wait4 rather than Popen.wait: it returns Pagefind's own rusage.
-            # Linux carries this process's peak so far into the child's, so the figure is never below it.
-            _, status, usage = os.wait4(self._process.pid, 0)
-            timed_out = self._timer.finished.is_set()
-            self._process.returncode = returncode = os.waitstatus_to_exitcode(status)
-            last_peaks["pagefind"] = usage.ru_maxrss * _RSS_UNIT
-            self._out.seek(0)
-            self._err.seek(0)
-            stdout, stderr = (f.read().decode("utf-8", "replace") for f in (self._out, self._err))
-        finally:
-            self._close()
-        if timed_out:
-            raise SearchIndexFailed(f"the search index could not be built: Pagefind took over {TIMEOUT} s")
-        if returncode != 0:
-            detail = (stderr or stdout).strip().splitlines()[-3:]
-            raise SearchIndexFailed(f"the search index could not be built (Pagefind exited {returncode}): {' '.join(detail)}")
-        return _page_count(self.index_dir)
+        self._thread.join()
+        # Every worker the build forked has been waited for by now, and no Pagefind
+        # yet (their exits are only noticed, not collected, until here).
+        last_peaks["workers"] = max(self._workers_peak, _children_peak())
+        for run in self._runs:
+            run.collect()
+        if self._runs:
+            last_peaks["pagefind"] = max(run.peak for run in self._runs)
+        last_runs.extend({"shard": run.shard, "pages": run.pages, "peak": run.peak, "seconds": run.seconds}
+                         for run in self._runs)
+        shutil.rmtree(self._work, ignore_errors=True)
+        if self._error is not None:
+            if isinstance(self._error, SearchIndexFailed):
+                raise self._error
+            raise SearchIndexFailed(f"the search index could not be built: {self._error}") from self._error
+        count = sum(_page_count(run.out) for run in self._runs)
+        if self._only is None:
+            self._finish_bundle()
+        return count
+
+    def _finish_bundle(self) -> None:
+        """A sharded index's pagefind/ itself: the UI the search page loads and the script that merges the shards."""
+        if self._count == 1:
+            return
+        shards = [shard_name(shard) for shard in range(self._count)]
+        for name in UI_FILES:
+            shutil.copyfile(os.path.join(self.index_dir, shards[0], name), os.path.join(self.index_dir, name))
+        write_merging_script(self.index_dir, shards)
 
     def cancel(self) -> None:
         """Stop Pagefind: the build failed while it was indexing."""
-        if self._process.poll() is None:
-            self._process.kill()
-            self._process.wait()
+        with self._lock:
+            self._cancelled = True
+            for run in self._runs:
+                run.kill()
+        self._thread.join()
+        for run in self._runs:
+            run.collect()
+        shutil.rmtree(self._work, ignore_errors=True)
+
+
+def write_merging_script(index_dir: str, shards: list[str]) -> None:
+    """pagefind/pagefind.js: Pagefind's API over `shards`, the first one the primary index."""
+    with open(MERGING_SCRIPT, encoding="utf-8") as f:
+        script = f.read()
+    script = script.replace('"./SHARD0/', json.dumps(f"./{shards[0]}/")[:-1]).replace('["SHARDS"]', json.dumps(shards))
+    with open(os.path.join(index_dir, "pagefind.js"), "w", encoding="utf-8") as f:
+        f.write(script)
+
+
+class _Run:
+    """One Pagefind process over one folder."""
+
+    def __init__(self, executable, site: str, out: str, language: str, shard: int | None) -> None:
+        self.site, self.out, self.shard = site, out, shard
+        self.pages = 0
+        self.peak = 0
+        self.seconds = 0.0
+        self.returncode: int | None = None
+        self._exited = False
+        self._collected = False
+        self._started = time.perf_counter()
+        # One index in the site's language: by default Pagefind splits pages by their
+        # <html lang> and a search page loads only its own language's index, so a
+        # claim in English on a Dari site would never be found.
+        command = [str(executable), "--site", site, "--output-path", out, "--glob", RECORD_PAGES,
+                   "--force-language", language]
+        # Output goes to files, not pipes, so Pagefind never blocks on a full pipe while nobody reads.
+        self._out, self._err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+        try:
+            self.process = subprocess.Popen(command, stdout=self._out, stderr=self._err,
+                                            preexec_fn=functools.partial(die_with_parent, os.getpid()))
+        except OSError as exc:
+            self._close()
+            raise SearchIndexFailed(f"the search index could not be built: {exc}") from None
+        self._timer = threading.Timer(TIMEOUT, self.process.kill)
+        self._timer.start()
+
+    def exited(self, block: bool) -> bool:
+        """Whether Pagefind has ended, noticed without collecting it (so it counts in no one's RUSAGE_CHILDREN yet)."""
+        if not self._exited:
+            flags = os.WEXITED | os.WNOWAIT | (0 if block else os.WNOHANG)
+            info = os.waitid(os.P_PID, self.process.pid, flags)
+            if info is not None and info.si_pid:
+                self._exited = True
+                self.seconds = time.perf_counter() - self._started
+                self.returncode = info.si_status if info.si_code == os.CLD_EXITED else -info.si_status
+        return self._exited
+
+    def collect(self) -> None:
+        """Reap Pagefind, reading its own peak RSS (os.wait4 rather than Popen.wait returns its rusage)."""
+        if self._collected:
+            return
+        self._collected = True
+        try:
+            _, status, usage = os.wait4(self.process.pid, 0)
+            self.process.returncode = os.waitstatus_to_exitcode(status)
+            # Linux carries the build's peak so far into the child's, so the figure is never below it.
+            self.peak = usage.ru_maxrss * _RSS_UNIT
+        except ChildProcessError:
+            pass
+        self._timer.cancel()
         self._close()
 
+    def failure(self) -> str | None:
+        """Why this run failed, or None, once it has exited."""
+        timed_out = self._timer.finished.is_set()
+        self._timer.cancel()
+        self._out.seek(0)
+        self._err.seek(0)
+        stdout, stderr = (f.read().decode("utf-8", "replace") for f in (self._out, self._err))
+        self._close()
+        if timed_out:
+            return f"the search index could not be built: Pagefind took over {TIMEOUT} s"
+        if self.returncode != 0:
+            detail = (stderr or stdout).strip().splitlines()[-3:]
+            return f"the search index could not be built (Pagefind exited {self.returncode}): {' '.join(detail)}"
+        self.pages = _page_count(self.out)
+        return None
+
+    def kill(self) -> None:
+        if not self._collected and not self._exited:
+            self.process.kill()
+
     def _close(self) -> None:
-        if hasattr(self, "_timer"):
-            self._timer.cancel()
         self._out.close()
         self._err.close()
 
 
-def refresh_search_index(out_dir: str, language: str) -> int:
-    """Index the live folder into a fresh index folder, then swap it in whole."""
+def _wait_any(running: list[_Run]) -> _Run:
+    """The first of the running Pagefinds to end."""
+    if len(running) == 1:
+        running[0].exited(block=True)
+        return running[0]
+    while True:
+        for run in running:
+            if run.exited(block=False):
+                return run
+        time.sleep(0.05)
+
+
+def _link(source: str, target: str) -> None:
+    """`target` made the same file as `source`: a hard link, or a copy where links are refused."""
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _children_peak() -> int:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * _RSS_UNIT
+
+
+def refresh_search_index(out_dir: str, language: str, changed: Iterable[str] | None = None,
+                         shard_pages: int | None = None) -> int:
+    """Bring the live folder's index up to date; the number of pages it holds.
+
+    Given the output paths a rebuild `changed`, only the shards holding
+    them are indexed again, each swapped in whole, while the others keep
+    answering; otherwise (or when the shard count moved) the whole index is
+    indexed afresh and swapped in whole. `shard_pages`: as SHARD_PAGES,
+    the same in every call on one folder.
+    """
+    live = os.path.join(out_dir, INDEX_FOLDER)
+    if changed is not None and os.path.isdir(live):
+        count = shard_count(len(record_pages(out_dir)), shard_pages)
+        if count > 1 and _live_shards(live) == [shard_name(shard) for shard in range(count)]:
+            touched = {shard_of(relpath, count) for relpath in changed if is_record_page(relpath)}
+            if touched:
+                Indexing(out_dir, language, live, shards=touched, count=count).wait()
+                for shard in sorted(touched):
+                    fresh = os.path.join(live, f".{shard_name(shard)}-new")
+                    swap_folders(fresh, os.path.join(live, shard_name(shard)))
+                    shutil.rmtree(fresh, ignore_errors=True)
+            return sum(_page_count(os.path.join(live, name)) for name in _live_shards(live))
     fresh = os.path.join(out_dir, f".{INDEX_FOLDER}-new")
     shutil.rmtree(fresh, ignore_errors=True)
-    count = index_folder(out_dir, language, fresh)
-    live = os.path.join(out_dir, INDEX_FOLDER)
+    count = index_folder(out_dir, language, fresh, shard_pages)
     if os.path.isdir(live):
         swap_folders(fresh, live)
         shutil.rmtree(fresh, ignore_errors=True)
     else:
         os.rename(fresh, live)
     return count
+
+
+def is_record_page(relpath: str) -> bool:
+    """Whether the output path is a page the index holds (RECORD_PAGES)."""
+    parts = relpath.split("/")
+    return len(parts) == 3 and parts[0] in RECORD_FOLDERS and parts[2] == "index.html"
+
+
+def _live_shards(index_dir: str) -> list[str]:
+    return sorted(name for name in os.listdir(index_dir) if name.startswith(SHARD_PREFIX))
 
 
 def peak_memory() -> dict[str, int]:

@@ -36,7 +36,7 @@ from .error_formats import format_errors
 from .errors import BuildFailed
 from .pipeline import BuildOptions, BuildReport, BuiltSite
 from .render import BUILTIN_TEMPLATES
-from .search import SearchIndexFailed
+from .search import PREVIEW_SHARD_PAGES, SearchIndexFailed
 from .writer import OutputError, OutputLock
 
 POLL_SECONDS = 0.25  # how often the folders are scanned while nothing changes
@@ -115,7 +115,7 @@ class Preview:
         bound_port = self.httpd.server_address[1]
         self.url = f"http://{f'[{host}]' if ':' in host else host}:{bound_port}/"
         self.content_dir, self.out_dir = content_dir, out_dir
-        self.options = BuildOptions(content_dir=content_dir, out_dir=out_dir, base_url=self.url, search=False,
+        self.options = BuildOptions(content_dir=content_dir, out_dir=out_dir, base_url=self.url, search=False, search_shard_pages=PREVIEW_SHARD_PAGES,
                                     force=force, drafts=True, now=now)  # the preview shows drafts and embargoed claims, with their banners
         self.project = BuiltSite(self.options)
         self.live = self.httpd.live

@@ -161,14 +161,19 @@ def test_a_second_build_while_one_runs_exits_3(tmp_path):
     assert tree_snapshot(tmp_path / "public") == before
 
 
-def test_a_failed_search_index_exits_3_and_keeps_the_previous_site(tmp_path, monkeypatch):
+@pytest.mark.parametrize("sharded", [False, True])
+def test_a_failed_search_index_exits_3_and_keeps_the_previous_site(tmp_path, monkeypatch, sharded):
     site = minimal_site(tmp_path)
     assert site.run("build").code == 0
     before = tree_snapshot(tmp_path / "public")
     # Pagefind runs while the share images are drawn; its failure must still stop the swap.
+    # Sharded, the second shard's Pagefind fails, after the first has written its index.
     failing = tmp_path / "pagefind-that-fails"
-    failing.write_text("#!/bin/sh\necho 'Error: simulated indexer failure' >&2\nexit 7\n")
+    fail = f'case "$2" in *shard-0001) ;; *) exec {search.get_executable()} "$@";; esac\n' if sharded else ""
+    failing.write_text(f"#!/bin/sh\n{fail}echo 'Error: simulated indexer failure' >&2\nexit 7\n")
     failing.chmod(0o755)
+    if sharded:
+        monkeypatch.setattr(search, "SHARD_PAGES", 1)
     monkeypatch.setattr(search, "get_executable", lambda: failing)
     site.write("content/claims/bridge-finished-early.yaml",
                (tmp_path / "content/claims/bridge-finished-early.yaml").read_text().replace("two months early", "early"))

@@ -6,12 +6,17 @@ from __future__ import annotations
 
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
+from bench.corpus import generate_corpus
+from site_builder import search
+from site_builder.pipeline import BuiltSite
+from site_builder.pipeline import BuildOptions
 from test_site import DEFAULT_CONTENT, build_site
 from tools import axe_violations
 
@@ -235,3 +240,198 @@ def test_under_a_base_path_results_lead_to_working_pages(serve_dir, browse, tmp_
     assert navigation.value.status == 200
     assert page.locator("h1").inner_text() == title
     assert page.problems == []
+
+
+# A sharded index: the bench's generator writes a made-up archive of a few
+# dozen claims, indexed in shards of at most SHARDED_PAGES pages, as a large
+# archive is in shards of search.SHARD_PAGES.
+SHARDED_CLAIMS = 40
+SHARDED_PAGES = 12
+
+
+@pytest.fixture(scope="module")
+def sharded(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("sharded")
+    generate_corpus(SHARDED_CLAIMS, seed=19, folder=root)
+    before = search.SHARD_PAGES
+    search.SHARD_PAGES = SHARDED_PAGES
+    try:
+        build_site(root / "content", root / "public", search=True)
+    finally:
+        search.SHARD_PAGES = before
+    return root / "public"
+
+
+def shard_entries(site: Path) -> dict[str, dict]:
+    """Shard folder -> its pagefind-entry.json, for the shards pagefind/pagefind.js merges."""
+    script = (site / "pagefind" / "pagefind.js").read_text(encoding="utf-8")
+    names = json.loads(re.search(r"^const SHARDS = (.*);$", script, re.MULTILINE).group(1))
+    assert names == sorted(path.name for path in (site / "pagefind").glob("shard-*"))
+    return {name: json.loads((site / "pagefind" / name / "pagefind-entry.json").read_text(encoding="utf-8"))
+            for name in names}
+
+
+def shard_count(site: Path) -> int:
+    return len(shard_entries(site))
+
+
+def claim_texts(site: Path) -> dict[str, str]:
+    """Claim slug -> its summary and analysis, from the built dataset."""
+    data = json.loads((site / "data/claims.json").read_text(encoding="utf-8"))
+    return {claim["slug"]: f"{claim['summary']} {claim['analysis']['markdown']}" for claim in data["claims"]}
+
+
+def test_a_large_index_is_written_in_shards_each_holding_its_pages(sharded):
+    entries = shard_entries(sharded)
+    pages = search.record_pages(str(sharded))
+    count = shard_count(sharded)
+    assert len(entries) == count >= 4
+    # The fewest shards of SHARDED_PAGES pages each on average.
+    assert SHARDED_PAGES * (count - 1) < len(pages) <= SHARDED_PAGES * count
+    assert list(entries) == [f"shard-{i:04d}" for i in range(len(entries))]
+    counts = {name: entry["languages"]["en"]["page_count"] for name, entry in entries.items()}
+    assert sum(counts.values()) == len(pages)
+    for shard, held in enumerate(counts.values()):
+        assert held == sum(1 for page in pages if search.shard_of(page, count) == shard)
+    # Only the search page's own files beside the shards, not a stray index of all pages.
+    assert not (sharded / "pagefind" / "pagefind-entry.json").exists()
+
+
+def test_a_page_keeps_its_shard_as_the_archive_grows_or_moves_to_the_new_one():
+    pages = [f"claims/claim-{i}/index.html" for i in range(4000)]
+    for count in (1, 2, 5, 16):
+        moved = 0
+        for page in pages:
+            now, grown = search.shard_of(page, count), search.shard_of(page, count + 1)
+            assert grown in (now, count)
+            moved += grown != now
+        assert abs(moved - len(pages) / (count + 1)) < 0.1 * len(pages) / (count + 1) + 30  # a fair share
+    sizes = [sum(1 for page in pages if search.shard_of(page, 8) == shard) for shard in range(8)]
+    assert max(sizes) < 1.15 * len(pages) / 8
+    assert search.shard_count(search.SHARD_PAGES) == 1
+    assert search.shard_count(search.SHARD_PAGES + 1) == 2
+
+
+def first_result(page, phrase: str) -> str:
+    search_for(page, phrase)
+    return page.locator(RESULT_LINK).first.get_attribute("href")
+
+
+def distinctive_phrases(site: Path) -> dict[str, str]:
+    """Claim slug -> three words of its text around a word no other record page holds (nor begins with)."""
+    words_of = {page: set(re.findall(r"\w+", re.sub(r"<[^>]+>", " ", (site / page).read_text(encoding="utf-8")).lower()))
+                for page in search.record_pages(str(site))}
+    phrases = {}
+    for slug, text in sorted(claim_texts(site).items()):
+        own = f"claims/{slug}/index.html"
+        words = re.findall(r"[A-Za-z]+", re.sub(r"\]\([^)]*\)", "]", text))  # Markdown links without their targets
+        for i, word in enumerate(words):
+            bare = word.lower()
+            # Pagefind matches every word of a query as a prefix too.
+            if bare in words_of[own] and not any(other.startswith(bare) for page in words_of if page != own
+                                                 for other in words_of[page]):
+                phrases[slug] = " ".join(words[max(i - 1, 0):i + 2])
+                break
+    return phrases
+
+
+def test_a_phrase_finds_its_claim_first_whichever_shard_holds_it(serve_dir, browse, sharded):
+    count = shard_count(sharded)
+    by_shard: dict[int, tuple[str, str]] = {}
+    for slug, phrase in distinctive_phrases(sharded).items():
+        by_shard.setdefault(search.shard_of(f"claims/{slug}/index.html", count), (slug, phrase))
+    assert len(by_shard) >= 4
+    page = browse(serve_dir(sharded) + "search/")
+    for slug, phrase in by_shard.values():
+        # The other words are common: each shard without the rare word has pages with them, which
+        # Pagefind's merge alone would list (a shard drops a word it does not hold from the query).
+        assert first_result(page, phrase) == f"/claims/{slug}/", phrase
+        assert result_count(page) == 1, phrase
+    assert page.problems == []
+
+
+def test_a_verdict_filter_counts_and_finds_claims_of_every_shard(serve_dir, browse, sharded):
+    data = json.loads((sharded / "data/claims.json").read_text(encoding="utf-8"))
+    count = shard_count(sharded)
+    verdicts = {}
+    for claim in data["claims"]:
+        verdicts.setdefault(claim["verdict"]["label"], []).append(claim["slug"])
+    chosen, slugs = max(verdicts.items(), key=lambda item: len(item[1]))
+    shards = {search.shard_of(f"claims/{slug}/index.html", count) for slug in slugs}
+    assert len(shards) >= 2  # else this test would not cross shards
+    # Every claim page says what was "claimed": the panel counts every claim of each verdict, summed over the shards.
+    page = browse(serve_dir(sharded) + "search/?q=claimed")
+    page.wait_for_selector(RESULT)
+    page.locator("summary.pagefind-ui__filter-name", has_text="Verdict").click()
+    option = page.locator(".pagefind-ui__filter-value", has=page.locator(f"input[value='{chosen}']"))
+    expect(option.locator(".pagefind-ui__filter-label")).to_have_text(f"{chosen} ({len(slugs)})")
+    page.check(f"input[name='verdict'][value='{chosen}']")
+    expect(page.locator(MESSAGE)).to_have_text(re.compile(f"^{len(slugs)} results?"))
+    while page.locator(".pagefind-ui__button", has_text="Load more").count():
+        page.locator(".pagefind-ui__button", has_text="Load more").click()
+        page.wait_for_load_state("networkidle")
+    expect(page.locator(RESULT)).to_have_count(len(slugs))
+    expect(page.locator(f"{RESULT}:not(:has({RESULT_LINK}))")).to_have_count(0)  # every result loaded
+    # Each result's first link is to its page, the others to the page's sections.
+    found = page.locator(RESULT).evaluate_all(
+        f"items => items.map(item => item.querySelector('{RESULT_LINK}').getAttribute('href'))")
+    assert sorted(found) == sorted(f"/claims/{slug}/" for slug in slugs)
+    assert page.problems == []
+
+
+def test_a_shared_search_url_opens_with_results_from_the_shards(serve_dir, browse, sharded):
+    slug, phrase = sorted(distinctive_phrases(sharded).items())[0]
+    page = browse(serve_dir(sharded) + "search/?" + urlencode({"q": phrase}))
+    page.wait_for_selector(RESULT)
+    assert page.input_value(INPUT) == phrase
+    assert page.locator(RESULT_LINK).first.get_attribute("href") == f"/claims/{slug}/"
+    assert page.problems == []
+
+
+def test_an_edited_claim_is_found_after_only_its_shards_are_indexed_again(serve_dir, browse, tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_PAGES", SHARDED_PAGES)
+    generate_corpus(SHARDED_CLAIMS, seed=19, folder=tmp_path)
+    options = BuildOptions(content_dir=str(tmp_path / "content"), out_dir=str(tmp_path / "public"), search=True)
+    project = BuiltSite(options)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # see build_site: not in Playwright's thread
+        pool.submit(project.build).result()
+        site = tmp_path / "public"
+        count = shard_count(site)
+        before = {name: (site / "pagefind" / name / "pagefind-entry.json").stat().st_ino for name in shard_entries(site)}
+        claim = sorted((tmp_path / "content/claims").glob("*.yaml"))[0]
+        claim.write_text(claim.read_text(encoding="utf-8").replace("summary: >-\n", "summary: >-\n  Zorblatquux gravel. "),
+                         encoding="utf-8")
+        report = pool.submit(project.rebuild, {str(claim)}).result()
+    page_of_claim = f"claims/{claim.stem}/index.html"
+    assert page_of_claim in report.changed
+    touched = {search.shard_name(search.shard_of(path, count)) for path in report.changed if search.is_record_page(path)}
+    assert search.shard_name(search.shard_of(page_of_claim, count)) in touched
+    assert len(touched) < len(before)  # else this would show nothing
+    after = {name: (site / "pagefind" / name / "pagefind-entry.json").stat().st_ino for name in shard_entries(site)}
+    assert {name for name in before if before[name] != after[name]} == touched
+    assert report.indexed == len(search.record_pages(str(site)))
+    assert not list((site / "pagefind").glob(".*"))  # nothing left of the shards indexed aside
+    page = browse(serve_dir(site) + "search/")
+    assert first_result(page, "zorblatquux") == f"/claims/{claim.stem}/"
+    assert page.problems == []
+
+
+def test_a_sharded_search_page_with_results_passes_axe_and_says_so_without_javascript(chromium_browser, serve_dir,
+                                                                                       browse, sharded):
+    base = serve_dir(sharded)
+    page = browse(base + "search/?q=claimed")
+    page.wait_for_selector(RESULT)
+    page.locator("summary.pagefind-ui__filter-name", has_text="Verdict").click()
+    page.wait_for_load_state("networkidle")
+    assert axe_violations(page) == []
+    # No "pagefind-shard" group: the filter that tells the shards apart is the merging script's own.
+    groups = page.locator("summary.pagefind-ui__filter-name").all_inner_texts()
+    assert "Verdict" in groups and not any("shard" in group.lower() for group in groups)
+    assert page.problems == []
+    context = chromium_browser.new_context(java_script_enabled=False)
+    try:
+        quiet = context.new_page()
+        quiet.goto(base + "search/?q=claimed")
+        assert "JavaScript" in quiet.locator("main .notice").inner_text()
+    finally:
+        context.close()

@@ -164,11 +164,13 @@ def _gone_within(pids: list[int], seconds: float) -> list[int]:
 
 # The parent prints its children's pids and kills itself with SIGKILL, as the OOM killer would.
 PAGEFIND_ORPHAN = r"""
-import os, signal, sys
+import os, signal, sys, time
 from site_builder import search
 search.get_executable = lambda: sys.argv[1]  # a Pagefind that takes its time
 indexing = search.Indexing(sys.argv[2], "en")
-print(indexing._process.pid, flush=True)
+while not indexing._runs:  # started by the indexing's own thread
+    time.sleep(0.01)
+print(indexing._runs[0].process.pid, flush=True)
 os.kill(os.getpid(), signal.SIGKILL)
 """
 
