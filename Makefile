@@ -32,7 +32,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
 CMS_STAMP := node_modules/decap-cms/dist/decap-cms.js
 
-.PHONY: build check serve bench test messages system-deps clean distclean
+.PHONY: build check serve bench test lint format messages system-deps clean distclean
 
 # An archive whose site.yaml switches on the editors' interface (`cms:`) needs
 # Decap CMS from npm, copied into public/admin/ by the build.
@@ -59,8 +59,17 @@ messages: $(RUNTIME_STAMP)
 	  --project "site_builder" -o site_builder/locales/messages.pot .
 	$(VENV)/bin/pybabel update -i site_builder/locales/messages.pot -d site_builder/locales --no-fuzzy-matching --ignore-obsolete
 
-test: $(DEV_STAMP) system-deps $(NODE_STAMP)
+test: lint $(DEV_STAMP) system-deps $(NODE_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# pyproject.toml says how the code is laid out and checked; `make format` lays it out so.
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(DEV_STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 # Debian's own python3 has no ensurepip until python3-venv is installed; a
 # failed attempt leaves a half-made venv behind, hence the rm before retrying.

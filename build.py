@@ -14,9 +14,10 @@ def _in_project_venv() -> bool:
 
 def _load_main():
     """The command line, or None when this Python lacks what it needs (said in one line, never a traceback)."""
-    if sys.version_info >= (3, 11):
+    if sys.version_info >= (3, 11):  # noqa: UP036 (an older Python gets a sentence, not a SyntaxError)
         try:
             from site_builder.cli import main
+
             return main
         except ImportError as exc:
             missing = getattr(exc, "name", None) or str(exc)
@@ -30,11 +31,17 @@ def _load_main():
     if os.path.isfile(VENV_PYTHON) and not _in_project_venv():
         os.execv(VENV_PYTHON, [VENV_PYTHON, os.path.abspath(__file__), *sys.argv[1:]])
     if missing is None:
-        print(f"build.py: error: this is Python {sys.version_info[0]}.{sys.version_info[1]}; the site builder needs "
-              "3.11 or later: run `make build` first, which sets it up", file=sys.stderr)
+        print(
+            f"build.py: error: this is Python {sys.version_info[0]}.{sys.version_info[1]}; the site builder needs "
+            "3.11 or later: run `make build` first, which sets it up",
+            file=sys.stderr,
+        )
     else:
-        print(f"build.py: error: this Python lacks the package '{missing}': run `make build` first, which installs "
-              "everything into .venv (then `python build.py` uses it)", file=sys.stderr)
+        print(
+            f"build.py: error: this Python lacks the package '{missing}': run `make build` first, which installs "
+            "everything into .venv (then `python build.py` uses it)",
+            file=sys.stderr,
+        )
     return None
 
 

@@ -25,20 +25,20 @@ import importlib.metadata
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
-import shutil
 import time
 import traceback
 from pathlib import Path
 
 import yaml
 
+from .browser import preview_edit, query_bytes
 from .corpus import BENCH_DIR, DEFAULT_SEED, MIN_CLAIMS, ensure_corpus
 from .hugo import hugo_command, hugo_version, prepare
 from .importing import measure_import
-from .browser import preview_edit, query_bytes
 from .incremental import measure_incremental
 from .measure import CommandFailed, Run, folder_bytes, folder_stats, run_measured
 
@@ -64,7 +64,8 @@ def bench_size(claims: int, seed: int, browser: bool = True) -> dict:
         skipped = _comparison_guard(claims)
         _progress(f"N={claims}: floor + pagefind" + (f" skipped: {skipped}" if skipped else ""))
         floor_pagefind = skipped or _attempt(
-            [python, "-m", "bench.floor", content, str(out / "floor-pagefind"), "--with-pagefind"])
+            [python, "-m", "bench.floor", content, str(out / "floor-pagefind"), "--with-pagefind"]
+        )
         _progress(f"N={claims}: hugo (preparing its content, untimed)")
         started = time.perf_counter()
         prepare(corpus, out / "hugo-site")
@@ -72,8 +73,11 @@ def bench_size(claims: int, seed: int, browser: bool = True) -> dict:
         _progress(f"N={claims}: hugo + pagefind" + (f" skipped: {skipped}" if skipped else ""))
         hugo = skipped or _attempt(hugo_command(out / "hugo-site", out / "hugo"))
         # As bench.floor --with-pagefind runs it.
-        hugo_pagefind = skipped or (_attempt([python, "-m", "pagefind", "--site", str(out / "hugo")])
-                                    if isinstance(hugo, Run) else {"error": "hugo failed"})
+        hugo_pagefind = skipped or (
+            _attempt([python, "-m", "pagefind", "--site", str(out / "hugo")])
+            if isinstance(hugo, Run)
+            else {"error": "hugo failed"}
+        )
         shutil.rmtree(out / "hugo-site", ignore_errors=True)
         query = preview = None
         if browser and isinstance(build, Run):
@@ -89,18 +93,27 @@ def bench_size(claims: int, seed: int, browser: bool = True) -> dict:
         _progress(f"N={claims}: import (made-up exports of N items)")
         imported = measure_import(claims, seed)
         hugo_and_pagefind = (
-            {"seconds": round(hugo.seconds + hugo_pagefind.seconds, 3),
-             "max_rss_bytes": max(hugo.max_rss, hugo_pagefind.max_rss)}  # wall seconds of both; the larger peak
-            if isinstance(hugo, Run) and isinstance(hugo_pagefind, Run) else {"error": "not run: see hugo"})
+            {
+                "seconds": round(hugo.seconds + hugo_pagefind.seconds, 3),
+                "max_rss_bytes": max(hugo.max_rss, hugo_pagefind.max_rss),
+            }  # wall seconds of both; the larger peak
+            if isinstance(hugo, Run) and isinstance(hugo_pagefind, Run)
+            else {"error": "not run: see hugo"}
+        )
         return {
             "claims": claims,
             "corpus_seconds": None if generated is None else round(generated, 3),  # None: reused
-            "build": {**_run_json(build), **_output(out / "build", claims),
-                      "index_bytes": folder_bytes(out / "build" / "pagefind")},
+            "build": {
+                **_run_json(build),
+                **_output(out / "build", claims),
+                "index_bytes": folder_bytes(out / "build" / "pagefind"),
+            },
             "build_warm": _run_json(warm),
             "floor": {**_run_json(floor), **_output(out / "floor", claims)},
-            "floor_pagefind": {**_run_json(floor_pagefind),
-                               "index_bytes": folder_bytes(out / "floor-pagefind" / "pagefind")},
+            "floor_pagefind": {
+                **_run_json(floor_pagefind),
+                "index_bytes": folder_bytes(out / "floor-pagefind" / "pagefind"),
+            },
             "hugo": {**_run_json(hugo), "prepare_seconds": round(prepared, 3), **_output(out / "hugo", claims)},
             "hugo_pagefind": {**_run_json(hugo_pagefind), "index_bytes": folder_bytes(out / "hugo" / "pagefind")},
             "hugo_and_pagefind": hugo_and_pagefind,
@@ -127,10 +140,13 @@ def _comparison_guard(claims: int) -> dict | None:
     projected = claims * max(_PEAK_BYTES_PER_CLAIM.values())
     if available is None or projected <= 0.8 * available:
         return None
-    return {"skipped": f"unsharded Pagefind would need about {projected / 1e9:.0f} GB at {claims:,} claims "
-                       f"({_PEAK_BYTES_PER_CLAIM['pagefind'] // 1000} KB a claim, measured at 1,000 and 10,000); "
-                       f"this machine has {available / 1e9:.1f} GB available",
-            "projected_rss_bytes": projected, "available_bytes": available}
+    return {
+        "skipped": f"unsharded Pagefind would need about {projected / 1e9:.0f} GB at {claims:,} claims "
+        f"({_PEAK_BYTES_PER_CLAIM['pagefind'] // 1000} KB a claim, measured at 1,000 and 10,000); "
+        f"this machine has {available / 1e9:.1f} GB available",
+        "projected_rss_bytes": projected,
+        "available_bytes": available,
+    }
 
 
 def _available_memory() -> int | None:
@@ -150,8 +166,12 @@ def _attempt(command: list[str]) -> Run | dict:
         return run_measured(command, REPO)
     except CommandFailed as failed:
         _progress(f"{failed} (recorded; the bench goes on)")
-        return {"error": str(failed), "max_rss_bytes": failed.max_rss, "seconds": failed.seconds,
-                "output_tail": failed.output.strip().splitlines()[-10:]}
+        return {
+            "error": str(failed),
+            "max_rss_bytes": failed.max_rss,
+            "seconds": failed.seconds,
+            "output_tail": failed.output.strip().splitlines()[-10:],
+        }
 
 
 def _guarded(measure):
@@ -165,8 +185,11 @@ def _guarded(measure):
 def _over(run: Run | dict, other: Run | dict) -> float | None:
     """run's wall time over other's; None if either did not complete."""
     mine = run.seconds if isinstance(run, Run) else None
-    theirs = other.seconds if isinstance(other, Run) else (None if "error" in other or "skipped" in other
-                                                         else other.get("seconds"))
+    theirs = (
+        other.seconds
+        if isinstance(other, Run)
+        else (None if "error" in other or "skipped" in other else other.get("seconds"))
+    )
     return round(mine / theirs, 3) if mine and theirs else None
 
 
@@ -174,8 +197,12 @@ def _output(folder: Path, claims: int) -> dict:
     size, files = folder_stats(folder)
     if size is None:
         return {"output_bytes": None}
-    return {"output_bytes": size, "output_files": files,
-            "bytes_per_claim": round(size / claims), "files_per_claim": round(files / claims, 3)}
+    return {
+        "output_bytes": size,
+        "output_files": files,
+        "bytes_per_claim": round(size / claims),
+        "files_per_claim": round(files / claims, 3),
+    }
 
 
 def _query(corpus: Path) -> str:
@@ -239,44 +266,75 @@ def table(results: list[dict]) -> str:
     row("hugo (wall; content converted before)", *seconds(lambda r: _ran(r, "hugo", "seconds")))
     row("pagefind CLI (on hugo's output)", *seconds(lambda r: _ran(r, "hugo_pagefind", "seconds")))
     row("hugo + pagefind (wall)", *seconds(lambda r: _ran(r, "hugo_and_pagefind", "seconds")))
-    for key, label in (("ratio", "cold build / (floor + pagefind)"), ("ratio_hugo", "cold build / (hugo + pagefind)"),
-                       ("ratio_warm", "warm build / (floor + pagefind)"),
-                       ("ratio_warm_hugo", "warm build / (hugo + pagefind)")):
+    for key, label in (
+        ("ratio", "cold build / (floor + pagefind)"),
+        ("ratio_hugo", "cold build / (hugo + pagefind)"),
+        ("ratio_warm", "warm build / (floor + pagefind)"),
+        ("ratio_warm_hugo", "warm build / (hugo + pagefind)"),
+    ):
         row(f"ratio {label}", lambda r, k=key: _times(r.get(k)), lambda r, k=key: r.get(k))
     row("peak RSS build: main process", *mib(lambda r: _get(r, "build", "memory", "main")))
-    row("peak RSS build: largest worker (1)",
-        lambda r: "none" if _get(r, "build", "memory", "main") and not _get(r, "build", "memory", "workers")
-        else _mib(_get(r, "build", "memory", "workers")), lambda r: _get(r, "build", "memory", "workers"))
+    row(
+        "peak RSS build: largest worker (1)",
+        lambda r: (
+            "none"
+            if _get(r, "build", "memory", "main") and not _get(r, "build", "memory", "workers")
+            else _mib(_get(r, "build", "memory", "workers"))
+        ),
+        lambda r: _get(r, "build", "memory", "workers"),
+    )
     row("peak RSS build: pagefind (2)", *mib(lambda r: _get(r, "build", "memory", "pagefind")))
     row("peak RSS build: largest process", *mib(lambda r: _get(r, "build", "max_rss_bytes")))
-    row("peak RSS warm build: main / workers / pagefind",
-        lambda r: " / ".join(_mib(_get(r, "build_warm", "memory", k)) for k in ("main", "workers", "pagefind")))
+    row(
+        "peak RSS warm build: main / workers / pagefind",
+        lambda r: " / ".join(_mib(_get(r, "build_warm", "memory", k)) for k in ("main", "workers", "pagefind")),
+    )
     row("peak RSS floor", *mib(lambda r: _get(r, "floor", "max_rss_bytes")))
     row("peak RSS floor + pagefind", *mib(lambda r: _get(r, "floor_pagefind", "max_rss_bytes")))
     row("peak RSS hugo", *mib(lambda r: _get(r, "hugo", "max_rss_bytes")))
     row("peak RSS pagefind (on hugo's output)", *mib(lambda r: _get(r, "hugo_pagefind", "max_rss_bytes")))
     row("search: /search/ loaded (chromium)", lambda r: _transfer(_get(r, "search_query", "page_load")))
-    row("search: one query typed (chromium)", lambda r: _transfer(_get(r, "search_query", "query_transfer")),
-        lambda r: _get(r, "search_query", "query_transfer", "bytes"))
+    row(
+        "search: one query typed (chromium)",
+        lambda r: _transfer(_get(r, "search_query", "query_transfer")),
+        lambda r: _get(r, "search_query", "query_transfer", "bytes"),
+    )
     row("preview: first build", *seconds(lambda r: _get(r, "preview", "first_build_seconds")))
     row("preview: claim saved -> page reloaded (chromium)", *seconds(lambda r: _get(r, "preview", "reload_seconds")))
-    row("preview: claim saved -> search finds it (chromium)",
-        *seconds(lambda r: _get(r, "preview", "search_seconds")))
-    for name, label in (("full_build", "full build"), ("claim_summary", "claim summary edited"),
-                        ("source_quote", "source quote edited")):
-        row(f"incremental: {label}", lambda r, n=name: _incremental(r.get("incremental"), n),
-            lambda r, n=name: _get(r, "incremental", n, "seconds"))
+    row("preview: claim saved -> search finds it (chromium)", *seconds(lambda r: _get(r, "preview", "search_seconds")))
+    for name, label in (
+        ("full_build", "full build"),
+        ("claim_summary", "claim summary edited"),
+        ("source_quote", "source quote edited"),
+    ):
+        row(
+            f"incremental: {label}",
+            lambda r, n=name: _incremental(r.get("incremental"), n),
+            lambda r, n=name: _get(r, "incremental", n, "seconds"),
+        )
         if name != "full_build":
-            row(f"incremental: {label}: of it, search refresh",
-                *seconds(lambda r, n=name: _get(r, "incremental", n, "stages", "index")))
-    for name, label in (("claimreview-datafeed", "ClaimReview DataFeed of N"), ("factcheck-api", "Fact Check API response of N"),
-                        ("csv", "CSV of N rows"), ("claimreview-html", "N/10 saved HTML pages")):
+            row(
+                f"incremental: {label}: of it, search refresh",
+                *seconds(lambda r, n=name: _get(r, "incremental", n, "stages", "index")),
+            )
+    for name, label in (
+        ("claimreview-datafeed", "ClaimReview DataFeed of N"),
+        ("factcheck-api", "Fact Check API response of N"),
+        ("csv", "CSV of N rows"),
+        ("claimreview-html", "N/10 saved HTML pages"),
+    ):
         row(f"import: {label}", *seconds(lambda r, n=name: _get(r, "import", "formats", n, "seconds")))
-    row("import: the DataFeed again (nothing changes)",
-        *seconds(lambda r: _get(r, "import", "formats", "claimreview-datafeed", "again_seconds")))
+    row(
+        "import: the DataFeed again (nothing changes)",
+        *seconds(lambda r: _get(r, "import", "formats", "claimreview-datafeed", "again_seconds")),
+    )
     for run in ("build", "floor", "hugo"):
         row(f"output size ({run})", *mib(lambda r, n=run: _get(r, n, "output_bytes")))
-        row(f"output per claim ({run})", lambda r, n=run: _per_claim(r, n), lambda r, n=run: _get(r, n, "bytes_per_claim"))
+        row(
+            f"output per claim ({run})",
+            lambda r, n=run: _per_claim(r, n),
+            lambda r, n=run: _get(r, n, "bytes_per_claim"),
+        )
     row("index size (build's pagefind/)", *mib(lambda r: _get(r, "build", "index_bytes")))
     row("index size (floor's pagefind/)", *mib(lambda r: _get(r, "floor_pagefind", "index_bytes")))
     row("index size (hugo's pagefind/)", *mib(lambda r: _get(r, "hugo_pagefind", "index_bytes")))
@@ -382,16 +440,23 @@ def growth(results: list[dict]) -> dict:
     for name, keys in measures.items():
         top, bottom = _ran(last, *keys), _ran(first, *keys)
         ratios[name] = None if top is None or not bottom else round(top / bottom, 3)
-    return {"from": first["claims"], "to": last["claims"], "claims": round(last["claims"] / first["claims"], 3), **ratios}
+    return {
+        "from": first["claims"],
+        "to": last["claims"],
+        "claims": round(last["claims"] / first["claims"], 3),
+        **ratios,
+    }
 
 
 def growth_line(ratios: dict) -> str:
     def ratio(name: str) -> str:
         return _times(ratios[name])
 
-    return (f"growth from N={ratios['from']} to N={ratios['to']} ({ratios['claims']:g}x the claims): "
-            f"build time {ratio('build_seconds')}, peak RSS of the main process {ratio('build_main_rss')}, "
-            f"of the whole build (its largest process) {ratio('build_max_rss')}")
+    return (
+        f"growth from N={ratios['from']} to N={ratios['to']} ({ratios['claims']:g}x the claims): "
+        f"build time {ratio('build_seconds')}, peak RSS of the main process {ratio('build_main_rss')}, "
+        f"of the whole build (its largest process) {ratio('build_max_rss')}"
+    )
 
 
 def _version(package: str) -> str | None:
@@ -407,13 +472,27 @@ def _git(*args: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--claims", type=int, nargs="+", default=[1000, 10000], metavar="N",
-                        help="corpus sizes in claims (default: 1000 10000)")
-    parser.add_argument("--no-browser", action="store_true",
-                        help="leave out what chromium measures (a query's bytes, the preview's reload)")
+    parser.add_argument(
+        "--claims",
+        type=int,
+        nargs="+",
+        default=[1000, 10000],
+        metavar="N",
+        help="corpus sizes in claims (default: 1000 10000)",
+    )
+    parser.add_argument(
+        "--no-browser",
+        action="store_true",
+        help="leave out what chromium measures (a query's bytes, the preview's reload)",
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="corpus seed")
-    parser.add_argument("--out", type=Path, default=BENCH_DIR / "results", metavar="DIR",
-                        help="where the JSON goes (default: bench/results)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=BENCH_DIR / "results",
+        metavar="DIR",
+        help="where the JSON goes (default: bench/results)",
+    )
     args = parser.parse_args(argv)
     if min(args.claims) < MIN_CLAIMS:
         parser.error(f"--claims must be at least {MIN_CLAIMS}")
@@ -423,7 +502,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: {failed}\n{failed.output}", file=sys.stderr)
         return 1
     print(table(results))
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     record = {
         "date": now.isoformat(timespec="seconds"),
         "commit": _git("rev-parse", "--short", "HEAD") or None,
@@ -441,9 +520,12 @@ def main(argv: list[str] | None = None) -> int:
     path = args.out / f"{now:%Y%m%d-%H%M%S}.json"
     path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"\nwrote {path.relative_to(REPO) if path.is_relative_to(REPO) else path}")
-    failed = [f"{name} at N={r['claims']}" for r in results
-              for name in ("build", "build_warm", "floor", "incremental", "search_query", "preview")
-              if isinstance(r.get(name), dict) and "error" in r[name]]
+    failed = [
+        f"{name} at N={r['claims']}"
+        for r in results
+        for name in ("build", "build_warm", "floor", "incremental", "search_query", "preview")
+        if isinstance(r.get(name), dict) and "error" in r[name]
+    ]
     if failed:
         print(f"bench: failed (recorded in the JSON; tracebacks above): {', '.join(failed)}", file=sys.stderr)
         return 1

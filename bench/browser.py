@@ -27,8 +27,16 @@ from .corpus import edit_record
 
 CHROMIUM = "/usr/bin/chromium"
 # As tests/tools.py starts it: no sandbox (root), nothing from the network.
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 INPUT = ".pagefind-ui__search-input"
 RESULT = ".pagefind-ui__result"
 RESULT_LINK = ".pagefind-ui__result-link"
@@ -131,11 +139,21 @@ def preview_edit(corpus: Path, work: Path, timeout: float = 3600) -> dict:
     (corpus / ".cache").mkdir(exist_ok=True)
     (work / ".cache").symlink_to(corpus / ".cache", target_is_directory=True)
     content = work / "content"
-    command = [sys.executable, "build.py", "serve", "--content", str(content), "--out", str(work / "preview"),
-               "--port", "0"]
+    command = [
+        sys.executable,
+        "build.py",
+        "serve",
+        "--content",
+        str(content),
+        "--out",
+        str(work / "preview"),
+        "--port",
+        "0",
+    ]
     started = time.perf_counter()
-    server = subprocess.Popen(command, cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen(
+        command, cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     lines: list[str] = []
     ready = threading.Event()
     threading.Thread(target=_read_lines, args=(server, lines, ready), daemon=True).start()
@@ -163,9 +181,12 @@ def preview_edit(corpus: Path, work: Path, timeout: float = 3600) -> dict:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-    return {"first_build_seconds": round(first, 3), "reload_seconds": round(reloaded, 3),
-            "search_seconds": round(searched, 3) if found else None,
-            "log": [line.rstrip() for line in lines if line.startswith(("built", "rebuilt"))]}
+    return {
+        "first_build_seconds": round(first, 3),
+        "reload_seconds": round(reloaded, 3),
+        "search_seconds": round(searched, 3) if found else None,
+        "log": [line.rstrip() for line in lines if line.startswith(("built", "rebuilt"))],
+    }
 
 
 def _search_until_found(browser, base: str, word: str, slug: str, deadline: float) -> bool:
@@ -193,4 +214,3 @@ def _read_lines(process: subprocess.Popen, lines: list[str], ready: threading.Ev
         if line.startswith("serving "):
             ready.set()
     ready.set()  # ended: the caller sees it has exited
-

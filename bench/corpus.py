@@ -16,10 +16,10 @@ import json
 import re
 import shutil
 import time
+from collections.abc import Callable
 from itertools import accumulate
 from pathlib import Path
 from random import Random
-from typing import Callable
 
 import yaml
 
@@ -44,15 +44,56 @@ growth jobs wages rent housing crime attack troops ceasefire talks deal aid refu
 district province city village region valley coast river bridge road railway airport port
 didn't won't it's we're they've isn't doesn't can't
 """.split()
-_VERDICTS = (("false", 25), ("mostly-false", 15), ("half-true", 12), ("mostly-true", 10),
-             ("true", 8), ("unproven", 15), ("disputed", 8), ("opinion", 7))
-_SOURCE_KINDS = (("news-article", 40), ("statement", 12), ("interview", 10), ("speech", 8),
-                 ("social-post", 12), ("video", 6), ("report", 8), ("document", 3), ("other", 1))
+_VERDICTS = (
+    ("false", 25),
+    ("mostly-false", 15),
+    ("half-true", 12),
+    ("mostly-true", 10),
+    ("true", 8),
+    ("unproven", 15),
+    ("disputed", 8),
+    ("opinion", 7),
+)
+_SOURCE_KINDS = (
+    ("news-article", 40),
+    ("statement", 12),
+    ("interview", 10),
+    ("speech", 8),
+    ("social-post", 12),
+    ("video", 6),
+    ("report", 8),
+    ("document", 3),
+    ("other", 1),
+)
 _TOPIC_NOUNS = ("elections", "trade", "security", "health", "housing", "energy", "migration", "budget")
 _ORG_KINDS = ("Institute", "Party", "Council", "Union", "Network", "Agency", "Front", "Movement")
 # Syllables chosen so names read as invented, not as anyone's real name.
-_SYLLABLES = ("ka", "vor", "quel", "zan", "dri", "tho", "mir", "ost", "ul", "brae", "syn", "ek",
-              "lor", "vash", "tir", "oma", "qua", "zel", "fen", "grim", "ys", "dal", "rho", "nix")
+_SYLLABLES = (
+    "ka",
+    "vor",
+    "quel",
+    "zan",
+    "dri",
+    "tho",
+    "mir",
+    "ost",
+    "ul",
+    "brae",
+    "syn",
+    "ek",
+    "lor",
+    "vash",
+    "tir",
+    "oma",
+    "qua",
+    "zel",
+    "fen",
+    "grim",
+    "ys",
+    "dal",
+    "rho",
+    "nix",
+)
 
 
 # The shapes an archive can take: "mixed" follows the real archive; "crowded"
@@ -65,8 +106,9 @@ def corpus_dir(claims: int, shape: str = "mixed") -> Path:
     return BENCH_DIR / "corpus" / (f"N{claims}" if shape == "mixed" else f"N{claims}-{shape}")
 
 
-def ensure_corpus(claims: int, seed: int = DEFAULT_SEED, folder: Path | None = None,
-                  shape: str = "mixed") -> tuple[Path, float | None]:
+def ensure_corpus(
+    claims: int, seed: int = DEFAULT_SEED, folder: Path | None = None, shape: str = "mixed"
+) -> tuple[Path, float | None]:
     """The corpus folder and the seconds spent generating it (None: reused).
 
     The stamp holds a hash of this file, so a changed generator never
@@ -148,8 +190,11 @@ class _Archive:
         for _ in range(count):
             if self.rng.random() < 0.15:
                 name = f"{self._name_part()} {self.rng.choice(_ORG_KINDS)}"
-                person = {"name": name, "kind": "organization",
-                          "description": f"An organisation active in {self._name_part()} {self.rng.choice(('province', 'district', 'valley'))}."}
+                person = {
+                    "name": name,
+                    "kind": "organization",
+                    "description": f"An organisation active in {self._name_part()} {self.rng.choice(('province', 'district', 'valley'))}.",
+                }
             else:
                 name = f"{self._name_part()} {self._name_part()}"
                 person = {"name": name, "kind": "person", "description": self.sentence(6, 12)}
@@ -170,7 +215,9 @@ class _Archive:
         topics = []
         for _ in range(count):
             title = f"{self._name_part()} {self.rng.choice(_TOPIC_NOUNS)}"
-            topics.append({"slug": self.unique_slug(title, taken), "title": title, "description": self.sentence(10, 20)})
+            topics.append(
+                {"slug": self.unique_slug(title, taken), "title": title, "description": self.sentence(10, 20)}
+            )
         return topics
 
     def _sources(self, count: int) -> list[dict]:
@@ -183,11 +230,18 @@ class _Archive:
             quotes, paragraphs = self._quotes_in_text(published)
             source = {"slug": slug, "title": title, "kind": _weighted(self.rng, _SOURCE_KINDS)}
             if self.rng.random() < 0.8:
-                source["publisher"] = f"The {self._name_part()} {self.rng.choice(('Courier', 'Herald', 'Observer', 'Post'))}"
+                source["publisher"] = (
+                    f"The {self._name_part()} {self.rng.choice(('Courier', 'Herald', 'Observer', 'Post'))}"
+                )
                 source["url"] = f"https://news.example.org/{published.year}/{slug}"
             if self.rng.random() < 0.5:
                 source["archive_url"] = f"https://archive.example.org/{published.isoformat()}/{slug}"
-            source.update(published=published, text=f"texts/{slug}.txt", quotes=quotes, archived_text="\n\n".join(paragraphs) + "\n")
+            source.update(
+                published=published,
+                text=f"texts/{slug}.txt",
+                quotes=quotes,
+                archived_text="\n\n".join(paragraphs) + "\n",
+            )
             sources.append(source)
         return sources
 
@@ -204,8 +258,11 @@ class _Archive:
                 cut = said.find(" ", len(said) // 2)
                 said = f"{said[:cut]} {self.sentence(4, 8).lower()}{said[cut:]}"
                 text = f"{text[:cut]} …{text[cut:]}"
-            quote = {"id": self.unique_slug(f"{speaker['slug'].split('-')[-1]} {self.sentence(2, 3)}", taken),
-                     "speaker": speaker["slug"], "text": text}
+            quote = {
+                "id": self.unique_slug(f"{speaker['slug'].split('-')[-1]} {self.sentence(2, 3)}", taken),
+                "speaker": speaker["slug"],
+                "text": text,
+            }
             if self.rng.random() < 0.7:
                 quote["date"] = published
             if self.rng.random() < 0.6:
@@ -230,7 +287,7 @@ class _Archive:
             if self.rng.random() < 0.3:
                 appearances = list(dict.fromkeys(appearances + [self.rng.choice(self.sources)["slug"]]))
             others = self.rng.sample(slugs, 4)
-            counterclaims = [s for s in others if s != slug][:self.rng.randint(1, 3)]
+            counterclaims = [s for s in others if s != slug][: self.rng.randint(1, 3)]
             claim = {
                 "slug": slug,
                 "claim": self.sentence(8, 20),
@@ -270,12 +327,20 @@ class _Archive:
             paragraphs[3].append("[^1]")
         items = ["- " + "\n  ".join(_wrap(self.sentence(8, 18), 74)) for _ in range(self.rng.randint(3, 5))]
         year = self.rng.randint(2010, 2018)
-        rows = [f"| {year + i} | {self.rng.uniform(1, 99):.1f} | {self.rng.uniform(1, 99):.1f} |" for i in range(self.rng.randint(3, 5))]
+        rows = [
+            f"| {year + i} | {self.rng.uniform(1, 99):.1f} | {self.rng.uniform(1, 99):.1f} |"
+            for i in range(self.rng.randint(3, 5))
+        ]
         blocks = [
-            f"## What {claimant['name']} said", _paragraph(paragraphs[0]), _paragraph(paragraphs[1]),
-            "## What the record shows", _paragraph(paragraphs[2]), "\n".join(items),
+            f"## What {claimant['name']} said",
+            _paragraph(paragraphs[0]),
+            _paragraph(paragraphs[1]),
+            "## What the record shows",
+            _paragraph(paragraphs[2]),
+            "\n".join(items),
             "\n".join(["| Year | Claimed | Recorded |", "| --- | ---: | ---: |", *rows]),
-            "## Why this verdict", _paragraph(paragraphs[3]),
+            "## Why this verdict",
+            _paragraph(paragraphs[3]),
         ]
         if footnote:
             blocks.append(f"[^1]: {self.sentence(8, 16)}")
@@ -302,8 +367,12 @@ class _Archive:
             "publisher": {"name": "Benchmark Fact-Check Desk", "url": "https://bench.example.org/about/"},
         }
         _write_file(content / "site.yaml", _yaml(site))
-        for folder_name, records in (("people", self.people), ("topics", self.topics),
-                                     ("sources", self.sources), ("claims", self.claims)):
+        for folder_name, records in (
+            ("people", self.people),
+            ("topics", self.topics),
+            ("sources", self.sources),
+            ("claims", self.claims),
+        ):
             for record in records:
                 _write_file(content / folder_name / f"{record['slug']}.yaml", _yaml(record))
         for source in self.sources:

@@ -29,11 +29,17 @@ def measure(claims: int, seed: int) -> dict:
     corpus, _ = ensure_corpus(claims, seed, shape="crowded")
     with tempfile.TemporaryDirectory(prefix=f"bench-crowded-N{claims}-") as tmp:
         out = Path(tmp) / "build"
-        run = run_measured([sys.executable, "build.py", "build", "--content", str(corpus / "content"),
-                            "--out", str(out), "-v"], REPO)
+        run = run_measured(
+            [sys.executable, "build.py", "build", "--content", str(corpus / "content"), "--out", str(out), "-v"], REPO
+        )
         largest = max(out.rglob("*.html"), key=lambda p: p.stat().st_size)
-        return {"claims": claims, "seconds": round(run.seconds, 3), "stages": run.stages,
-                "largest_page": str(largest.relative_to(out)), "largest_page_bytes": largest.stat().st_size}
+        return {
+            "claims": claims,
+            "seconds": round(run.seconds, 3),
+            "stages": run.stages,
+            "largest_page": str(largest.relative_to(out)),
+            "largest_page_bytes": largest.stat().st_size,
+        }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,17 +55,21 @@ def main(argv: list[str] | None = None) -> int:
         results.append(measure(claims, args.seed))
     for r in results:
         stages = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in r["stages"].items())
-        print(f"N={r['claims']}: {r['seconds']:.2f} s ({stages}); largest page {r['largest_page_bytes'] / 1024:.0f} KiB "
-              f"({r['largest_page']})")
+        print(
+            f"N={r['claims']}: {r['seconds']:.2f} s ({stages}); largest page {r['largest_page_bytes'] / 1024:.0f} KiB "
+            f"({r['largest_page']})"
+        )
     code = 0
     if len(results) > 1:
         first, last = results[0], results[-1]
         claims, seconds = last["claims"] / first["claims"], last["seconds"] / first["seconds"]
         # Linear growth allows `limit` for 4x the claims; scaled for other ratios.
         allowed = args.limit * claims / 4
-        print(f"growth from N={first['claims']} to N={last['claims']} ({claims:g}x the claims): "
-              f"build time {seconds:.2f}x, render {last['stages'].get('render', 0) / max(first['stages'].get('render', 0), 1e-9):.2f}x "
-              f"(at most {allowed:.2f}x allowed)")
+        print(
+            f"growth from N={first['claims']} to N={last['claims']} ({claims:g}x the claims): "
+            f"build time {seconds:.2f}x, render {last['stages'].get('render', 0) / max(first['stages'].get('render', 0), 1e-9):.2f}x "
+            f"(at most {allowed:.2f}x allowed)"
+        )
         if seconds > allowed:
             print("bench.crowded: the build grows faster than the claims", file=sys.stderr)
             code = 1

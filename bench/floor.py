@@ -70,8 +70,12 @@ def build_floor(content: Path, out: Path, with_pagefind: bool) -> tuple[int, dic
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
     templates = {folder: env.get_template(name) for folder, name in PAGE_KINDS.items()}
     pages = [
-        (f"{folder}/{slug}/index.html", templates[folder].render(
-            site=site, record=data, analysis=analyses.get(slug), archived_text=data.get("archived_text")))
+        (
+            f"{folder}/{slug}/index.html",
+            templates[folder].render(
+                site=site, record=data, analysis=analyses.get(slug), archived_text=data.get("archived_text")
+            ),
+        )
         for folder, slug, data in records
     ]
     lap("render")

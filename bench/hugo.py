@@ -88,8 +88,16 @@ def prepare(corpus: Path, site: Path) -> int:
 
 def hugo_command(site: Path, out: Path) -> list[str]:
     """Build `site` into `out`, its caches inside `site` so no earlier run's are reused."""
-    return [str(hugo_executable()), "--source", str(site), "--destination", str(out),
-            "--cacheDir", str(site / ".cache"), "--quiet"]
+    return [
+        str(hugo_executable()),
+        "--source",
+        str(site),
+        "--destination",
+        str(out),
+        "--cacheDir",
+        str(site / ".cache"),
+        "--quiet",
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:

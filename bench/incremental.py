@@ -7,7 +7,6 @@ bytes), and its stages: `index` is the search index's refresh. Runs on a copy of
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import time
 from pathlib import Path
@@ -57,5 +56,9 @@ def _rebuild(project, path: Path) -> dict:
     started = time.perf_counter()
     report = project.rebuild([str(path)])
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "pages": report.pages, "written": report.written,
-            "stages": {name: round(value, 3) for name, value in report.stages.items()}}
+    return {
+        "seconds": seconds,
+        "pages": report.pages,
+        "written": report.written,
+        "stages": {name: round(value, 3) for name, value in report.stages.items()},
+    }

@@ -41,8 +41,9 @@ class Run:
 
 
 class CommandFailed(Exception):
-    def __init__(self, command: list[str], returncode: int, output: str, max_rss: int | None = None,
-                 seconds: float | None = None) -> None:
+    def __init__(
+        self, command: list[str], returncode: int, output: str, max_rss: int | None = None, seconds: float | None = None
+    ) -> None:
         # A negative code is the signal that ended it (-9: SIGKILL, as the kernel's OOM killer sends).
         super().__init__(f"{' '.join(command)} exited with {returncode}")
         self.output, self.returncode, self.max_rss, self.seconds = output, returncode, max_rss, seconds
@@ -50,10 +51,14 @@ class CommandFailed(Exception):
 
 def run_measured(command: list[str], cwd: Path) -> Run:
     # Output goes to files, not pipes, so the child never blocks on a full pipe.
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
-            tempfile.NamedTemporaryFile("r", prefix="bench-rusage-") as measured:
-        launcher = subprocess.run([sys.executable, "-S", "-c", _LAUNCHER, measured.name, *command],
-                                  cwd=cwd, stdout=out, stderr=err)
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.NamedTemporaryFile("r", prefix="bench-rusage-") as measured,
+    ):
+        launcher = subprocess.run(
+            [sys.executable, "-S", "-c", _LAUNCHER, measured.name, *command], cwd=cwd, stdout=out, stderr=err
+        )
         report = measured.read().split()
         out.seek(0)
         err.seek(0)

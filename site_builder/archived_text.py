@@ -41,7 +41,7 @@ def marked_text(text: str, spans_by_anchor: dict[str, tuple[Span, ...]]) -> Mark
                 out.append(tag)
                 depth += 1
             cursor = offset
-        out.append(escape(text[cursor:paragraph.end]))
+        out.append(escape(text[cursor : paragraph.end]))
         out.append("</mark>" * depth)
         paragraphs.append("<p>" + "".join(map(str, out)) + "</p>")
     return Markup("\n".join(paragraphs))
@@ -50,7 +50,7 @@ def marked_text(text: str, spans_by_anchor: dict[str, tuple[Span, ...]]) -> Mark
 def _paragraph_spans(text: str) -> list[Span]:
     spans, start = [], 0
     for match in _PARAGRAPH_BREAK.finditer(text):
-        if text[start:match.start()].strip():
+        if text[start : match.start()].strip():
             spans.append(Span(start, match.start()))
         start = match.end()
     if text[start:].strip():
@@ -64,8 +64,8 @@ def context_around(text: str, spans: tuple[Span, ...]) -> tuple[str, str]:
     Each side keeps the space (or its absence) next to the quote, so `“` stays
     on the word it opens, and gets `…` only where words were left out.
     """
-    before = _PARAGRAPH_BREAK.split(text[:spans[0].start])[-1]
-    after = _PARAGRAPH_BREAK.split(text[spans[-1].end:])[0]
+    before = _PARAGRAPH_BREAK.split(text[: spans[0].start])[-1]
+    after = _PARAGRAPH_BREAK.split(text[spans[-1].end :])[0]
     kept_before, cut_before = _first_words(_WORD_OR_SPACE.findall(before)[::-1])
     kept_after, cut_after = _first_words(_WORD_OR_SPACE.findall(after))
     return (

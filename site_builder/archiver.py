@@ -37,7 +37,7 @@ from .extract import ExtractionFailed, extract
 from .quotes import SearchableText, find_quote
 from .schema import SOURCE_KINDS
 from .urls import Urls
-from .validate import ContentFile, MAX_ARCHIVE_BYTES, Validator
+from .validate import MAX_ARCHIVE_BYTES, ContentFile, Validator
 from .yamlsrc import Mapping, Scalar, parse_yaml
 
 TIMEOUT_SECONDS = 30.0
@@ -89,7 +89,9 @@ class Fetched:
         return self.exchanges[-1]
 
 
-def fetch(url: str, allow_local: bool = False, timeout: float = TIMEOUT_SECONDS, max_bytes: int | None = None) -> Fetched:
+def fetch(
+    url: str, allow_local: bool = False, timeout: float = TIMEOUT_SECONDS, max_bytes: int | None = None
+) -> Fetched:
     """GET `url`, following redirects; every step is kept. Raises ArchiveRefused or FetchFailed."""
     max_bytes = MAX_BYTES if max_bytes is None else max_bytes
     fetched = Fetched()
@@ -112,7 +114,9 @@ def fetch(url: str, allow_local: bool = False, timeout: float = TIMEOUT_SECONDS,
 def _get(url: str, allow_local: bool, timeout: float, deadline: float, max_bytes: int) -> Exchange:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ArchiveRefused(f"'{url}' is not an http:// or https:// address: only web pages and files on the web can be archived")
+        raise ArchiveRefused(
+            f"'{url}' is not an http:// or https:// address: only web pages and files on the web can be archived"
+        )
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
@@ -122,9 +126,13 @@ def _get(url: str, allow_local: bool, timeout: float, deadline: float, max_bytes
     host_header = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
     if ":" in parts.hostname:  # an IPv6 literal
         host_header = f"[{parts.hostname}]" + (f":{parts.port}" if parts.port else "")
-    headers = [("Host", host_header), ("User-Agent", USER_AGENT),
-               ("Accept", "text/html,application/xhtml+xml,application/pdf;q=0.9,text/plain;q=0.8,*/*;q=0.5"),
-               ("Accept-Encoding", "identity"), ("Connection", "close")]
+    headers = [
+        ("Host", host_header),
+        ("User-Agent", USER_AGENT),
+        ("Accept", "text/html,application/xhtml+xml,application/pdf;q=0.9,text/plain;q=0.8,*/*;q=0.5"),
+        ("Accept-Encoding", "identity"),
+        ("Connection", "close"),
+    ]
     connection = _PinnedConnection.make(parts.scheme, parts.hostname, port, address, timeout)
     try:
         connection.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
@@ -132,8 +140,16 @@ def _get(url: str, allow_local: bool, timeout: float, deadline: float, max_bytes
             connection.putheader(name, value)
         connection.endheaders()
         response = connection.getresponse()
-        exchange = Exchange(url, address, f"GET {path} HTTP/1.1", headers, response.status, response.reason,
-                            "HTTP/1.0" if response.version == 10 else "HTTP/1.1", list(response.getheaders()))
+        exchange = Exchange(
+            url,
+            address,
+            f"GET {path} HTTP/1.1",
+            headers,
+            response.status,
+            response.reason,
+            "HTTP/1.0" if response.version == 10 else "HTTP/1.1",
+            list(response.getheaders()),
+        )
         length = exchange.header("Content-Length")
         if length.isdigit() and int(length) > max_bytes:
             raise FetchFailed(f"{url} is {int(length):,} bytes, more than the limit of {max_bytes:,}")
@@ -174,9 +190,11 @@ def _checked_address(host: str, port: int, allow_local: bool, url: str) -> str:
     if not allow_local:
         for address in addresses:
             if not address_allowed(address):
-                raise ArchiveRefused(f"{url} leads to {address}, a private, loopback or reserved address: "
-                                     "only public web pages are archived (pass --allow-local to archive from this "
-                                     "machine or the local network)")
+                raise ArchiveRefused(
+                    f"{url} leads to {address}, a private, loopback or reserved address: "
+                    "only public web pages are archived (pass --allow-local to archive from this "
+                    "machine or the local network)"
+                )
     return addresses[0]
 
 
@@ -216,7 +234,7 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # -- keeping the copy ---------------------------------------------------------------
@@ -228,12 +246,15 @@ def kind_of(fetched: Fetched) -> str:
     body = _decoded(final)
     if body.startswith(b"%PDF-") or final.media_type == "application/pdf":
         return "pdf"
-    if final.media_type in _HTML_TYPES or (not final.media_type and body.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html"))):
+    if final.media_type in _HTML_TYPES or (
+        not final.media_type and body.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html"))
+    ):
         return "html"
     if final.media_type == "text/plain":
         return "txt"
-    raise FetchFailed(f"{final.url} is {final.media_type or 'of no stated type'}: an HTML page, a PDF or a text "
-                      "file can be archived")
+    raise FetchFailed(
+        f"{final.url} is {final.media_type or 'of no stated type'}: an HTML page, a PDF or a text file can be archived"
+    )
 
 
 def _decoded(exchange: Exchange) -> bytes:
@@ -254,23 +275,32 @@ def warc_bytes(fetched: Fetched, filename: str) -> bytes:
 
     out = io.BytesIO()
     writer = WARCWriter(out, gzip=True, warc_version="1.1")
-    writer.write_record(writer.create_warcinfo_record(filename, {
-        "software": f"fact-check-archive/{__version__} (warcio)",
-        "format": "WARC File Format 1.1",
-        "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
-    }))
+    writer.write_record(
+        writer.create_warcinfo_record(
+            filename,
+            {
+                "software": f"fact-check-archive/{__version__} (warcio)",
+                "format": "WARC File Format 1.1",
+                "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+            },
+        )
+    )
     for exchange in fetched.exchanges:
         # http.client undoes chunking: the headers must say what the body now is.
         headers = [(k, v) for k, v in exchange.headers if k.lower() not in ("transfer-encoding", "content-length")]
         headers += [(f"X-Archive-Orig-{k}", v) for k, v in exchange.headers if k.lower() == "transfer-encoding"]
         headers.append(("Content-Length", str(len(exchange.body))))
         response = writer.create_warc_record(
-            exchange.url, "response", payload=io.BytesIO(exchange.body),
+            exchange.url,
+            "response",
+            payload=io.BytesIO(exchange.body),
             http_headers=StatusAndHeaders(f"{exchange.status} {exchange.reason}", headers, protocol=exchange.protocol),
             warc_headers_dict={"WARC-Date": exchange.date, "WARC-IP-Address": exchange.address},
         )
         request = writer.create_warc_record(
-            exchange.url, "request", payload=io.BytesIO(b""),
+            exchange.url,
+            "request",
+            payload=io.BytesIO(b""),
             http_headers=StatusAndHeaders(exchange.request_line, exchange.request_headers, is_http_request=True),
             warc_headers_dict={"WARC-Date": exchange.date},
         )
@@ -331,14 +361,28 @@ def page_metadata(body: bytes, kind: str) -> dict[str, str]:
             found = {"title": info.title if info else None}
         except Exception:  # noqa: BLE001 (a damaged PDF's metadata is simply not used; its text says what is wrong)
             found = {}
-    return {key: " ".join(value.split())[:500] for key, value in found.items() if isinstance(value, str) and value.strip()}
+    return {
+        key: " ".join(value.split())[:500] for key, value in found.items() if isinstance(value, str) and value.strip()
+    }
 
 
 # -- the source file ----------------------------------------------------------------
 
 # Where new keys go: in the schema's order, before the quotes.
-_KEY_ORDER = ["title", "kind", "publisher", "url", "archive_url", "published", "language", "text", "sha256",
-              "archived", "draft", "quotes"]
+_KEY_ORDER = [
+    "title",
+    "kind",
+    "publisher",
+    "url",
+    "archive_url",
+    "published",
+    "language",
+    "text",
+    "sha256",
+    "archived",
+    "draft",
+    "quotes",
+]
 
 
 class SourceFileProblem(Exception):
@@ -352,7 +396,9 @@ def update_source_text(text: str | None, path: str, replace: dict[str, str], fil
     errors = ErrorList()
     root = parse_yaml(path, text, errors)
     if errors or not isinstance(root, Mapping):
-        raise SourceFileProblem(f"{path} cannot be read as a mapping of keys: fix it (python build.py check) and archive again")
+        raise SourceFileProblem(
+            f"{path} cannot be read as a mapping of keys: fix it (python build.py check) and archive again"
+        )
     entries = list(root.entries.items())
     if any(key_node.pos.column != 1 for _, (key_node, _) in entries):
         raise SourceFileProblem(f"{path} is not written one key a line: write it in block style and archive again")
@@ -373,8 +419,11 @@ def update_source_text(text: str | None, path: str, replace: dict[str, str], fil
     for key, value in {**fill, **replace}.items():
         if key in spans:
             continue
-        later = [start for other, (start, _) in spans.items()
-                 if other in _KEY_ORDER and _KEY_ORDER.index(other) > _KEY_ORDER.index(key)]
+        later = [
+            start
+            for other, (start, _) in spans.items()
+            if other in _KEY_ORDER and _KEY_ORDER.index(other) > _KEY_ORDER.index(key)
+        ]
         inserted.setdefault(min(later, default=len(lines)), []).append(f"{key}: {yaml_scalar(value)}")
     out: list[str] = []
     for number in range(len(lines) + 1):
@@ -389,8 +438,10 @@ def update_source_text(text: str | None, path: str, replace: dict[str, str], fil
 
 def new_source_text(values: dict[str, str]) -> str:
     """A new source file; what the page's metadata did not say is left for the editor, and `check` asks for it."""
-    lines = [f"title: {yaml_scalar(values['title'])}" if "title" in values else "title:  # the source's title, as published",
-             f"kind: {values['kind']}" if "kind" in values else f"kind:  # one of {', '.join(SOURCE_KINDS)}"]
+    lines = [
+        f"title: {yaml_scalar(values['title'])}" if "title" in values else "title:  # the source's title, as published",
+        f"kind: {values['kind']}" if "kind" in values else f"kind:  # one of {', '.join(SOURCE_KINDS)}",
+    ]
     lines += [f"{key}: {yaml_scalar(values[key])}" for key in _KEY_ORDER[2:] if key in values]
     return "\n".join(lines) + "\n"
 
@@ -399,8 +450,13 @@ def yaml_scalar(value: str) -> str:
     """The value as YAML that reads back as the same text: plain where that is safe, else double-quoted."""
     errors = ErrorList()
     node = parse_yaml("<value>", f"key: {value}\n", errors)
-    if (not errors and isinstance(node, Mapping) and isinstance(node.entries["key"][1], Scalar)
-            and node.entries["key"][1].value == value and node.entries["key"][1].plain):
+    if (
+        not errors
+        and isinstance(node, Mapping)
+        and isinstance(node.entries["key"][1], Scalar)
+        and node.entries["key"][1].value == value
+        and node.entries["key"][1].plain
+    ):
         return value
     escaped = value.replace("\\", "\\\\").replace('"', '\\"')
     return f'"{escaped}"'
@@ -424,7 +480,9 @@ class Archived:
     final_url: str
 
 
-def archive(url: str, slug: str, content_dir: str, allow_local: bool = False, timeout: float = TIMEOUT_SECONDS) -> Archived:
+def archive(
+    url: str, slug: str, content_dir: str, allow_local: bool = False, timeout: float = TIMEOUT_SECONDS
+) -> Archived:
     site_root = files.site_root(content_dir)
     fetched = fetch(url, allow_local, timeout)
     kind = kind_of(fetched)
@@ -455,7 +513,9 @@ def archive(url: str, slug: str, content_dir: str, allow_local: bool = False, ti
         quotes = [(quote.id, True) for quote in record.quotes]
     else:
         quotes = _quote_status(source_file, text) if text is not None else []
-    return Archived(relpath, digest, len(data), kind, source_file, written, text, problem, list(errors), quotes, final.url)
+    return Archived(
+        relpath, digest, len(data), kind, source_file, written, text, problem, list(errors), quotes, final.url
+    )
 
 
 def _has_key(text: str, key: str) -> bool:
@@ -473,8 +533,11 @@ def _quote_status(source_file: str, text: str) -> list[tuple[str, bool]]:
     except (OSError, yaml.YAMLError, AttributeError):
         return []
     searchable = SearchableText(text)
-    return [(str(q.get("id")), find_quote(str(q.get("text", "")), searchable) is not None)
-            for q in quotes if isinstance(q, dict)]
+    return [
+        (str(q.get("id")), find_quote(str(q.get("text", "")), searchable) is not None)
+        for q in quotes
+        if isinstance(q, dict)
+    ]
 
 
 _QUOTED = re.compile(r"[\u201c\"]([^\u201c\u201d\"\n]{12,600})[\u201d\"]")

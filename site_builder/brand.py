@@ -24,8 +24,16 @@ DARK_VARIANT_TARGET = 7.0
 # them (a test keeps the two in step). The accent is also the search button's
 # background under text of the page's background colour, which is the same pair.
 THEMES = {
-    "light": {"page background": "#ffffff", "header and footer background": "#f4f4f1", "highlighted quote background": "#fff8d6"},
-    "dark": {"page background": "#141414", "header and footer background": "#202020", "highlighted quote background": "#332c0c"},
+    "light": {
+        "page background": "#ffffff",
+        "header and footer background": "#f4f4f1",
+        "highlighted quote background": "#fff8d6",
+    },
+    "dark": {
+        "page background": "#141414",
+        "header and footer background": "#202020",
+        "highlighted quote background": "#332c0c",
+    },
 }
 
 
@@ -35,7 +43,7 @@ def _channel(value: int) -> float:
 
 
 def relative_luminance(color: str) -> float:
-    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
     return 0.2126 * _channel(r) + 0.7152 * _channel(g) + 0.0722 * _channel(b)
 
 
@@ -57,7 +65,7 @@ def weakest_contrast(color: str, theme: str) -> tuple[float, str, str]:
 
 def dark_variant(color: str) -> str:
     """`color` lightened, hue and saturation kept, until it reads well on the dark theme."""
-    r, g, b = (int(color[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    r, g, b = (int(color[i : i + 2], 16) / 255 for i in (1, 3, 5))
     hue, lightness, saturation = colorsys.rgb_to_hls(r, g, b)
     candidate = color
     for step in range(101):
@@ -75,4 +83,4 @@ def brand_stylesheet(light: str, dark: str) -> bytes:
         f":root {{ --accent: {light}; --link-visited: var(--accent); --focus: var(--accent); --button: var(--accent); }}\n"
         f"@media (prefers-color-scheme: dark) {{\n  :root {{ --accent: {dark}; }}\n}}\n"
         "@media print {\n  :root { --accent: #000; }\n}\n"
-    ).encode("utf-8")
+    ).encode()

@@ -64,7 +64,7 @@ class TimelinePoint:
 
 def truncate(text: str, limit: int) -> str:
     """At most `limit` characters, an ellipsis marking a cut."""
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _num(value: float) -> str:
@@ -81,8 +81,16 @@ def _listing(ui: Interface, items: list[str]) -> str:
     return ui.gettext("; ").join(items)
 
 
-def _svg(css_class: str, width: float, height: float, title: str, desc: str, body: list[str], ui: Interface,
-         role: str = "img") -> Markup:
+def _svg(
+    css_class: str,
+    width: float,
+    height: float,
+    title: str,
+    desc: str,
+    body: list[str],
+    ui: Interface,
+    role: str = "img",
+) -> Markup:
     direction = ' direction="rtl"' if ui.dir == "rtl" else ""
     return Markup(
         f'<svg xmlns="{SVG_NS}" class="chart {css_class}" viewBox="0 0 {_num(width)} {_num(height)}" role="{role}"{direction}>'
@@ -113,8 +121,16 @@ def verdict_bars(bars: list[Bar], title: str, ui: Interface) -> Markup:
             f'<text class="chart-count" x="{_num(mx(label_width + length + 8))}" y="{y + 19}">{bar.count}</text></g>'
         )
     # Translators: one verdict in a verdict chart's description, with how many claims have it.
-    desc = _listing(ui, [ui.ngettext("%(verdict)s: %(num)d claim", "%(verdict)s: %(num)d claims", bar.count, verdict=bar.label)
-                         for bar in bars]) + "."
+    desc = (
+        _listing(
+            ui,
+            [
+                ui.ngettext("%(verdict)s: %(num)d claim", "%(verdict)s: %(num)d claims", bar.count, verdict=bar.label)
+                for bar in bars
+            ],
+        )
+        + "."
+    )
     return _svg("chart-bars", width, max(row, row * len(bars)), title, desc, body, ui)
 
 
@@ -135,7 +151,9 @@ def wrap(text: str, limit: int) -> list[str]:
     return lines or [""]
 
 
-def claim_map_narrow(nodes: list[MapNode], edges: list[MapEdge], title: str, desc: str, centred: bool, ui: Interface) -> Markup:
+def claim_map_narrow(
+    nodes: list[MapNode], edges: list[MapEdge], title: str, desc: str, centred: bool, ui: Interface
+) -> Markup:
     """The claim map for a phone: the claims in a column, each written out in full beside its node,
     and the links between them as arcs along the reading side (an arc diagram).
 
@@ -156,8 +174,13 @@ def claim_map_narrow(nodes: list[MapNode], edges: list[MapEdge], title: str, des
     for e in edges:
         y1, y2 = centres[e.a], centres[e.b]
         bulge = min(node_x - 6, 10 + abs(y2 - y1) / 6)
-        arcs.append((e.relation, f"M{_num(mx(node_x))} {_num(y1)}C{_num(mx(node_x - bulge))} {_num(y1)} "
-                                 f"{_num(mx(node_x - bulge))} {_num(y2)} {_num(mx(node_x))} {_num(y2)}"))
+        arcs.append(
+            (
+                e.relation,
+                f"M{_num(mx(node_x))} {_num(y1)}C{_num(mx(node_x - bulge))} {_num(y1)} "
+                f"{_num(mx(node_x - bulge))} {_num(y2)} {_num(mx(node_x))} {_num(y2)}",
+            )
+        )
     body = _edge_paths(arcs)
     for index, (node, top, lines, cy) in enumerate(zip(nodes, tops, lines_of, centres)):
         radius = 12 if centred and index == 0 else 9
@@ -165,8 +188,10 @@ def claim_map_narrow(nodes: list[MapNode], edges: list[MapEdge], title: str, des
         # A space ends each line but the last, so the link's name reads as words, not "alldistricts".
         # The first line starts where its <text> does, so only the others say where they go.
         places = [""] + [f' x="{_num(mx(text_x))}" y="{_num(top + line * (n + 1))}"' for n in range(1, len(lines))]
-        text = "".join(f'<tspan{place}>{escape(words)}{" " if n < len(lines) - 1 else ""}</tspan>'
-                       for n, (words, place) in enumerate(zip(lines, places)))
+        text = "".join(
+            f"<tspan{place}>{escape(words)}{' ' if n < len(lines) - 1 else ''}</tspan>"
+            for n, (words, place) in enumerate(zip(lines, places))
+        )
         # The words are whole here, so they are the link's name, as a reader sees them: claim, then verdict.
         body.append(
             f'<a href="{escape(node.url)}" class="map-node tone-{escape(node.tone)}">'
@@ -188,16 +213,21 @@ def _against(lang: str | None, ui: Interface) -> str:
 def _legend_narrow(y: float, ui: Interface, mx: Callable[[float], float]) -> str:
     """The legend's two kinds of line, one under the other."""
     entries = []
-    for n, (relation, name) in enumerate((("counterclaim", ui.gettext("Counterclaim")),
-                                          ("shared", ui.gettext("Shares a quote or source")))):
+    for n, (relation, name) in enumerate(
+        (("counterclaim", ui.gettext("Counterclaim")), ("shared", ui.gettext("Shares a quote or source")))
+    ):
         at = y + 16 + 20 * n
-        entries.append(f'<line class="map-edge edge-{relation}" x1="{_num(mx(4))}" y1="{_num(at - 5)}" '
-                       f'x2="{_num(mx(40))}" y2="{_num(at - 5)}"/>'
-                       f'<text x="{_num(mx(48))}" y="{_num(at)}">{escape(name)}</text>')
+        entries.append(
+            f'<line class="map-edge edge-{relation}" x1="{_num(mx(4))}" y1="{_num(at - 5)}" '
+            f'x2="{_num(mx(40))}" y2="{_num(at - 5)}"/>'
+            f'<text x="{_num(mx(48))}" y="{_num(at)}">{escape(name)}</text>'
+        )
     return f'<g class="map-legend" aria-hidden="true">{"".join(entries)}</g>'
 
 
-def claim_map(nodes: list[MapNode], edges: list[MapEdge], title: str, desc: str, centred: bool, ui: Interface) -> Markup:
+def claim_map(
+    nodes: list[MapNode], edges: list[MapEdge], title: str, desc: str, centred: bool, ui: Interface
+) -> Markup:
     """Nodes on an ellipse, the first in the middle when `centred`; every node a link to its claim.
 
     Labels alternate below and above their node, so neighbours on the ring
@@ -214,8 +244,16 @@ def claim_map(nodes: list[MapNode], edges: list[MapEdge], title: str, desc: str,
         positions.append((mx(cx + rx * math.cos(angle)), cy + ry * math.sin(angle)))
     if not centred and len(ring) == 1:
         positions = [(cx, cy)]
-    body = _edge_paths([(e.relation, f"M{_num(positions[e.a][0])} {_num(positions[e.a][1])}"
-                                     f"L{_num(positions[e.b][0])} {_num(positions[e.b][1])}") for e in edges])
+    body = _edge_paths(
+        [
+            (
+                e.relation,
+                f"M{_num(positions[e.a][0])} {_num(positions[e.a][1])}"
+                f"L{_num(positions[e.b][0])} {_num(positions[e.b][1])}",
+            )
+            for e in edges
+        ]
+    )
     labels = []
     for index, (node, (x, y)) in enumerate(zip(nodes, positions)):
         radius = 16 if centred and index == 0 else 13
@@ -253,7 +291,10 @@ def _edge_paths(edges: list[tuple[str, str]]) -> list[str]:
     by_relation: dict[str, list[str]] = {}
     for relation, subpath in edges:
         by_relation.setdefault(relation, []).append(subpath)
-    return [f'<path class="map-edge edge-{relation}" d="{"".join(subpaths)}"/>' for relation, subpaths in by_relation.items()]
+    return [
+        f'<path class="map-edge edge-{relation}" d="{"".join(subpaths)}"/>'
+        for relation, subpaths in by_relation.items()
+    ]
 
 
 def _legend(height: float, ui: Interface, mx: Callable[[float], float]) -> str:
@@ -267,9 +308,11 @@ def _legend(height: float, ui: Interface, mx: Callable[[float], float]) -> str:
     second = max(200, 58 + 8 * len(counterclaim) + 24)
     entries = []
     for at, relation, name in ((10, "counterclaim", counterclaim), (second, "shared", shared)):
-        entries.append(f'<line class="map-edge edge-{relation}" x1="{_num(mx(at))}" y1="{_num(y - 5)}" '
-                       f'x2="{_num(mx(at + 40))}" y2="{_num(y - 5)}"/>'
-                       f'<text x="{_num(mx(at + 48))}" y="{_num(y)}">{escape(name)}</text>')
+        entries.append(
+            f'<line class="map-edge edge-{relation}" x1="{_num(mx(at))}" y1="{_num(y - 5)}" '
+            f'x2="{_num(mx(at + 40))}" y2="{_num(y - 5)}"/>'
+            f'<text x="{_num(mx(at + 48))}" y="{_num(y)}">{escape(name)}</text>'
+        )
     return f'<g class="map-legend" aria-hidden="true">{"".join(entries)}</g>'
 
 
@@ -301,11 +344,15 @@ def timeline(points: list[TimelinePoint], title: str, ui: Interface, narrow: boo
     axis_y = 20 + levels * gap
     body = [f'<line class="timeline-axis" x1="{mx(left)}" y1="{axis_y}" x2="{mx(right)}" y2="{axis_y}"/>']
     for point, x, level in placed:
-        body.append(f'<circle class="timeline-dot tone-{escape(point.tone)}" cx="{_num(mx(x))}" cy="{_num(axis_y - 10 - level * gap)}" r="{dot}"/>')
+        body.append(
+            f'<circle class="timeline-dot tone-{escape(point.tone)}" cx="{_num(mx(x))}" cy="{_num(axis_y - 10 - level * gap)}" r="{dot}"/>'
+        )
     # Each date reads away from its end of the axis: `start` and the stylesheet's `end` follow the direction.
     body.append(f'<text class="timeline-date" x="{mx(left)}" y="{axis_y + 22}">{escape(first_label)}</text>')
     if span:
-        body.append(f'<text class="timeline-date timeline-end" x="{mx(right)}" y="{axis_y + 22}">{escape(last_label)}</text>')
+        body.append(
+            f'<text class="timeline-date timeline-end" x="{mx(right)}" y="{axis_y + 22}">{escape(last_label)}</text>'
+        )
     legend_y = axis_y + 50
     seen: dict[str, str] = {}
     for point in points:
@@ -315,17 +362,30 @@ def timeline(points: list[TimelinePoint], title: str, ui: Interface, narrow: boo
         step = 2 * dot + 18 + 8 * len(verdict)
         if x + step > right and x > left:
             x, legend_y = left, legend_y + 22
-        body.append(f'<circle class="timeline-dot tone-{escape(tone)}" cx="{_num(mx(x + dot))}" cy="{legend_y - 5}" r="{dot}"/>'
-                    f'<text class="chart-label" x="{_num(mx(x + 2 * dot + 6))}" y="{legend_y}">{escape(verdict)}</text>')
+        body.append(
+            f'<circle class="timeline-dot tone-{escape(tone)}" cx="{_num(mx(x + dot))}" cy="{legend_y - 5}" r="{dot}"/>'
+            f'<text class="chart-label" x="{_num(mx(x + 2 * dot + 6))}" y="{legend_y}">{escape(verdict)}</text>'
+        )
         x += step
     # Translators: one claim in a timeline's description: the date it was made (YYYY-MM-DD) and its verdict.
     entries = [ui.gettext("%(date)s, %(verdict)s", date=p.date.isoformat(), verdict=p.verdict) for p in points]
     if span:
-        desc = ui.ngettext("%(num)d claim made between %(first)s and %(last)s: %(claims)s.",
-                           "%(num)d claims made between %(first)s and %(last)s: %(claims)s.",
-                           len(points), first=first_label, last=last_label, claims=_listing(ui, entries))
+        desc = ui.ngettext(
+            "%(num)d claim made between %(first)s and %(last)s: %(claims)s.",
+            "%(num)d claims made between %(first)s and %(last)s: %(claims)s.",
+            len(points),
+            first=first_label,
+            last=last_label,
+            claims=_listing(ui, entries),
+        )
     else:
-        desc = ui.ngettext("%(num)d claim made on %(date)s: %(claims)s.",
-                           "%(num)d claims made on %(date)s: %(claims)s.",
-                           len(points), date=first_label, claims=_listing(ui, entries))
-    return _svg("timeline chart-narrow" if narrow else "timeline chart-wide", width, legend_y + 10, title, desc, body, ui)
+        desc = ui.ngettext(
+            "%(num)d claim made on %(date)s: %(claims)s.",
+            "%(num)d claims made on %(date)s: %(claims)s.",
+            len(points),
+            date=first_label,
+            claims=_listing(ui, entries),
+        )
+    return _svg(
+        "timeline chart-narrow" if narrow else "timeline chart-wide", width, legend_y + 10, title, desc, body, ui
+    )

@@ -12,16 +12,27 @@ import datetime as dt
 import os
 import sys
 
-from . import __version__, archiver, cache, importing, jsonschema_export, progress, publishing, reference, serve, template_docs
+from . import (
+    __version__,
+    archiver,
+    cache,
+    importing,
+    jsonschema_export,
+    progress,
+    publishing,
+    reference,
+    serve,
+    template_docs,
+)
 from .error_formats import FORMATS, format_errors, github_annotation
-from .schema import URL_RE, parse_datetime, slug_problem
 from .errors import BuildFailed, ContentError, display_path
-from .validate import placeholder_base_url
+from .files import TOOL_ROOT, site_root
 from .library import warnings as content_warnings
 from .pipeline import BuildOptions, build, load_library
 from .scaffold import KINDS, TEXTS_FOLDER, ScaffoldRefused, new_record_file, new_text_file
+from .schema import URL_RE, parse_datetime, slug_problem
 from .search import SearchIndexFailed, peak_memory
-from .files import TOOL_ROOT, site_root
+from .validate import placeholder_base_url
 from .writer import MARKER, OutputError, OutputRefused, refuse_unsafe_output
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_OUTPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
@@ -37,46 +48,75 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = top.add_subparsers(dest="command", metavar="COMMAND")
 
-    build_cmd = commands.add_parser("build", help="check the content and build the site (the default)",
-                                    description="Check the content and build the site into the output folder.")
+    build_cmd = commands.add_parser(
+        "build",
+        help="check the content and build the site (the default)",
+        description="Check the content and build the site into the output folder.",
+    )
     _content_arg(build_cmd)
     build_cmd.add_argument("--out", default="public", metavar="DIR", help="output folder (default: public)")
-    build_cmd.add_argument("--base-url", metavar="URL", type=_base_url,
-                           help="publish under this URL instead of site.yaml's base_url (for previews)")
+    build_cmd.add_argument(
+        "--base-url",
+        metavar="URL",
+        type=_base_url,
+        help="publish under this URL instead of site.yaml's base_url (for previews)",
+    )
     build_cmd.add_argument("--verbose", "-v", action="store_true", help="also print how long each stage took")
     _publish_arg(build_cmd)
-    build_cmd.add_argument("--drafts", action="store_true",
-                           help="also build drafts and embargoed claims, each page with a banner and noindex (for previews)")
+    build_cmd.add_argument(
+        "--drafts",
+        action="store_true",
+        help="also build drafts and embargoed claims, each page with a banner and noindex (for previews)",
+    )
     _now_arg(build_cmd)
     _force_arg(build_cmd)
 
-    check_cmd = commands.add_parser("check", help="check the content without writing anything",
-                                    description="Check every content file and report all errors; writes nothing.")
+    check_cmd = commands.add_parser(
+        "check",
+        help="check the content without writing anything",
+        description="Check every content file and report all errors; writes nothing.",
+    )
     _content_arg(check_cmd)
-    check_cmd.add_argument("--format", choices=FORMATS, default="text",
-                           help="how errors are written: text for people (default, on stderr), github for "
-                           "GitHub Actions annotations or json for programs (both on stdout)")
+    check_cmd.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="how errors are written: text for people (default, on stderr), github for "
+        "GitHub Actions annotations or json for programs (both on stdout)",
+    )
     _publish_arg(check_cmd)
     _now_arg(check_cmd)
 
-    serve_cmd = commands.add_parser("serve", help="preview the site on this machine, rebuilt on every save",
-                                    description="Build the site into a preview folder and serve it; on every save "
-                                    "of content or templates rebuild what changed and reload the browser. Content "
-                                    "errors are shown in the terminal and over the page until they are fixed.")
+    serve_cmd = commands.add_parser(
+        "serve",
+        help="preview the site on this machine, rebuilt on every save",
+        description="Build the site into a preview folder and serve it; on every save "
+        "of content or templates rebuild what changed and reload the browser. Content "
+        "errors are shown in the terminal and over the page until they are fixed.",
+    )
     _content_arg(serve_cmd)
-    serve_cmd.add_argument("--port", type=_port, default=8000, metavar="N",
-                           help="port to listen on (default: 8000; 0 picks a free one)")
-    serve_cmd.add_argument("--host", default="127.0.0.1",
-                           help="address to listen on (default: 127.0.0.1, this machine only)")
-    serve_cmd.add_argument("--out", default=".preview", metavar="DIR",
-                           help="preview folder (default: .preview, so that public/ is never overwritten)")
+    serve_cmd.add_argument(
+        "--port", type=_port, default=8000, metavar="N", help="port to listen on (default: 8000; 0 picks a free one)"
+    )
+    serve_cmd.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"
+    )
+    serve_cmd.add_argument(
+        "--out",
+        default=".preview",
+        metavar="DIR",
+        help="preview folder (default: .preview, so that public/ is never overwritten)",
+    )
     _now_arg(serve_cmd)
     _force_arg(serve_cmd)
 
-    new_cmd = commands.add_parser("new", help="start a new content file, every key explained",
-                                  description="Write content/<folder>/<SLUG>.yaml with every key of its kind, "
-                                  "each explained in a comment. Keys only you can fill are left empty, and "
-                                  "`check` reports them until they are written.")
+    new_cmd = commands.add_parser(
+        "new",
+        help="start a new content file, every key explained",
+        description="Write content/<folder>/<SLUG>.yaml with every key of its kind, "
+        "each explained in a comment. Keys only you can fill are left empty, and "
+        "`check` reports them until they are written.",
+    )
     kinds = new_cmd.add_subparsers(dest="kind", metavar="KIND", required=True)
     for kind, (folder, record) in KINDS.items():
         kind_cmd = kinds.add_parser(kind, help=f"a new {folder}/<SLUG>.yaml", description=record.doc)
@@ -85,51 +125,96 @@ def parser() -> argparse.ArgumentParser:
         kind_cmd.set_defaults(claimant=None, source=None)
         kind_cmd.set_defaults(text=False)
         if kind == "claim":
-            kind_cmd.add_argument("--claimant", metavar="SLUG", help="who made the claim: the file name of a person in people/, without .yaml")
-            kind_cmd.add_argument("--source", metavar="SLUG", help="a source the claim appeared in: the file name of a source in sources/, without .yaml")
+            kind_cmd.add_argument(
+                "--claimant",
+                metavar="SLUG",
+                help="who made the claim: the file name of a person in people/, without .yaml",
+            )
+            kind_cmd.add_argument(
+                "--source",
+                metavar="SLUG",
+                help="a source the claim appeared in: the file name of a source in sources/, without .yaml",
+            )
         if kind == "source":
-            kind_cmd.add_argument("--text", action="store_true",
-                                  help="also start the source's archived text, an empty seeds/SLUG.txt, and name it in `text`")
+            kind_cmd.add_argument(
+                "--text",
+                action="store_true",
+                help="also start the source's archived text, an empty seeds/SLUG.txt, and name it in `text`",
+            )
 
-    archive_cmd = commands.add_parser("archive", help="fetch a source from the web and keep it with its digest",
-                                      description="Fetch URL (following redirects), keep it under archive/ beside "
-                                      "the content folder (a web page as a WARC file, a PDF as itself) and write "
-                                      "url, text, sha256 and archived into sources/SLUG.yaml, with the title and "
-                                      "publisher where the page's metadata has them; then print the quotes the "
-                                      "text holds. The only command that uses the network.")
+    archive_cmd = commands.add_parser(
+        "archive",
+        help="fetch a source from the web and keep it with its digest",
+        description="Fetch URL (following redirects), keep it under archive/ beside "
+        "the content folder (a web page as a WARC file, a PDF as itself) and write "
+        "url, text, sha256 and archived into sources/SLUG.yaml, with the title and "
+        "publisher where the page's metadata has them; then print the quotes the "
+        "text holds. The only command that uses the network.",
+    )
     archive_cmd.add_argument("url", metavar="URL", help="the http:// or https:// address of the page or PDF")
-    archive_cmd.add_argument("--source", required=True, metavar="SLUG", type=_slug,
-                             help="the source's slug: sources/SLUG.yaml is written, or updated keeping what is in it")
+    archive_cmd.add_argument(
+        "--source",
+        required=True,
+        metavar="SLUG",
+        type=_slug,
+        help="the source's slug: sources/SLUG.yaml is written, or updated keeping what is in it",
+    )
     _content_arg(archive_cmd)
-    archive_cmd.add_argument("--allow-local", action="store_true",
-                             help="also fetch from private and loopback addresses (this machine, the local network)")
-    archive_cmd.add_argument("--timeout", type=float, default=archiver.TIMEOUT_SECONDS, metavar="SECONDS",
-                             help=f"give up after this long (default: {archiver.TIMEOUT_SECONDS:g})")
+    archive_cmd.add_argument(
+        "--allow-local",
+        action="store_true",
+        help="also fetch from private and loopback addresses (this machine, the local network)",
+    )
+    archive_cmd.add_argument(
+        "--timeout",
+        type=float,
+        default=archiver.TIMEOUT_SECONDS,
+        metavar="SECONDS",
+        help=f"give up after this long (default: {archiver.TIMEOUT_SECONDS:g})",
+    )
 
-    import_cmd = commands.add_parser("import", help="move an existing archive in: ClaimReview pages, Fact Check API, CSV",
-                                     description="Write content files from an existing archive's export: saved pages or "
-                                     "files with ClaimReview JSON-LD (claimreview), responses of Google's Fact Check Tools "
-                                     "API (factcheck-api), or a spreadsheet (csv). Ratings that match no verdict stop the "
-                                     "import until a verdict map says what they mean. See docs/importing.md.")
-    import_cmd.add_argument("format", choices=importing.FORMATS, metavar="FORMAT",
-                            help="claimreview, factcheck-api or csv")
+    import_cmd = commands.add_parser(
+        "import",
+        help="move an existing archive in: ClaimReview pages, Fact Check API, CSV",
+        description="Write content files from an existing archive's export: saved pages or "
+        "files with ClaimReview JSON-LD (claimreview), responses of Google's Fact Check Tools "
+        "API (factcheck-api), or a spreadsheet (csv). Ratings that match no verdict stop the "
+        "import until a verdict map says what they mean. See docs/importing.md.",
+    )
+    import_cmd.add_argument(
+        "format", choices=importing.FORMATS, metavar="FORMAT", help="claimreview, factcheck-api or csv"
+    )
     import_cmd.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to import")
     _content_arg(import_cmd)
-    import_cmd.add_argument("--verdict-map", metavar="FILE", help="a YAML mapping of ratings to verdict ids, filled in by an editor")
-    import_cmd.add_argument("--write-verdict-map", metavar="FILE",
-                            help="write every distinct rating to FILE with an empty value to fill in; writes no content")
-    import_cmd.add_argument("--columns", metavar="MAP", default="",
-                            help="CSV column names for the keys, like claim=Statement,claimant=Speaker")
+    import_cmd.add_argument(
+        "--verdict-map", metavar="FILE", help="a YAML mapping of ratings to verdict ids, filled in by an editor"
+    )
+    import_cmd.add_argument(
+        "--write-verdict-map",
+        metavar="FILE",
+        help="write every distinct rating to FILE with an empty value to fill in; writes no content",
+    )
+    import_cmd.add_argument(
+        "--columns",
+        metavar="MAP",
+        default="",
+        help="CSV column names for the keys, like claim=Statement,claimant=Speaker",
+    )
     import_cmd.add_argument("--dry-run", action="store_true", help="print what would be written; write nothing")
-    import_cmd.add_argument("--force", action="store_true",
-                            help="also overwrite files an editor changed since the last import")
+    import_cmd.add_argument(
+        "--force", action="store_true", help="also overwrite files an editor changed since the last import"
+    )
 
-    generate_cmd = commands.add_parser("generate", help="rewrite the files made from the content format",
-                                       description="Rewrite what is generated from site_builder/schema.py and "
-                                       "the page families in site_builder/pages/: the JSON Schemas in schemas/, the reference docs/format.md and "
-                                       "the templates' reference docs/templates.md.")
-    generate_cmd.add_argument("--check", action="store_true",
-                              help="write nothing; exit 1 if a generated file is out of date")
+    generate_cmd = commands.add_parser(
+        "generate",
+        help="rewrite the files made from the content format",
+        description="Rewrite what is generated from site_builder/schema.py and "
+        "the page families in site_builder/pages/: the JSON Schemas in schemas/, the reference docs/format.md and "
+        "the templates' reference docs/templates.md.",
+    )
+    generate_cmd.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if a generated file is out of date"
+    )
     return top
 
 
@@ -140,8 +225,9 @@ def _base_url(value: str) -> str:
 
 
 def _content_arg(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--content", default="content", metavar="DIR",
-                         help="the archive's content folder (default: content)")
+    command.add_argument(
+        "--content", default="content", metavar="DIR", help="the archive's content folder (default: content)"
+    )
 
 
 def _slug(text: str) -> str:
@@ -152,29 +238,41 @@ def _slug(text: str) -> str:
 
 
 def _now_arg(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--now", type=_instant, metavar="DATE-TIME",
-                         help="evaluate embargoes (publish_at) at this instant instead of the current time, "
-                         "written like 2026-12-05T09:00+01:00, 2026-12-05T08:00Z or 2026-12-05")
+    command.add_argument(
+        "--now",
+        type=_instant,
+        metavar="DATE-TIME",
+        help="evaluate embargoes (publish_at) at this instant instead of the current time, "
+        "written like 2026-12-05T09:00+01:00, 2026-12-05T08:00Z or 2026-12-05",
+    )
 
 
 def _instant(text: str) -> dt.datetime:
     value = parse_datetime(text.strip())
     if value is None:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date-time with an offset (2026-12-05T09:00+01:00, "
-                                         "2026-12-05T08:00Z) or a date (2026-12-05)")
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date-time with an offset (2026-12-05T09:00+01:00, "
+            "2026-12-05T08:00Z) or a date (2026-12-05)"
+        )
     return value
 
 
 def _force_arg(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--force", action="store_true",
-                         help="replace the output folder even if a build did not write it (it has no "
-                         f"{MARKER} file): everything in it is lost")
+    command.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the output folder even if a build did not write it (it has no "
+        f"{MARKER} file): everything in it is lost",
+    )
 
 
 def _publish_arg(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--publish", action="store_true",
-                         help="this build is the one to publish (the deploy workflow's): a placeholder base_url "
-                         "such as https://example.org/ is an error, not a warning")
+    command.add_argument(
+        "--publish",
+        action="store_true",
+        help="this build is the one to publish (the deploy workflow's): a placeholder base_url "
+        "such as https://example.org/ is an error, not a warning",
+    )
 
 
 def _placeholder(args, override: str | None = None) -> ContentError | None:
@@ -209,11 +307,20 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:
         return EXIT_USAGE if exc.code else EXIT_OK
     if hasattr(args, "content") and not os.path.isdir(args.content):
-        print(f"build.py: error: the content folder '{args.content}' does not exist "
-              "(run from the archive's root or pass --content DIR)", file=sys.stderr)
+        print(
+            f"build.py: error: the content folder '{args.content}' does not exist "
+            "(run from the archive's root or pass --content DIR)",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
-    command = {"check": _check, "serve": _serve, "new": _new, "generate": _generate,
-               "archive": _archive, "import": _import}.get(args.command, _build)
+    command = {
+        "check": _check,
+        "serve": _serve,
+        "new": _new,
+        "generate": _generate,
+        "archive": _archive,
+        "import": _import,
+    }.get(args.command, _build)
     try:
         try:
             if args.command in (None, "build", "serve"):
@@ -223,8 +330,12 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             progress.clear()  # before any message below, so none starts mid-line
     except BuildFailed as failed:
-        return _report_errors(failed.errors, wrote=args.command == "build", out=getattr(args, "out", None),
-                              style=getattr(args, "format", "text"))
+        return _report_errors(
+            failed.errors,
+            wrote=args.command == "build",
+            out=getattr(args, "out", None),
+            style=getattr(args, "format", "text"),
+        )
     except (ScaffoldRefused, OutputRefused, importing.ImportUsageError) as exc:
         print(f"build.py: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -235,9 +346,12 @@ def main(argv: list[str] | None = None) -> int:
         print("build.py: interrupted; the output folder was left as it was", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 (an editor must never see a traceback)
-        print(f"build.py: internal error: {type(exc).__name__}: {exc}\n"
-              "This is a bug in the site builder, not in your content: please report it "
-              "with the command you ran.", file=sys.stderr)
+        print(
+            f"build.py: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in the site builder, not in your content: please report it "
+            "with the command you ran.",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
 
 
@@ -256,8 +370,10 @@ def _check(args) -> int:
     summary = f"checked {library.record_count()} records in {args.content}: no errors{counted}"
     drafts, embargoed = publishing.counts(library.held)
     if drafts or embargoed:
-        summary += (f"; {drafts} draft{'s' if drafts != 1 else ''} and {embargoed} embargoed "
-                    f"claim{'s' if embargoed != 1 else ''}, which `build` leaves out")
+        summary += (
+            f"; {drafts} draft{'s' if drafts != 1 else ''} and {embargoed} embargoed "
+            f"claim{'s' if embargoed != 1 else ''}, which `build` leaves out"
+        )
     if args.format == "json":
         print(format_errors([], "json"), end="")
         print(summary, file=sys.stderr)
@@ -275,27 +391,36 @@ def _new(args) -> int:
     for kind, slug in (("person", args.claimant), ("source", args.source)):
         folder = KINDS[kind][0]
         if slug and not os.path.exists(os.path.join(args.content, folder, f"{slug}.yaml")):
-            print(f"note: {folder}/{slug}.yaml does not exist yet; `python build.py new {kind} {slug}` starts it",
-                  file=sys.stderr)
+            print(
+                f"note: {folder}/{slug}.yaml does not exist yet; `python build.py new {kind} {slug}` starts it",
+                file=sys.stderr,
+            )
     print(display_path(path))
     if text:
-        print(f"{display_path(text_path)}: paste the source's full text into this file, as published; "
-              "its quotes are checked against it")
+        print(
+            f"{display_path(text_path)}: paste the source's full text into this file, as published; "
+            "its quotes are checked against it"
+        )
     return EXIT_OK
 
 
 def generated_files() -> dict[str, str]:
     """What `generate` writes, by path relative to the tool's repository."""
-    return {**jsonschema_export.schema_files(), reference.FORMAT_MD: reference.format_reference(),
-            template_docs.TEMPLATES_MD: template_docs.templates_reference()}
+    return {
+        **jsonschema_export.schema_files(),
+        reference.FORMAT_MD: reference.format_reference(),
+        template_docs.TEMPLATES_MD: template_docs.templates_reference(),
+    }
 
 
 def _generate(args) -> int:
-    stale = {relpath: text for relpath, text in generated_files().items()
-             if _read_or_none(os.path.join(TOOL_ROOT, relpath)) != text}
+    stale = {
+        relpath: text
+        for relpath, text in generated_files().items()
+        if _read_or_none(os.path.join(TOOL_ROOT, relpath)) != text
+    }
     if args.check and stale:
-        print(f"out of date: {', '.join(stale)}; run `python build.py generate` and commit the result",
-              file=sys.stderr)
+        print(f"out of date: {', '.join(stale)}; run `python build.py generate` and commit the result", file=sys.stderr)
         return EXIT_CONTENT
     if not args.check:
         for relpath, text in stale.items():
@@ -325,13 +450,29 @@ def _import(args) -> int:
         raise importing.ImportUsageError(str(exc)) from None
     if columns and args.format != "csv":
         raise importing.ImportUsageError("--columns names CSV columns: it works with `import csv` only")
-    return importing.run(importing.ImportOptions(args.format, args.paths, args.content, args.verdict_map,
-                                                 args.write_verdict_map, columns, args.dry_run, args.force))
+    return importing.run(
+        importing.ImportOptions(
+            args.format,
+            args.paths,
+            args.content,
+            args.verdict_map,
+            args.write_verdict_map,
+            columns,
+            args.dry_run,
+            args.force,
+        )
+    )
 
 
 def _build(args) -> int:
-    options = BuildOptions(content_dir=args.content, out_dir=args.out, base_url=args.base_url, force=args.force,
-                           drafts=args.drafts, now=args.now)
+    options = BuildOptions(
+        content_dir=args.content,
+        out_dir=args.out,
+        base_url=args.base_url,
+        force=args.force,
+        drafts=args.drafts,
+        now=args.now,
+    )
     placeholder = _placeholder(args, args.base_url)
     report = build(options)
     progress.clear()
@@ -341,8 +482,11 @@ def _build(args) -> int:
         for stage, seconds in report.stages.items():
             print(f"  {stage:<10} {seconds:7.3f} s")
         # On stderr: stdout's -v lines are the stages, one format.
-        print("peak RSS (workers: the largest forked worker, pages shared with main copy-on-write included;"
-              " pagefind: the indexer, a separate program):", file=sys.stderr)
+        print(
+            "peak RSS (workers: the largest forked worker, pages shared with main copy-on-write included;"
+            " pagefind: the indexer, a separate program):",
+            file=sys.stderr,
+        )
         for name, size in peak_memory().items():
             print(f"  memory.{name:<10} {size / 2**20:7.1f} MiB", file=sys.stderr)
     return EXIT_OK
@@ -364,20 +508,30 @@ def _archive(args) -> int:
     print(f"  sha256 {done.sha256}")
     print(f"wrote {display_path(done.source_file)}: {', '.join(done.written_keys)}")
     for quote_id, found in done.quotes:
-        state = "is in the new copy" if found else ("is NOT in the new copy: the page has changed since it was "
-                                                    "quoted; see docs/editing.md, 'When a page has changed'")
+        state = (
+            "is in the new copy"
+            if found
+            else (
+                "is NOT in the new copy: the page has changed since it was "
+                "quoted; see docs/editing.md, 'When a page has changed'"
+            )
+        )
         print(f"  quote '{quote_id}' {state}")
     if done.text is not None:
         passages = archiver.quotable_passages(done.text)
         if passages:
-            print("quotes you can now write (the passages the text puts in quotation marks; "
-                  "give each an id and its speaker):")
+            print(
+                "quotes you can now write (the passages the text puts in quotation marks; "
+                "give each an id and its speaker):"
+            )
             for passage in passages:
                 print(f"  - id:\n    speaker:\n    text: {archiver.yaml_scalar(passage)}")
         else:
             words = done.text.split()
-            print(f"the text has {len(words):,} words and no passages in quotation marks; any of its words can be "
-                  f"quoted exactly. It begins: {' '.join(words[:30])}{' …' if len(words) > 30 else ''}")
+            print(
+                f"the text has {len(words):,} words and no passages in quotation marks; any of its words can be "
+                f"quoted exactly. It begins: {' '.join(words[:30])}{' …' if len(words) > 30 else ''}"
+            )
     for error in done.errors:  # a text that cannot be taken from the copy is one of them
         print(error, file=sys.stderr)
     return EXIT_CONTENT if done.problem or done.errors else EXIT_OK

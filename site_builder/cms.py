@@ -22,8 +22,8 @@ from collections.abc import Callable, Iterable
 import yaml
 
 from . import model, schema
-from .files import TOOL_ROOT
 from .errors import BuildFailed, ContentError
+from .files import TOOL_ROOT
 
 PACKAGE = "decap-cms"
 BUNDLE_DIR = os.path.join(TOOL_ROOT, "node_modules", PACKAGE, "dist")
@@ -34,7 +34,11 @@ MEDIA_FOLDER = "static/media"
 
 # The Git hosts' APIs the CMS talks to from the editor's browser.
 _BACKEND_HOSTS = {"github": ("https://api.github.com",), "gitlab": ("https://gitlab.com",), "git-gateway": ()}
-_BACKEND_IMAGES = {"github": ("https://avatars.githubusercontent.com",), "gitlab": ("https://gitlab.com",), "git-gateway": ()}
+_BACKEND_IMAGES = {
+    "github": ("https://avatars.githubusercontent.com",),
+    "gitlab": ("https://gitlab.com",),
+    "git-gateway": (),
+}
 # Decap's own bundle and the chunks it loads on demand (editor modes, the
 # image tools' WebAssembly); the source maps stay out of the site.
 _BUNDLE_FILE = re.compile(r"^(?:decap-cms\.js|\d+\.decap-cms\.js|[0-9a-f]+\.wasm|decap-cms\.js\.LICENSE\.txt)$")
@@ -62,8 +66,14 @@ def _folder_of(kind: str) -> str:
 def _relation(kind: str) -> dict:
     folder = _folder_of(kind)
     shown = _identifier(schema.FOLDERS[folder][1])
-    return {"widget": "relation", "collection": folder, "value_field": "{{slug}}",
-            "search_fields": [shown], "display_fields": [shown], "options_length": 50}
+    return {
+        "widget": "relation",
+        "collection": folder,
+        "value_field": "{{slug}}",
+        "search_fields": [shown],
+        "display_fields": [shown],
+        "options_length": 50,
+    }
 
 
 def _text_limit(field_type: schema.Text) -> dict:
@@ -77,14 +87,31 @@ def widget(field_type: schema.FieldType, verdicts: Iterable[model.Verdict]) -> d
     """The Decap widget and options that write what `field_type` reads."""
     t = field_type
     if isinstance(t, schema.MarkdownText):
-        return {"widget": "markdown", "buttons": ["bold", "italic", "link", "heading-two", "heading-three", "quote",
-                                                  "bulleted-list", "numbered-list"],
-                "editor_components": [], "modes": ["rich_text", "raw"]}
+        return {
+            "widget": "markdown",
+            "buttons": [
+                "bold",
+                "italic",
+                "link",
+                "heading-two",
+                "heading-three",
+                "quote",
+                "bulleted-list",
+                "numbered-list",
+            ],
+            "editor_components": [],
+            "modes": ["rich_text", "raw"],
+        }
     if isinstance(t, schema.Text):
         return {"widget": "string" if t.single_line else "text", **_text_limit(t)}
     if isinstance(t, schema.Date):
-        return {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD", "time_format": False,
-                "picker_utc": True}
+        return {
+            "widget": "datetime",
+            "format": "YYYY-MM-DD",
+            "date_format": "YYYY-MM-DD",
+            "time_format": False,
+            "picker_utc": True,
+        }
     if isinstance(t, schema.Reference):
         if t.kind == "verdict":
             return {"widget": "select", "options": [{"label": v.label, "value": v.id} for v in verdicts]}
@@ -93,7 +120,9 @@ def widget(field_type: schema.FieldType, verdicts: Iterable[model.Verdict]) -> d
         return {"widget": "quote-reference", "collection": "sources"}
     if isinstance(t, schema.DateTime):
         return {"widget": "datetime", "format": "YYYY-MM-DDTHH:mm:ss[Z]", "picker_utc": True}
-    if isinstance(t, (schema.Url, schema.Slug, schema.Language, schema.Color, schema.Sha256, schema.AliasPath, schema.ContactUrl)):
+    if isinstance(
+        t, (schema.Url, schema.Slug, schema.Language, schema.Color, schema.Sha256, schema.AliasPath, schema.ContactUrl)
+    ):
         # Written to a pattern: the JSON Schema's own, with the words it shows when one fails.
         written = t.json_schema()
         return {"widget": "string", "pattern": [written["pattern"], written["patternErrorMessage"]]}
@@ -112,8 +141,12 @@ def widget(field_type: schema.FieldType, verdicts: Iterable[model.Verdict]) -> d
         if isinstance(t.item, schema.Record):
             # Without the empty default, Decap starts every new entry with one blank item.
             return {"widget": "list", "fields": [_field(f, verdicts) for f in t.item.fields], "default": [], **_min(t)}
-        return {"widget": "list", "field": {"label": _ITEM_LABELS.get(type(t.item), "Item"), "name": "item", **item},
-                "default": [], **_min(t)}
+        return {
+            "widget": "list",
+            "field": {"label": _ITEM_LABELS.get(type(t.item), "Item"), "name": "item", **item},
+            "default": [],
+            **_min(t),
+        }
     if isinstance(t, schema.Record):
         return {"widget": "object", "fields": [_field(f, verdicts) for f in t.fields]}
     raise TypeError(f"no CMS widget for the field type {type(t).__name__}: add one in cms.widget")
@@ -128,8 +161,13 @@ def _min(t: schema.ListOf) -> dict:
 
 
 def _field(spec: schema.Field, verdicts) -> dict:
-    field = {"label": _label(spec.key), "name": spec.key, **widget(spec.type, verdicts),
-             "required": spec.required, "hint": spec.doc}
+    field = {
+        "label": _label(spec.key),
+        "name": spec.key,
+        **widget(spec.type, verdicts),
+        "required": spec.required,
+        "hint": spec.doc,
+    }
     if isinstance(spec.default, str) and spec.default:
         field["default"] = spec.default
     if field["widget"] == "object" and not spec.required:
@@ -142,8 +180,15 @@ def _field(spec: schema.Field, verdicts) -> dict:
 def collection(folder: str, kind: str, record: schema.Record, file_format: str, verdicts) -> dict:
     fields = [_field(f, verdicts) for f in record.fields]
     if file_format == "frontmatter":
-        fields.append({"label": "Body", "name": "body", "widget": "markdown", "required": True,
-                       "hint": "the page's text, in Markdown"})
+        fields.append(
+            {
+                "label": "Body",
+                "name": "body",
+                "widget": "markdown",
+                "required": True,
+                "hint": "the page's text, in Markdown",
+            }
+        )
     shown = _identifier(record)
     return {
         "name": folder,
@@ -157,8 +202,8 @@ def collection(folder: str, kind: str, record: schema.Record, file_format: str, 
         "delete": False,  # a record others link to is removed with git, where check runs first
         "identifier_field": shown,
         # The file name is the permanent URL: at most SLUG_MAX characters of the title, in a-z, 0-9 and '-'.
-        "slug": "{{slug | truncate(%d, ' ')}}" % (schema.SLUG_MAX - 1),
-        "summary": "{{%s}}" % shown,
+        "slug": f"{{{{slug | truncate({schema.SLUG_MAX - 1}, ' ')}}}}",
+        "summary": f"{{{{{shown}}}}}",
         "sortable_fields": [shown],
         "fields": fields,
     }
@@ -202,15 +247,16 @@ def config_yaml(site: model.Site) -> str:
 
 def content_security_policy(cms: model.Cms) -> str:
     local = local_backend_origin(cms)
-    connect = " ".join(("'self'", *_BACKEND_HOSTS[cms.backend], *((cms.auth_url,) if cms.auth_url else ()),
-                        local))
+    connect = " ".join(("'self'", *_BACKEND_HOSTS[cms.backend], *((cms.auth_url,) if cms.auth_url else ()), local))
     images = " ".join(("'self'", "data:", "blob:", *_BACKEND_IMAGES[cms.backend]))
     # Decap compiles its config validator at run time ('unsafe-eval') and its
     # styling library writes <style> elements ('unsafe-inline'); both stay
     # confined to /admin/, whose scripts are all served from this site.
-    return (f"default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
-            f"img-src {images}; connect-src {connect}; font-src 'self' data:; frame-src 'self' blob:; "
-            f"worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'none'")
+    return (
+        f"default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+        f"img-src {images}; connect-src {connect}; font-src 'self' data:; frame-src 'self' blob:; "
+        f"worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'none'"
+    )
 
 
 def index_html(site: model.Site) -> str:
@@ -246,6 +292,7 @@ def _read(path: str) -> Callable[[], Iterable[bytes]]:
     def produce():
         with open(path, "rb") as f:
             yield f.read()
+
     return produce
 
 
@@ -263,16 +310,24 @@ def admin_files(site: model.Site, stylesheets: Iterable[str]) -> list[tuple[str,
         return []
     if not os.path.isfile(os.path.join(BUNDLE_DIR, "decap-cms.js")):
         pos = site.cms.pos
-        raise BuildFailed([ContentError(pos,
-                                        f"'cms' is switched on but the CMS's JavaScript ({PACKAGE} from npm) is not "
-                                        "installed: run `make build`, which installs it, or remove 'cms' to build no /admin/")])
+        raise BuildFailed(
+            [
+                ContentError(
+                    pos,
+                    f"'cms' is switched on but the CMS's JavaScript ({PACKAGE} from npm) is not "
+                    "installed: run `make build`, which installs it, or remove 'cms' to build no /admin/",
+                )
+            ]
+        )
     version = _bundle_version()
     preview_settings = json.dumps({"stylesheets": list(stylesheets)})
     files = [
         (f"{ADMIN}/index.html", lambda: [index_html(site).encode("utf-8")]),
         (f"{ADMIN}/config.yml", lambda: [config_yaml(site).encode("utf-8")]),
-        (f"{ADMIN}/cms-preview.js", lambda: [f"var SITE_PREVIEW = {preview_settings};\n".encode("utf-8"),
-                                             *_read(PREVIEW_JS)()]),
+        (
+            f"{ADMIN}/cms-preview.js",
+            lambda: [f"var SITE_PREVIEW = {preview_settings};\n".encode(), *_read(PREVIEW_JS)()],
+        ),
         (f"{ADMIN}/LICENSE.txt", lambda: [_licence_note(version).encode("utf-8")]),
     ]
     files += [(f"{ADMIN}/{name}", _read(os.path.join(BUNDLE_DIR, name))) for name in bundle_files()]
@@ -280,19 +335,21 @@ def admin_files(site: model.Site, stylesheets: Iterable[str]) -> list[tuple[str,
 
 
 def _licence_note(version: str) -> str:
-    return (f"The files decap-cms.js, *.decap-cms.js and *.wasm in this folder are Decap CMS {version}\n"
-            "(https://github.com/decaporg/decap-cms), MIT License, Copyright (c) 2016 Netlify, Inc. and\n"
-            "the Decap CMS contributors. The licences of the libraries bundled in it are in\n"
-            "decap-cms.js.LICENSE.txt.\n\n"
-            "Permission is hereby granted, free of charge, to any person obtaining a copy of this software\n"
-            "and associated documentation files (the \"Software\"), to deal in the Software without\n"
-            "restriction, including without limitation the rights to use, copy, modify, merge, publish,\n"
-            "distribute, sublicense, and/or sell copies of the Software, and to permit persons to whom the\n"
-            "Software is furnished to do so, subject to the following conditions:\n\n"
-            "The above copyright notice and this permission notice shall be included in all copies or\n"
-            "substantial portions of the Software.\n\n"
-            "THE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING\n"
-            "BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND\n"
-            "NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM,\n"
-            "DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,\n"
-            "OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.\n")
+    return (
+        f"The files decap-cms.js, *.decap-cms.js and *.wasm in this folder are Decap CMS {version}\n"
+        "(https://github.com/decaporg/decap-cms), MIT License, Copyright (c) 2016 Netlify, Inc. and\n"
+        "the Decap CMS contributors. The licences of the libraries bundled in it are in\n"
+        "decap-cms.js.LICENSE.txt.\n\n"
+        "Permission is hereby granted, free of charge, to any person obtaining a copy of this software\n"
+        'and associated documentation files (the "Software"), to deal in the Software without\n'
+        "restriction, including without limitation the rights to use, copy, modify, merge, publish,\n"
+        "distribute, sublicense, and/or sell copies of the Software, and to permit persons to whom the\n"
+        "Software is furnished to do so, subject to the following conditions:\n\n"
+        "The above copyright notice and this permission notice shall be included in all copies or\n"
+        "substantial portions of the Software.\n\n"
+        'THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING\n'
+        "BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND\n"
+        "NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM,\n"
+        "DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,\n"
+        "OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.\n"
+    )

@@ -67,7 +67,9 @@ def claims_dataset(lib: Library, urls: Urls) -> Iterator[bytes]:
             for t in lib.topics.values()
         ),
     }
-    yield ("{\n" + ",\n".join(f"{_json(key)}: {_json(value)}" for key, value in head.items() if key != "verdicts")).encode("utf-8")
+    yield (
+        "{\n" + ",\n".join(f"{_json(key)}: {_json(value)}" for key, value in head.items() if key != "verdicts")
+    ).encode("utf-8")
     for key, items in {"verdicts": head["verdicts"], **lists}.items():
         opening = f",\n{_json(key)}: ["
         first = True
@@ -151,7 +153,7 @@ def _archived_file(source: model.Source, urls: Urls) -> dict | None:
         "size": source.text.size,
         "format": source.text.format,
         "media_type": source.text.media_type,
-        "archived": archived.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if archived else None,
+        "archived": archived.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if archived else None,
     }
 
 

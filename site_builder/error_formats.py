@@ -19,17 +19,23 @@ def format_errors(errors: list[ContentError], style: str) -> str:
     if style == "github":
         return "".join(github_annotation(error) + "\n" for error in errors)
     if style == "json":
-        return json.dumps([
-            {"file": display_path(e.pos.path), "line": e.pos.line, "column": e.pos.column, "message": e.message}
-            for e in errors
-        ], indent=2, ensure_ascii=False) + "\n"
+        return (
+            json.dumps(
+                [
+                    {"file": display_path(e.pos.path), "line": e.pos.line, "column": e.pos.column, "message": e.message}
+                    for e in errors
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
     return "".join(f"{error}\n" for error in errors)
 
 
 def github_annotation(error: ContentError) -> str:
     pos = error.pos
-    return (f"::error file={_property(display_path(pos.path))},line={pos.line},col={pos.column}"
-            f"::{_data(error.message)}")
+    return f"::error file={_property(display_path(pos.path))},line={pos.line},col={pos.column}::{_data(error.message)}"
 
 
 def _data(text: str) -> str:

@@ -10,7 +10,6 @@ import difflib
 import os
 from dataclasses import dataclass
 
-
 _ONE_LINE = {c: f"\\x{c:02x}" for c in range(32) if c != 9} | {0x7F: "\\x7f", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 

@@ -90,12 +90,21 @@ def html_text(data: bytes, name: str) -> tuple[str, tuple[model.Section, ...]]:
     import trafilatura
 
     document = trafilatura.extract(
-        data, output_format="xml", include_comments=False, include_tables=True, include_images=False,
-        include_links=False, include_formatting=False, deduplicate=False, with_metadata=False,
+        data,
+        output_format="xml",
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        include_formatting=False,
+        deduplicate=False,
+        with_metadata=False,
     )
     if not document:
-        raise ExtractionFailed(f"no main text was found in the page '{name}': it may be empty, or built "
-                               "by scripts; save the text as a .txt file and name that in 'text'")
+        raise ExtractionFailed(
+            f"no main text was found in the page '{name}': it may be empty, or built "
+            "by scripts; save the text as a .txt file and name that in 'text'"
+        )
     root = lxml.etree.fromstring(document.encode("utf-8"))
     blocks: list[str] = []
     sections: list[model.Section] = []
@@ -137,8 +146,9 @@ def pdf_text(data: bytes, name: str) -> tuple[str, tuple[model.Section, ...]]:
     except ExtractionFailed:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
-        raise ExtractionFailed(f"the PDF '{name}' cannot be read ({type(exc).__name__}): it may be damaged; "
-                               "download it again") from None
+        raise ExtractionFailed(
+            f"the PDF '{name}' cannot be read ({type(exc).__name__}): it may be damaged; download it again"
+        ) from None
     pieces, sections, offset = [], [], 0
     for number, text in enumerate(texts):
         text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
@@ -150,9 +160,11 @@ def pdf_text(data: bytes, name: str) -> tuple[str, tuple[model.Section, ...]]:
         pieces.append(text)
         offset += len(text) + 2
     if not pieces:
-        raise ExtractionFailed(f"the PDF '{name}' has no text layer (it is a scan or a picture of text), so "
-                               "no quote can be checked against it: it needs OCR first (for example "
-                               "`ocrmypdf in.pdf out.pdf`); archive the result, or write its text in a .txt file")
+        raise ExtractionFailed(
+            f"the PDF '{name}' has no text layer (it is a scan or a picture of text), so "
+            "no quote can be checked against it: it needs OCR first (for example "
+            "`ocrmypdf in.pdf out.pdf`); archive the result, or write its text in a .txt file"
+        )
     return nfc("\n\n".join(pieces) + "\n"), tuple(sections)
 
 
@@ -162,8 +174,9 @@ def warc_text(data: bytes, name: str) -> Extracted:
     from warcio.exceptions import ArchiveLoadFailed
 
     if not data.startswith((b"\x1f\x8b", b"WARC/")):
-        raise ExtractionFailed(f"the WARC '{name}' cannot be read: it is not a WARC file (gzipped or not); "
-                               "archive the page again")
+        raise ExtractionFailed(
+            f"the WARC '{name}' cannot be read: it is not a WARC file (gzipped or not); archive the page again"
+        )
     try:
         for record in ArchiveIterator(io.BytesIO(data)):
             if not record.format.startswith("warc"):
@@ -180,17 +193,21 @@ def warc_text(data: bytes, name: str) -> Extracted:
             captured = record.rec_headers.get_header("WARC-Date")
             inner = _payload_format(media_type, payload)
             if inner is None:
-                raise ExtractionFailed(f"the WARC '{name}' archived {media_type or 'a file of unknown type'} "
-                                       "from which no text can be taken: archive an HTML page, a PDF or a text file")
+                raise ExtractionFailed(
+                    f"the WARC '{name}' archived {media_type or 'a file of unknown type'} "
+                    "from which no text can be taken: archive an HTML page, a PDF or a text file"
+                )
             found = extract(payload, inner, f"{name} ({target or 'its response'})")
             return dataclasses.replace(found, media_type=MEDIA_TYPES[inner], target_url=target, captured=captured)
     except ExtractionFailed:
         raise
     except (ArchiveLoadFailed, OSError, EOFError, ValueError, KeyError, AttributeError, TypeError) as exc:
-        raise ExtractionFailed(f"the WARC '{name}' cannot be read ({type(exc).__name__}): it may be damaged; "
-                               "archive the page again") from None
-    raise ExtractionFailed(f"the WARC '{name}' holds no successful response (status 2xx) to take the text from: "
-                           "archive the page again")
+        raise ExtractionFailed(
+            f"the WARC '{name}' cannot be read ({type(exc).__name__}): it may be damaged; archive the page again"
+        ) from None
+    raise ExtractionFailed(
+        f"the WARC '{name}' holds no successful response (status 2xx) to take the text from: archive the page again"
+    )
 
 
 def _payload_format(media_type: str, payload: bytes) -> str | None:
@@ -225,15 +242,21 @@ class ExtractionCache:
             if entry.get("versions") != self.versions:
                 return None
             sections = tuple(model.Section(int(s[0]), page=s[1], heading=s[2]) for s in entry["sections"])
-            return Extracted(str(entry["text"]), sections, str(entry["media_type"]),
-                             entry["target_url"], entry["captured"])
+            return Extracted(
+                str(entry["text"]), sections, str(entry["media_type"]), entry["target_url"], entry["captured"]
+            )
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None
 
     def put(self, sha256: str, format: str, found: Extracted) -> None:
-        entry = {"versions": self.versions, "text": found.text, "media_type": found.media_type,
-                 "target_url": found.target_url, "captured": found.captured,
-                 "sections": [[s.start, s.page, s.heading] for s in found.sections]}
+        entry = {
+            "versions": self.versions,
+            "text": found.text,
+            "media_type": found.media_type,
+            "target_url": found.target_url,
+            "captured": found.captured,
+            "sections": [[s.start, s.page, s.heading] for s in found.sections],
+        }
         try:
             os.makedirs(self.folder, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")

@@ -65,8 +65,15 @@ FEED_ENTRIES = 50  # in the site's feed
 RECORD_FEED_ENTRIES = 20  # in each topic's, claimant's, staff member's and verdict's
 
 
-def atom_feed(lib: Library, urls: Urls, ui: Interface, claims: Iterable[str] | None = None, title: str | None = None,
-              self_path: str | None = None, alternate: str | None = None) -> AtomFeed:
+def atom_feed(
+    lib: Library,
+    urls: Urls,
+    ui: Interface,
+    claims: Iterable[str] | None = None,
+    title: str | None = None,
+    self_path: str | None = None,
+    alternate: str | None = None,
+) -> AtomFeed:
     """The most recently published or changed fact-checks, newest first.
 
     v2: `claims` (slugs) narrows it to one topic's, claimant's, staff member's or
@@ -85,24 +92,39 @@ def atom_feed(lib: Library, urls: Urls, ui: Interface, claims: Iterable[str] | N
         return tuple((lib.staff[r.slug].name, urls.absolute(urls.record("staff", r.slug))) for r in refs)
 
     # Newest change first, then by address: the entries are chosen before they are made.
-    newest = sorted(heapq.nsmallest(limit, ((_descending(updated(c)), urls.absolute(urls.record("claim", c.slug)), c)
-                                            for c in chosen), key=lambda e: e[:2]), key=lambda e: e[:2])
+    newest = sorted(
+        heapq.nsmallest(
+            limit,
+            ((_descending(updated(c)), urls.absolute(urls.record("claim", c.slug)), c) for c in chosen),
+            key=lambda e: e[:2],
+        ),
+        key=lambda e: e[:2],
+    )
     entries = []
     for _, url, claim in newest:
-        entries.append(FeedEntry(
-            url=url,
-            title=claim.claim,
-            lang=claim.language or lib.site.language,
-            verdict=lib.verdicts[claim.verdict.slug].label,
-            summary=" ".join([claim.summary, *(ui.gettext("Corrected %(date)s: %(note)s", date=ui.date(c.date), note=c.note)
-                                                for c in claim.corrections)]),
-            content=claim.analysis.html + _corrections_html(claim.corrections, ui),
-            published=_timestamp(claim.reviewed),
-            updated=updated(claim),
-            categories=tuple(lib.topics[t.slug].title for t in claim.topics),
-            authors=staff(claim.authors),
-            contributors=staff(claim.editors),
-        ))
+        entries.append(
+            FeedEntry(
+                url=url,
+                title=claim.claim,
+                lang=claim.language or lib.site.language,
+                verdict=lib.verdicts[claim.verdict.slug].label,
+                summary=" ".join(
+                    [
+                        claim.summary,
+                        *(
+                            ui.gettext("Corrected %(date)s: %(note)s", date=ui.date(c.date), note=c.note)
+                            for c in claim.corrections
+                        ),
+                    ]
+                ),
+                content=claim.analysis.html + _corrections_html(claim.corrections, ui),
+                published=_timestamp(claim.reviewed),
+                updated=updated(claim),
+                categories=tuple(lib.topics[t.slug].title for t in claim.topics),
+                authors=staff(claim.authors),
+                contributors=staff(claim.editors),
+            )
+        )
     site = lib.site
     return AtomFeed(
         url=alternate or urls.base_url,
@@ -125,8 +147,10 @@ def sitemap(pages: Iterable) -> Sitemap:
 def _corrections_html(corrections, ui: Interface) -> str:
     if not corrections:
         return ""
-    items = "".join(f"<li><time datetime=\"{c.date.isoformat()}\">{html.escape(ui.date(c.date))}</time>: {html.escape(c.note)}</li>"
-                    for c in corrections)
+    items = "".join(
+        f'<li><time datetime="{c.date.isoformat()}">{html.escape(ui.date(c.date))}</time>: {html.escape(c.note)}</li>'
+        for c in corrections
+    )
     return f"\n<h2>{html.escape(ui.gettext('Corrections'))}</h2>\n<ul>{items}</ul>"
 
 

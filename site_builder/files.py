@@ -47,8 +47,10 @@ def path_problem(written: str) -> str | None:
         return "contains a NUL character, which no file name can hold: retype the path"
     hidden = hidden_part(written)
     if hidden is not None:
-        return (f"goes through '{hidden}', whose name starts with '.': such files and folders are kept "
-                "private (.git, .env) and are never published; move the file to a folder without a leading '.'")
+        return (
+            f"goes through '{hidden}', whose name starts with '.': such files and folders are kept "
+            "private (.git, .env) and are never published; move the file to a folder without a leading '.'"
+        )
     return None
 
 

@@ -70,7 +70,7 @@ def _format_number(value: int | float, locale: babel.Locale) -> str:
     return format_decimal(value, locale=locale)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _format_date(value: dt.date, locale: babel.Locale) -> str:
     # Archives reuse few dates across many pages, and CLDR formatting is not cheap.
     return format_date(value, "long", locale=locale)
@@ -119,8 +119,11 @@ def cldr_locale(tag: str) -> babel.Locale:
 
 def shipped_languages() -> list[str]:
     """The languages whose catalogues ship with the generator, as BCP 47 tags, English first."""
-    found = sorted(name.replace("_", "-") for name in os.listdir(LOCALES_DIR)
-                   if os.path.isfile(os.path.join(LOCALES_DIR, name, "LC_MESSAGES", f"{DOMAIN}.po")))
+    found = sorted(
+        name.replace("_", "-")
+        for name in os.listdir(LOCALES_DIR)
+        if os.path.isfile(os.path.join(LOCALES_DIR, name, "LC_MESSAGES", f"{DOMAIN}.po"))
+    )
     return ["en", *found]
 
 
@@ -146,8 +149,11 @@ def check_catalogues(folder: str, errors: ErrorList) -> None:
         except PoFileError as exc:
             # Babel counts this line from 0.
             reason = _BABEL_LINE.sub("", str(exc.args[0]))
-            errors.add(Position(path, exc.lineno + 1, 1), f"this catalogue cannot be read ({reason}): "
-                       "fix the line, or open and save the file in a PO editor such as Poedit")
+            errors.add(
+                Position(path, exc.lineno + 1, 1),
+                f"this catalogue cannot be read ({reason}): "
+                "fix the line, or open and save the file in a PO editor such as Poedit",
+            )
             continue
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             errors.add(Position(path, 1, 1), f"this catalogue cannot be read ({exc}): save it as a UTF-8 .po file")
@@ -161,9 +167,13 @@ def check_catalogues(folder: str, errors: ErrorList) -> None:
             for text in strings:
                 unknown = sorted(set(_PLACEHOLDER.findall(text)) - given)
                 if unknown:
-                    errors.add(Position(path, message.lineno, 1), (
-                        f"the translation of '{ids[0]}' uses %({unknown[0]})s, which the message does not have: "
-                        f"use only {', '.join(f'%({name})s' for name in sorted(given)) or 'no placeholders'}"))
+                    errors.add(
+                        Position(path, message.lineno, 1),
+                        (
+                            f"the translation of '{ids[0]}' uses %({unknown[0]})s, which the message does not have: "
+                            f"use only {', '.join(f'%({name})s' for name in sorted(given)) or 'no placeholders'}"
+                        ),
+                    )
 
 
 def _candidates(tag: str, locale: babel.Locale) -> list[str]:

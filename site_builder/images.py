@@ -132,10 +132,12 @@ def picture_html(figure: model.Figure, urls, lazy: bool, inline: bool = False) -
     def srcset(found):
         return ", ".join(f"{urls.page(v.path)} {v.width}w" for v in found)
 
-    source = (f'<source type="image/webp" srcset="{srcset(webp)}" sizes="{SIZES}">' if own is not webp else "")
+    source = f'<source type="image/webp" srcset="{srcset(webp)}" sizes="{SIZES}">' if own is not webp else ""
     loading = ' loading="lazy"' if lazy else ""
-    img = (f'<img src="{urls.page(largest.path)}" srcset="{srcset(own)}" sizes="{SIZES}" width="{largest.width}" '
-           f'height="{largest.height}" alt="{html.escape(figure.alt)}"{loading} decoding="async">')
+    img = (
+        f'<img src="{urls.page(largest.path)}" srcset="{srcset(own)}" sizes="{SIZES}" width="{largest.width}" '
+        f'height="{largest.height}" alt="{html.escape(figure.alt)}"{loading} decoding="async">'
+    )
     if inline:  # inside a paragraph of Markdown, where a <figure> may not stand
         return f'<picture class="inline-picture">{source}{img}</picture>'
     caption = ""

@@ -7,8 +7,8 @@ record) without any template searching for it.
 
 from __future__ import annotations
 
-from collections import defaultdict
 import dataclasses
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from . import model
@@ -78,19 +78,35 @@ def warnings(lib: Library) -> list[ContentError]:
     Quotes no archived text can prove come first, then sources no reader can reach.
     """
     unprovable = [
-        ContentError(source.quotes[0].pos, f"quotes cannot be verified: source '{slug}' has no archived text; archive "
-                     f"the source with `python build.py archive URL --source {slug}`, or name a copy of it in 'text'")
-        for slug, source in lib.sources.items() if source.text is None and source.quotes]
-    return unprovable + [ContentError(source.pos, f"source '{slug}' has no url, archive_url or text: readers cannot reach "
-                         "what it says; add the original's url, an archived copy's archive_url, or its text")
-            for slug, source in lib.sources.items() if not (source.url or source.archive_url or source.text)]
+        ContentError(
+            source.quotes[0].pos,
+            f"quotes cannot be verified: source '{slug}' has no archived text; archive "
+            f"the source with `python build.py archive URL --source {slug}`, or name a copy of it in 'text'",
+        )
+        for slug, source in lib.sources.items()
+        if source.text is None and source.quotes
+    ]
+    return unprovable + [
+        ContentError(
+            source.pos,
+            f"source '{slug}' has no url, archive_url or text: readers cannot reach "
+            "what it says; add the original's url, an archived copy's archive_url, or its text",
+        )
+        for slug, source in lib.sources.items()
+        if not (source.url or source.archive_url or source.text)
+    ]
 
 
 def _default_scale_in_site_language(site: model.Site, ui: Interface) -> model.Site:
     """The default scale's words are the generator's, so they follow the interface's language;
     a scale the site writes itself is shown as written."""
-    return dataclasses.replace(site, verdicts=tuple(
-        dataclasses.replace(v, label=ui.gettext(v.label), description=ui.gettext(v.description)) for v in site.verdicts))
+    return dataclasses.replace(
+        site,
+        verdicts=tuple(
+            dataclasses.replace(v, label=ui.gettext(v.label), description=ui.gettext(v.description))
+            for v in site.verdicts
+        ),
+    )
 
 
 def implicit_topic(slug: str) -> model.Topic:
@@ -134,9 +150,16 @@ def build_library(
         for ref in claim.appearances:
             check.ref(ref, "appearance")
         first = claim.first_appearance
-        if first is not None and check.ref(first, "first appearance") and first.slug not in {r.slug for r in claim.appearances}:
-            errors.add(first.pos, f"first_appearance '{first.slug}' is not among this claim's appearances: "
-                                  f"add it to appearances, or name one of them")
+        if (
+            first is not None
+            and check.ref(first, "first appearance")
+            and first.slug not in {r.slug for r in claim.appearances}
+        ):
+            errors.add(
+                first.pos,
+                f"first_appearance '{first.slug}' is not among this claim's appearances: "
+                f"add it to appearances, or name one of them",
+            )
         for ref in claim.counterclaims:
             if ref.slug == claim.slug:
                 errors.add(ref.pos, "a claim cannot be its own counterclaim: remove this line")
@@ -158,9 +181,16 @@ def build_library(
             for record in records_of_kind.values():
                 check.fields(record)
     # `page:` links reach the archive's pages and the site-wide ones the build writes.
-    check.known["page"] = {**pages, **SITE_PAGES, **({"staff": "the list of staff"} if staff else {})}  # v2: /staff/ exists with staff
-    for markdown in ([c.analysis for c in claims.values()] + [p.body for p in pages.values()]
-                     + [s.bio for s in staff.values() if s.bio]):
+    check.known["page"] = {
+        **pages,
+        **SITE_PAGES,
+        **({"staff": "the list of staff"} if staff else {}),
+    }  # v2: /staff/ exists with staff
+    for markdown in (
+        [c.analysis for c in claims.values()]
+        + [p.body for p in pages.values()]
+        + [s.bio for s in staff.values() if s.bio]
+    ):
         for link in markdown.links:
             check.link(link, quote_ids)
     for source in sources.values():
@@ -174,7 +204,10 @@ def build_library(
         if person.affiliation.slug == person.slug:
             errors.add(person.affiliation.pos, "a person or organisation cannot be its own affiliation")
         elif check.ref(person.affiliation, "affiliation") and people[person.affiliation.slug].kind != "organization":
-            errors.add(person.affiliation.pos, f"affiliation '{person.affiliation.slug}' is a person; an affiliation must be an organisation (kind: organization in its file)")
+            errors.add(
+                person.affiliation.pos,
+                f"affiliation '{person.affiliation.slug}' is a person; an affiliation must be an organisation (kind: organization in its file)",
+            )
     if errors or site is None:
         return None
 
@@ -277,7 +310,9 @@ class _RefChecker:
         if self.exists_unread("source", source):
             return False
         if source not in self.known["source"]:
-            self.errors.add(pos, f"{what}: there is no source '{source}' in sources/{suggestion(source, self.known['source'])}")
+            self.errors.add(
+                pos, f"{what}: there is no source '{source}' in sources/{suggestion(source, self.known['source'])}"
+            )
             return False
         if (source, quote) not in quote_ids:
             ids = [q for s, q in quote_ids if s == source]
@@ -292,7 +327,9 @@ class _RefChecker:
             return
         known = self.known[link.kind]
         if link.slug not in known and not self.exists_unread(link.kind, link.slug):
-            self.errors.add(link.pos, f"link '{target}' points at a {link.kind} that does not exist{suggestion(link.slug, known)}")
+            self.errors.add(
+                link.pos, f"link '{target}' points at a {link.kind} that does not exist{suggestion(link.slug, known)}"
+            )
 
 
 # Few enough to list in full when nothing written is close to one of them.
@@ -309,7 +346,7 @@ def _label(record) -> str | None:
 
 
 def suggestion(written: str, known: dict) -> str:
-    """ (did you mean 'jane-roe' (Jane Roe)?), or nothing when no record is close."""
+    """(did you mean 'jane-roe' (Jane Roe)?), or nothing when no record is close."""
     labels = {slug: _label(record) for slug, record in known.items()}
     guess = closest(written, labels)
     return f" (did you mean {named(guess, labels[guess])}?)" if guess is not None else ""
@@ -319,9 +356,15 @@ def missing_reference(ref: model.Ref, role: str, known: dict) -> str:
     """Why `ref` leads nowhere and what to write instead, matched against ids and names."""
     labels = {slug: _label(record) for slug, record in known.items()}
     folder = model.KINDS.get(ref.kind)
-    what = "a verdict id from the verdict scale" if ref.kind == "verdict" else (
-        f"the file name of {'an' if ref.kind[0] in 'aeiou' else 'a'} {ref.kind} in {folder}/, without .yaml"
-        if folder else f"the id of a {ref.kind}")
+    what = (
+        "a verdict id from the verdict scale"
+        if ref.kind == "verdict"
+        else (
+            f"the file name of {'an' if ref.kind[0] in 'aeiou' else 'a'} {ref.kind} in {folder}/, without .yaml"
+            if folder
+            else f"the id of a {ref.kind}"
+        )
+    )
     where = "the verdict scale" if ref.kind == "verdict" else f"{folder}/" if folder else f"the {ref.kind}s"
     written = ref.slug
     if slug_problem(written):
@@ -332,8 +375,16 @@ def missing_reference(ref: model.Ref, role: str, known: dict) -> str:
     if guess is not None:
         return f"{head} (did you mean {named(guess, labels[guess])}?)"
     if not known:
-        return f"{head}: there are none yet" + (f"; start one with `python build.py new {ref.kind} SLUG`" if folder else "")
-    new = f", or start it with `python build.py new {ref.kind} {written}`" if folder and not slug_problem(written) else ""
+        return f"{head}: there are none yet" + (
+            f"; start one with `python build.py new {ref.kind} SLUG`" if folder else ""
+        )
+    new = (
+        f", or start it with `python build.py new {ref.kind} {written}`" if folder and not slug_problem(written) else ""
+    )
     if len(known) <= LIST_AT_MOST:
-        return f"{head}: write one of " + ", ".join(named(slug, labels[slug]) for slug in (known if ref.kind == "verdict" else sorted(known))) + new
+        return (
+            f"{head}: write one of "
+            + ", ".join(named(slug, labels[slug]) for slug in (known if ref.kind == "verdict" else sorted(known)))
+            + new
+        )
     return f"{head}: write {what} (see the files in content/{folder}/){new}" if folder else f"{head}: write {what}"

@@ -26,20 +26,59 @@ from .urls import Urls, quote_anchor
 LINK_SCHEMES = {"claim", "source", "person", "topic", "page"}
 
 _ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "del", "div", "em", "h2", "h3", "h4",
-    "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "small", "strong", "sub", "sup",
-    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "del",
+    "div",
+    "em",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "small",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
 }
 _ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "id", "class", "role"},
     "li": {"id"},
     "sup": {"id"},
     "div": {"class"},
-    "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
-    "td": {"style"}, "th": {"style"},
+    "h2": {"id"},
+    "h3": {"id"},
+    "h4": {"id"},
+    "h5": {"id"},
+    "h6": {"id"},
+    "td": {"style"},
+    "th": {"style"},
     "abbr": {"title"},
     "ol": {"start"},
-    "img": {"src", "alt", "title"},  # v2: only the placeholders run() leaves, replaced by <picture>s in schema.convert_markdown
+    "img": {
+        "src",
+        "alt",
+        "title",
+    },  # v2: only the placeholders run() leaves, replaced by <picture>s in schema.convert_markdown
 }
 # What the footnotes extension writes; any other class could dress an analysis
 # up as the layout (a verdict badge, a notice), so it is dropped.
@@ -113,12 +152,15 @@ class MarkdownConverter:
             html, found, problems, self._links.images = cached
             return html, found, problems
         html, found, problems = self._convert(text)
-        self._cache.put(key, {
-            "html": html,
-            "found": [[link.kind, link.slug, link.anchor, link.target] for link in found],
-            "problems": [[problem.target, problem.message] for problem in problems],
-            "images": [[image.path, image.alt, image.title] for image in self._links.images],
-        })
+        self._cache.put(
+            key,
+            {
+                "html": html,
+                "found": [[link.kind, link.slug, link.anchor, link.target] for link in found],
+                "problems": [[problem.target, problem.message] for problem in problems],
+                "images": [[image.path, image.alt, image.title] for image in self._links.images],
+            },
+        )
         return html, found, problems
 
     def _convert(self, text: str) -> tuple[str, list[FoundLink], list[LinkProblem]]:
@@ -165,8 +207,12 @@ def _decoded(entry) -> tuple[str, list[FoundLink], list[LinkProblem], list[Found
         images = [FoundImage(*image) for image in entry["images"]]
     except (KeyError, TypeError):
         return None
-    strings = [html, *(x for link in found for x in (link.kind, link.slug, link.target)),
-               *(x for p in problems for x in (p.target, p.message)), *(x for i in images for x in (i.path, i.alt))]
+    strings = [
+        html,
+        *(x for link in found for x in (link.kind, link.slug, link.target)),
+        *(x for p in problems for x in (p.target, p.message)),
+        *(x for i in images for x in (i.path, i.alt)),
+    ]
     if not all(isinstance(x, str) for x in strings):
         return None
     return html, found, problems, images
@@ -192,11 +238,21 @@ class _InternalLinks(Extension, Treeprocessor):
         for element in root.iter("img"):
             src, alt = element.get("src", ""), (element.get("alt") or "").strip()
             if not alt:
-                self.problems.append(LinkProblem(src, f"the image '{src}' has no alt text: write what it shows for readers "
-                                                      f"who cannot see it, like ![Screenshot of the post](…)"))
+                self.problems.append(
+                    LinkProblem(
+                        src,
+                        f"the image '{src}' has no alt text: write what it shows for readers "
+                        f"who cannot see it, like ![Screenshot of the post](…)",
+                    )
+                )
             elif ":" in src or src.startswith(("/", "\\", "#")) or not src:
-                self.problems.append(LinkProblem(src, f"the image '{src}' is not a file of the site: save the picture in the "
-                                                      "site's folder (for example media/) and write its path, like ![…](media/post.png)"))
+                self.problems.append(
+                    LinkProblem(
+                        src,
+                        f"the image '{src}' is not a file of the site: save the picture in the "
+                        "site's folder (for example media/) and write its path, like ![…](media/post.png)",
+                    )
+                )
             else:
                 element.set("src", f"#fact-check-image-{len(self.images)}")
                 self.images.append(FoundImage(src, alt, element.get("title")))
@@ -224,10 +280,15 @@ class _InternalLinks(Extension, Treeprocessor):
             new_href = self._rewrite(value)
             return None if self._refused(value) else (new_href or value)
         if name == "id" and not _OWN_ID.fullmatch(value):
-            self.problems.append(LinkProblem(f'id="{value}"', (
-                f"id '{value}' could take an id the page layout uses: "
-                f"start it with 'section-' (id=\"section-{value}\"); headings get such an id by themselves"
-            )))
+            self.problems.append(
+                LinkProblem(
+                    f'id="{value}"',
+                    (
+                        f"id '{value}' could take an id the page layout uses: "
+                        f"start it with 'section-' (id=\"section-{value}\"); headings get such an id by themselves"
+                    ),
+                )
+            )
             return None
         if name == "class":
             kept = [c for c in value.split() if c in _ALLOWED_CLASSES]
@@ -244,24 +305,39 @@ class _InternalLinks(Extension, Treeprocessor):
         if href.startswith("#") or href.startswith(("http://", "https://", "mailto:")):
             return None
         if href.startswith(("//", "\\\\", "/\\", "\\/")):
-            self.problems.append(LinkProblem(href, (
-                f"link target '{href}' has no scheme, so it would lead wherever the page is read: "
-                f"write the full address, like https:{href.replace(chr(92), '/')}"
-            )))
+            self.problems.append(
+                LinkProblem(
+                    href,
+                    (
+                        f"link target '{href}' has no scheme, so it would lead wherever the page is read: "
+                        f"write the full address, like https:{href.replace(chr(92), '/')}"
+                    ),
+                )
+            )
             return None
         scheme, colon, rest = href.partition(":")
         if not colon or scheme not in LINK_SCHEMES:
-            self.problems.append(LinkProblem(href, (
-                f"link target '{href}' is neither a web address (http:// or https://) "
-                "nor an archive link (claim:, source:, person:, topic:, page: followed by a slug)"
-            )))
+            self.problems.append(
+                LinkProblem(
+                    href,
+                    (
+                        f"link target '{href}' is neither a web address (http:// or https://) "
+                        "nor an archive link (claim:, source:, person:, topic:, page: followed by a slug)"
+                    ),
+                )
+            )
             return None
         slug, hash_, anchor = rest.partition("#")
         if not SLUG_RE.fullmatch(slug) or (hash_ and (scheme != "source" or not SLUG_RE.fullmatch(anchor))):
-            self.problems.append(LinkProblem(href, (
-                f"link target '{href}' is malformed: write {scheme}:<slug>"
-                + (" or source:<slug>#<quote-id>" if scheme == "source" else "")
-            )))
+            self.problems.append(
+                LinkProblem(
+                    href,
+                    (
+                        f"link target '{href}' is malformed: write {scheme}:<slug>"
+                        + (" or source:<slug>#<quote-id>" if scheme == "source" else "")
+                    ),
+                )
+            )
             return None
         self.found.append(FoundLink(scheme, slug, anchor or None, href))
         if scheme == "page":

@@ -7,15 +7,13 @@ the library resolves them; nothing here knows about YAML or HTML.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-
 import re
+from dataclasses import dataclass
 
 from .errors import Position
 
 # A record's slug, its file name and address: lowercase letters and digits, words joined by single hyphens.
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +172,7 @@ class Claim:
     corrections: tuple[Correction, ...]
     original_rating: str | None
     original_url: str | None
-    aliases: tuple["Alias", ...]
+    aliases: tuple[Alias, ...]
     pos: Position
     first_appearance: Ref | None = None
     draft: bool = False  # v2: left out of the published site

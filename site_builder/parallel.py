@@ -13,7 +13,8 @@ import multiprocessing
 import os
 import signal
 import sys
-from typing import Callable, Sequence, TypeVar
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from . import progress
 
@@ -51,7 +52,7 @@ def run_chunked(
     if workers <= 1 or len(items) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
         return [work(setup(), items)]
     size = max(1, -(-len(items) // (workers * CHUNKS_PER_WORKER)))
-    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
     context = multiprocessing.get_context("fork")
     results, done = [], 0
     with context.Pool(workers, initializer=_start_worker, initargs=(setup, os.getpid())) as pool:

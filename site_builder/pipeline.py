@@ -25,21 +25,27 @@ from dataclasses import dataclass, field
 
 import rcssmin
 
-from . import progress
-from . import share_image
+from . import progress, share_image
 from .errors import BuildFailed, ErrorList, Position
 from .files import site_root
 from .i18n import check_catalogues
 from .library import Library, build_library
+from .pages import BY_KIND, Plan, SitePages, dependent_pages
+from .pages.family import Key
 from .parallel import run_chunked
 from .publishing import Publishing, publish
 from .render import BUILTIN_TEMPLATES, Renderer, TemplateFailed
-from .pages import BY_KIND, Plan, SitePages, dependent_pages
-from .pages.family import Key
 from .search import INDEX_FOLDER, Indexing, refresh_search_index
 from .urls import Urls
-from .validate import (StaticFile, Validator, find_content_files, find_static_files, read_site, site_folder_files,
-                       verdict_scale)
+from .validate import (
+    StaticFile,
+    Validator,
+    find_content_files,
+    find_static_files,
+    read_site,
+    site_folder_files,
+    verdict_scale,
+)
 from .writer import LiveOutput, OutputLock, StagedOutput, refuse_unsafe_output
 
 ASSETS = os.path.join(BUILTIN_TEMPLATES, "assets")
@@ -62,7 +68,7 @@ class BuildOptions:
         return os.path.join(self.site_root, ".cache", "images")
 
     def publishing(self) -> Publishing:
-        return Publishing(self.now or dt.datetime.now(dt.timezone.utc), self.drafts)
+        return Publishing(self.now or dt.datetime.now(dt.UTC), self.drafts)
 
     @property
     def site_root(self) -> str:
@@ -160,7 +166,9 @@ def _signature(path: str) -> tuple[int, int]:
     return (stat.st_mtime_ns, stat.st_size)
 
 
-def read_content(options: BuildOptions, previous: Content | None = None, touched: frozenset[str] = frozenset()) -> Content:
+def read_content(
+    options: BuildOptions, previous: Content | None = None, touched: frozenset[str] = frozenset()
+) -> Content:
     """Read and validate every content file; files unchanged since `previous` are reused.
 
     Unchanged means same size and modification time and not in `touched` (the
@@ -184,16 +192,24 @@ def read_content(options: BuildOptions, previous: Content | None = None, touched
     kept = {}
     if previous is not None and previous.site == site:
         touched = {os.path.abspath(p) for p in touched}
-        kept = {f.path: previous.files[f.path] for f in files
-                if f.path in previous.files and previous.files[f.path].signature == signatures[f.path]
-                and os.path.abspath(f.path) not in touched}
+        kept = {
+            f.path: previous.files[f.path]
+            for f in files
+            if f.path in previous.files
+            and previous.files[f.path].signature == signatures[f.path]
+            and os.path.abspath(f.path) not in touched
+        }
     to_read = [f for f in files if f.path not in kept]
     base_url = options.base_url or (site.base_url if site else "https://example.invalid/")
     results = dict(kept)
-    for chunk in run_chunked(_validate_chunk, to_read, lambda: Validator(options.site_root, Urls(base_url)), stage="validate"):
+    for chunk in run_chunked(
+        _validate_chunk, to_read, lambda: Validator(options.site_root, Urls(base_url)), stage="validate"
+    ):
         for content_file, (record, unfinished), errors in chunk:
             path = content_file.path
-            results[path] = FileResult(content_file.kind, content_file.slug, signatures[path], record, tuple(errors), unfinished)
+            results[path] = FileResult(
+                content_file.kind, content_file.slug, signatures[path], record, tuple(errors), unfinished
+            )
     ordered = {f.path: results[f.path] for f in files}
     scale = site.verdicts if site else verdict_scale(options.content_dir)
     return Content(site, list(site_errors), list(layout_errors), ordered, locale_dirs, scale)
@@ -205,8 +221,15 @@ def resolve(content: Content, options: BuildOptions | None = None) -> Library:
     With `options`, the library of what is published as they say (drafts, now).
     """
     errors = content.errors()
-    library = build_library(content.site, content.records(), errors, content.unreadable(), content.locale_dirs,
-                            unfinished=content.unfinished(), verdict_scale=content.verdicts)
+    library = build_library(
+        content.site,
+        content.records(),
+        errors,
+        content.unreadable(),
+        content.locale_dirs,
+        unfinished=content.unfinished(),
+        verdict_scale=content.verdicts,
+    )
     if errors or library is None:
         raise BuildFailed(errors.sorted())
     if options is None:
@@ -265,15 +288,26 @@ def full_build(options: BuildOptions, content: Content | None = None) -> Built:
     static_errors = ErrorList()
     static = find_static_files(options.static_dir(), options.site_root, static_errors)
     plans = pages.plans()
-    plan = SitePlan(plans, pages.record_keys(), pages.data_files(), pages.archived_files(), static,
-                    {p.path: p.output.context for p in plans if p.output})
+    plan = SitePlan(
+        plans,
+        pages.record_keys(),
+        pages.data_files(),
+        pages.archived_files(),
+        static,
+        {p.path: p.output.context for p in plans if p.output},
+    )
     watch.lap("plan")
     with StagedOutput(options.out_dir, options.force) as output:
         digests = _write(options, pages, plan, output, static_errors, watch, report)
         output.commit()
     watch.lap("swap")
-    return _finished(report, started, library, [plan],
-                     Built(report, content, library, digests, plan.contexts, {item.output: item for item in static}))
+    return _finished(
+        report,
+        started,
+        library,
+        [plan],
+        Built(report, content, library, digests, plan.contexts, {item.output: item for item in static}),
+    )
 
 
 class BuiltSite:
@@ -335,8 +369,13 @@ class BuiltSite:
             watch.lap("plan")
             _write(options, pages, site_wide, output, ErrorList(), watch, report)
         report.written, report.changed = len(output.written), list(output.written)
-        self.built = _finished(report, started, library, [records, site_wide],
-                               Built(report, content, library, output.digests, site_wide.contexts, previous.static))
+        self.built = _finished(
+            report,
+            started,
+            library,
+            [records, site_wide],
+            Built(report, content, library, output.digests, site_wide.contexts, previous.static),
+        )
         if options.search and output.written:
             self.refresh_search(report)
         return report
@@ -355,15 +394,20 @@ class BuiltSite:
         started = time.perf_counter()
         with OutputLock(self.options.out_dir):
             # After a rebuild only the shards holding what it changed are indexed again.
-            report.indexed = refresh_search_index(self.options.out_dir, self.built.library.site.language,
-                                                  None if report.full else report.changed, self.options.search_shard_pages)
+            report.indexed = refresh_search_index(
+                self.options.out_dir,
+                self.built.library.site.language,
+                None if report.full else report.changed,
+                self.options.search_shard_pages,
+            )
         # A new dict, not an added key: the preview's /__status may be reading the old one.
         report.stages = {**report.stages, "index": time.perf_counter() - started}
 
     def _layout_signature(self) -> tuple:
         """What, changed, can change every page: the templates (built-in and the archive's), static/ and locales/."""
-        return _tree_signature(*self.options.template_dirs(), self.options.static_dir(),
-                               os.path.join(self.options.site_root, "locales"))
+        return _tree_signature(
+            *self.options.template_dirs(), self.options.static_dir(), os.path.join(self.options.site_root, "locales")
+        )
 
 
 def _records_plan(pages: SitePages, previous: Built, changed: set[Key]) -> SitePlan:
@@ -384,10 +428,15 @@ def _records_plan(pages: SitePages, previous: Built, changed: set[Key]) -> SiteP
     archived = pages.archived_files()
     # An archived copy goes with its source, or when the source names another file.
     now_archived = {relpath for relpath, _ in archived}
-    gone += [relpath for relpath, _ in SitePages(old, pages.urls).archived_files()
-             if relpath.split("/")[1] in changed_sources and relpath not in now_archived]
+    gone += [
+        relpath
+        for relpath, _ in SitePages(old, pages.urls).archived_files()
+        if relpath.split("/")[1] in changed_sources and relpath not in now_archived
+    ]
     archived = [(relpath, path) for relpath, path in archived if relpath.split("/")[1] in changed_sources]
-    return SitePlan(pages.record_plans(kept), kept, [], archived, list(previous.static.values()), previous.contexts, gone)
+    return SitePlan(
+        pages.record_plans(kept), kept, [], archived, list(previous.static.values()), previous.contexts, gone
+    )
 
 
 def _site_wide_plan(pages: SitePages, previous: Built) -> SitePlan:
@@ -405,18 +454,30 @@ def _record_files(lib: Library, key: Key) -> list[str]:
     return family.attachment_paths(lib, key[1]) + list(reversed(family.outputs(lib, key[1])))
 
 
-def _write(options: BuildOptions, pages: SitePages, plan: SitePlan, output, static_errors: ErrorList,
-           watch: _Stopwatch, report: BuildReport) -> dict[str, bytes]:
+def _write(
+    options: BuildOptions,
+    pages: SitePages,
+    plan: SitePlan,
+    output,
+    static_errors: ErrorList,
+    watch: _Stopwatch,
+    report: BuildReport,
+) -> dict[str, bytes]:
     """Reserve every path, then render and write the plan into `output`; the digests of what was written."""
     for relpath, _ in plan.archived:
         output.claim(relpath, "its source, as the source's archived file")
-    attachment_paths = [path for key in plan.attachments for path in BY_KIND[key[0]].attachment_paths(pages.lib, key[1])]
+    attachment_paths = [
+        path for key in plan.attachments for path in BY_KIND[key[0]].attachment_paths(pages.lib, key[1])
+    ]
     _refuse_clashes(output, plan.pages, plan.data_files, attachment_paths, plan.static, static_errors)
     digests = render_pages(pages, plan.pages, output, template_dirs=options.template_dirs())
     watch.lap("render")
     # The index needs only the pages: Pagefind reads them while the rest is written.
-    indexing = (Indexing(output.staging, pages.lib.site.language, shard_pages=options.search_shard_pages)
-                if options.search and output.full else None)
+    indexing = (
+        Indexing(output.staging, pages.lib.site.language, shard_pages=options.search_shard_pages)
+        if options.search and output.full
+        else None
+    )
     try:
         images_since = share_image.cache_clock()
         digests.update(render_attachments(pages, plan.attachments, output))
@@ -457,8 +518,9 @@ def _finished(report: BuildReport, started: float, library: Library, plans: list
     return built
 
 
-def _refuse_clashes(output, pages: list[Plan], data_files, attachments: list[str], static: list[StaticFile],
-                    clashes: ErrorList) -> None:
+def _refuse_clashes(
+    output, pages: list[Plan], data_files, attachments: list[str], static: list[StaticFile], clashes: ErrorList
+) -> None:
     """Reserve every output path before anything is written; two outputs on one path stop the build.
 
     A static file may replace a built-in asset (a favicon, say), which is
@@ -467,8 +529,11 @@ def _refuse_clashes(output, pages: list[Plan], data_files, attachments: list[str
     for page in pages:
         earlier = output.claim(page.path, page.template)
         if earlier is not None and page.template == "alias.html":
-            clashes.add(page.origin, f"this alias would be written to {page.path}, where the build already writes "
-                        f"a page from {earlier}: remove the alias (that address already shows a page)")
+            clashes.add(
+                page.origin,
+                f"this alias would be written to {page.path}, where the build already writes "
+                f"a page from {earlier}: remove the alias (that address already shows a page)",
+            )
         elif earlier is not None:
             clashes.add(page.origin, f"two pages would be written to {page.path}: this one and one from {earlier}")
     for relpath, _ in data_files:
@@ -482,20 +547,27 @@ def _refuse_clashes(output, pages: list[Plan], data_files, attachments: list[str
         if item.output.split("/")[0] == INDEX_FOLDER:
             earlier = "the search index"
         if earlier is not None:
-            clashes.add(Position(item.path, 1, 1), f"this static file would overwrite {item.output}, "
-                        f"which the build writes from {earlier}: rename or remove the static file")
+            clashes.add(
+                Position(item.path, 1, 1),
+                f"this static file would overwrite {item.output}, "
+                f"which the build writes from {earlier}: rename or remove the static file",
+            )
     if clashes:
         raise BuildFailed(clashes.sorted())
 
 
-def render_pages(pages: SitePages, plans: list[Plan], output, template_dirs: list[str] | None = None) -> dict[str, bytes]:
+def render_pages(
+    pages: SitePages, plans: list[Plan], output, template_dirs: list[str] | None = None
+) -> dict[str, bytes]:
     """Build, render and write every planned page into `output`, across processes where it allows; their digests."""
     digests: dict[str, bytes] = {}
     template_errors = ErrorList()
     for chunk_digests, chunk_errors in run_chunked(
-        _render_chunk, range(len(plans)),
+        _render_chunk,
+        range(len(plans)),
         lambda: (Renderer(pages.site_view, pages.ui, template_dirs), plans, output),
-        workers=None if output.parallel else 1, stage="render",
+        workers=None if output.parallel else 1,
+        stage="render",
     ):
         digests.update(chunk_digests)
         template_errors.extend(chunk_errors)
@@ -508,8 +580,9 @@ def render_attachments(pages: SitePages, keys: list[Key], output) -> dict[str, b
     """Write the records' attachments (share images) across processes where the output allows; their digests."""
     digests: dict[str, bytes] = {}
     keys = [key for key in keys if BY_KIND[key[0]].attachment_paths(pages.lib, key[1])]
-    for chunk_digests in run_chunked(_attachments_chunk, keys, lambda: (pages, output),
-                                     workers=None if output.parallel else 1, stage="images"):
+    for chunk_digests in run_chunked(
+        _attachments_chunk, keys, lambda: (pages, output), workers=None if output.parallel else 1, stage="images"
+    ):
         digests.update(chunk_digests)
     return digests
 

@@ -94,8 +94,11 @@ def publish(library: Library, publishing: Publishing, urls: Urls) -> Library:
 def _check_needs(library: Library, held: dict[Key, Held], errors: ErrorList) -> None:
     def need(ref_kind: str, slug: str, pos, what: str, fix: str) -> None:
         if (ref_kind, slug) in held and held[(ref_kind, slug)].until is None:
-            errors.add(pos, f"{what} '{slug}' is a draft (draft: true in {model.KINDS[ref_kind]}/{slug}.yaml), so this "
-                       f"published {fix} could not show it: publish it, or make this one a draft too")
+            errors.add(
+                pos,
+                f"{what} '{slug}' is a draft (draft: true in {model.KINDS[ref_kind]}/{slug}.yaml), so this "
+                f"published {fix} could not show it: publish it, or make this one a draft too",
+            )
 
     for slug, claim in library.claims.items():
         if ("claim", slug) in held:
@@ -125,7 +128,9 @@ def _markdown(markdown: model.Markdown, held: dict[Key, Held], hidden: re.Patter
         return markdown
     # The words stay, the link goes: the reader is not sent to a page that is not there,
     # and the dataset's Markdown does not name the record either.
-    targets = "|".join(sorted({re.escape(f"{link.kind}:{link.slug}") for link in markdown.links if (link.kind, link.slug) in held}))
+    targets = "|".join(
+        sorted({re.escape(f"{link.kind}:{link.slug}") for link in markdown.links if (link.kind, link.slug) in held})
+    )
     source = re.sub(rf"\[([^\]]*)\]\(\s*<?(?:{targets})(?:#[^)\s>]*)?>?(?:\s+[^)]*)?\)", r"\1", markdown.source)
     source = re.sub(rf"(?m)^[ \t]*\[[^\]]+\]:[ \t]*<?(?:{targets})(?:#\S*)?>?.*$", "", source)
     return model.Markdown(source, hidden.sub(r"\1", markdown.html), links, markdown.images)
@@ -136,8 +141,13 @@ def _without_held(record, held: dict[Key, Held], hidden: re.Pattern | None):
         return tuple(ref for ref in refs if (ref.kind, ref.slug) not in held)
 
     if isinstance(record, model.Claim):
-        return dataclasses.replace(record, counterclaims=keep(record.counterclaims), topics=keep(record.topics),
-                                   appearances=keep(record.appearances), analysis=_markdown(record.analysis, held, hidden))
+        return dataclasses.replace(
+            record,
+            counterclaims=keep(record.counterclaims),
+            topics=keep(record.topics),
+            appearances=keep(record.appearances),
+            analysis=_markdown(record.analysis, held, hidden),
+        )
     if isinstance(record, model.Person) and record.affiliation and ("person", record.affiliation.slug) in held:
         return dataclasses.replace(record, affiliation=None)
     if isinstance(record, model.OwnPage):
@@ -148,5 +158,11 @@ def _without_held(record, held: dict[Key, Held], hidden: re.Pattern | None):
         return record
     # A kind without rules of its own: its lists of references lose the unpublished records.
     lists = {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
-    return dataclasses.replace(record, **{name: keep(value) for name, value in lists.items()
-                                          if isinstance(value, tuple) and value and isinstance(value[0], model.Ref)})
+    return dataclasses.replace(
+        record,
+        **{
+            name: keep(value)
+            for name, value in lists.items()
+            if isinstance(value, tuple) and value and isinstance(value[0], model.Ref)
+        },
+    )

@@ -108,7 +108,7 @@ def closest_miss(quote: str, text: SearchableText) -> str:
                 high = mid - 1
         if low == 0:
             return f"its words from '{words[0]}' on are not in the text"
-        shown = " ".join(words[max(0, low - 4):low])
+        shown = " ".join(words[max(0, low - 4) : low])
         return f"it matches up to '…{shown}' and then differs at '{words[low]}'"
     return "it is empty"
 

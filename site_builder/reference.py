@@ -8,7 +8,19 @@ test fails while the committed copy is stale.
 from __future__ import annotations
 
 from .markdown import LINK_SCHEMES
-from .schema import DEFAULT_VERDICTS, FOLDERS, PAGE, PAGES_FOLDER, SITE, SLUG_MAX, FieldType, ListOf, MarkdownText, Record, Text
+from .schema import (
+    DEFAULT_VERDICTS,
+    FOLDERS,
+    PAGE,
+    PAGES_FOLDER,
+    SITE,
+    SLUG_MAX,
+    FieldType,
+    ListOf,
+    MarkdownText,
+    Record,
+    Text,
+)
 from .urls import BUILT_IN_FOLDERS, SITE_PAGES
 
 FORMAT_MD = "docs/format.md"
@@ -43,8 +55,11 @@ def nested_records(record: Record) -> list[Record]:
 def format_reference() -> str:
     links = ", ".join(f"`[text]({scheme}:<slug>)`" for scheme in sorted(LINK_SCHEMES))
     parts = [_INTRO.format(slug_max=SLUG_MAX, links=links, site_pages=", ".join(f"`{name}`" for name in SITE_PAGES))]
-    files = [("site.yaml", SITE), *((f"{folder}/<slug>.yaml", spec) for folder, (_, spec) in FOLDERS.items()),
-             (f"{PAGES_FOLDER}/<slug>.md", PAGE)]
+    files = [
+        ("site.yaml", SITE),
+        *((f"{folder}/<slug>.yaml", spec) for folder, (_, spec) in FOLDERS.items()),
+        (f"{PAGES_FOLDER}/<slug>.md", PAGE),
+    ]
     for title, record in files:
         parts.append(f"## `{title}`\n\n{_cell(record.doc)}\n\n{_table(record)}")
         for inner in nested_records(record):
@@ -59,7 +74,9 @@ def format_reference() -> str:
 def _table(record: Record) -> str:
     rows = ["| key | required | value | meaning |", "| --- | --- | --- | --- |"]
     for spec in record.fields:
-        rows.append(f"| `{spec.key}` | {'yes' if spec.required else 'no'} | {_cell(describe_type(spec.type))} | {_cell(spec.doc)} |")
+        rows.append(
+            f"| `{spec.key}` | {'yes' if spec.required else 'no'} | {_cell(describe_type(spec.type))} | {_cell(spec.doc)} |"
+        )
     return "\n".join(rows)
 
 
@@ -77,7 +94,7 @@ def _cell(text: str) -> str:
     for word in text.replace("|", "\\|").split(" "):
         if "<" in word and "`" not in word:
             core = word.rstrip(".,;:)")
-            word = f"`{core}`{word[len(core):]}"
+            word = f"`{core}`{word[len(core) :]}"
         words.append(word)
     return " ".join(words)
 

@@ -13,10 +13,10 @@ from jinja2.lexer import Token, TokenStream
 from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 
-from .pages.views import Output
 from .errors import ContentError, Position
 from .files import TOOL_ROOT, UnreadableFile, inside, read_bytes
 from .i18n import MARKUP_MESSAGES, Interface
+from .pages.views import Output
 
 BUILTIN_TEMPLATES = os.path.join(TOOL_ROOT, "templates")
 MAX_TEMPLATE_BYTES = 2 * 1024 * 1024
@@ -58,16 +58,24 @@ class SiteLoader(jinja2.FileSystemLoader):
                 continue
             home = os.path.realpath(os.path.dirname(os.path.abspath(searchpath)))
             if not inside(os.path.realpath(path), home):
-                raise UnsafeTemplate(path, "this template is a link to something outside the site's folder: "
-                                     "replace it with the file itself")
+                raise UnsafeTemplate(
+                    path,
+                    "this template is a link to something outside the site's folder: replace it with the file itself",
+                )
             try:
                 data = read_bytes(path, MAX_TEMPLATE_BYTES)
             except UnreadableFile as exc:
                 if str(exc) == "does not exist":  # a dangling link
-                    raise UnsafeTemplate(path, "this template is a link to nothing: replace it with the file itself") from None
+                    raise UnsafeTemplate(
+                        path, "this template is a link to nothing: replace it with the file itself"
+                    ) from None
                 raise UnsafeTemplate(path, f"this template {exc}: a template must be a text file") from None
             mtime = os.path.getmtime(path)
-            return data.decode("utf-8"), os.path.normpath(path), lambda: os.path.getmtime(path) == mtime
+            return (
+                data.decode("utf-8"),
+                os.path.normpath(path),
+                lambda path=path, mtime=mtime: os.path.getmtime(path) == mtime,
+            )
         raise jinja2.TemplateNotFound(template)
 
 
@@ -83,8 +91,17 @@ class SiteSandbox(jinja2.sandbox.SandboxedEnvironment):
     # Objects Jinja judges only by the attribute's name (everything but functions,
     # methods, classes, frames, code and generators): for them a name not starting
     # with '_' is safe. Said once per type, it halves the sandbox's cost per page.
-    _special = (types.FunctionType, types.MethodType, type, types.CodeType, types.TracebackType,
-                types.FrameType, types.GeneratorType, types.CoroutineType, types.AsyncGeneratorType)
+    _special = (
+        types.FunctionType,
+        types.MethodType,
+        type,
+        types.CodeType,
+        types.TracebackType,
+        types.FrameType,
+        types.GeneratorType,
+        types.CoroutineType,
+        types.AsyncGeneratorType,
+    )
 
     _methods = (types.MethodType, types.BuiltinMethodType)
 
@@ -112,8 +129,14 @@ class SiteSandbox(jinja2.sandbox.SandboxedEnvironment):
             raise OverflowError(f"{left!r} ** {right} is too large a number (exponents go up to {MAX_EXPONENT})")
         if operator == "*":
             count, item = (right, left) if isinstance(right, int) else (left, right)
-            if isinstance(count, int) and isinstance(item, (str, list, tuple)) and count * max(len(item), 1) > MAX_REPEAT:
-                raise OverflowError(f"repeating {type(item).__name__} {count} times is too large (at most {MAX_REPEAT} items)")
+            if (
+                isinstance(count, int)
+                and isinstance(item, (str, list, tuple))
+                and count * max(len(item), 1) > MAX_REPEAT
+            ):
+                raise OverflowError(
+                    f"repeating {type(item).__name__} {count} times is too large (at most {MAX_REPEAT} items)"
+                )
         return super().call_binop(context, operator, left, right)
 
 
@@ -169,29 +192,42 @@ class Renderer:
             template = self.env.get_template(page.template)
             return template.render(page=page.context).encode("utf-8")
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateFailed(ContentError(
-                Position(exc.filename or page.template, exc.lineno or 1, 1),
-                f"template syntax error: {exc.message}",
-            )) from None
+            raise TemplateFailed(
+                ContentError(
+                    Position(exc.filename or page.template, exc.lineno or 1, 1),
+                    f"template syntax error: {exc.message}",
+                )
+            ) from None
         except UnsafeTemplate as exc:
             raise TemplateFailed(ContentError(Position(exc.path, 1, 1), exc.message)) from None
         except jinja2.TemplateNotFound as exc:
-            raise TemplateFailed(ContentError(
-                _template_position(exc, page.template), f"template '{exc.name}' not found in {self.env.loader.searchpath}",
-            )) from None
+            raise TemplateFailed(
+                ContentError(
+                    _template_position(exc, page.template),
+                    f"template '{exc.name}' not found in {self.env.loader.searchpath}",
+                )
+            ) from None
         except (jinja2.TemplateError, TypeError, AttributeError, ValueError, KeyError) as exc:
-            raise TemplateFailed(ContentError(
-                _template_position(exc, page.template),
-                f"template failed while rendering {page.path}: {exc}",
-            )) from None
+            raise TemplateFailed(
+                ContentError(
+                    _template_position(exc, page.template),
+                    f"template failed while rendering {page.path}: {exc}",
+                )
+            ) from None
         except Exception as exc:  # noqa: BLE001 (sorted below: the archive's template or our bug)
             # `{{ 1 // 0 }}`, a macro calling itself, a float overflow: when an
             # archive's own template is on the way, the error is that template's.
             where = _template_position(exc, page.template)
-            if not os.path.isabs(where.path) or inside(os.path.realpath(where.path), os.path.realpath(BUILTIN_TEMPLATES)):
+            if not os.path.isabs(where.path) or inside(
+                os.path.realpath(where.path), os.path.realpath(BUILTIN_TEMPLATES)
+            ):
                 raise
-            reason = "it calls itself without end" if isinstance(exc, RecursionError) else f"{type(exc).__name__}: {exc}"
-            raise TemplateFailed(ContentError(where, f"template failed while rendering {page.path} ({reason})")) from None
+            reason = (
+                "it calls itself without end" if isinstance(exc, RecursionError) else f"{type(exc).__name__}: {exc}"
+            )
+            raise TemplateFailed(
+                ContentError(where, f"template failed while rendering {page.path} ({reason})")
+            ) from None
 
 
 class TranslatedOnce(Extension):
@@ -217,8 +253,14 @@ class TranslatedOnce(Extension):
     @staticmethod
     def _folds(window: list[Token]) -> bool:
         name, opening, message, closing = window
-        return (name.type == "name" and name.value == "_" and opening.type == "lparen"
-                and message.type == "string" and "%" not in message.value and closing.type == "rparen")
+        return (
+            name.type == "name"
+            and name.value == "_"
+            and opening.type == "lparen"
+            and message.type == "string"
+            and "%" not in message.value
+            and closing.type == "rparen"
+        )
 
 
 def _template_position(exc: BaseException, fallback: str) -> Position:

@@ -19,11 +19,33 @@ from dataclasses import dataclass
 
 from .errors import ErrorList, display_path
 from .files import site_root
-from .suggest import slugified
 from .jsonschema_export import schema_path
 from .reference import describe_type
-from .schema import (DEFAULT_VERDICTS, FOLDERS, AliasPath, Choice, Date, DateTime, Field, FieldType, Integer, Language, ListOf,
-                     MarkdownText, QuoteReference, ContentImageFile, Record, Reference, Sha256, Slug, Text, TextFile, Url, slug_problem)
+from .schema import (
+    DEFAULT_VERDICTS,
+    FOLDERS,
+    AliasPath,
+    Choice,
+    ContentImageFile,
+    Date,
+    DateTime,
+    Field,
+    FieldType,
+    Integer,
+    Language,
+    ListOf,
+    MarkdownText,
+    QuoteReference,
+    Record,
+    Reference,
+    Sha256,
+    Slug,
+    Text,
+    TextFile,
+    Url,
+    slug_problem,
+)
+from .suggest import slugified
 from .validate import read_site
 from .writer import OutputError
 
@@ -83,8 +105,15 @@ def new_text_file(content_dir: str, slug: str) -> str:
     return path
 
 
-def new_record_file(content_dir: str, kind: str, slug: str, claimant: str | None = None,
-                    source: str | None = None, today: dt.date | None = None, text: str | None = None) -> str:
+def new_record_file(
+    content_dir: str,
+    kind: str,
+    slug: str,
+    claimant: str | None = None,
+    source: str | None = None,
+    today: dt.date | None = None,
+    text: str | None = None,
+) -> str:
     """Write content/<folder>/<slug>.yaml for a new record; returns its path."""
     for option, value in (("", slug), ("--claimant ", claimant), ("--source ", source)):
         problem = value is not None and slug_problem(value)
@@ -116,7 +145,7 @@ def scaffold_text(kind: str, hints: Hints) -> str:
         "#",
         *_comment(
             "Fill in every key left empty below: until then `python build.py check` reports it "
-            "and the site does not build. Optional keys are commented out: remove the \"# \" in "
+            'and the site does not build. Optional keys are commented out: remove the "# " in '
             "front of one to use it. For long text, write >- after the colon and the text on the "
             "lines below, indented by two spaces. The guide: docs/editing.md; every key: docs/format.md.",
             hang="",
@@ -167,8 +196,15 @@ def _example(spec: Field, hints: Hints, record_name: str) -> list[str]:
             return [f"{spec.key}:", "  - " + entry[0], *("    " + line for line in entry[1:])]
         return [f"{spec.key}:", f"  - {_example_value(item, None, hints, record_name)}"]
     if isinstance(spec.type, Record):  # v2: image: {file, alt, ...}
-        return [f"{spec.key}:", *("  " + line for inner in spec.type.fields if inner.required
-                                  for line in _example(inner, hints, spec.type.name))]
+        return [
+            f"{spec.key}:",
+            *(
+                "  " + line
+                for inner in spec.type.fields
+                if inner.required
+                for line in _example(inner, hints, spec.type.name)
+            ),
+        ]
     value = _example_value(spec.type, spec.default, hints, record_name)
     return [f"{spec.key}: {value}".rstrip()]
 
@@ -211,5 +247,11 @@ def _example_value(field_type: FieldType, default, hints: Hints, record_name: st
 
 def _comment(text: str, indent: str = "", hang: str = "  ") -> list[str]:
     """`text` as comment lines; lines after the first hang under it unless hang is ""."""
-    return textwrap.wrap(text, WIDTH, initial_indent="# " + indent, subsequent_indent="# " + indent + hang,
-                         break_long_words=False, break_on_hyphens=False)
+    return textwrap.wrap(
+        text,
+        WIDTH,
+        initial_indent="# " + indent,
+        subsequent_indent="# " + indent + hang,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )

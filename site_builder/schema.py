@@ -13,16 +13,17 @@ import difflib
 import functools
 import re
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from . import images, model
 from .errors import ErrorList, Position, did_you_mean
 from .files import path_problem
 from .i18n import N_
-from .suggest import closest, named, slugified
 from .markdown import IMAGE_PLACEHOLDER
 from .model import SLUG_RE
+from .suggest import closest, named, slugified
 from .yamlsrc import Mapping, Node, Scalar, ScalarLocator, Sequence, YamlFile, node_kind
 
 INVALID: Any = object()
@@ -61,14 +62,14 @@ class Parsing:
     file: YamlFile
     errors: ErrorList
     markdown: Any = None  # MarkdownConverter; None when only checking the shape
-    read_text: Callable[[Scalar, "Parsing"], Any] | None = None
-    read_image: Callable[[Scalar, "Parsing"], Any] | None = None
+    read_text: Callable[[Scalar, Parsing], Any] | None = None
+    read_image: Callable[[Scalar, Parsing], Any] | None = None
     # Every reference parsed in the file, with its key: checked against the
     # other records even when the file has errors, so one run shows them all.
     found: list = field(default_factory=list)
     # The top-level values that parsed, when the file as a whole did not.
     partial: dict | None = None
-    read_content_image: Callable[[Scalar, "Parsing"], Any] | None = None  # v2: PNG, JPEG, WebP of claims, staff, pages
+    read_content_image: Callable[[Scalar, Parsing], Any] | None = None  # v2: PNG, JPEG, WebP of claims, staff, pages
 
     def error(self, pos: Position, message: str) -> Any:
         self.errors.add(pos, message)
@@ -96,11 +97,17 @@ class FieldType:
             return None
         written = value_like_comment(node, ctx)
         if written is not None:
-            ctx.error(node.pos, f"'{name}' is empty: YAML reads what follows ' #' as a comment, "
-                      f"so write the value in quotes, like {name}: \"{written[:60]}\"")
+            ctx.error(
+                node.pos,
+                f"'{name}' is empty: YAML reads what follows ' #' as a comment, "
+                f'so write the value in quotes, like {name}: "{written[:60]}"',
+            )
             return None
         if node.is_empty or not node.value.strip():
-            ctx.error(node.pos, f"'{name}' is empty: write {self.doc.replace('`', '')} after '{name}: ', or remove the line (it is optional)")
+            ctx.error(
+                node.pos,
+                f"'{name}' is empty: write {self.doc.replace('`', '')} after '{name}: ', or remove the line (it is optional)",
+            )
             return None
         return node
 
@@ -125,8 +132,11 @@ class Text(FieldType):
         if node is None:
             return INVALID
         if node.comment is not None:
-            return ctx.error(node.comment, f"the text of '{name}' stops here because ' #' starts a comment in YAML: "
-                             f"put the whole text in quotes if '#…' belongs to it, or remove the comment")
+            return ctx.error(
+                node.comment,
+                f"the text of '{name}' stops here because ' #' starts a comment in YAML: "
+                f"put the whole text in quotes if '#…' belongs to it, or remove the comment",
+            )
         value = node.value.strip()
         if len(value) > self.max_chars:
             return ctx.error(node.pos, f"'{name}' is {len(value):,} characters long; the limit is {self.max_chars:,}")
@@ -168,7 +178,10 @@ def convert_markdown(text: str, node: Scalar, ctx: Parsing) -> model.Markdown:
     if brackets > MAX_LINK_BRACKETS:
         # Python-Markdown's time grows with the square of the '[' in a text:
         # 4,000 took seconds, 20,000 took minutes. No fact-check needs this many.
-        ctx.error(node.pos, f"this Markdown has {brackets:,} '[' characters (links, footnotes); the limit is {MAX_LINK_BRACKETS:,}")
+        ctx.error(
+            node.pos,
+            f"this Markdown has {brackets:,} '[' characters (links, footnotes); the limit is {MAX_LINK_BRACKETS:,}",
+        )
         return model.Markdown(text, "", ())
     try:
         html, found, problems = ctx.markdown.convert(text)
@@ -179,10 +192,7 @@ def convert_markdown(text: str, node: Scalar, ctx: Parsing) -> model.Markdown:
     for problem in problems:
         ctx.error(locate.find(problem.target), problem.message)
     locate = ScalarLocator(ctx.file, node)
-    links = tuple(
-        model.InternalLink(link.kind, link.slug, link.anchor, locate.find(link.target))
-        for link in found
-    )
+    links = tuple(model.InternalLink(link.kind, link.slug, link.anchor, locate.find(link.target)) for link in found)
     ctx.found.extend(("link", link) for link in links)
     figures = _markdown_figures(ctx, node, ctx.markdown.images)
     if figures or "<img" in html:
@@ -237,8 +247,14 @@ class Sha256(FieldType):
     doc = "a SHA-256 digest: 64 hexadecimal digits"
 
     def parse(self, node, ctx, name):
-        value = _written_as(self, node, ctx, name, _SHA256_RE,
-                            "a SHA-256 digest of 64 hexadecimal digits (0-9, a-f), as `sha256sum FILE` prints it")
+        value = _written_as(
+            self,
+            node,
+            ctx,
+            name,
+            _SHA256_RE,
+            "a SHA-256 digest of 64 hexadecimal digits (0-9, a-f), as `sha256sum FILE` prints it",
+        )
         return value if value is INVALID else value.lower()
 
     def json_schema(self):
@@ -256,7 +272,9 @@ class Url(FieldType):
 
 
 # v2: where readers write to: a web form, or an address their mail program opens.
-_CONTACT_RE = re.compile(r"^(?:https?://[^\s/?#<>\"'`\\]+[^\s<>\"'`\\]*|mailto:[^\s@<>\"'`\\?]+@[^\s@<>\"'`\\?]+(?:\?[^\s<>\"'`\\]*)?)$")
+_CONTACT_RE = re.compile(
+    r"^(?:https?://[^\s/?#<>\"'`\\]+[^\s<>\"'`\\]*|mailto:[^\s@<>\"'`\\?]+@[^\s@<>\"'`\\?]+(?:\?[^\s<>\"'`\\]*)?)$"
+)
 
 
 class ContactUrl(FieldType):
@@ -280,7 +298,9 @@ class Slug(FieldType):
         problem = slug_problem(value)
         if problem:
             suggestion = slugified(value)[:SLUG_MAX].strip("-")
-            instead = f": write '{suggestion}'" if suggestion and suggestion != value and not slug_problem(suggestion) else ""
+            instead = (
+                f": write '{suggestion}'" if suggestion and suggestion != value and not slug_problem(suggestion) else ""
+            )
             return ctx.error(node.pos, f"'{name}' value '{value[:80]}' cannot be an id ({problem}){instead}")
         return value
 
@@ -295,7 +315,9 @@ class Reference(Slug):
         self.kind = kind
         folder = model.KINDS.get(kind)
         article = "an" if kind[:1] in "aeiou" else "a"
-        self.doc = f"the file name of {article} {kind} in {folder}/, without .yaml" if folder else f"{article} {kind} id"
+        self.doc = (
+            f"the file name of {article} {kind} in {folder}/, without .yaml" if folder else f"{article} {kind} id"
+        )
 
     def parse(self, node, ctx, name):
         node = self.scalar(node, ctx, name)
@@ -322,9 +344,16 @@ class QuoteReference(FieldType):
         source, hash_, quote = value.partition("#")
         if not hash_ or slug_problem(source) or slug_problem(quote):
             fixed = re.sub(r"\s*[/:\s]\s*", "#", value, count=1)
-            like = fixed if fixed.count("#") == 1 and not any(map(slug_problem, fixed.split("#"))) else "ministry-statement#bridge-finished"
-            return ctx.error(node.pos, f"'{value[:80]}' is not a quote reference: write the source's file name without .yaml, "
-                             f"a #, and the quote's id, like {like}")
+            like = (
+                fixed
+                if fixed.count("#") == 1 and not any(map(slug_problem, fixed.split("#")))
+                else "ministry-statement#bridge-finished"
+            )
+            return ctx.error(
+                node.pos,
+                f"'{value[:80]}' is not a quote reference: write the source's file name without .yaml, "
+                f"a #, and the quote's id, like {like}",
+            )
         ref = model.QuoteRef(source, quote, node.pos)
         ctx.found.append((name, ref))
         return ref
@@ -345,7 +374,10 @@ class Choice(FieldType):
             return INVALID
         value = node.value.strip()
         if value not in self.choices:
-            return ctx.error(node.pos, f"'{name}' must be one of {', '.join(self.choices)}, not '{value[:80]}'{did_you_mean(value, self.choices)}")
+            return ctx.error(
+                node.pos,
+                f"'{name}' must be one of {', '.join(self.choices)}, not '{value[:80]}'{did_you_mean(value, self.choices)}",
+            )
         return value
 
     def json_schema(self):
@@ -367,7 +399,12 @@ class Integer(FieldType):
         return int(value)
 
     def json_schema(self):
-        return {"type": ["integer", "string"], **self.pattern(r"^\d+$"), "minimum": self.minimum, "maximum": self.maximum}
+        return {
+            "type": ["integer", "string"],
+            **self.pattern(r"^\d+$"),
+            "minimum": self.minimum,
+            "maximum": self.maximum,
+        }
 
 
 class Language(FieldType):
@@ -453,8 +490,10 @@ def alias_output(path: str) -> tuple[str, str | None]:
     parts = decoded.strip("/").split("/")
     if decoded == "/" or not decoded.strip("/"):
         return "", "is the home page: name the old page's own path"
-    if any(part in ("", ".", "..") or part.startswith(".") or _CONTROL.search(part) or "\x00" in part or "\\" in part
-           for part in parts):
+    if any(
+        part in ("", ".", "..") or part.startswith(".") or _CONTROL.search(part) or "\x00" in part or "\\" in part
+        for part in parts
+    ):
         return "", "has an empty, '.', '..' or hidden part: write the path as readers' browsers show it"
     if parts[0] in ("assets", "pagefind", "data"):
         return "", f"lies in /{parts[0]}/, which the build writes itself: it cannot be an alias"
@@ -472,13 +511,16 @@ class ContentImageFile(SiteFile):
 
 
 class Color(FieldType):
-    doc = "a colour written #rrggbb, like \"#0a55c2\", in quotes"
+    doc = 'a colour written #rrggbb, like "#0a55c2", in quotes'
 
     def parse(self, node, ctx, name):
         if isinstance(node, Scalar) and node.is_empty and "#" in ctx.file.text.split("\n")[node.pos.line - 1]:
             # `key: #0a55c2` is a key and a comment to YAML.
-            return ctx.error(node.pos, f"'{name}' is empty: YAML reads what follows ' #' as a comment, "
-                             f"so write the colour in quotes, like {name}: \"#0a55c2\"")
+            return ctx.error(
+                node.pos,
+                f"'{name}' is empty: YAML reads what follows ' #' as a comment, "
+                f'so write the colour in quotes, like {name}: "#0a55c2"',
+            )
         value = _written_as(self, node, ctx, name, _COLOR_RE, self.doc)
         return value if value is INVALID else value.lower()
 
@@ -494,13 +536,21 @@ class DateTime(FieldType):
     doc = "a date-time written YYYY-MM-DDTHH:MM with Z or an offset, like 2026-12-05T09:00:00+01:00, or a date (its midnight in UTC)"
 
     def parse(self, node, ctx, name):
-        value = _written_as(self, node, ctx, name, _DATETIME_RE,
-                            "a date-time with an offset, like 2026-12-05T09:00+01:00 or 2026-12-05T08:00Z, or a date written YYYY-MM-DD")
+        value = _written_as(
+            self,
+            node,
+            ctx,
+            name,
+            _DATETIME_RE,
+            "a date-time with an offset, like 2026-12-05T09:00+01:00 or 2026-12-05T08:00Z, or a date written YYYY-MM-DD",
+        )
         if value is INVALID:
             return INVALID
         parsed = parse_datetime(value)
         if parsed is None:
-            return ctx.error(node.pos, f"'{name}' is not a real date and time: '{value}' (check the month, day, hour and minute)")
+            return ctx.error(
+                node.pos, f"'{name}' is not a real date and time: '{value}' (check the month, day, hour and minute)"
+            )
         return parsed
 
     def json_schema(self):
@@ -513,8 +563,8 @@ def parse_datetime(value: str) -> dt.datetime | None:
         return None
     try:
         if len(value) == 10:
-            return dt.datetime.combine(dt.date.fromisoformat(value), dt.time(), dt.timezone.utc)
-        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(dt.timezone.utc)
+            return dt.datetime.combine(dt.date.fromisoformat(value), dt.time(), dt.UTC)
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(dt.UTC)
     except ValueError:
         return None
 
@@ -550,7 +600,10 @@ class ListOf(FieldType):
         if not isinstance(node, Sequence):
             return ctx.error(node.pos, f"'{name}' should be a list: put each item on its own line starting with '- '")
         if len(node.items) < self.min_items:
-            return ctx.error(node.pos, f"'{name}' needs at least {self.min_items} item(s): add them, or remove '{name}' to use the default")
+            return ctx.error(
+                node.pos,
+                f"'{name}' needs at least {self.min_items} item(s): add them, or remove '{name}' to use the default",
+            )
         values, seen, ok = [], {}, True
         for item in node.items:
             value = self.item.parse(item, ctx, name)
@@ -576,7 +629,7 @@ class ListOf(FieldType):
         return schema
 
 
-def _what_to_write(spec: "Field", node: Scalar, ctx: Parsing) -> str:
+def _what_to_write(spec: Field, node: Scalar, ctx: Parsing) -> str:
     """What an empty required value needs and where it goes: after the colon, below a `|` block, or keys below."""
     key = spec.key
     if isinstance(spec.type, Record):
@@ -585,7 +638,7 @@ def _what_to_write(spec: "Field", node: Scalar, ctx: Parsing) -> str:
     what = "it" if isinstance(spec.type, Text) or not shape or shape in spec.doc else shape
     if node.plain or node.value:
         return f"write {what} after '{key}: '"
-    written = ctx.file.text.split("\n")[node.pos.line - 1][node.pos.column - 1:].strip()
+    written = ctx.file.text.split("\n")[node.pos.line - 1][node.pos.column - 1 :].strip()
     if written[:1] in ("'", '"'):  # `key: ""`, as the browser editor writes a field left empty
         return f"write {what} between the quotes of '{key}: {written[:2]}'"
     return f"write {what} on the lines below '{key}: {written}', indented by two spaces"
@@ -600,7 +653,7 @@ def value_like_comment(node: Node, ctx: Parsing) -> str | None:
     """
     if not (isinstance(node, Scalar) and node.is_empty and node.comment is not None):
         return None
-    written = ctx.file.text.split("\n")[node.comment.line - 1][node.comment.column - 1:].strip()
+    written = ctx.file.text.split("\n")[node.comment.line - 1][node.comment.column - 1 :].strip()
     return written if written[1:2].strip() else None
 
 
@@ -650,7 +703,9 @@ class Record(FieldType):
     def parse(self, node, ctx, name=None, **extra):
         if not isinstance(node, Mapping):
             where = f"'{name}'" if name else "this file"
-            return ctx.error(node.pos, f"{where} should be a mapping of keys ({', '.join(self.by_key)}), not {node_kind(node)}")
+            return ctx.error(
+                node.pos, f"{where} should be a mapping of keys ({', '.join(self.by_key)}), not {node_kind(node)}"
+            )
         values, ok = {}, True
         unknown = {key: entry[0] for key, entry in node.entries.items() if key not in self.by_key}
         missing = [spec.key for spec in self.fields if spec.required and spec.key not in node.entries]
@@ -673,17 +728,26 @@ class Record(FieldType):
             ok = False
             if key in stranded:
                 parent, parent_node = stranded[key]
-                ctx.error(key_node.pos, f"'{key}' is a key of '{parent}' (line {parent_node.pos.line}): indent it by two "
-                          f"spaces more than '{parent}:'")
+                ctx.error(
+                    key_node.pos,
+                    f"'{key}' is a key of '{parent}' (line {parent_node.pos.line}): indent it by two "
+                    f"spaces more than '{parent}:'",
+                )
             elif key in meant_by:
                 meant = meant_by[key]
-                ctx.error(key_node.pos, f"unknown key '{key}' (did you mean '{meant}'?), and '{meant}' is required "
-                          f"in {self.name}: {self.by_key[meant].doc}")
+                ctx.error(
+                    key_node.pos,
+                    f"unknown key '{key}' (did you mean '{meant}'?), and '{meant}' is required "
+                    f"in {self.name}: {self.by_key[meant].doc}",
+                )
             else:
-                ctx.error(key_node.pos, f"unknown key '{key}' in {self.name}{did_you_mean(key, self.by_key)}; "
-                          f"allowed keys are: {', '.join(self.by_key)}")
+                ctx.error(
+                    key_node.pos,
+                    f"unknown key '{key}' in {self.name}{did_you_mean(key, self.by_key)}; "
+                    f"allowed keys are: {', '.join(self.by_key)}",
+                )
         parents = {parent for parent, _ in stranded.values()}
-        for key, (key_node, value_node) in node.entries.items():
+        for key, (_key_node, value_node) in node.entries.items():
             spec = self.by_key.get(key)
             if spec is None:
                 continue
@@ -699,8 +763,11 @@ class Record(FieldType):
                 ok = False
                 values[key] = INVALID
                 if value_like_comment(value_node, ctx) is None:
-                    ctx.error(value_node.pos, f"'{key}' is empty, and it is required in {self.name}: "
-                              f"{spec.doc}; {_what_to_write(spec, value_node, ctx)}")
+                    ctx.error(
+                        value_node.pos,
+                        f"'{key}' is empty, and it is required in {self.name}: "
+                        f"{spec.doc}; {_what_to_write(spec, value_node, ctx)}",
+                    )
                     continue
             value = spec.type.parse(value_node, ctx, key)
             if value is INVALID:
@@ -742,8 +809,10 @@ class FigureRecord(Record):
         if figure is INVALID or not isinstance(node, Mapping):
             return figure
         if alt_is_file_name(figure.alt, figure.file.path):
-            return ctx.error(node.entries["alt"][1].pos, f"'alt' repeats the file name '{figure.alt}': "
-                             "say what the image shows, for readers who cannot see it")
+            return ctx.error(
+                node.entries["alt"][1].pos,
+                f"'alt' repeats the file name '{figure.alt}': say what the image shows, for readers who cannot see it",
+            )
         return figure
 
 
@@ -759,158 +828,475 @@ def _verdict(id_, label, rating, description):
 
 DEFAULT_VERDICTS = (
     _verdict("true", N_("True"), 5, N_("The claim is accurate and nothing significant is missing.")),
-    _verdict("mostly-true", N_("Mostly true"), 4, N_("The claim is accurate but needs clarification or additional information.")),
-    _verdict("half-true", N_("Half true"), 3, N_("The claim is partially accurate but leaves out important details or takes things out of context.")),
-    _verdict("mostly-false", N_("Mostly false"), 2, N_("The claim contains an element of truth but ignores critical facts that would give a different impression.")),
+    _verdict(
+        "mostly-true",
+        N_("Mostly true"),
+        4,
+        N_("The claim is accurate but needs clarification or additional information."),
+    ),
+    _verdict(
+        "half-true",
+        N_("Half true"),
+        3,
+        N_("The claim is partially accurate but leaves out important details or takes things out of context."),
+    ),
+    _verdict(
+        "mostly-false",
+        N_("Mostly false"),
+        2,
+        N_("The claim contains an element of truth but ignores critical facts that would give a different impression."),
+    ),
     _verdict("false", N_("False"), 1, N_("The claim is not accurate.")),
-    _verdict("unproven", N_("Unproven"), None, N_("The evidence available does not show whether the claim is accurate.")),
-    _verdict("disputed", N_("Disputed"), None, N_("The claim is contested by credible sources and the evidence does not settle it.")),
-    _verdict("opinion", N_("Not a factual claim"), None, N_("An opinion, prediction, offer or value judgement: there is no fact to check.")),
+    _verdict(
+        "unproven", N_("Unproven"), None, N_("The evidence available does not show whether the claim is accurate.")
+    ),
+    _verdict(
+        "disputed",
+        N_("Disputed"),
+        None,
+        N_("The claim is contested by credible sources and the evidence does not settle it."),
+    ),
+    _verdict(
+        "opinion",
+        N_("Not a factual claim"),
+        None,
+        N_("An opinion, prediction, offer or value judgement: there is no fact to check."),
+    ),
 )
 
-SOURCE_KINDS = ("news-article", "statement", "interview", "speech", "social-post", "video", "report", "document", "other")
+SOURCE_KINDS = (
+    "news-article",
+    "statement",
+    "interview",
+    "speech",
+    "social-post",
+    "video",
+    "report",
+    "document",
+    "other",
+)
 
-PUBLISHER = Record("publisher", [
-    Field("name", Text(), True, "the organisation's name"),
-    Field("url", Url(), True, "its web address"),
-], model.Publisher, "The organisation that publishes the fact-checks.")
+PUBLISHER = Record(
+    "publisher",
+    [
+        Field("name", Text(), True, "the organisation's name"),
+        Field("url", Url(), True, "its web address"),
+    ],
+    model.Publisher,
+    "The organisation that publishes the fact-checks.",
+)
 
-VERDICT = Record("verdict", [
-    Field("id", Slug(), True, "what claims write in their `verdict` key"),
-    Field("label", Text(max_chars=60), True, "the verdict's name as readers see it"),
-    Field("rating", Integer(1, 20), False, "1 (worst) to the number of rated verdicts (best); leave out for an unrated verdict such as unproven"),
-    Field("description", Text(max_chars=1_000), True, "what the verdict means, shown on the verdict scale page"),
-], model.Verdict, "One step of the rating scale.")
+VERDICT = Record(
+    "verdict",
+    [
+        Field("id", Slug(), True, "what claims write in their `verdict` key"),
+        Field("label", Text(max_chars=60), True, "the verdict's name as readers see it"),
+        Field(
+            "rating",
+            Integer(1, 20),
+            False,
+            "1 (worst) to the number of rated verdicts (best); leave out for an unrated verdict such as unproven",
+        ),
+        Field("description", Text(max_chars=1_000), True, "what the verdict means, shown on the verdict scale page"),
+    ],
+    model.Verdict,
+    "One step of the rating scale.",
+)
 
-SOCIAL_LINK = Record("social link", [
-    Field("name", Text(max_chars=60), True, "the link's text, such as the network's name"),
-    Field("url", Url(), True, "the address of the archive's account or page there"),
-], model.SocialLink, "A link to the archive elsewhere, shown in the footer of every page.")
+SOCIAL_LINK = Record(
+    "social link",
+    [
+        Field("name", Text(max_chars=60), True, "the link's text, such as the network's name"),
+        Field("url", Url(), True, "the address of the archive's account or page there"),
+    ],
+    model.SocialLink,
+    "A link to the archive elsewhere, shown in the footer of every page.",
+)
 
 CMS_BACKENDS = ("github", "gitlab", "git-gateway")
 
-CMS = Record("cms", [
-    Field("backend", Choice(*CMS_BACKENDS), True, "where the editors' changes are committed: github, gitlab, or git-gateway (Netlify Identity)"),
-    Field("repo", Text(max_chars=200), True, "the archive's repository as owner/name, such as org/archive"),
-    Field("branch", Text(max_chars=200), False, "the branch the site is built from", "main"),
-    Field("workflow", Choice("editorial", "direct"), False, "editorial (the default): each new or changed file is a draft, a pull request, until an editor publishes it; direct: every save is a commit to the branch", "editorial"),
-    Field("auth_url", Url(), False, "the address of the OAuth service that signs editors in to GitHub or GitLab, when it is not Netlify's (see docs/editing.md)"),
-    Field("local_port", Integer(1024, 65535), False, "the port of decap-server on an editor's own machine (`npx decap-server`): /admin/ opened on localhost saves to the working tree through it. Default 8081"),
-], model.Cms, "The editors' interface in the browser at /admin/ (Decap CMS); leave out to build no /admin/.")
+CMS = Record(
+    "cms",
+    [
+        Field(
+            "backend",
+            Choice(*CMS_BACKENDS),
+            True,
+            "where the editors' changes are committed: github, gitlab, or git-gateway (Netlify Identity)",
+        ),
+        Field("repo", Text(max_chars=200), True, "the archive's repository as owner/name, such as org/archive"),
+        Field("branch", Text(max_chars=200), False, "the branch the site is built from", "main"),
+        Field(
+            "workflow",
+            Choice("editorial", "direct"),
+            False,
+            "editorial (the default): each new or changed file is a draft, a pull request, until an editor publishes it; direct: every save is a commit to the branch",
+            "editorial",
+        ),
+        Field(
+            "auth_url",
+            Url(),
+            False,
+            "the address of the OAuth service that signs editors in to GitHub or GitLab, when it is not Netlify's (see docs/editing.md)",
+        ),
+        Field(
+            "local_port",
+            Integer(1024, 65535),
+            False,
+            "the port of decap-server on an editor's own machine (`npx decap-server`): /admin/ opened on localhost saves to the working tree through it. Default 8081",
+        ),
+    ],
+    model.Cms,
+    "The editors' interface in the browser at /admin/ (Decap CMS); leave out to build no /admin/.",
+)
 
-SITE = Record("site.yaml", [
-    Field("title", Text(max_chars=200), True, "the site's name"),
-    Field("base_url", Url(), True, "the absolute http(s) URL where the site is published, ending in /"),
-    Field("language", Language(), False, "the site's language, default en: the interface's words (catalogues ship for en and fa-AF, Dari; other languages show English words, see docs/translating.md), its dates and the pages' direction (right to left for fa, ps, ar …)", "en"),
-    Field("description", Text(max_chars=500), False, "one or two sentences about the archive"),
-    Field("publisher", PUBLISHER, True, "who publishes the fact-checks: name and url"),
-    Field("verdicts", ListOf(VERDICT, min_items=1), False, "the rating scale; leave out to use the default scale", DEFAULT_VERDICTS),
-    Field("logo", ImageFile(), False, "an image shown in the header in place of the title (whose text becomes its alt text)"),
-    Field("accent_color", Color(), False, "the colour of links, focus rings and the search button; it needs a contrast of 4.5:1 with the light theme's backgrounds"),
-    Field("accent_color_dark", Color(), False, "the accent colour in the dark theme; it needs a contrast of 4.5:1 with the dark theme's backgrounds. Default: accent_color made lighter"),
-    Field("footer", Text(max_chars=500), False, "plain text shown in the footer of every page, such as a licence notice"),
-    Field("social", ListOf(SOCIAL_LINK, unique=False), False, "links to the archive elsewhere, shown in the footer", ()),
-    Field("repository", Url(), False, "the archive's source repository on GitHub, such as https://github.com/org/archive: each claim page then links to its file's history there, {repository}/commits/main/content/claims/<slug>.yaml"),
-    Field("cms", CMS, False, "switch on the editors' interface in the browser at /admin/: backend, repo and branch (see docs/editing.md, Editing in the browser)"),
-    Field("report_error_url", ContactUrl(), False, "where readers report an error (http(s) or mailto:); every claim page links it, passing the claim's address along (a mailto: subject, or a url= parameter)"),
-    Field("tips_url", ContactUrl(), False, "where readers suggest a claim to check (http(s) or mailto:); linked from the footer of every page"),
-], model.Site, "The site's settings: content/site.yaml.")
+SITE = Record(
+    "site.yaml",
+    [
+        Field("title", Text(max_chars=200), True, "the site's name"),
+        Field("base_url", Url(), True, "the absolute http(s) URL where the site is published, ending in /"),
+        Field(
+            "language",
+            Language(),
+            False,
+            "the site's language, default en: the interface's words (catalogues ship for en and fa-AF, Dari; other languages show English words, see docs/translating.md), its dates and the pages' direction (right to left for fa, ps, ar …)",
+            "en",
+        ),
+        Field("description", Text(max_chars=500), False, "one or two sentences about the archive"),
+        Field("publisher", PUBLISHER, True, "who publishes the fact-checks: name and url"),
+        Field(
+            "verdicts",
+            ListOf(VERDICT, min_items=1),
+            False,
+            "the rating scale; leave out to use the default scale",
+            DEFAULT_VERDICTS,
+        ),
+        Field(
+            "logo",
+            ImageFile(),
+            False,
+            "an image shown in the header in place of the title (whose text becomes its alt text)",
+        ),
+        Field(
+            "accent_color",
+            Color(),
+            False,
+            "the colour of links, focus rings and the search button; it needs a contrast of 4.5:1 with the light theme's backgrounds",
+        ),
+        Field(
+            "accent_color_dark",
+            Color(),
+            False,
+            "the accent colour in the dark theme; it needs a contrast of 4.5:1 with the dark theme's backgrounds. Default: accent_color made lighter",
+        ),
+        Field(
+            "footer",
+            Text(max_chars=500),
+            False,
+            "plain text shown in the footer of every page, such as a licence notice",
+        ),
+        Field(
+            "social",
+            ListOf(SOCIAL_LINK, unique=False),
+            False,
+            "links to the archive elsewhere, shown in the footer",
+            (),
+        ),
+        Field(
+            "repository",
+            Url(),
+            False,
+            "the archive's source repository on GitHub, such as https://github.com/org/archive: each claim page then links to its file's history there, {repository}/commits/main/content/claims/<slug>.yaml",
+        ),
+        Field(
+            "cms",
+            CMS,
+            False,
+            "switch on the editors' interface in the browser at /admin/: backend, repo and branch (see docs/editing.md, Editing in the browser)",
+        ),
+        Field(
+            "report_error_url",
+            ContactUrl(),
+            False,
+            "where readers report an error (http(s) or mailto:); every claim page links it, passing the claim's address along (a mailto: subject, or a url= parameter)",
+        ),
+        Field(
+            "tips_url",
+            ContactUrl(),
+            False,
+            "where readers suggest a claim to check (http(s) or mailto:); linked from the footer of every page",
+        ),
+    ],
+    model.Site,
+    "The site's settings: content/site.yaml.",
+)
 
-FIGURE = FigureRecord("image", [
-    Field("file", ContentImageFile(), True, "the image file: PNG, JPEG or WebP, inside the site's folder (for example media/)"),
-    Field("alt", Text(max_chars=500), True, "what the image shows, for readers who cannot see it; not its file name"),
-    Field("caption", Text(max_chars=500), False, "a line shown under the image"),
-    Field("credit", Text(max_chars=200), False, "who made or owns the image"),
-], model.Figure, "An image: a screenshot of the claim, a portrait, a picture on a page.")
+FIGURE = FigureRecord(
+    "image",
+    [
+        Field(
+            "file",
+            ContentImageFile(),
+            True,
+            "the image file: PNG, JPEG or WebP, inside the site's folder (for example media/)",
+        ),
+        Field(
+            "alt", Text(max_chars=500), True, "what the image shows, for readers who cannot see it; not its file name"
+        ),
+        Field("caption", Text(max_chars=500), False, "a line shown under the image"),
+        Field("credit", Text(max_chars=200), False, "who made or owns the image"),
+    ],
+    model.Figure,
+    "An image: a screenshot of the claim, a portrait, a picture on a page.",
+)
 
-CORRECTION = Record("correction", [
-    Field("date", Date(), True, "when the correction was made"),
-    Field("note", Text(max_chars=2_000, single_line=False), True, "what was corrected"),
-], model.Correction, "One entry of a claim's public corrections log.")
+CORRECTION = Record(
+    "correction",
+    [
+        Field("date", Date(), True, "when the correction was made"),
+        Field("note", Text(max_chars=2_000, single_line=False), True, "what was corrected"),
+    ],
+    model.Correction,
+    "One entry of a claim's public corrections log.",
+)
 
-CLAIM = Record("claim", [
-    Field("claim", Text(max_chars=500), True, "the claim as one plain sentence, as a reader would search for it"),
-    Field("claimant", Reference("person"), True, "who made the claim: the file name of a person in people/, without .yaml"),
-    Field("date", Date(), True, "when the claim was made"),
-    Field("verdict", Reference("verdict"), True, "a verdict id from the scale (see site.yaml or the default scale)"),
-    Field("summary", Text(max_chars=1_000, single_line=False), True, "the verdict in one or two plain sentences"),
-    Field("analysis", MarkdownText(), True, "the fact-check itself, in Markdown"),
-    Field("reviewed", Date(), True, "when the fact-check was published"),
-    Field("updated", Date(), False, "when the fact-check was last changed"),
-    Field("quotes", ListOf(QuoteReference()), False, "the original words behind the claim: each written <source-slug>#<quote-id>, the source's file name in sources/ without .yaml, a #, and the quote's id", ()),
-    Field("appearances", ListOf(Reference("source")), False, "sources where the claim appeared", ()),
-    Field("first_appearance", Reference("source"), False, "which of the appearances came first, for aggregators (ClaimReview firstAppearance); default: the earliest dated one"),
-    Field("counterclaims", ListOf(Reference("claim")), False, "claims that contradict this one; the link shows on both pages", ()),
-    Field("topics", ListOf(Reference("topic")), False, "the claim's topics, each the file name of a topic in topics/ without .yaml (a topic without a file still gets its page)", ()),
-    Field("language", Language(), False, "the claim's language when it differs from the site's"),
-    Field("corrections", ListOf(CORRECTION, unique=False), False, "the public corrections log", ()),
-    Field("original_rating", Text(max_chars=2_000, single_line=False), False, "the rating in the original publisher's own words, for imported fact-checks; shown on the page beside the verdict"),
-    Field("original_url", Url(), False, "where this fact-check was first published, for imported fact-checks; shown on the page as \"First published at\""),
-    Field("aliases", ListOf(AliasPath()), False, "old paths on this site (/2021/09/old-slug/) that redirect to this claim, so that old links keep working", ()),
-    Field("draft", Boolean(), False, "true keeps it unpublished: `build` leaves it out of everything readers and machines see; `build --drafts` and `serve` show it with a banner", False),
-    Field("publish_at", DateTime(), False, "the embargo: before this instant the claim is treated as a draft (a scheduled rebuild publishes it)"),
-    Field("authors", ListOf(Reference("staff")), False, "who researched and wrote the fact-check: slugs from staff/, shown as its byline", ()),
-    Field("editors", ListOf(Reference("staff")), False, "who reviewed it: slugs from staff/", ()),
-    Field("image", FIGURE, False, "an image, typically a screenshot of the claim as it appeared: {file, alt, caption, credit}"),
-], model.Claim, "One claim and its fact-check: content/claims/<slug>.yaml.")
+CLAIM = Record(
+    "claim",
+    [
+        Field("claim", Text(max_chars=500), True, "the claim as one plain sentence, as a reader would search for it"),
+        Field(
+            "claimant",
+            Reference("person"),
+            True,
+            "who made the claim: the file name of a person in people/, without .yaml",
+        ),
+        Field("date", Date(), True, "when the claim was made"),
+        Field(
+            "verdict", Reference("verdict"), True, "a verdict id from the scale (see site.yaml or the default scale)"
+        ),
+        Field("summary", Text(max_chars=1_000, single_line=False), True, "the verdict in one or two plain sentences"),
+        Field("analysis", MarkdownText(), True, "the fact-check itself, in Markdown"),
+        Field("reviewed", Date(), True, "when the fact-check was published"),
+        Field("updated", Date(), False, "when the fact-check was last changed"),
+        Field(
+            "quotes",
+            ListOf(QuoteReference()),
+            False,
+            "the original words behind the claim: each written <source-slug>#<quote-id>, the source's file name in sources/ without .yaml, a #, and the quote's id",
+            (),
+        ),
+        Field("appearances", ListOf(Reference("source")), False, "sources where the claim appeared", ()),
+        Field(
+            "first_appearance",
+            Reference("source"),
+            False,
+            "which of the appearances came first, for aggregators (ClaimReview firstAppearance); default: the earliest dated one",
+        ),
+        Field(
+            "counterclaims",
+            ListOf(Reference("claim")),
+            False,
+            "claims that contradict this one; the link shows on both pages",
+            (),
+        ),
+        Field(
+            "topics",
+            ListOf(Reference("topic")),
+            False,
+            "the claim's topics, each the file name of a topic in topics/ without .yaml (a topic without a file still gets its page)",
+            (),
+        ),
+        Field("language", Language(), False, "the claim's language when it differs from the site's"),
+        Field("corrections", ListOf(CORRECTION, unique=False), False, "the public corrections log", ()),
+        Field(
+            "original_rating",
+            Text(max_chars=2_000, single_line=False),
+            False,
+            "the rating in the original publisher's own words, for imported fact-checks; shown on the page beside the verdict",
+        ),
+        Field(
+            "original_url",
+            Url(),
+            False,
+            'where this fact-check was first published, for imported fact-checks; shown on the page as "First published at"',
+        ),
+        Field(
+            "aliases",
+            ListOf(AliasPath()),
+            False,
+            "old paths on this site (/2021/09/old-slug/) that redirect to this claim, so that old links keep working",
+            (),
+        ),
+        Field(
+            "draft",
+            Boolean(),
+            False,
+            "true keeps it unpublished: `build` leaves it out of everything readers and machines see; `build --drafts` and `serve` show it with a banner",
+            False,
+        ),
+        Field(
+            "publish_at",
+            DateTime(),
+            False,
+            "the embargo: before this instant the claim is treated as a draft (a scheduled rebuild publishes it)",
+        ),
+        Field(
+            "authors",
+            ListOf(Reference("staff")),
+            False,
+            "who researched and wrote the fact-check: slugs from staff/, shown as its byline",
+            (),
+        ),
+        Field("editors", ListOf(Reference("staff")), False, "who reviewed it: slugs from staff/", ()),
+        Field(
+            "image",
+            FIGURE,
+            False,
+            "an image, typically a screenshot of the claim as it appeared: {file, alt, caption, credit}",
+        ),
+    ],
+    model.Claim,
+    "One claim and its fact-check: content/claims/<slug>.yaml.",
+)
 
-QUOTE = Record("quote", [
-    Field("id", Slug(), True, "unique within the source; claims cite it as <source-slug>#<id>"),
-    Field("speaker", Reference("person"), True, "who said it: the file name of a person in people/, without .yaml"),
-    Field("text", Text(max_chars=10_000, single_line=False), True, "the exact words; … or ... marks an omission"),
-    Field("date", Date(), False, "when it was said"),
-    Field("context", Text(max_chars=2_000, single_line=False), False, "where and how it was said"),
-], model.Quote, "One original quote from a source.")
+QUOTE = Record(
+    "quote",
+    [
+        Field("id", Slug(), True, "unique within the source; claims cite it as <source-slug>#<id>"),
+        Field("speaker", Reference("person"), True, "who said it: the file name of a person in people/, without .yaml"),
+        Field("text", Text(max_chars=10_000, single_line=False), True, "the exact words; … or ... marks an omission"),
+        Field("date", Date(), False, "when it was said"),
+        Field("context", Text(max_chars=2_000, single_line=False), False, "where and how it was said"),
+    ],
+    model.Quote,
+    "One original quote from a source.",
+)
 
-SOURCE = Record("source", [
-    Field("title", Text(max_chars=500), True, "the source's title"),
-    Field("kind", Choice(*SOURCE_KINDS), True, "what kind of source it is"),
-    Field("publisher", Text(max_chars=200), False, "who published it"),
-    Field("url", Url(), False, "where the original is"),
-    Field("archive_url", Url(), False, "where an archived copy is"),
-    Field("published", Date(), False, "when it was published"),
-    Field("language", Language(), False, "its language when it differs from the site's"),
-    Field("text", TextFile(), False, "the archived copy: a .txt, an .html/.htm page, a .pdf with a text layer or a .warc.gz (`build.py archive` makes one); the build takes its text, and every quote must be found in it"),
-    Field("sha256", Sha256(), False, "the SHA-256 digest of the archived file named in `text`, as recorded when it was archived; the build stops if the file no longer matches"),
-    Field("archived", DateTime(), False, "when the archived copy was retrieved"),
-    Field("quotes", ListOf(QUOTE), False, "the source's original quotes", ()),
-    Field("draft", Boolean(), False, "true keeps it unpublished: `build` leaves it out of everything readers and machines see; `build --drafts` and `serve` show it with a banner", False),
-], model.Source, "One source document and its original quotes: content/sources/<slug>.yaml.")
+SOURCE = Record(
+    "source",
+    [
+        Field("title", Text(max_chars=500), True, "the source's title"),
+        Field("kind", Choice(*SOURCE_KINDS), True, "what kind of source it is"),
+        Field("publisher", Text(max_chars=200), False, "who published it"),
+        Field("url", Url(), False, "where the original is"),
+        Field("archive_url", Url(), False, "where an archived copy is"),
+        Field("published", Date(), False, "when it was published"),
+        Field("language", Language(), False, "its language when it differs from the site's"),
+        Field(
+            "text",
+            TextFile(),
+            False,
+            "the archived copy: a .txt, an .html/.htm page, a .pdf with a text layer or a .warc.gz (`build.py archive` makes one); the build takes its text, and every quote must be found in it",
+        ),
+        Field(
+            "sha256",
+            Sha256(),
+            False,
+            "the SHA-256 digest of the archived file named in `text`, as recorded when it was archived; the build stops if the file no longer matches",
+        ),
+        Field("archived", DateTime(), False, "when the archived copy was retrieved"),
+        Field("quotes", ListOf(QUOTE), False, "the source's original quotes", ()),
+        Field(
+            "draft",
+            Boolean(),
+            False,
+            "true keeps it unpublished: `build` leaves it out of everything readers and machines see; `build --drafts` and `serve` show it with a banner",
+            False,
+        ),
+    ],
+    model.Source,
+    "One source document and its original quotes: content/sources/<slug>.yaml.",
+)
 
-PERSON = Record("person", [
-    Field("name", Text(max_chars=200), True, "the display name"),
-    Field("kind", Choice("person", "organization"), False, "person (the default) or organization", "person"),
-    Field("description", Text(max_chars=500), False, "one line: who they are"),
-    Field("affiliation", Reference("person"), False, "the organisation they belong to: its file name in people/, without .yaml"),
-    Field("url", Url(), False, "an official page"),
-    Field("same_as", ListOf(Url()), False, "web addresses that identify them elsewhere, such as Wikidata", ()),
-    Field("draft", Boolean(), False, "true keeps it unpublished: `build` leaves it out of everything readers and machines see; `build --drafts` and `serve` show it with a banner", False),
-], model.Person, "A claimant or speaker, person or organisation: content/people/<slug>.yaml.")
+PERSON = Record(
+    "person",
+    [
+        Field("name", Text(max_chars=200), True, "the display name"),
+        Field("kind", Choice("person", "organization"), False, "person (the default) or organization", "person"),
+        Field("description", Text(max_chars=500), False, "one line: who they are"),
+        Field(
+            "affiliation",
+            Reference("person"),
+            False,
+            "the organisation they belong to: its file name in people/, without .yaml",
+        ),
+        Field("url", Url(), False, "an official page"),
+        Field("same_as", ListOf(Url()), False, "web addresses that identify them elsewhere, such as Wikidata", ()),
+        Field(
+            "draft",
+            Boolean(),
+            False,
+            "true keeps it unpublished: `build` leaves it out of everything readers and machines see; `build --drafts` and `serve` show it with a banner",
+            False,
+        ),
+    ],
+    model.Person,
+    "A claimant or speaker, person or organisation: content/people/<slug>.yaml.",
+)
 
-TOPIC = Record("topic", [
-    Field("title", Text(max_chars=200), True, "the topic's title"),
-    Field("description", Text(max_chars=1_000, single_line=False), False, "what the topic covers"),
-    Field("draft", Boolean(), False, "true keeps it unpublished: `build` leaves it out of everything readers and machines see; `build --drafts` and `serve` show it with a banner", False),
-], model.Topic, "A topic: content/topics/<slug>.yaml.")
+TOPIC = Record(
+    "topic",
+    [
+        Field("title", Text(max_chars=200), True, "the topic's title"),
+        Field("description", Text(max_chars=1_000, single_line=False), False, "what the topic covers"),
+        Field(
+            "draft",
+            Boolean(),
+            False,
+            "true keeps it unpublished: `build` leaves it out of everything readers and machines see; `build --drafts` and `serve` show it with a banner",
+            False,
+        ),
+    ],
+    model.Topic,
+    "A topic: content/topics/<slug>.yaml.",
+)
 
-PAGE = Record("page", [
-    Field("title", Text(max_chars=120), True, "the page's title: its heading, and its name in the navigation"),
-    Field("description", Text(max_chars=500), False, "one or two sentences for search engines and link previews"),
-    Field("nav", Integer(1, 99), False, "its place in the site's navigation, after the built-in items (1 first); leave out to keep the page out of it"),
-    Field("image", FIGURE, False, "an image shown under the title: {file, alt, caption, credit}"),
-    Field("draft", Boolean(), False, "true keeps it unpublished: `build` leaves it out of everything readers and machines see; `build --drafts` and `serve` show it with a banner", False),
-], model.OwnPage, "A page of the archive's own, such as about or methodology: the front matter of content/pages/<slug>.md.")
+PAGE = Record(
+    "page",
+    [
+        Field("title", Text(max_chars=120), True, "the page's title: its heading, and its name in the navigation"),
+        Field("description", Text(max_chars=500), False, "one or two sentences for search engines and link previews"),
+        Field(
+            "nav",
+            Integer(1, 99),
+            False,
+            "its place in the site's navigation, after the built-in items (1 first); leave out to keep the page out of it",
+        ),
+        Field("image", FIGURE, False, "an image shown under the title: {file, alt, caption, credit}"),
+        Field(
+            "draft",
+            Boolean(),
+            False,
+            "true keeps it unpublished: `build` leaves it out of everything readers and machines see; `build --drafts` and `serve` show it with a banner",
+            False,
+        ),
+    ],
+    model.OwnPage,
+    "A page of the archive's own, such as about or methodology: the front matter of content/pages/<slug>.md.",
+)
 
-STAFF = Record("staff member", [
-    Field("name", Text(max_chars=200), True, "the display name"),
-    Field("role", Text(max_chars=120), True, "what they do, such as Fact-checker or Editor"),
-    Field("bio", MarkdownText(max_chars=5_000), False, "who they are, in Markdown"),
-    Field("same_as", ListOf(Url()), False, "web addresses that identify them elsewhere, such as a profile page", ()),
-    Field("image", FIGURE, False, "a portrait: {file, alt, caption, credit}"),
-], model.Staff, "One of the newsroom's own people, who checks or edits fact-checks: content/staff/<slug>.yaml.")
+STAFF = Record(
+    "staff member",
+    [
+        Field("name", Text(max_chars=200), True, "the display name"),
+        Field("role", Text(max_chars=120), True, "what they do, such as Fact-checker or Editor"),
+        Field("bio", MarkdownText(max_chars=5_000), False, "who they are, in Markdown"),
+        Field(
+            "same_as", ListOf(Url()), False, "web addresses that identify them elsewhere, such as a profile page", ()
+        ),
+        Field("image", FIGURE, False, "a portrait: {file, alt, caption, credit}"),
+    ],
+    model.Staff,
+    "One of the newsroom's own people, who checks or edits fact-checks: content/staff/<slug>.yaml.",
+)
 
 # Content folder → the record kind its files hold.
-FOLDERS = {"claims": ("claim", CLAIM), "sources": ("source", SOURCE), "people": ("person", PERSON), "topics": ("topic", TOPIC),
-           "staff": ("staff", STAFF)}
+FOLDERS = {
+    "claims": ("claim", CLAIM),
+    "sources": ("source", SOURCE),
+    "people": ("person", PERSON),
+    "topics": ("topic", TOPIC),
+    "staff": ("staff", STAFF),
+}
 # The folder of the archive's own pages, Markdown files with front matter (PAGE).
 PAGES_FOLDER = "pages"

@@ -27,7 +27,6 @@ import sys
 import tempfile
 import threading
 import time
-
 from collections.abc import Iterable
 
 from pagefind.service import get_executable
@@ -88,8 +87,9 @@ def record_pages(site_dir: str) -> list[str]:
             names = sorted(os.listdir(folder))
         except OSError:
             continue
-        pages.extend(f"{kind}/{name}/index.html" for name in names
-                     if os.path.isfile(os.path.join(folder, name, "index.html")))
+        pages.extend(
+            f"{kind}/{name}/index.html" for name in names if os.path.isfile(os.path.join(folder, name, "index.html"))
+        )
     return pages
 
 
@@ -137,14 +137,23 @@ class Indexing:
     the caller to swap in (refresh_search_index).
     """
 
-    def __init__(self, site_dir: str, language: str, index_dir: str | None = None,
-                 shards: set[int] | None = None, count: int | None = None, shard_pages: int | None = None) -> None:
+    def __init__(
+        self,
+        site_dir: str,
+        language: str,
+        index_dir: str | None = None,
+        shards: set[int] | None = None,
+        count: int | None = None,
+        shard_pages: int | None = None,
+    ) -> None:
         self.site_dir = os.path.abspath(site_dir)
         self.index_dir = os.path.abspath(index_dir or os.path.join(self.site_dir, INDEX_FOLDER))
         self.language = language
         self._executable = get_executable()
         if self._executable is None:
-            raise SearchIndexFailed("the search index could not be built: Pagefind's binary is missing; run `make build` to install it")
+            raise SearchIndexFailed(
+                "the search index could not be built: Pagefind's binary is missing; run `make build` to install it"
+            )
         self._only, self._count, self._shard_pages = shards, count, shard_pages
         self._work = os.path.join(self.site_dir, f".{INDEX_FOLDER}-work")
         self._runs: list[_Run] = []
@@ -216,8 +225,9 @@ class Indexing:
             run.collect()
         if self._runs:
             last_peaks["pagefind"] = max(run.peak for run in self._runs)
-        last_runs.extend({"shard": run.shard, "pages": run.pages, "peak": run.peak, "seconds": run.seconds}
-                         for run in self._runs)
+        last_runs.extend(
+            {"shard": run.shard, "pages": run.pages, "peak": run.peak, "seconds": run.seconds} for run in self._runs
+        )
         shutil.rmtree(self._work, ignore_errors=True)
         if self._error is not None:
             if isinstance(self._error, SearchIndexFailed):
@@ -273,13 +283,23 @@ class _Run:
         # One index in the site's language: by default Pagefind splits pages by their
         # <html lang> and a search page loads only its own language's index, so a
         # claim in English on a Dari site would never be found.
-        command = [str(executable), "--site", site, "--output-path", out, "--glob", RECORD_PAGES,
-                   "--force-language", language]
+        command = [
+            str(executable),
+            "--site",
+            site,
+            "--output-path",
+            out,
+            "--glob",
+            RECORD_PAGES,
+            "--force-language",
+            language,
+        ]
         # Output goes to files, not pipes, so Pagefind never blocks on a full pipe while nobody reads.
         self._out, self._err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
         try:
-            self.process = subprocess.Popen(command, stdout=self._out, stderr=self._err,
-                                            preexec_fn=functools.partial(die_with_parent, os.getpid()))
+            self.process = subprocess.Popen(
+                command, stdout=self._out, stderr=self._err, preexec_fn=functools.partial(die_with_parent, os.getpid())
+            )
         except OSError as exc:
             self._close()
             raise SearchIndexFailed(f"the search index could not be built: {exc}") from None
@@ -362,8 +382,9 @@ def _children_peak() -> int:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * _RSS_UNIT
 
 
-def refresh_search_index(out_dir: str, language: str, changed: Iterable[str] | None = None,
-                         shard_pages: int | None = None) -> int:
+def refresh_search_index(
+    out_dir: str, language: str, changed: Iterable[str] | None = None, shard_pages: int | None = None
+) -> int:
     """Bring the live folder's index up to date; the number of pages it holds.
 
     Given the output paths a rebuild `changed`, only the shards holding

@@ -21,10 +21,10 @@ import ipaddress
 import json
 import mimetypes
 import os
-import signal
 import re
 import resource
 import secrets
+import signal
 import socket
 import sys
 import threading
@@ -37,7 +37,7 @@ from .errors import BuildFailed
 from .pipeline import BuildOptions, BuildReport, BuiltSite
 from .render import BUILTIN_TEMPLATES
 from .search import PREVIEW_SHARD_PAGES, SearchIndexFailed
-from .writer import OutputError, OutputLock
+from .writer import OutputError
 
 POLL_SECONDS = 0.25  # how often the folders are scanned while nothing changes
 POLL_SHARE = 0.2  # at most this share of one CPU goes to scanning (a large archive scans slower)
@@ -49,7 +49,9 @@ KEEPALIVE_SECONDS = 15  # a comment on the event stream, so a closed tab frees i
 # however it trickles them in; then this long for each write of the answer.
 REQUEST_SECONDS = 10
 SEND_SECONDS = 30
-LISTEN_BACKLOG = 1024  # connections the system holds until they are accepted (the library's default is 5; the system may cap it)
+LISTEN_BACKLOG = (
+    1024  # connections the system holds until they are accepted (the library's default is 5; the system may cap it)
+)
 MAX_CONNECTIONS = 256  # at most, open at once; fewer when the process may open few files
 FD_RESERVE = 64  # files kept free for rebuilds, the watcher and the pages being sent
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
@@ -93,9 +95,13 @@ def serve(content_dir: str, out_dir: str, host: str, port: int, force: bool = Fa
     signal.signal(signal.SIGINT, signal.default_int_handler)
     preview = Preview(content_dir, out_dir, host, port, force=force, now=now)
     if not is_loopback(host):
-        print(f"build.py: warning: serving on {host}: every machine that can reach this one can read the preview, "
-              "drafts included, and its status page with the content's file paths; "
-              "leave out --host (127.0.0.1) to keep it on this machine", file=sys.stderr, flush=True)
+        print(
+            f"build.py: warning: serving on {host}: every machine that can reach this one can read the preview, "
+            "drafts included, and its status page with the content's file paths; "
+            "leave out --host (127.0.0.1) to keep it on this machine",
+            file=sys.stderr,
+            flush=True,
+        )
     try:
         preview.run()
     except KeyboardInterrupt:
@@ -109,30 +115,49 @@ def serve(content_dir: str, out_dir: str, host: str, port: int, force: bool = Fa
 class Preview:
     """A preview of one archive: its project, its HTTP server and its file watcher."""
 
-    def __init__(self, content_dir: str, out_dir: str, host: str = "127.0.0.1", port: int = 0,
-                 force: bool = False, now=None) -> None:
+    def __init__(
+        self, content_dir: str, out_dir: str, host: str = "127.0.0.1", port: int = 0, force: bool = False, now=None
+    ) -> None:
         self.httpd = _PreviewServer(host, port, out_dir)
         bound_port = self.httpd.server_address[1]
         self.url = f"http://{f'[{host}]' if ':' in host else host}:{bound_port}/"
         self.content_dir, self.out_dir = content_dir, out_dir
-        self.options = BuildOptions(content_dir=content_dir, out_dir=out_dir, base_url=self.url, search=False, search_shard_pages=PREVIEW_SHARD_PAGES,
-                                    force=force, drafts=True, now=now)  # the preview shows drafts and embargoed claims, with their banners
+        self.options = BuildOptions(
+            content_dir=content_dir,
+            out_dir=out_dir,
+            base_url=self.url,
+            search=False,
+            search_shard_pages=PREVIEW_SHARD_PAGES,
+            force=force,
+            drafts=True,
+            now=now,
+        )  # the preview shows drafts and embargoed claims, with their banners
         self.project = BuiltSite(self.options)
         self.live = self.httpd.live
         # The archive's own templates/ and static/ too, even before they exist: creating one is a change.
-        self.watcher = Watcher([content_dir, BUILTIN_TEMPLATES, os.path.join(self.options.site_root, "templates"),
-                                self.options.static_dir(), os.path.join(self.options.site_root, "locales")])
+        self.watcher = Watcher(
+            [
+                content_dir,
+                BUILTIN_TEMPLATES,
+                os.path.join(self.options.site_root, "templates"),
+                self.options.static_dir(),
+                os.path.join(self.options.site_root, "locales"),
+            ]
+        )
         self.stopping = threading.Event()
         self._serving: threading.Thread | None = None
 
     def run(self) -> None:
         """The first build, then serve and rebuild until `stop()`."""
         self._first_build()
-        self._serving = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1},
-                                         name="preview server", daemon=True)
+        self._serving = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1}, name="preview server", daemon=True
+        )
         self._serving.start()
-        print(f"serving {self.url} from {self.out_dir}; watching {self.content_dir} and the templates "
-              "(Ctrl-C stops)", flush=True)
+        print(
+            f"serving {self.url} from {self.out_dir}; watching {self.content_dir} and the templates (Ctrl-C stops)",
+            flush=True,
+        )
         while not self.stopping.is_set():
             changed = self.watcher.wait_for_changes(self.stopping)
             if changed:
@@ -164,8 +189,11 @@ class Preview:
         finally:
             progress.clear()
             self.watcher.watch_also(self._archived_text_folders())
-        print(f"built {report.pages} pages from {report.records} records into {self.out_dir} "
-              f"in {report.seconds:.2f} s{_indexed(report)}", flush=True)
+        print(
+            f"built {report.pages} pages from {report.records} records into {self.out_dir} "
+            f"in {report.seconds:.2f} s{_indexed(report)}",
+            flush=True,
+        )
         self.live.succeeded(report)
 
     def rebuild(self, changed: set[str]) -> None:
@@ -186,8 +214,10 @@ class Preview:
             return
         except Exception as exc:  # noqa: BLE001 (a bug must not end the preview; the next save builds afresh)
             self.project = BuiltSite(self.options)
-            self._failed_without_position(f"internal error: {type(exc).__name__}: {exc} (a bug in the site "
-                                          "builder, not in your content: please report it)")
+            self._failed_without_position(
+                f"internal error: {type(exc).__name__}: {exc} (a bug in the site "
+                "builder, not in your content: please report it)"
+            )
             return
         finally:
             progress.clear()
@@ -195,8 +225,11 @@ class Preview:
         if report.full:
             print(f"rebuilt all {report.pages} pages in {report.seconds:.2f} s{_indexed(report)}", flush=True)
         else:
-            print(f"rebuilt {report.pages} pages ({report.written} files changed) in {report.seconds:.2f} s"
-                  f"{_indexed(report)}", flush=True)
+            print(
+                f"rebuilt {report.pages} pages ({report.written} files changed) in {report.seconds:.2f} s"
+                f"{_indexed(report)}",
+                flush=True,
+            )
 
     def _index(self, report: BuildReport) -> None:
         """Refresh the search index of the live preview, after the reload."""
@@ -204,8 +237,11 @@ class Preview:
 
     def _failed(self, errors) -> None:
         print(format_errors(errors, "text"), end="", file=sys.stderr)
-        print(f"{len(errors)} error{'s' if len(errors) != 1 else ''}; the preview shows the last good build",
-              file=sys.stderr, flush=True)
+        print(
+            f"{len(errors)} error{'s' if len(errors) != 1 else ''}; the preview shows the last good build",
+            file=sys.stderr,
+            flush=True,
+        )
         self.live.failed([str(error) for error in errors])
 
     def _failed_without_position(self, message: str) -> None:
@@ -217,9 +253,11 @@ class Preview:
         if self.project.content is None:
             return {}
         site_root = files.site_root(self.content_dir)
-        return {os.path.realpath(os.path.join(site_root, result.record.text.path)): path
-                for path, result in self.project.content.files.items()
-                if isinstance(result.record, model.Source) and result.record.text is not None}
+        return {
+            os.path.realpath(os.path.join(site_root, result.record.text.path)): path
+            for path, result in self.project.content.files.items()
+            if isinstance(result.record, model.Source) and result.record.text is not None
+        }
 
     def _archived_text_folders(self) -> set[str]:
         return {os.path.dirname(text) for text in self._archived_texts()}
@@ -233,14 +271,20 @@ class Preview:
         """
         content = self.project.content
         # Whatever the watcher saw outside content and templates is in an archived text's folder.
-        changed_texts = {os.path.realpath(path) for path in changed
-                         if not _inside(path, self.content_dir) and not _inside(path, BUILTIN_TEMPLATES)}
+        changed_texts = {
+            os.path.realpath(path)
+            for path in changed
+            if not _inside(path, self.content_dir) and not _inside(path, BUILTIN_TEMPLATES)
+        }
         if content is None or not changed_texts:
             return set()
         texts = self._archived_texts()
         sources = {texts[text] for text in changed_texts if text in texts}
-        sources |= {path for path, result in content.files.items()
-                    if result.record is None and os.path.basename(os.path.dirname(path)) == "sources"}
+        sources |= {
+            path
+            for path, result in content.files.items()
+            if result.record is None and os.path.basename(os.path.dirname(path)) == "sources"
+        }
         return sources
 
 
@@ -388,8 +432,12 @@ class LiveReload:
                 "builds": self.builds,
                 "error_count": len(self.errors),
                 "errors": self.errors[:SHOWN_ERRORS],
-                "last_build": None if report is None else {
-                    "full": report.full, "pages": report.pages, "written": report.written,
+                "last_build": None
+                if report is None
+                else {
+                    "full": report.full,
+                    "pages": report.pages,
+                    "written": report.written,
                     "seconds": round(report.seconds, 3),
                     "stages": {stage: round(seconds, 3) for stage, seconds in report.stages.items()},
                 },
@@ -439,10 +487,14 @@ class _PreviewServer(http.server.ThreadingHTTPServer):
             super().__init__((host, port), _Handler)
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
-                raise PortUnavailable(f"port {port} on {host} is in use (is another preview running?): "
-                                      "pass --port N, or --port 0 for any free port") from None
+                raise PortUnavailable(
+                    f"port {port} on {host} is in use (is another preview running?): "
+                    "pass --port N, or --port 0 for any free port"
+                ) from None
             if exc.errno == errno.EACCES:
-                raise PortUnavailable(f"port {port} needs administrator rights: pick one above 1023 with --port N") from None
+                raise PortUnavailable(
+                    f"port {port} needs administrator rights: pick one above 1023 with --port N"
+                ) from None
             raise PortUnavailable(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
     def handle_error(self, request, client_address) -> None:
@@ -497,8 +549,10 @@ class _PreviewServer(http.server.ThreadingHTTPServer):
             # Every connection is being answered (event streams, large files): say so at once.
             try:
                 request.settimeout(1)
-                request.sendall(b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain\r\nRetry-After: 1\r\n"
-                                b"Connection: close\r\n\r\nThe preview has too many open connections: try again.\n")
+                request.sendall(
+                    b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain\r\nRetry-After: 1\r\n"
+                    b"Connection: close\r\n\r\nThe preview has too many open connections: try again.\n"
+                )
             except OSError:
                 pass
             self.shutdown_request(request)
@@ -539,7 +593,7 @@ def _split_host(header: str) -> tuple[str, str | None] | None:
     """`Host: name[:port]` as (lower-case name, port or None); None if it is no such thing."""
     if header.startswith("["):
         end = header.find("]")
-        name, rest = header[:end + 1], header[end + 1:]
+        name, rest = header[: end + 1], header[end + 1 :]
         if end < 0 or rest and not rest.startswith(":"):
             return None
         port = rest[1:] if rest else None
@@ -554,7 +608,7 @@ def _split_host(header: str) -> tuple[str, str | None] | None:
 class _DeadlineReader(io.RawIOBase):
     """A connection's reads, each given what is left of the handler's deadline (none: SEND_SECONDS)."""
 
-    def __init__(self, connection: socket.socket, handler: "_Handler") -> None:
+    def __init__(self, connection: socket.socket, handler: _Handler) -> None:
         self.connection, self.handler = connection, handler
 
     def readable(self) -> bool:
@@ -596,8 +650,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         hosts = self.headers.get_all("Host") or []
         if len(hosts) != 1 or not self.server.allowed_host(hosts[0].strip()):
             self.close_connection = True
-            body = (b"421 Misdirected Request: this preview answers only http://localhost, 127.0.0.1 or [::1] "
-                    b"at its own port (and the host given with --host)\n")
+            body = (
+                b"421 Misdirected Request: this preview answers only http://localhost, 127.0.0.1 or [::1] "
+                b"at its own port (and the host given with --host)\n"
+            )
             self._send_plain(421, body)
             return False
         return True
@@ -633,7 +689,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         found = _output_file(self.server.out_dir, url_path)
         if isinstance(found, _Redirect):
             query = urllib.parse.urlsplit(self.path).query
-            return self._send(301, b"", "text/plain", send_body, location=found.location + (f"?{query}" if query else ""))
+            return self._send(
+                301, b"", "text/plain", send_body, location=found.location + (f"?{query}" if query else "")
+            )
         data = _read(found) if found else None
         if data is None:
             return self._send(404, self._not_found_page(), _CONTENT_TYPES[".html"], send_body)
@@ -721,5 +779,5 @@ def with_live_reload(html: bytes, build_id: str) -> bytes:
     for end in (_HEAD_END, _BODY_END):
         match = end.search(html)
         if match:
-            return html[:match.start()] + tag + html[match.start():]
+            return html[: match.start()] + tag + html[match.start() :]
     return html + tag

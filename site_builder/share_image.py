@@ -78,8 +78,17 @@ BADGE_TOP, BADGE_BOTTOM = HEIGHT - 130, HEIGHT - 50
 TITLE_SIZE, BADGE_SIZE = 34, 44
 
 
-def render(site_title: str, claim: str, verdict: str, tone: str, *, direction: str = "ltr",
-           language: str | None = None, site_direction: str = "ltr", site_language: str | None = None) -> bytes:
+def render(
+    site_title: str,
+    claim: str,
+    verdict: str,
+    tone: str,
+    *,
+    direction: str = "ltr",
+    language: str | None = None,
+    site_direction: str = "ltr",
+    site_language: str | None = None,
+) -> bytes:
     """The PNG's bytes: WIDTH × HEIGHT, the same bytes for the same arguments.
 
     `direction` ("ltr" or "rtl") and `language` (a BCP 47 tag such as "fa", "ps", "ar") are the
@@ -89,8 +98,12 @@ def render(site_title: str, claim: str, verdict: str, tone: str, *, direction: s
     """
     background, foreground, edge = TONES.get(tone, TONES["unrated-1"])
     if not RAQM and "rtl" in (direction, site_direction):
-        warnings.warn("Pillow has no raqm here (is libfribidi0 installed?): share images draw right-to-left "
-                      "text unshaped, its letters apart and in the wrong order", RuntimeWarning, stacklevel=2)
+        warnings.warn(
+            "Pillow has no raqm here (is libfribidi0 installed?): share images draw right-to-left "
+            "text unshaped, its letters apart and in the wrong order",
+            RuntimeWarning,
+            stacklevel=2,
+        )
     image = _header(site_title, site_direction, site_language).copy()
     draw = ImageDraw.Draw(image)
     size, lines = claim_lines(claim, direction, language)
@@ -141,12 +154,15 @@ def _badge(draw: ImageDraw.ImageDraw, verdict: str, direction: str, language: st
     draw.text((x, 556), label, font=_font(BADGE_SIZE), fill=BADGE_INK, anchor=anchor, **_shaping(direction, language))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _palette(background: str, foreground: str, edge: str) -> list[int]:
     """Red, green, blue for each index: the three ramps, then the rule and the edge."""
     colours: list[list[int]] = [[0, 0, 0]] * COLOURS
-    for first, last, ground, ink in ((PAGE, PAGE_INK, "#ffffff", TEXT), (HEAD, HEAD_INK, SURFACE, TEXT),
-                                     (BADGE, BADGE_INK, background, foreground)):
+    for first, last, ground, ink in (
+        (PAGE, PAGE_INK, "#ffffff", TEXT),
+        (HEAD, HEAD_INK, SURFACE, TEXT),
+        (BADGE, BADGE_INK, background, foreground),
+    ):
         start, end, way = _rgb(ground), _rgb(ink), 1 if last > first else -1
         for step in range(STEPS):
             colours[first + way * step] = [round(a + (b - a) * step / (STEPS - 1)) for a, b in zip(start, end)]
@@ -155,10 +171,10 @@ def _palette(background: str, foreground: str, edge: str) -> list[int]:
 
 
 def _rgb(colour: str) -> list[int]:
-    return [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    return [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _font(size: int) -> ImageFont.FreeTypeFont:
     engine = ImageFont.Layout.RAQM if RAQM else ImageFont.Layout.BASIC
     return ImageFont.truetype(FONT_FILE, size, layout_engine=engine)
@@ -253,15 +269,31 @@ def _fit(text: str, size: int, width: int, direction: str, language: str | None)
 
 # What the pictures' looks depend on besides their arguments: this file (layout, colours,
 # encoding), the font, and the libraries that rasterise and shape the text.
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _renderer() -> str:
     versions = [features.version(name) for name in ("freetype2", "raqm", "fribidi", "harfbuzz")]
-    return hashlib.sha256(b"\0".join([Path(__file__).read_bytes(), FONT_FILE.read_bytes(),
-                                       json.dumps([PIL.__version__, RAQM, versions]).encode()])).hexdigest()
+    return hashlib.sha256(
+        b"\0".join(
+            [
+                Path(__file__).read_bytes(),
+                FONT_FILE.read_bytes(),
+                json.dumps([PIL.__version__, RAQM, versions]).encode(),
+            ]
+        )
+    ).hexdigest()
 
 
-def cache_key(site_title: str, claim: str, verdict: str, tone: str, *, direction: str = "ltr",
-              language: str | None = None, site_direction: str = "ltr", site_language: str | None = None) -> str:
+def cache_key(
+    site_title: str,
+    claim: str,
+    verdict: str,
+    tone: str,
+    *,
+    direction: str = "ltr",
+    language: str | None = None,
+    site_direction: str = "ltr",
+    site_language: str | None = None,
+) -> str:
     """The hash of everything that shapes the picture `render` draws for these arguments."""
     inputs = [_renderer(), site_title, claim, verdict, tone, direction, language, site_direction, site_language]
     return hashlib.sha256(json.dumps(inputs, ensure_ascii=False).encode("utf-8")).hexdigest()

@@ -8,8 +8,8 @@ import json
 from markupsafe import Markup
 
 from . import model
-from .library import Library
 from .extract import MEDIA_TYPES
+from .library import Library
 from .urls import Urls, archived_file_output
 
 
@@ -67,7 +67,7 @@ def _archived_copy(source: model.Source, urls: Urls) -> dict:
     }
     archived = model.archived_at(source)
     if archived:
-        copy["dateCreated"] = archived.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        copy["dateCreated"] = archived.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return copy
 
 
@@ -90,9 +90,13 @@ def _first_appearance(claim: model.Claim, reachable: list[model.Source]) -> mode
 
 
 def _staff(member: model.Staff, lib: Library, urls: Urls) -> dict:
-    person = {"@type": "Person", "name": member.name, "jobTitle": member.role,
-              "url": urls.absolute(urls.record("staff", member.slug)),
-              "worksFor": {"@type": "Organization", "name": lib.site.publisher.name, "url": lib.site.publisher.url}}
+    person = {
+        "@type": "Person",
+        "name": member.name,
+        "jobTitle": member.role,
+        "url": urls.absolute(urls.record("staff", member.slug)),
+        "worksFor": {"@type": "Organization", "name": lib.site.publisher.name, "url": lib.site.publisher.url},
+    }
     if member.same_as:
         person["sameAs"] = list(member.same_as)
     return person

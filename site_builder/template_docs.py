@@ -43,8 +43,11 @@ def described_classes(*modules) -> dict[str, Described]:
     for module in modules:
         with open(module.__file__, encoding="utf-8") as f:
             source = f.read()
-        comments = {token.start[0]: token.string.lstrip("# ").strip()
-                    for token in tokenize.generate_tokens(io.StringIO(source).readline) if token.type == tokenize.COMMENT}
+        comments = {
+            token.start[0]: token.string.lstrip("# ").strip()
+            for token in tokenize.generate_tokens(io.StringIO(source).readline)
+            if token.type == tokenize.COMMENT
+        }
         for node in ast.parse(source).body:
             if isinstance(node, ast.ClassDef):
                 found[node.name] = Described(node.name, ast.get_docstring(node) or "", tuple(_members(node, comments)))
@@ -54,7 +57,11 @@ def described_classes(*modules) -> dict[str, Described]:
 def _members(node: ast.ClassDef, comments: dict[int, str]):
     for item in node.body:
         if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
-            yield Member(item.target.id, ast.unparse(item.annotation), comments.get(item.lineno, ""))
+            # The formatter may wrap a long annotation: its comment then follows the closing bracket.
+            lines = range(item.lineno, (item.end_lineno or item.lineno) + 1)
+            yield Member(
+                item.target.id, ast.unparse(item.annotation), next((comments[n] for n in lines if n in comments), "")
+            )
         elif isinstance(item, ast.FunctionDef) and any(_is_property(d) for d in item.decorator_list):
             doc = (ast.get_docstring(item) or "").split("\n\n")[0].replace("\n", " ")
             yield Member(item.name, ast.unparse(item.returns) if item.returns else "", doc)

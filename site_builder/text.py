@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 # Primary language subtags written right to left (Dari is fa-AF or prs; Pashto is ps).
 RTL_LANGUAGES = {"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku", "prs", "ps", "sd", "ug", "ur", "yi"}
 
@@ -16,4 +15,3 @@ def direction(language: str) -> str:
     if len(parts) > 1 and len(parts[1]) == 4:
         return "rtl" if parts[1] in RTL_SCRIPTS else "ltr"
     return "rtl" if parts[0] in RTL_LANGUAGES else "ltr"
-

@@ -52,11 +52,11 @@ class Urls:
 
     def output_path(self, url_path: str) -> str:
         """A URL path made by this class, as the file's path in the output folder."""
-        return url_path[len(self.base_path):]
+        return url_path[len(self.base_path) :]
 
     def absolute(self, url_path: str) -> str:
         """A URL path made by this class, as the full URL for feeds and metadata."""
-        return self.base_url + url_path[len(self.base_path):]
+        return self.base_url + url_path[len(self.base_path) :]
 
 
 def quote_anchor(quote_id: str) -> str:

@@ -14,15 +14,15 @@ import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, replace
 
 from . import brand, images, model
-from .errors import ContentError, ErrorList, Position, did_you_mean
 from .cache import ResultCache, code_version
+from .errors import ContentError, ErrorList, Position, did_you_mean
 from .extract import ExtractionCache, ExtractionFailed, extract, file_format
-from .files import site_root as files_site_root
 from .files import PUBLISHED_DOT_FOLDERS, UnreadableFile, hidden_part, path_problem, read_bytes, regular_file_problem
+from .files import site_root as files_site_root
 from .markdown import MarkdownConverter
 from .quotes import SearchableText, closest_miss, find_quote, nfc
-from .suggest import slugified
 from .schema import FOLDERS, INVALID, PAGE, PAGES_FOLDER, SITE, Parsing, convert_markdown, slug_problem
+from .suggest import slugified
 from .urls import BUILT_IN_FOLDERS, Urls
 from .yamlsrc import Mapping, Scalar, Sequence, YamlFile, decode_text, parse_yaml, read_source_text, read_yaml_file
 
@@ -30,12 +30,33 @@ MAX_TEXT_BYTES = 2 * 1024 * 1024  # a book-length transcript; bounds time and me
 MAX_ARCHIVE_BYTES = 64 * 1024 * 1024  # a long report as a PDF, or a page with its markup, as a WARC
 MAX_LOGO_BYTES = 1024 * 1024
 # What a logo may be: its extension, and how its file starts (SVG is text, checked apart).
-LOGO_SIGNATURES = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
-                   ".gif": (b"GIF87a", b"GIF89a"), ".webp": (b"RIFF",), ".svg": ()}
+LOGO_SIGNATURES = {
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".gif": (b"GIF87a", b"GIF89a"),
+    ".webp": (b"RIFF",),
+    ".svg": (),
+}
 # What an SVG logo may not hold: opened on its own, an SVG runs on the site's
 # origin, outside the pages' Content Security Policy.
-SVG_ACTIVE_ELEMENTS = {"script", "foreignobject", "iframe", "frame", "frameset", "object", "embed", "applet",
-                       "base", "portal", "style", "animate", "set", "handler", "listener"}
+SVG_ACTIVE_ELEMENTS = {
+    "script",
+    "foreignobject",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "base",
+    "portal",
+    "style",
+    "animate",
+    "set",
+    "handler",
+    "listener",
+}
 # Folders of the site's root (beside content/), not of content/.
 SITE_ROOT_FOLDERS = {"locales", "static", "templates"}
 # File name ending of each content folder's files.
@@ -61,15 +82,23 @@ def find_content_files(content_dir: str, errors: ErrorList) -> list[ContentFile]
         if entry.startswith(".") or entry == "site.yaml":
             continue
         if entry in SITE_ROOT_FOLDERS:
-            errors.add(Position(path, 1, 1), f"'{entry}' belongs beside the content folder, not inside it: "
-                       f"move it up one level, next to content/")
+            errors.add(
+                Position(path, 1, 1),
+                f"'{entry}' belongs beside the content folder, not inside it: move it up one level, next to content/",
+            )
             continue
         if entry not in EXTENSIONS:
-            errors.add(Position(path, 1, 1), f"unexpected {'folder' if os.path.isdir(path) else 'file'} '{entry}' in the content folder{did_you_mean(entry, EXTENSIONS)}: "
-                       f"content/ holds site.yaml and the folders {', '.join(EXTENSIONS)}")
+            errors.add(
+                Position(path, 1, 1),
+                f"unexpected {'folder' if os.path.isdir(path) else 'file'} '{entry}' in the content folder{did_you_mean(entry, EXTENSIONS)}: "
+                f"content/ holds site.yaml and the folders {', '.join(EXTENSIONS)}",
+            )
             continue
         if os.path.islink(path) and not _inside(os.path.realpath(path), os.path.realpath(files_site_root(content_dir))):
-            errors.add(Position(path, 1, 1), f"'{entry}' is a link to a folder outside the site's folder: move the folder itself here")
+            errors.add(
+                Position(path, 1, 1),
+                f"'{entry}' is a link to a folder outside the site's folder: move the folder itself here",
+            )
             continue
         if not os.path.isdir(path):
             errors.add(Position(path, 1, 1), f"'{entry}' should be a folder of {EXTENSIONS[entry]} files")
@@ -91,11 +120,20 @@ def _folder_files(folder_path: str, folder: str, errors: ErrorList) -> list[Cont
             continue
         stem, ext = os.path.splitext(name)
         if entry.is_dir() or ext != wanted:
-            hint = f" rename it to end in {wanted}" if ext in (".yml", ".markdown") else " move it out of the content folder"
+            hint = (
+                f" rename it to end in {wanted}"
+                if ext in (".yml", ".markdown")
+                else " move it out of the content folder"
+            )
             errors.add(Position(path, 1, 1), f"only {wanted} files belong in {folder}/:{hint}")
             continue
-        if entry.is_symlink() and not _inside(os.path.realpath(path), os.path.realpath(os.path.dirname(os.path.dirname(folder_path)))):
-            errors.add(Position(path, 1, 1), "this file is a link to something outside the site's folder: replace it with the file itself")
+        if entry.is_symlink() and not _inside(
+            os.path.realpath(path), os.path.realpath(os.path.dirname(os.path.dirname(folder_path)))
+        ):
+            errors.add(
+                Position(path, 1, 1),
+                "this file is a link to something outside the site's folder: replace it with the file itself",
+            )
             continue
         if not entry.is_file():  # a FIFO or device would block or never end
             problem = regular_file_problem(path) or "is not a regular file"
@@ -105,12 +143,18 @@ def _folder_files(folder_path: str, folder: str, errors: ErrorList) -> list[Cont
         if problem:
             fixed = slugified(stem)[:80].strip("-")
             rename = f"rename the file to {fixed}{ext}" if fixed and not slug_problem(fixed) else "rename the file"
-            errors.add(Position(path, 1, 1), f"the file name '{stem}' cannot be an id ({problem}): {rename}; "
-                       "a file's name is its record's permanent id and web address")
+            errors.add(
+                Position(path, 1, 1),
+                f"the file name '{stem}' cannot be an id ({problem}): {rename}; "
+                "a file's name is its record's permanent id and web address",
+            )
             continue
         if folder == PAGES_FOLDER and stem in BUILT_IN_FOLDERS:
-            errors.add(Position(path, 1, 1), f"the page '{stem}' would be published at /{stem}/, which is {BUILT_IN_FOLDERS[stem]} "
-                       "that the site builds itself: rename the file")
+            errors.add(
+                Position(path, 1, 1),
+                f"the page '{stem}' would be published at /{stem}/, which is {BUILT_IN_FOLDERS[stem]} "
+                "that the site builds itself: rename the file",
+            )
             continue
         files.append(ContentFile(path, folder, stem))
     return files
@@ -128,8 +172,10 @@ def find_static_files(static_dir: str, site_root: str, errors: ErrorList) -> lis
     Names starting with '.' are never published (.git, .env, as in content/),
     except the web's own .well-known/ at the top.
     """
-    found = [StaticFile(path, os.path.relpath(path, static_dir).replace(os.sep, "/"))
-             for path in site_folder_files(static_dir, site_root, errors, published=True)]
+    found = [
+        StaticFile(path, os.path.relpath(path, static_dir).replace(os.sep, "/"))
+        for path in site_folder_files(static_dir, site_root, errors, published=True)
+    ]
     return sorted(found, key=lambda f: f.output)
 
 
@@ -145,8 +191,10 @@ def site_folder_files(top: str, site_root: str, errors: ErrorList, published: bo
     real_root = os.path.realpath(site_root)
     name_of_top = os.path.basename(os.path.normpath(top))
     if not _inside(os.path.realpath(top), real_root):
-        errors.add(Position(top, 1, 1), f"{name_of_top}/ is a link to a folder outside the site's folder: "
-                   "move the folder itself here")
+        errors.add(
+            Position(top, 1, 1),
+            f"{name_of_top}/ is a link to a folder outside the site's folder: move the folder itself here",
+        )
         return []
     found, seen = [], set()
     for folder, subfolders, names in os.walk(top, followlinks=True):
@@ -159,7 +207,10 @@ def site_folder_files(top: str, site_root: str, errors: ErrorList, published: bo
             if published and hidden_part(name, PUBLISHED_DOT_FOLDERS if at_top else frozenset()):
                 continue
             if not _inside(real, real_root):
-                errors.add(Position(path, 1, 1), "this folder is a link to something outside the site's folder: replace it with the folder itself")
+                errors.add(
+                    Position(path, 1, 1),
+                    "this folder is a link to something outside the site's folder: replace it with the folder itself",
+                )
             elif real not in seen:  # a link back up the tree would never end
                 kept.append(name)
         subfolders[:] = kept
@@ -169,11 +220,17 @@ def site_folder_files(top: str, site_root: str, errors: ErrorList, published: bo
                 continue
             real = os.path.realpath(path)
             if not _inside(real, real_root):
-                errors.add(Position(path, 1, 1), "this file is a link to something outside the site's folder: replace it with the file itself")
+                errors.add(
+                    Position(path, 1, 1),
+                    "this file is a link to something outside the site's folder: replace it with the file itself",
+                )
                 continue
             if published and hidden_part(os.path.relpath(real, real_root), PUBLISHED_DOT_FOLDERS):
-                errors.add(Position(path, 1, 1), "this file is a link into a folder whose name starts with '.' (kept private, "
-                           "like .git): replace it with the file itself")
+                errors.add(
+                    Position(path, 1, 1),
+                    "this file is a link into a folder whose name starts with '.' (kept private, "
+                    "like .git): replace it with the file itself",
+                )
                 continue
             problem = regular_file_problem(path)
             if problem:
@@ -199,7 +256,9 @@ class Validator:
         return MarkdownConverter(self.urls, baselevel=1, site_root=self.files.site_root) if self.markdown else None
 
     def context(self, file: YamlFile, errors: ErrorList) -> Parsing:
-        return Parsing(file, errors, self.markdown, self.files.archived_text, read_content_image=self.files.content_image)
+        return Parsing(
+            file, errors, self.markdown, self.files.archived_text, read_content_image=self.files.content_image
+        )
 
     def record(self, content_file: ContentFile, errors: ErrorList) -> model.Record | model.OwnPage | None:
         return self.checked(content_file, errors)[0]
@@ -219,7 +278,11 @@ class Validator:
         record = spec.parse(file.root, ctx, slug=content_file.slug)
         if record is INVALID:
             partial = ctx.partial or {}
-            if kind == "source" and partial.get("text") not in (None, INVALID) and partial.get("quotes") not in (None, INVALID):
+            if (
+                kind == "source"
+                and partial.get("text") not in (None, INVALID)
+                and partial.get("quotes") not in (None, INVALID)
+            ):
                 # The quotes are checked against the text even when another key is wrong.
                 self.find_quotes(partial["text"], partial["quotes"], file, errors)
             return None, model.Unfinished(kind, content_file.slug, tuple(ctx.found))
@@ -237,8 +300,11 @@ class Validator:
         lines = text.split("\n")
         start = Position(content_file.path, 1, 1)
         if lines[0].rstrip() != "---":
-            errors.add(start, "a page starts with its front matter: a line '---', the page's keys "
-                       "(at least title: ...), and another line '---', then the text")
+            errors.add(
+                start,
+                "a page starts with its front matter: a line '---', the page's keys "
+                "(at least title: ...), and another line '---', then the text",
+            )
             return None
         end = next((number for number, line in enumerate(lines[1:], 2) if line.rstrip() == "---"), None)
         if end is None:
@@ -246,7 +312,7 @@ class Validator:
             return None
         # Parsed from the file's first line (`---` starts a YAML document), so positions are the file's own.
         before = len(errors)
-        file = YamlFile(content_file.path, text, parse_yaml(content_file.path, "\n".join(lines[:end - 1]), errors))
+        file = YamlFile(content_file.path, text, parse_yaml(content_file.path, "\n".join(lines[: end - 1]), errors))
         if len(errors) > before:
             return None
         if file.root is None or (isinstance(file.root, Scalar) and file.root.is_empty):
@@ -256,7 +322,9 @@ class Validator:
         if not body:
             errors.add(Position(content_file.path, end, 1), "the page has no text: write it below this line")
             return None
-        body_node = Scalar(body, Position(content_file.path, end + 1, 1), False, Position(content_file.path, len(lines), 1))
+        body_node = Scalar(
+            body, Position(content_file.path, end + 1, 1), False, Position(content_file.path, len(lines), 1)
+        )
         ctx = Parsing(file, errors, self.page_markdown, read_content_image=self.files.content_image)
         markdown = convert_markdown(body, body_node, ctx) if ctx.markdown else model.Markdown(body, "", ())
         page = PAGE.parse(file.root, ctx, slug=content_file.slug, body=markdown)
@@ -273,7 +341,9 @@ class Validator:
         key = self.quote_cache.key(text.text, *(quote.text for quote in quotes))
         cached = _cached_spans(self.quote_cache.get(key), len(quotes))
         if cached is not None:
-            return tuple(replace(quote, spans=spans, **_location(text.sections, spans)) for quote, spans in zip(quotes, cached))
+            return tuple(
+                replace(quote, spans=spans, **_location(text.sections, spans)) for quote, spans in zip(quotes, cached)
+            )
         found = self._find_quotes(text, quotes, file, errors)
         if found is not None:  # a quote not found is reported, with closest_miss, from the text each time
             self.quote_cache.put(key, [[[span.start, span.end] for span in quote.spans] for quote in found])
@@ -311,8 +381,10 @@ def _cached_spans(entry, count: int) -> list[tuple[model.Span, ...]] | None:
         found = [tuple(model.Span(start, end) for start, end in spans) for spans in entry]
     except (TypeError, ValueError):
         return None
-    if not all(spans and all(type(s.start) is int and type(s.end) is int and 0 <= s.start < s.end
-                             for s in spans) for spans in found):
+    if not all(
+        spans and all(type(s.start) is int and type(s.end) is int and 0 <= s.start < s.end for s in spans)
+        for spans in found
+    ):
         return None
     return found
 
@@ -325,7 +397,7 @@ def _location(sections: tuple[model.Section, ...], spans: tuple[model.Span, ...]
         return {}
     last = bisect.bisect_right(starts, spans[-1].end - 1) - 1
     if sections[first].page is not None:
-        pages = [s.page for s in sections[first:last + 1] if s.page is not None]
+        pages = [s.page for s in sections[first : last + 1] if s.page is not None]
         return {"page": pages[0] if len(pages) == 1 else f"{pages[0]}\u2013{pages[-1]}"}
     return {"heading": sections[first].heading}
 
@@ -336,15 +408,21 @@ def _check_fixity(source: model.Source, file: YamlFile, errors: ErrorList) -> bo
         return True
     where = _key_pos(file, "sha256")
     if source.text is None:
-        errors.add(where, "'sha256' is the digest of the archived file named in 'text', but this source has no "
-                   "'text': add it, or remove sha256")
+        errors.add(
+            where,
+            "'sha256' is the digest of the archived file named in 'text', but this source has no "
+            "'text': add it, or remove sha256",
+        )
         return False
     if source.text.sha256 != source.sha256:
-        errors.add(where, f"the archived file has changed since it was recorded: {source.text.path} now has the "
-                   f"SHA-256 {source.text.sha256}, not the {source.sha256} written here. If the file was changed by "
-                   f"mistake, restore it (git checkout -- {source.text.path}); if the source "
-                   f"itself changed, archive it again (python build.py archive URL --source {source.slug}) and check "
-                   "its quotes against the new copy")
+        errors.add(
+            where,
+            f"the archived file has changed since it was recorded: {source.text.path} now has the "
+            f"SHA-256 {source.text.sha256}, not the {source.sha256} written here. If the file was changed by "
+            f"mistake, restore it (git checkout -- {source.text.path}); if the source "
+            f"itself changed, archive it again (python build.py archive URL --source {source.slug}) and check "
+            "its quotes against the new copy",
+        )
         return False
     return True
 
@@ -357,15 +435,23 @@ class SiteFiles:
         self.real_root = os.path.realpath(site_root)
         self.cache = ExtractionCache(site_root)
 
-    def _read(self, node: Scalar, ctx: Parsing, what: str, example: str, max_bytes: int, advice: str = "") -> bytes | None:
+    def _read(
+        self, node: Scalar, ctx: Parsing, what: str, example: str, max_bytes: int, advice: str = ""
+    ) -> bytes | None:
         """The file's bytes; None (with the error reported) unless it is a file inside the site's folder, not too large."""
         written = node.value.strip()
         if os.path.isabs(written) or written.startswith(("/", "\\")):
-            ctx.error(node.pos, f"'{written}' is an absolute path: write the path relative to the folder that holds content/, like {example}")
+            ctx.error(
+                node.pos,
+                f"'{written}' is an absolute path: write the path relative to the folder that holds content/, like {example}",
+            )
             return None
         real = os.path.realpath(os.path.join(self.site_root, written))
         if not _inside(real, self.real_root):
-            ctx.error(node.pos, f"'{written}' points outside the site's folder; {what}s must live inside it (for example in {os.path.dirname(example)}/)")
+            ctx.error(
+                node.pos,
+                f"'{written}' points outside the site's folder; {what}s must live inside it (for example in {os.path.dirname(example)}/)",
+            )
             return None
         # Judged again where the path leads: a link inside the site may point into .git/.
         problem = path_problem(os.path.relpath(real, self.real_root))
@@ -377,7 +463,10 @@ class SiteFiles:
         except UnreadableFile as exc:
             reason = str(exc)
         if reason == "does not exist":
-            ctx.error(node.pos, f"the {what} '{written}' does not exist: check the path, relative to the folder that holds content/")
+            ctx.error(
+                node.pos,
+                f"the {what} '{written}' does not exist: check the path, relative to the folder that holds content/",
+            )
         elif reason == "is a folder, not a regular file":
             ctx.error(node.pos, f"'{written}' is a folder: give the path of the {what} inside it")
         elif reason.startswith("is larger than"):
@@ -398,13 +487,19 @@ class SiteFiles:
         text = decode_text(written, data, text_errors, "archived text")
         if text is None:
             where = next(iter(text_errors)).pos
-            return ctx.error(node.pos, f"the archived text '{written}' is not valid UTF-8 "
-                             f"(line {where.line}, column {where.column} of that file): save it as UTF-8")
+            return ctx.error(
+                node.pos,
+                f"the archived text '{written}' is not valid UTF-8 "
+                f"(line {where.line}, column {where.column} of that file): save it as UTF-8",
+            )
         if "\x00" in text:
             return ctx.error(node.pos, f"the archived text '{written}' contains NUL bytes: it is not a text file")
         if not text.strip():
-            return ctx.error(node.pos, f"the archived text '{written}' is empty: paste the source's full text into it, "
-                             "as published, and save it")
+            return ctx.error(
+                node.pos,
+                f"the archived text '{written}' is empty: paste the source's full text into it, "
+                "as published, and save it",
+            )
         return model.ArchivedText(written, nfc(text), hashlib.sha256(data).hexdigest(), size=len(data))
 
     def _extracted_text(self, node: Scalar, ctx: Parsing, written: str, format: str):
@@ -421,15 +516,34 @@ class SiteFiles:
                 return ctx.error(node.pos, str(failed))
             self.cache.put(sha256, format, found)
         if len(found.text) > MAX_TEXT_BYTES:
-            return ctx.error(node.pos, f"the text of '{written}' is longer than {MAX_TEXT_BYTES // (1024 * 1024)} Mi "
-                             "characters: archive the part the quotes come from")
-        return model.ArchivedText(written, found.text, sha256, format, found.media_type, len(data), found.sections,
-                                  found.target_url, found.captured)
+            return ctx.error(
+                node.pos,
+                f"the text of '{written}' is longer than {MAX_TEXT_BYTES // (1024 * 1024)} Mi "
+                "characters: archive the part the quotes come from",
+            )
+        return model.ArchivedText(
+            written,
+            found.text,
+            sha256,
+            format,
+            found.media_type,
+            len(data),
+            found.sections,
+            found.target_url,
+            found.captured,
+        )
 
     def content_image(self, node: Scalar, ctx: Parsing):
         """v2: an image of a claim, staff member, page or Markdown text, checked by Pillow and measured."""
         written = node.value.strip()
-        data = self._read(node, ctx, "image", "media/screenshot.png", images.MAX_BYTES, ": save it smaller (a screenshot needs far less)")
+        data = self._read(
+            node,
+            ctx,
+            "image",
+            "media/screenshot.png",
+            images.MAX_BYTES,
+            ": save it smaller (a screenshot needs far less)",
+        )
         if data is None:
             return INVALID
         found = images.inspect(data)
@@ -442,16 +556,21 @@ class SiteFiles:
         written = node.value.strip()
         extension = os.path.splitext(written)[1].lower()
         if extension not in LOGO_SIGNATURES:
-            return ctx.error(node.pos, f"the logo '{written}' should be an image file ending in "
-                             f"{', '.join(sorted(LOGO_SIGNATURES))}")
-        data = self._read(node, ctx, "logo", "images/logo.svg", MAX_LOGO_BYTES, ": a header logo needs far less, save a smaller one")
+            return ctx.error(
+                node.pos, f"the logo '{written}' should be an image file ending in {', '.join(sorted(LOGO_SIGNATURES))}"
+            )
+        data = self._read(
+            node, ctx, "logo", "images/logo.svg", MAX_LOGO_BYTES, ": a header logo needs far less, save a smaller one"
+        )
         if data is None:
             return INVALID
         signatures = LOGO_SIGNATURES[extension]
         looks_right = data.startswith(signatures) if signatures else b"<svg" in data[:4096]
         if not looks_right:
-            return ctx.error(node.pos, f"the logo '{written}' is not a {extension[1:].upper()} image: "
-                             "save it in the format its name says")
+            return ctx.error(
+                node.pos,
+                f"the logo '{written}' is not a {extension[1:].upper()} image: save it in the format its name says",
+            )
         problem = _svg_problem(data) if extension == ".svg" else None
         if problem:
             return ctx.error(node.pos, f"the logo '{written}' {problem}")
@@ -478,11 +597,12 @@ def _svg_problem(data: bytes) -> str | None:
                 return f"links to '{value[:80]}': a logo must be a plain picture, with nothing that links or loads; remove it"
     return None
 
+
 def _inside(path: str, folder: str) -> bool:
     return os.path.commonpath([path, folder]) == folder
 
 
-def _quote_text_nodes(file: YamlFile) -> dict[str, "Position"]:
+def _quote_text_nodes(file: YamlFile) -> dict[str, Position]:
     """Where each quote's `text` is written, so a mismatch points at the words."""
     found = {}
     quotes = file.root.entries.get("quotes") if isinstance(file.root, Mapping) else None
@@ -499,14 +619,20 @@ def read_site(content_dir: str, errors: ErrorList) -> model.Site | None:
     path = os.path.join(content_dir, "site.yaml")
     problem = regular_file_problem(path)
     if problem == "does not exist":
-        errors.add(Position(path, 1, 1), "site.yaml is missing: every archive needs one with at least title, base_url and publisher")
+        errors.add(
+            Position(path, 1, 1),
+            "site.yaml is missing: every archive needs one with at least title, base_url and publisher",
+        )
         return None
     if problem:
         errors.add(Position(path, 1, 1), f"site.yaml {problem}: replace it with a text file")
         return None
     site_root = os.path.realpath(files_site_root(content_dir))
     if os.path.islink(path) and not _inside(os.path.realpath(path), site_root):
-        errors.add(Position(path, 1, 1), "site.yaml is a link to a file outside the site's folder: replace it with the file itself")
+        errors.add(
+            Position(path, 1, 1),
+            "site.yaml is a link to a file outside the site's folder: replace it with the file itself",
+        )
         return None
     file = read_yaml_file(path, errors)
     if file is None:
@@ -571,9 +697,12 @@ def placeholder_base_url(content_dir: str, override: str | None = None) -> Conte
     host = placeholder_host(base_url)
     if host is None:
         return None
-    return ContentError(pos, f"{where} '{base_url}' is a placeholder ({host} is reserved for examples): the site's "
-                        "links, feeds, sitemap and search-engine data would all point there; write the address "
-                        "where the site is published")
+    return ContentError(
+        pos,
+        f"{where} '{base_url}' is a placeholder ({host} is reserved for examples): the site's "
+        "links, feeds, sitemap and search-engine data would all point there; write the address "
+        "where the site is published",
+    )
 
 
 def _key_pos(file: YamlFile, key: str) -> Position:
@@ -584,19 +713,27 @@ def _key_pos(file: YamlFile, key: str) -> Position:
 def _check_accent_contrast(site: model.Site, file: YamlFile, errors: ErrorList) -> bool:
     """Links in the accent colour must be readable text (WCAG AA) on every background of their theme."""
     if site.accent_color_dark and not site.accent_color:
-        errors.add(_key_pos(file, "accent_color_dark"), "accent_color_dark is the dark theme's version of accent_color: set accent_color too")
+        errors.add(
+            _key_pos(file, "accent_color_dark"),
+            "accent_color_dark is the dark theme's version of accent_color: set accent_color too",
+        )
         return False
     ok = True
-    for key, color, theme, fix in (("accent_color", site.accent_color, "light", "darker"),
-                                   ("accent_color_dark", site.accent_color_dark, "dark", "lighter")):
+    for key, color, theme, fix in (
+        ("accent_color", site.accent_color, "light", "darker"),
+        ("accent_color_dark", site.accent_color_dark, "dark", "lighter"),
+    ):
         if color is None:
             continue
         ratio, background, background_color = brand.weakest_contrast(color, theme)
         if ratio < brand.AA_TEXT:
             ok = False
-            errors.add(_key_pos(file, key), f"{key} {color} has a contrast ratio of {brand.shown_ratio(ratio)} with the "
-                       f"{theme} theme's {background} {background_color}; links need at least {brand.AA_TEXT}:1 "
-                       f"(WCAG AA): choose a {fix} colour")
+            errors.add(
+                _key_pos(file, key),
+                f"{key} {color} has a contrast ratio of {brand.shown_ratio(ratio)} with the "
+                f"{theme} theme's {background} {background_color}; links need at least {brand.AA_TEXT}:1 "
+                f"(WCAG AA): choose a {fix} colour",
+            )
     return ok
 
 
@@ -608,9 +745,15 @@ def _check_verdict_scale(site: model.Site, errors: ErrorList) -> bool:
     for verdict in rated:
         if verdict.rating in seen:
             ok = False
-            errors.add(verdict.pos, f"verdicts '{seen[verdict.rating].id}' and '{verdict.id}' both have rating {verdict.rating}: each rated verdict needs its own")
+            errors.add(
+                verdict.pos,
+                f"verdicts '{seen[verdict.rating].id}' and '{verdict.id}' both have rating {verdict.rating}: each rated verdict needs its own",
+            )
         elif verdict.rating not in expected:
             ok = False
-            errors.add(verdict.pos, f"verdict '{verdict.id}' has rating {verdict.rating}, but with {len(rated)} rated verdicts the ratings run from 1 (worst) to {len(rated)} (best)")
+            errors.add(
+                verdict.pos,
+                f"verdict '{verdict.id}' has rating {verdict.rating}, but with {len(rated)} rated verdicts the ratings run from 1 (worst) to {len(rated)} (best)",
+            )
         seen[verdict.rating] = verdict
     return ok

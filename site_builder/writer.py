@@ -25,8 +25,10 @@ MAX_STATIC_BYTES = 256 * 1024 * 1024  # a static file larger than this is a mist
 
 # Written into every output folder: only a folder holding it is replaced without --force.
 MARKER = ".fact-check-build"
-MARKER_TEXT = (b"This folder was written by build.py (a fact-check archive's site builder).\n"
-               b"Each build replaces it whole; without this file, build.py refuses to replace it.\n")
+MARKER_TEXT = (
+    b"This folder was written by build.py (a fact-check archive's site builder).\n"
+    b"Each build replaces it whole; without this file, build.py refuses to replace it.\n"
+)
 
 
 class OutputError(Exception):
@@ -59,11 +61,15 @@ def refuse_unsafe_output(out_dir: str, site_root: str, content_dir: str) -> None
             for out in out_paths:
                 if files.inside(folder_path, out):
                     relation = "is" if folder_path == out else "holds"
-                    raise OutputRefused(f"--out '{out_dir}' ({out}) {relation} {what} ({folder_path}), which a build "
-                                        "would replace with the site: choose a folder of its own, such as --out public")
+                    raise OutputRefused(
+                        f"--out '{out_dir}' ({out}) {relation} {what} ({folder_path}), which a build "
+                        "would replace with the site: choose a folder of its own, such as --out public"
+                    )
                 if what in sources.keys() and files.inside(out, folder_path):
-                    raise OutputRefused(f"--out '{out_dir}' ({out}) lies inside {what} ({folder_path}): "
-                                        "choose a folder outside it, such as --out public")
+                    raise OutputRefused(
+                        f"--out '{out_dir}' ({out}) lies inside {what} ({folder_path}): "
+                        "choose a folder outside it, such as --out public"
+                    )
 
 
 class OutputLock:
@@ -76,7 +82,7 @@ class OutputLock:
         self.path = os.path.join(parent, f".{name}.lock")
         self._fd: int | None = None
 
-    def __enter__(self) -> "OutputLock":
+    def __enter__(self) -> OutputLock:
         try:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
             self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -137,7 +143,7 @@ class StagedOutput(_Reservations):
     parallel = True  # worker processes may write into the staging folder at once
     full = True
 
-    def __enter__(self) -> "StagedOutput":
+    def __enter__(self) -> StagedOutput:
         self._refuse_foreign_folder()
         self._lock.__enter__()
         try:
@@ -163,7 +169,8 @@ class StagedOutput(_Reservations):
             where = self.named if self.out_dir == os.path.abspath(self.named) else f"{self.named} ({self.out_dir})"
             raise OutputRefused(
                 f"{where} holds files that no build wrote (it has no {MARKER} file), and a build replaces the "
-                f"folder whole: choose another --out, or pass --force to replace {where} and everything in it")
+                f"folder whole: choose another --out, or pass --force to replace {where} and everything in it"
+            )
 
     def __exit__(self, *exc_info) -> None:
         if os.path.exists(self.staging):
@@ -190,8 +197,9 @@ class StagedOutput(_Reservations):
         try:
             self._guard(files.copy_file, source, target, MAX_STATIC_BYTES)
         except files.UnreadableFile as exc:
-            raise OutputError(f"cannot copy {os.path.relpath(source)}: it {exc}; "
-                              f"{os.path.relpath(self.out_dir)} was left as it was") from None
+            raise OutputError(
+                f"cannot copy {os.path.relpath(source)}: it {exc}; {os.path.relpath(self.out_dir)} was left as it was"
+            ) from None
 
     def commit(self) -> None:
         """Swap the finished folder in with one rename; the old one is removed after."""
@@ -231,7 +239,7 @@ class LiveOutput(_Reservations):
         self.written: list[str] = []  # paths whose bytes changed, or that went
         self._lock = OutputLock(out_dir)
 
-    def __enter__(self) -> "LiveOutput":
+    def __enter__(self) -> LiveOutput:
         self._lock.__enter__()
         return self
 
@@ -247,7 +255,9 @@ class LiveOutput(_Reservations):
             return new
         # Written aside and hashed in one pass; kept only if the bytes changed.
         pieces, finished = hashing(data)
-        if self._guard(replace_file, self.out_dir, relpath, pieces, keep_old_if=lambda: finished() == self.digests.get(relpath)):
+        if self._guard(
+            replace_file, self.out_dir, relpath, pieces, keep_old_if=lambda: finished() == self.digests.get(relpath)
+        ):
             self._changed(relpath, finished())
         return finished()
 
@@ -316,8 +326,9 @@ def swap_folders(new: str, current: str) -> None:
     os.rename(old, new)
 
 
-def replace_file(out_dir: str, relpath: str, data: bytes | Iterable[bytes],
-                 keep_old_if: Callable[[], bool] | None = None) -> bool:
+def replace_file(
+    out_dir: str, relpath: str, data: bytes | Iterable[bytes], keep_old_if: Callable[[], bool] | None = None
+) -> bool:
     """Write one file in a live output folder: readers see the old or the new, never half.
 
     `keep_old_if`, asked once the new bytes are written aside, may keep the

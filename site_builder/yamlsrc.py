@@ -45,13 +45,13 @@ class Scalar:
 
 @dataclass(slots=True)
 class Mapping:
-    entries: dict[str, tuple[Scalar, "Node"]]
+    entries: dict[str, tuple[Scalar, Node]]
     pos: Position
 
 
 @dataclass(slots=True)
 class Sequence:
-    items: list["Node"]
+    items: list[Node]
     pos: Position
 
 
@@ -82,8 +82,7 @@ def decode_text(path: str, data: bytes, errors: ErrorList, what: str = "file") -
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         errors.add(
             Position(path, line, column),
-            f"this {what} is not valid UTF-8 (byte 0x{data[exc.start]:02x}): "
-            "save it as UTF-8 in your editor",
+            f"this {what} is not valid UTF-8 (byte 0x{data[exc.start]:02x}): save it as UTF-8 in your editor",
         )
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -174,7 +173,7 @@ class _TreeBuilder:
         self.lines: list[str] = []
 
     def comment_after(self, mark) -> Position | None:
-        rest = self.lines[mark.line][mark.column:] if mark.line < len(self.lines) else ""
+        rest = self.lines[mark.line][mark.column :] if mark.line < len(self.lines) else ""
         found = _TRAILING_COMMENT.match(rest)
         return Position(self.path, mark.line + 1, mark.column + found.end()) if found else None
 
@@ -187,22 +186,40 @@ class _TreeBuilder:
         if isinstance(event, yaml.DocumentStartEvent):
             self.documents += 1
             if self.documents > 1:
-                return self.fail(event.start_mark, "a content file holds one YAML document: remove the '---' and what follows it")
+                return self.fail(
+                    event.start_mark, "a content file holds one YAML document: remove the '---' and what follows it"
+                )
             return True
         if isinstance(event, yaml.AliasEvent):
-            return self.fail(event.start_mark, f"aliases (*{event.anchor}) are not supported: write the value out in full")
+            return self.fail(
+                event.start_mark, f"aliases (*{event.anchor}) are not supported: write the value out in full"
+            )
         if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             if event.anchor is not None:
-                return self.fail(event.start_mark, f"anchors (&{event.anchor}) are not supported: write the value out in full")
+                return self.fail(
+                    event.start_mark, f"anchors (&{event.anchor}) are not supported: write the value out in full"
+                )
             if event.tag is not None:  # libyaml sets a tag only when one is written
-                return self.fail(event.start_mark, f"tags ({event.tag}) are not supported: remove the '!' tag, every value is read as text")
+                return self.fail(
+                    event.start_mark,
+                    f"tags ({event.tag}) are not supported: remove the '!' tag, every value is read as text",
+                )
         if isinstance(event, yaml.ScalarEvent):
             plain = event.style in (None, "")
-            return self.add(Scalar(event.value, _pos(self.path, event.start_mark), plain, _pos(self.path, event.end_mark),
-                                   self.comment_after(event.end_mark) if plain else None))
+            return self.add(
+                Scalar(
+                    event.value,
+                    _pos(self.path, event.start_mark),
+                    plain,
+                    _pos(self.path, event.end_mark),
+                    self.comment_after(event.end_mark) if plain else None,
+                )
+            )
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             if len(self.stack) >= MAX_DEPTH:
-                return self.fail(event.start_mark, f"nesting is deeper than {MAX_DEPTH} levels: the content format never needs this")
+                return self.fail(
+                    event.start_mark, f"nesting is deeper than {MAX_DEPTH} levels: the content format never needs this"
+                )
             pos = _pos(self.path, event.start_mark)
             node = Mapping({}, pos) if isinstance(event, yaml.MappingStartEvent) else Sequence([], pos)
             if not self.add(node):
@@ -232,9 +249,10 @@ class _TreeBuilder:
         self.pending_key[-1] = None
         if key.value in parent.entries:
             first = parent.entries[key.value][0].pos
-            return self.fail_at(
-                key.pos, f"duplicate key '{key.value}' (first set on line {first.line}): keep only one"
-            ) or True
+            return (
+                self.fail_at(key.pos, f"duplicate key '{key.value}' (first set on line {first.line}): keep only one")
+                or True
+            )
         parent.entries[key.value] = (key, node)
         return True
 

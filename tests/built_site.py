@@ -41,7 +41,7 @@ def broken_links(site: Path, base_url: str) -> list[str]:
                 continue
             where = f"{relpath}: <{element.tag}> {url}"
             if url.startswith(base_url):
-                url = base_path + url[len(base_url):]
+                url = base_path + url[len(base_url) :]
             parts = urlsplit(url)
             if parts.scheme in ("http", "https", "mailto"):
                 continue  # another site's page
@@ -54,7 +54,7 @@ def broken_links(site: Path, base_url: str) -> list[str]:
                 problems.append(f"{where}: does not start with the base path {base_path}")
                 continue
             else:
-                target = unquote(parts.path[len(base_path):])
+                target = unquote(parts.path[len(base_path) :])
                 if target == "" or target.endswith("/"):
                     target += "index.html"
             if target.startswith("pagefind/") and not index_built:

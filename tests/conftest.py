@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 
 import pytest
-
 from tools import CHROMIUM, CHROMIUM_ARGS, serving
 
 
@@ -47,7 +46,9 @@ def browse(chromium_browser):
     """Factory: browse(url, width=1280, scheme="light") -> a page; every problem it logs is kept in page.problems."""
     contexts = []
 
-    def open_page(url: str, width: int = 1280, scheme: str = "light", height: int = 800, init_script: str | None = None):
+    def open_page(
+        url: str, width: int = 1280, scheme: str = "light", height: int = 800, init_script: str | None = None
+    ):
         context = chromium_browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
         contexts.append(context)
         page = context.new_page()

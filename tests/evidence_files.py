@@ -85,6 +85,7 @@ REPORT_TEXT = (
 
 def text_pdf(pages: list[list[str]], title: str | None = None) -> bytes:
     """A PDF with a text layer: one page per list of lines (an empty line leaves a gap)."""
+
     def page_content(lines):
         parts = [b"BT /F1 12 Tf 16 TL 72 720 Td"]
         for line in lines:
@@ -101,8 +102,10 @@ def scanned_pdf(page_count: int = 1) -> bytes:
     pages = []
     for _ in range(page_count):
         pages.append((b"q 400 0 0 500 100 150 cm /Im1 Do Q", b"<< /XObject << /Im1 IMAGE >> >>"))
-    image = (b"<< /Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray "
-             b"/BitsPerComponent 8 /Length %d >>\nstream\n" % len(picture) + picture + b"\nendstream")
+    image = (
+        b"<< /Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray "
+        b"/BitsPerComponent 8 /Length %d >>\nstream\n" % len(picture) + picture + b"\nendstream"
+    )
     return _pdf(pages, None, image)
 
 
@@ -118,8 +121,10 @@ def _pdf(pages: list[tuple[bytes, bytes]], title: str | None, image: bytes | Non
     for content, resources in pages:
         objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
         resources = resources.replace(b"IMAGE", b"4 0 R")
-        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R /Resources %s >>"
-                       % (len(objects), resources))
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R /Resources %s >>"
+            % (len(objects), resources)
+        )
         kids.append(len(objects))
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids))
     info = None
@@ -135,21 +140,35 @@ def _pdf(pages: list[tuple[bytes, bytes]], title: str | None, image: bytes | Non
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 3 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, b" /Info %d 0 R" % info if info else b"", xref)
+        len(objects) + 1,
+        b" /Info %d 0 R" % info if info else b"",
+        xref,
+    )
     return bytes(out)
 
 
-def warc(url: str, body: bytes, content_type: str = "text/html; charset=utf-8", status: str = "200 OK",
-         date: str = "2026-11-30T09:15:00Z") -> bytes:
+def warc(
+    url: str,
+    body: bytes,
+    content_type: str = "text/html; charset=utf-8",
+    status: str = "200 OK",
+    date: str = "2026-11-30T09:15:00Z",
+) -> bytes:
     """A gzipped WARC holding one response, as a crawler would record it."""
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
     out = io.BytesIO()
     writer = WARCWriter(out, gzip=True)
-    headers = StatusAndHeaders(status, [("Content-Type", content_type), ("Content-Length", str(len(body)))],
-                               protocol="HTTP/1.1")
-    record = writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers,
-                                       warc_headers_dict={"WARC-Date": date, "WARC-Record-ID": "<urn:uuid:00000000-0000-4000-8000-000000000001>"})
+    headers = StatusAndHeaders(
+        status, [("Content-Type", content_type), ("Content-Length", str(len(body)))], protocol="HTTP/1.1"
+    )
+    record = writer.create_warc_record(
+        url,
+        "response",
+        payload=io.BytesIO(body),
+        http_headers=headers,
+        warc_headers_dict={"WARC-Date": date, "WARC-Record-ID": "<urn:uuid:00000000-0000-4000-8000-000000000001>"},
+    )
     writer.write_record(record)
     return out.getvalue()

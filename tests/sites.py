@@ -77,7 +77,8 @@ title: Bridges
 PLACEHOLDER_WARNING = (
     "content/site.yaml:2:11: warning: base_url 'https://factcheck.example.org/' is a placeholder (example.org is "
     "reserved for examples): the site's links, feeds, sitemap and search-engine data would all point there; "
-    "write the address where the site is published")
+    "write the address where the site is published"
+)
 
 # Paths of the minimal site's files, for tests that replace one of them.
 SITE_PATH = "content/site.yaml"
@@ -141,7 +142,11 @@ class Site:
         env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
         done = subprocess.run(
             [sys.executable, str(REPO_ROOT / "build.py"), *args],
-            cwd=self.root, env=env, capture_output=True, text=True, timeout=120,
+            cwd=self.root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         return Result(done.returncode, _lines(done.stdout), _lines(done.stderr))
 

@@ -18,34 +18,36 @@ import jsonschema
 import lxml.html
 import pytest
 import yaml
-
-from site_builder import brand, feeds
-from site_builder import pages as site_pages
-from site_builder.pipeline import BuiltSite
-from site_builder.jsonschema_export import content_schema
-from site_builder.pipeline import BuildOptions, build
-from site_builder.reference import FORMAT_MD
-from site_builder.render import BUILTIN_TEMPLATES
-from site_builder.schema import PAGE
-from site_builder.template_docs import TEMPLATES_MD, described_classes
-from site_builder.urls import BUILT_IN_FOLDERS, SITE_PAGES
 from sites import CLAIM, CLAIM_PATH, SITE_PATH, SITE_YAML, minimal_site, replaced, single_error
 from test_incremental import assert_same_as_full_build, edit
 from test_site import DEFAULT_CONTENT, REPO_ROOT, broken_links, build_site, html_pages
 from tools import axe_violations, vnu_errors
 
+from site_builder import brand, feeds
+from site_builder import pages as site_pages
+from site_builder.jsonschema_export import content_schema
+from site_builder.pipeline import BuildOptions, BuiltSite
+from site_builder.reference import FORMAT_MD
+from site_builder.render import BUILTIN_TEMPLATES
+from site_builder.schema import PAGE
+from site_builder.template_docs import TEMPLATES_MD, described_classes
+from site_builder.urls import BUILT_IN_FOLDERS, SITE_PAGES
+
 ACCENT = "#8a1538"
 LOGO = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 32" width="120" height="32">
 <rect width="120" height="32" fill="#8a1538"/><text x="8" y="22" fill="#fff" font-size="16">Roe Watch</text></svg>
 """
-BRANDED_SITE_YAML = SITE_YAML + f"""\
+BRANDED_SITE_YAML = (
+    SITE_YAML
+    + f"""\
 logo: images/logo.svg
 accent_color: "{ACCENT}"
 footer: Text and data under an imaginary open licence.
 social:
   - name: Example Social
     url: https://social.example.org/@checks
-"""  # accent_color is on line 7, its value at column 15
+"""
+)  # accent_color is on line 7, its value at column 15
 
 METHODS = """\
 ---
@@ -76,8 +78,11 @@ title: Funding
 ---
 This page is not in the navigation.
 """
-OWN_TOPIC_TEMPLATE = (Path(BUILTIN_TEMPLATES) / "topic.html").read_text(encoding="utf-8").replace(
-    "{% block main %}\n", '{% block main %}\n<p class="own-template">Our own topic page.</p>\n', 1)
+OWN_TOPIC_TEMPLATE = (
+    (Path(BUILTIN_TEMPLATES) / "topic.html")
+    .read_text(encoding="utf-8")
+    .replace("{% block main %}\n", '{% block main %}\n<p class="own-template">Our own topic page.</p>\n', 1)
+)
 
 OWN_FILES = {
     SITE_PATH: BRANDED_SITE_YAML,
@@ -106,12 +111,15 @@ def built(tmp_path_factory) -> Path:
 
 # -- it builds, with every part in place ----------------------------------------
 
+
 def test_an_archive_with_pages_logo_accent_override_and_static_files_builds(built):
     pages = html_pages(built)
     for slug in ("how-we-check", "about", "funding"):
         assert f"{slug}/index.html" in pages
     assert pages["how-we-check/index.html"].xpath("//h1/text()") == ["How we check"]
-    assert pages["how-we-check/index.html"].xpath("//main//h2/text()") == ["Quotes"]  # `##` is a section under the title
+    assert pages["how-we-check/index.html"].xpath("//main//h2/text()") == [
+        "Quotes"
+    ]  # `##` is a section under the title
     header_logo = pages["index.html"].xpath("//header//a[@class='site-title site-logo']/img")[0]
     assert header_logo.get("alt") == "Example Fact-Check Archive"
     assert (built / header_logo.get("src").lstrip("/")).read_text(encoding="utf-8") == LOGO
@@ -152,8 +160,15 @@ def test_pages_appear_in_the_navigation_in_order_on_every_page(built):
 def test_internal_links_in_pages_resolve(built):
     assert broken_links(built, "https://factcheck.example.org/") == []
     links = html_pages(built)["how-we-check/index.html"].xpath("//main//a/@href")
-    assert links == ["/verdicts/", "/sources/ministry-statement/#quote-bridge-finished", "/sources/ministry-statement/",
-                     "/claims/bridge-finished-early/", "/people/jane-roe/", "/topics/bridges/", "/about/"]
+    assert links == [
+        "/verdicts/",
+        "/sources/ministry-statement/#quote-bridge-finished",
+        "/sources/ministry-statement/",
+        "/claims/bridge-finished-early/",
+        "/people/jane-roe/",
+        "/topics/bridges/",
+        "/about/",
+    ]
 
 
 def test_internal_links_in_pages_resolve_under_a_base_path(tmp_path):
@@ -174,6 +189,7 @@ def test_pages_are_in_the_sitemap_but_not_in_the_search_index(built):
 
 # -- pages' errors, placed in the .md file ------------------------------------------
 
+
 def test_a_broken_link_in_a_page_is_placed_at_its_line_and_column(tmp_path):
     text = "---\ntitle: About\n---\nWe check claims.\n\nSee [the claim](claim:no-such-claim) here.\n"
     where, message = single_error(tmp_path, {"content/pages/about.md": text})
@@ -186,28 +202,57 @@ def test_a_link_to_a_page_that_does_not_exist_suggests_the_closest(tmp_path):
     changes = {"content/pages/about.md": text, "content/pages/methodology.md": FUNDING}
     where, message = single_error(tmp_path, changes)
     assert where == "content/pages/about.md:4:11"
-    assert message == "link 'page:metodology' points at a page that does not exist (did you mean 'methodology' (Funding)?)"
+    assert (
+        message == "link 'page:metodology' points at a page that does not exist (did you mean 'methodology' (Funding)?)"
+    )
 
 
 def test_a_claim_can_link_to_a_page(tmp_path):
     claim = replaced(CLAIM, "reviewed:", "  See our [methods](page:about).\nreviewed:")
-    result = minimal_site(tmp_path, {CLAIM_PATH: claim, "content/pages/about.md": ABOUT.replace("page:how-we-check", "page:verdicts")}).run("build")
+    result = minimal_site(
+        tmp_path, {CLAIM_PATH: claim, "content/pages/about.md": ABOUT.replace("page:how-we-check", "page:verdicts")}
+    ).run("build")
     assert result.code == 0, result.err
-    assert html_pages(tmp_path / "public")["claims/bridge-finished-early/index.html"].xpath("//a[.='methods']/@href") == ["/about/"]
+    assert html_pages(tmp_path / "public")["claims/bridge-finished-early/index.html"].xpath(
+        "//a[.='methods']/@href"
+    ) == ["/about/"]
 
 
-@pytest.mark.parametrize("text, where, expected", [
-    ("---\ntitle: About\nnav: first\n---\nText.\n", "3:6", "'nav' should be a whole number from 1 to 99, not 'first'"),
-    ("---\ntitle: About\nnavv: 1\n---\nText.\n", "3:1", "unknown key 'navv' in page (did you mean 'nav'?); allowed keys are: title, description, nav"),
-    ("---\nnav: 1\n---\nText.\n", "2:1", "page is missing the required key 'title'"),
-    ("---\ntitle: About\ntitle: Again\n---\nText.\n", "3:1", "duplicate key 'title' (first set on line 2): keep only one"),
-    ("---\ntitle: [About\n---\nText.\n", "2:8", "a value starting with '[' is read as a list and this one is not closed"),
-    ("title: About\n\nText.\n", "1:1", "a page starts with its front matter: a line '---'"),
-    ("---\ntitle: About\nText.\n", "1:1", "the front matter opened here is not closed"),
-    ("---\n---\nText.\n", "1:1", "the front matter is empty"),
-    ("---\ntitle: About\n---\n\n", "3:1", "the page has no text"),
-    ("---\ntitle: About\n---\nAn ![image](https://example.org/a.png).\n", "4:13", "the image 'https://example.org/a.png' is not a file of the site"),
-])
+@pytest.mark.parametrize(
+    "text, where, expected",
+    [
+        (
+            "---\ntitle: About\nnav: first\n---\nText.\n",
+            "3:6",
+            "'nav' should be a whole number from 1 to 99, not 'first'",
+        ),
+        (
+            "---\ntitle: About\nnavv: 1\n---\nText.\n",
+            "3:1",
+            "unknown key 'navv' in page (did you mean 'nav'?); allowed keys are: title, description, nav",
+        ),
+        ("---\nnav: 1\n---\nText.\n", "2:1", "page is missing the required key 'title'"),
+        (
+            "---\ntitle: About\ntitle: Again\n---\nText.\n",
+            "3:1",
+            "duplicate key 'title' (first set on line 2): keep only one",
+        ),
+        (
+            "---\ntitle: [About\n---\nText.\n",
+            "2:8",
+            "a value starting with '[' is read as a list and this one is not closed",
+        ),
+        ("title: About\n\nText.\n", "1:1", "a page starts with its front matter: a line '---'"),
+        ("---\ntitle: About\nText.\n", "1:1", "the front matter opened here is not closed"),
+        ("---\n---\nText.\n", "1:1", "the front matter is empty"),
+        ("---\ntitle: About\n---\n\n", "3:1", "the page has no text"),
+        (
+            "---\ntitle: About\n---\nAn ![image](https://example.org/a.png).\n",
+            "4:13",
+            "the image 'https://example.org/a.png' is not a file of the site",
+        ),
+    ],
+)
 def test_a_front_matter_or_text_error_is_placed_in_the_md_file(tmp_path, text, where, expected):
     found, message = single_error(tmp_path, {"content/pages/about.md": text})
     assert found == f"content/pages/about.md:{where}"
@@ -221,7 +266,9 @@ def test_a_page_that_takes_a_built_in_address_is_an_error_naming_both(tmp_path, 
     assert message.startswith(f"the page '{name}' would be published at /{name}/, which is {BUILT_IN_FOLDERS[name]}")
 
 
-@pytest.mark.parametrize("name, hint", [("notes.txt", "move it out of the content folder"), ("about.markdown", "rename it to end in .md")])
+@pytest.mark.parametrize(
+    "name, hint", [("notes.txt", "move it out of the content folder"), ("about.markdown", "rename it to end in .md")]
+)
 def test_only_md_files_belong_in_pages(tmp_path, name, hint):
     where, message = single_error(tmp_path, {f"content/pages/{name}": "Text.\n"})
     assert where == f"content/pages/{name}:1:1"
@@ -231,47 +278,74 @@ def test_only_md_files_belong_in_pages(tmp_path, name, hint):
 @pytest.mark.parametrize("folder", ["templates", "static"])
 def test_templates_or_static_inside_content_is_an_error(tmp_path, folder):
     where, message = single_error(tmp_path, {f"content/{folder}/topic.html": "x\n"})
-    assert (where, message) == (f"content/{folder}:1:1", f"'{folder}' belongs beside the content folder, not inside it: move it up one level, next to content/")
+    assert (where, message) == (
+        f"content/{folder}:1:1",
+        f"'{folder}' belongs beside the content folder, not inside it: move it up one level, next to content/",
+    )
 
 
 # -- branding errors ----------------------------------------------------------------
 
+
 def test_a_low_contrast_accent_colour_is_an_error_naming_the_ratio_and_theme(tmp_path):
     where, message = single_error(tmp_path, {**OWN_FILES, SITE_PATH: BRANDED_SITE_YAML.replace(ACCENT, "#777777")})
     assert where == f"{SITE_PATH}:7:15"
-    assert message == ("accent_color #777777 has a contrast ratio of 4.06:1 with the light theme's header and footer "
-                       "background #f4f4f1; links need at least 4.5:1 (WCAG AA): choose a darker colour")
+    assert message == (
+        "accent_color #777777 has a contrast ratio of 4.06:1 with the light theme's header and footer "
+        "background #f4f4f1; links need at least 4.5:1 (WCAG AA): choose a darker colour"
+    )
 
 
 def test_a_low_contrast_dark_accent_colour_names_the_dark_theme(tmp_path):
     site_yaml = BRANDED_SITE_YAML + 'accent_color_dark: "#0a55c2"\n'
     where, message = single_error(tmp_path, {**OWN_FILES, SITE_PATH: site_yaml})
     assert where == f"{SITE_PATH}:12:20"
-    assert message.startswith("accent_color_dark #0a55c2 has a contrast ratio of 2.05:1 with the dark theme's "
-                              "highlighted quote background #332c0c; links need at least 4.5:1 (WCAG AA): choose a lighter colour")
+    assert message.startswith(
+        "accent_color_dark #0a55c2 has a contrast ratio of 2.05:1 with the dark theme's "
+        "highlighted quote background #332c0c; links need at least 4.5:1 (WCAG AA): choose a lighter colour"
+    )
 
 
-@pytest.mark.parametrize("value, where, expected", [
-    ("#8a1538", "7:14", "'accent_color' is empty: YAML reads what follows ' #' as a comment, so write the colour in quotes"),
-    ('"8a1538"', "7:15", "'accent_color' should be a colour written #rrggbb"),
-    ('"#8a15"', "7:15", "'accent_color' should be a colour written #rrggbb"),
-])
+@pytest.mark.parametrize(
+    "value, where, expected",
+    [
+        (
+            "#8a1538",
+            "7:14",
+            "'accent_color' is empty: YAML reads what follows ' #' as a comment, so write the colour in quotes",
+        ),
+        ('"8a1538"', "7:15", "'accent_color' should be a colour written #rrggbb"),
+        ('"#8a15"', "7:15", "'accent_color' should be a colour written #rrggbb"),
+    ],
+)
 def test_an_accent_colour_not_written_rrggbb(tmp_path, value, where, expected):
-    where_found, message = single_error(tmp_path, {**OWN_FILES, SITE_PATH: BRANDED_SITE_YAML.replace(f'"{ACCENT}"', value)})
-    assert (where_found, message[:len(expected)]) == (f"{SITE_PATH}:{where}", expected)
+    where_found, message = single_error(
+        tmp_path, {**OWN_FILES, SITE_PATH: BRANDED_SITE_YAML.replace(f'"{ACCENT}"', value)}
+    )
+    assert (where_found, message[: len(expected)]) == (f"{SITE_PATH}:{where}", expected)
 
 
 def test_a_dark_accent_without_a_light_one(tmp_path):
     where, message = single_error(tmp_path, {SITE_PATH: SITE_YAML + 'accent_color_dark: "#ffb454"\n'})
-    assert (where, message) == (f"{SITE_PATH}:6:20", "accent_color_dark is the dark theme's version of accent_color: set accent_color too")
+    assert (where, message) == (
+        f"{SITE_PATH}:6:20",
+        "accent_color_dark is the dark theme's version of accent_color: set accent_color too",
+    )
 
 
-@pytest.mark.parametrize("path, content, expected", [
-    ("images/logo.svg", None, "the logo 'images/logo.svg' does not exist: check the path"),
-    ("images/logo.png", "not a picture", "the logo 'images/logo.png' is not a PNG image"),
-    ("images/logo.svg", "just text", "the logo 'images/logo.svg' is not a SVG image"),
-    ("images/logo.bmp", "BM", "the logo 'images/logo.bmp' should be an image file ending in .gif, .jpeg, .jpg, .png, .svg, .webp"),
-])
+@pytest.mark.parametrize(
+    "path, content, expected",
+    [
+        ("images/logo.svg", None, "the logo 'images/logo.svg' does not exist: check the path"),
+        ("images/logo.png", "not a picture", "the logo 'images/logo.png' is not a PNG image"),
+        ("images/logo.svg", "just text", "the logo 'images/logo.svg' is not a SVG image"),
+        (
+            "images/logo.bmp",
+            "BM",
+            "the logo 'images/logo.bmp' should be an image file ending in .gif, .jpeg, .jpg, .png, .svg, .webp",
+        ),
+    ],
+)
 def test_a_logo_that_is_not_an_image_in_the_archive(tmp_path, path, content, expected):
     site_yaml = BRANDED_SITE_YAML.replace("images/logo.svg", path)
     where, message = single_error(tmp_path, {**OWN_FILES, SITE_PATH: site_yaml, "images/logo.svg": None, path: content})
@@ -282,14 +356,23 @@ def test_a_logo_that_is_not_an_image_in_the_archive(tmp_path, path, content, exp
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">{}</svg>'
 
 
-@pytest.mark.parametrize("svg, expected", [
-    (SVG.format("<script>alert(1)</script>"), "contains <script>: a logo must be a plain picture"),
-    (SVG.replace("<svg ", '<svg onload="alert(1)" ').format(""), "contains an event handler (onload)"),
-    (SVG.format('<a xlink:href="javascript:alert(1)"><rect width="9" height="9"/></a>'), "links to 'javascript:alert(1)'"),
-    (SVG.format('<image href="https://tracker.example.org/pixel.png"/>'), "links to 'https://tracker.example.org/pixel.png'"),
-    ('<!DOCTYPE svg [<!ENTITY a "aaaa">]>' + SVG.format("&a;"), "declares XML entities"),
-    (SVG.format("<rect>"), "is not well-formed SVG"),
-])
+@pytest.mark.parametrize(
+    "svg, expected",
+    [
+        (SVG.format("<script>alert(1)</script>"), "contains <script>: a logo must be a plain picture"),
+        (SVG.replace("<svg ", '<svg onload="alert(1)" ').format(""), "contains an event handler (onload)"),
+        (
+            SVG.format('<a xlink:href="javascript:alert(1)"><rect width="9" height="9"/></a>'),
+            "links to 'javascript:alert(1)'",
+        ),
+        (
+            SVG.format('<image href="https://tracker.example.org/pixel.png"/>'),
+            "links to 'https://tracker.example.org/pixel.png'",
+        ),
+        ('<!DOCTYPE svg [<!ENTITY a "aaaa">]>' + SVG.format("&a;"), "declares XML entities"),
+        (SVG.format("<rect>"), "is not well-formed SVG"),
+    ],
+)
 def test_an_svg_logo_that_could_run_or_load_something_is_refused(tmp_path, svg, expected):
     where, message = single_error(tmp_path, {**OWN_FILES, "images/logo.svg": svg})
     assert where == f"{SITE_PATH}:6:7"
@@ -308,8 +391,10 @@ def test_a_logo_outside_the_site_by_symlink(tmp_path):
     (tmp_path / "site/images").mkdir()
     os.symlink(tmp_path / "outside.svg", tmp_path / "site/images/logo.svg")
     result = site.run("build")
-    assert result.errors == [f"{SITE_PATH}:6:7: error: 'images/logo.svg' points outside the site's folder; "
-                             "logos must live inside it (for example in images/)"]
+    assert result.errors == [
+        f"{SITE_PATH}:6:7: error: 'images/logo.svg' points outside the site's folder; "
+        "logos must live inside it (for example in images/)"
+    ]
 
 
 def test_the_themes_backgrounds_are_those_of_the_stylesheet():
@@ -328,23 +413,32 @@ def test_the_dark_variant_of_an_accepted_accent_reads_well_on_the_dark_theme(acc
 
 # -- template overrides and static files ------------------------------------------
 
+
 def test_an_override_using_a_name_its_context_lacks_fails_at_its_file_and_line(tmp_path):
-    broken = OWN_TOPIC_TEMPLATE.replace('<p class="own-template">', '<p class="own-template">{{ page.no_such_name }}', 1)
+    broken = OWN_TOPIC_TEMPLATE.replace(
+        '<p class="own-template">', '<p class="own-template">{{ page.no_such_name }}', 1
+    )
     line = broken.split("\n").index(next(line for line in broken.split("\n") if "no_such_name" in line)) + 1
     result = own_site(tmp_path, {"templates/topic.html": broken}).run("build")
     assert result.code == 1
-    assert result.errors == [f"templates/topic.html:{line}:1: error: template failed while rendering topics/bridges/index.html: "
-                             "'site_builder.pages.topic.TopicPage object' has no attribute 'no_such_name'"]
+    assert result.errors == [
+        f"templates/topic.html:{line}:1: error: template failed while rendering topics/bridges/index.html: "
+        "'site_builder.pages.topic.TopicPage object' has no attribute 'no_such_name'"
+    ]
     assert not (tmp_path / "public").exists()
 
 
 def test_an_override_with_a_syntax_error_is_placed_in_the_override(tmp_path):
-    result = own_site(tmp_path, {"templates/topic.html": "{% extends 'base.html' %}\n{% block main %}\n{% if %}\n"}).run("build")
+    result = own_site(
+        tmp_path, {"templates/topic.html": "{% extends 'base.html' %}\n{% block main %}\n{% if %}\n"}
+    ).run("build")
     assert result.errors[0].startswith("templates/topic.html:3:1: error: template syntax error:")
 
 
 def test_a_static_file_that_would_overwrite_a_generated_page_is_an_error_naming_both(tmp_path):
-    result = own_site(tmp_path, {"static/claims/index.html": "<p>Mine</p>\n", "static/assets/brand.css": "a {}\n"}).run("build")
+    result = own_site(tmp_path, {"static/claims/index.html": "<p>Mine</p>\n", "static/assets/brand.css": "a {}\n"}).run(
+        "build"
+    )
     assert result.code == 1
     assert result.errors == [
         "static/assets/brand.css:1:1: error: this static file would overwrite assets/brand.css, "
@@ -369,8 +463,10 @@ def test_a_static_file_linked_from_outside_the_site_is_refused(tmp_path):
     site = own_site(tmp_path / "site")
     os.symlink(tmp_path / "secret.txt", tmp_path / "site/static/notes.txt")
     result = site.run("build")
-    assert result.errors == ["static/notes.txt:1:1: error: this file is a link to something outside the site's folder: "
-                             "replace it with the file itself"]
+    assert result.errors == [
+        "static/notes.txt:1:1: error: this file is a link to something outside the site's folder: "
+        "replace it with the file itself"
+    ]
 
 
 def test_the_default_archive_uses_the_built_in_templates_without_overriding_them():
@@ -380,6 +476,7 @@ def test_the_default_archive_uses_the_built_in_templates_without_overriding_them
 
 # -- the corrections list -------------------------------------------------------------
 
+
 def corrected_claim(reviewed: str, corrections: list[tuple[str, str]]) -> str:
     log = "".join(f"  - date: {date}\n    note: {note}\n" for date, note in corrections)
     return replaced(CLAIM, "reviewed: 2021-09-20", f"reviewed: {reviewed}") + "corrections:\n" + log
@@ -387,7 +484,9 @@ def corrected_claim(reviewed: str, corrections: list[tuple[str, str]]) -> str:
 
 def test_the_corrections_list_shows_every_corrected_claim_latest_correction_first(tmp_path):
     claims = {
-        "content/claims/bridge-finished-early.yaml": corrected_claim("2021-09-20", [("2021-10-01", "First fix."), ("2021-12-01", "Second fix.")]),
+        "content/claims/bridge-finished-early.yaml": corrected_claim(
+            "2021-09-20", [("2021-10-01", "First fix."), ("2021-12-01", "Second fix.")]
+        ),
         "content/claims/bridge-copy.yaml": corrected_claim("2021-09-21", [("2021-11-01", "Another fix.")]),
         "content/claims/bridge-untouched.yaml": CLAIM,
     }
@@ -401,10 +500,13 @@ def test_the_corrections_list_shows_every_corrected_claim_latest_correction_firs
 
 
 def test_the_corrections_list_says_when_there_are_none(built):
-    assert "There are no corrections yet" in html_pages(built)["corrections/index.html"].xpath("//main")[0].text_content()
+    assert (
+        "There are no corrections yet" in html_pages(built)["corrections/index.html"].xpath("//main")[0].text_content()
+    )
 
 
 # -- the default archive's own pages ----------------------------------------------------
+
 
 def test_the_default_archive_has_about_methodology_and_corrections_policy(tmp_path):
     site = build_site(DEFAULT_CONTENT, tmp_path / "public")
@@ -430,6 +532,7 @@ def test_built_in_folders_name_every_folder_a_build_writes(tmp_path):
 
 
 # -- the format and the templates documented ------------------------------------------
+
 
 def test_the_page_schema_accepts_every_default_page_and_is_in_the_reference():
     schema = content_schema("page")
@@ -479,6 +582,7 @@ def test_each_page_gets_the_context_its_template_is_documented_with(tmp_path):
 
 
 # -- incremental rebuilds -------------------------------------------------------------
+
 
 @pytest.fixture
 def archive(tmp_path):
@@ -542,7 +646,8 @@ def test_rebuild_after_an_override_template_or_static_file_appears(archive):
     (archive / "templates").mkdir()
     (archive / "templates/page.html").write_text(
         "{% extends 'base.html' %}\n{% block main %}<h1>{{ page.meta.title }}</h1><div class='mine'>{{ page.body }}</div>{% endblock %}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (archive / "static").mkdir()
     (archive / "static/humans.txt").write_text("An imaginary team.\n", encoding="utf-8")
     preview.rebuild()
@@ -555,9 +660,17 @@ def test_rebuild_after_an_override_template_or_static_file_appears(archive):
 
 SCHEMES = ("light", "dark")
 PAGE_KINDS = {
-    "claim": "claims/bridge-finished-early/", "source": "sources/ministry-statement/", "person": "people/jane-roe/",
-    "topic (overridden)": "topics/bridges/", "home": "", "claims index": "claims/", "verdicts": "verdicts/",
-    "list": "people/", "corrections": "corrections/", "page": "how-we-check/", "404": "404.html",
+    "claim": "claims/bridge-finished-early/",
+    "source": "sources/ministry-statement/",
+    "person": "people/jane-roe/",
+    "topic (overridden)": "topics/bridges/",
+    "home": "",
+    "claims index": "claims/",
+    "verdicts": "verdicts/",
+    "list": "people/",
+    "corrections": "corrections/",
+    "page": "how-we-check/",
+    "404": "404.html",
 }
 
 
@@ -577,7 +690,7 @@ def test_axe_finds_no_violations_with_the_accent_colour(chromium_browser, serve_
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_the_accent_colour_drives_links_focus_and_the_button(chromium_browser, serve_dir, built, scheme):
     expected = ACCENT if scheme == "light" else brand.dark_variant(ACCENT)
-    rgb = "rgb({}, {}, {})".format(*(int(expected[i:i + 2], 16) for i in (1, 3, 5)))
+    rgb = "rgb({}, {}, {})".format(*(int(expected[i : i + 2], 16) for i in (1, 3, 5)))
     context_ = chromium_browser.new_context(color_scheme=scheme)
     page = context_.new_page()
     try:

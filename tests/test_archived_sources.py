@@ -7,7 +7,6 @@ in it is made up. `build.py archive` runs against a server on 127.0.0.1.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import http.server
 import io
@@ -16,15 +15,22 @@ import shutil
 import textwrap
 import threading
 import time
-from pathlib import Path
 
 import lxml.html
 import pytest
+from evidence_files import (
+    ARTICLE_HTML,
+    ARTICLE_TEXT,
+    ARTICLE_URL,
+    REPORT_PAGES,
+    REPORT_TEXT,
+    scanned_pdf,
+    text_pdf,
+    warc,
+)
+from sites import PLACEHOLDER_WARNING, minimal_site, replaced, single_error, tree_snapshot
 from warcio.archiveiterator import ArchiveIterator
 
-from evidence_files import (ARTICLE_HTML, ARTICLE_TEXT, ARTICLE_URL, REPORT_PAGES, REPORT_TEXT, scanned_pdf,
-                            text_pdf, warc)
-from sites import PLACEHOLDER_WARNING, minimal_site, replaced, single_error, tree_snapshot
 from site_builder import archiver
 from site_builder.extract import extract
 
@@ -111,8 +117,11 @@ def test_the_text_taken_from_each_kind_of_file_is_the_same_byte_for_byte():
     assert extract(warc(ARTICLE_URL, REPORT, "application/pdf"), "warc", "r.warc.gz").text == REPORT_TEXT
     html = extract(ARTICLE_HTML.encode("utf-8"), "html", "a.html")
     assert [(s.start, s.heading) for s in html.sections] == [
-        (0, "Bridge opens two months early"), (166, "What the minister said"), (487, "The cost")]
-    assert [ARTICLE_TEXT[s.start:].split("\n")[0] for s in html.sections] == [s.heading for s in html.sections]
+        (0, "Bridge opens two months early"),
+        (166, "What the minister said"),
+        (487, "The cost"),
+    ]
+    assert [ARTICLE_TEXT[s.start :].split("\n")[0] for s in html.sections] == [s.heading for s in html.sections]
     pdf = extract(REPORT, "pdf", "r.pdf")
     assert [(s.start, s.page) for s in pdf.sections] == [(0, "1"), (REPORT_TEXT.index("The cost of the works"), "2")]
 
@@ -126,10 +135,12 @@ def test_the_boilerplate_around_the_article_is_not_its_text():
 
 
 def test_quotes_are_found_in_an_html_page_a_pdf_and_a_warc(site):
-    for slug, quote_id, words in (("harbour-times", "finished-early", "finished in March, two months early"),
-                                  ("harbour-report", "finished-in-march", "finished in March, two months ahead"),
-                                  ("harbour-report", "cost", "The works cost 4.2 million"),
-                                  ("harbour-times-warc", "finished-early", "finished in March, two months early")):
+    for slug, quote_id, words in (
+        ("harbour-times", "finished-early", "finished in March, two months early"),
+        ("harbour-report", "finished-in-march", "finished in March, two months ahead"),
+        ("harbour-report", "cost", "The works cost 4.2 million"),
+        ("harbour-times-warc", "finished-early", "finished in March, two months early"),
+    ):
         doc = page(site, f"sources/{slug}")
         [mark] = doc.xpath(f"//div[@class='archived-text']//mark[@id='text-quote-{quote_id}']")
         assert words in " ".join(mark.text_content().split()), (slug, quote_id)
@@ -138,8 +149,10 @@ def test_quotes_are_found_in_an_html_page_a_pdf_and_a_warc(site):
 def test_a_quote_split_across_a_line_break_of_the_pdf_is_found_on_its_page(site):
     assert "finished in\nMarch" in REPORT_TEXT  # the quote runs over the end of a line
     doc = page(site, "sources/harbour-report")
-    pages = {quote_id: quote_figure(doc, quote_id).xpath(".//*[@class='quote-page']/text()")
-             for quote_id in ("finished-in-march", "cost")}
+    pages = {
+        quote_id: quote_figure(doc, quote_id).xpath(".//*[@class='quote-page']/text()")
+        for quote_id in ("finished-in-march", "cost")
+    }
     assert pages == {"finished-in-march": ["p. 1"], "cost": ["p. 2"]}
 
 
@@ -148,7 +161,9 @@ def test_a_quote_in_an_html_page_names_the_heading_it_falls_under(site):
     attribution = quote_figure(doc, "finished-early").xpath(".//p[@class='attribution']")[0]
     assert " ".join(attribution.text_content().split()) == "Jane Roe, under the heading What the minister said"
     assert attribution.xpath(".//q/text()") == ["What the minister said"]
-    assert quote_figure(doc, "opened-monday").xpath(".//p[@class='attribution']//q/text()") == ["Bridge opens two months early"]
+    assert quote_figure(doc, "opened-monday").xpath(".//p[@class='attribution']//q/text()") == [
+        "Bridge opens two months early"
+    ]
     data = json.loads((site.root / "public/data/claims.json").read_text(encoding="utf-8"))
     quotes = {(s["slug"], q["id"]): (q["page"], q["heading"]) for s in data["sources"] for q in s["quotes"]}
     assert quotes[("harbour-report", "finished-in-march")] == ("1", None)
@@ -156,26 +171,40 @@ def test_a_quote_in_an_html_page_names_the_heading_it_falls_under(site):
 
 
 def test_a_quote_from_the_navigation_or_footer_is_refused(tmp_path):
-    source = replaced(FILES["content/sources/harbour-times.yaml"],
-                      "text: The new bridge over the harbour opened to traffic on Monday",
-                      "text: Subscribe to the Harbour Times newsletter for all the latest news")
+    source = replaced(
+        FILES["content/sources/harbour-times.yaml"],
+        "text: The new bridge over the harbour opened to traffic on Monday",
+        "text: Subscribe to the Harbour Times newsletter for all the latest news",
+    )
     where, message = single_error(tmp_path, {**FILES, "content/sources/harbour-times.yaml": source})
     assert where == "content/sources/harbour-times.yaml:16:11"
     assert message.startswith("quote 'opened-monday' is not in the archived text archive/bridge-opens-early.html")
 
 
 def test_a_pdf_without_a_text_layer_is_an_error_at_its_text_line_that_says_it_needs_ocr(tmp_path):
-    where, message = single_error(tmp_path, {**FILES, "archive/harbour-report.pdf": scanned_pdf(2),
-                                             "content/sources/harbour-report.yaml": replaced(
-                                                 FILES["content/sources/harbour-report.yaml"], "sha256:", "#sha256:")})
+    where, message = single_error(
+        tmp_path,
+        {
+            **FILES,
+            "archive/harbour-report.pdf": scanned_pdf(2),
+            "content/sources/harbour-report.yaml": replaced(
+                FILES["content/sources/harbour-report.yaml"], "sha256:", "#sha256:"
+            ),
+        },
+    )
     assert where == "content/sources/harbour-report.yaml:3:7"
     assert "has no text layer" in message and "needs OCR" in message
 
 
 def test_a_damaged_pdf_or_warc_is_an_error_at_the_text_line(tmp_path):
-    files = {**FILES, "archive/bridge-opens-early.warc.gz": b"not a warc at all",
-             "archive/harbour-report.pdf": REPORT[:200]}
-    files["content/sources/harbour-report.yaml"] = replaced(files["content/sources/harbour-report.yaml"], "sha256:", "#sha256:")
+    files = {
+        **FILES,
+        "archive/bridge-opens-early.warc.gz": b"not a warc at all",
+        "archive/harbour-report.pdf": REPORT[:200],
+    }
+    files["content/sources/harbour-report.yaml"] = replaced(
+        files["content/sources/harbour-report.yaml"], "sha256:", "#sha256:"
+    )
     result = minimal_site(tmp_path, files).run("build")
     assert result.code == 1
     assert result.places == ["content/sources/harbour-report.yaml:3:7", "content/sources/harbour-times-warc.yaml:3:7"]
@@ -188,24 +217,38 @@ def test_a_damaged_pdf_or_warc_is_an_error_at_the_text_line(tmp_path):
 def test_a_changed_file_is_caught_by_its_digest(tmp_path):
     # One word changed in the archived page: the quote would still be "proven" without the digest.
     changed = ARTICLE_HTML.replace("opened to traffic on Monday", "opened to traffic on Sunday")
-    where, message = single_error(tmp_path, {**FILES, "archive/bridge-opens-early.html": changed,
-                                             "content/sources/harbour-times.yaml": replaced(
-                                                 FILES["content/sources/harbour-times.yaml"],
-                                                 "text: The new bridge over the harbour opened to traffic on Monday",
-                                                 "text: The new bridge over the harbour opened to traffic on Sunday")})
+    where, message = single_error(
+        tmp_path,
+        {
+            **FILES,
+            "archive/bridge-opens-early.html": changed,
+            "content/sources/harbour-times.yaml": replaced(
+                FILES["content/sources/harbour-times.yaml"],
+                "text: The new bridge over the harbour opened to traffic on Monday",
+                "text: The new bridge over the harbour opened to traffic on Sunday",
+            ),
+        },
+    )
     assert where == "content/sources/harbour-times.yaml:6:9"
-    assert message.startswith("the archived file has changed since it was recorded: archive/bridge-opens-early.html "
-                              f"now has the SHA-256 {hashlib.sha256(changed.encode()).hexdigest()}")
+    assert message.startswith(
+        "the archived file has changed since it was recorded: archive/bridge-opens-early.html "
+        f"now has the SHA-256 {hashlib.sha256(changed.encode()).hexdigest()}"
+    )
 
 
-@pytest.mark.parametrize("line, message", [
-    ("sha256: abc123", "'sha256' should be a SHA-256 digest of 64 hexadecimal digits"),
-    ("archived: yesterday", "'archived' should be a date-time with an offset, like 2026-12-05T09:00+01:00"),
-    ("archived: 2026-02-30T10:00:00Z", "'archived' is not a real date and time"),
-])
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("sha256: abc123", "'sha256' should be a SHA-256 digest of 64 hexadecimal digits"),
+        ("archived: yesterday", "'archived' should be a date-time with an offset, like 2026-12-05T09:00+01:00"),
+        ("archived: 2026-02-30T10:00:00Z", "'archived' is not a real date and time"),
+    ],
+)
 def test_a_malformed_digest_or_archive_date_is_an_error_at_its_line(tmp_path, line, message):
     source = FILES["content/sources/harbour-report.yaml"].replace("kind: report\n", f"kind: report\n{line}\n")
-    source = source.replace(f"sha256: {hashlib.sha256(REPORT).hexdigest()}\n", "") if line.startswith("sha256") else source
+    source = (
+        source.replace(f"sha256: {hashlib.sha256(REPORT).hexdigest()}\n", "") if line.startswith("sha256") else source
+    )
     where, found = single_error(tmp_path, {**FILES, "content/sources/harbour-report.yaml": source})
     assert where.startswith("content/sources/harbour-report.yaml:3:") and found.startswith(message)
 
@@ -217,15 +260,20 @@ def test_a_digest_without_an_archived_file_is_an_error(tmp_path):
 
 
 def test_the_source_page_links_the_archived_file_with_its_digest_date_and_original_url(site):
-    for slug, name, original in (("harbour-times", "bridge-opens-early.html.txt", "http://harbour-times.example/news/bridge-opens-early"),
-                                 ("harbour-report", "harbour-report.pdf", None),
-                                 ("harbour-times-warc", "bridge-opens-early.warc.gz", ARTICLE_URL)):
+    for slug, name, original in (
+        ("harbour-times", "bridge-opens-early.html.txt", "http://harbour-times.example/news/bridge-opens-early"),
+        ("harbour-report", "harbour-report.pdf", None),
+        ("harbour-times-warc", "bridge-opens-early.warc.gz", ARTICLE_URL),
+    ):
         doc = page(site, f"sources/{slug}")
         [link] = doc.xpath("//div[@class='archived-file']//a")
         assert link.text == name and link.get("href") == f"/sources/{slug}/{name}"
         published = (site.root / "public" / link.get("href").lstrip("/")).read_bytes()
-        original_file = {"harbour-times": "bridge-opens-early.html", "harbour-report": "harbour-report.pdf",
-                         "harbour-times-warc": "bridge-opens-early.warc.gz"}[slug]
+        original_file = {
+            "harbour-times": "bridge-opens-early.html",
+            "harbour-report": "harbour-report.pdf",
+            "harbour-times-warc": "bridge-opens-early.warc.gz",
+        }[slug]
         assert published == (site.root / "archive" / original_file).read_bytes()
         [digest] = doc.xpath("//div[@class='digest']//code/text()")
         assert digest == hashlib.sha256(published).hexdigest()
@@ -233,15 +281,24 @@ def test_the_source_page_links_the_archived_file_with_its_digest_date_and_origin
         assert bool(doc.xpath("//div[@class='digest']//span[@class='muted']")) == (slug != "harbour-times-warc")
         originals = [a.get("href") for a in doc.xpath("//dt[.='Original']/following-sibling::dd//a")]
         assert originals == ([original] if original else [])
-    times = {slug: page(site, f"sources/{slug}").xpath("//dt[.='Archived on']/following-sibling::dd/time/@datetime")
-             for slug in ("harbour-times", "harbour-report", "harbour-times-warc")}
+    times = {
+        slug: page(site, f"sources/{slug}").xpath("//dt[.='Archived on']/following-sibling::dd/time/@datetime")
+        for slug in ("harbour-times", "harbour-report", "harbour-times-warc")
+    }
     # The WARC says when it was recorded, though its source file does not.
-    assert times == {"harbour-times": ["2026-11-30T09:15:00Z"], "harbour-report": [], "harbour-times-warc": ["2026-11-30T09:15:00Z"]}
+    assert times == {
+        "harbour-times": ["2026-11-30T09:15:00Z"],
+        "harbour-report": [],
+        "harbour-times-warc": ["2026-11-30T09:15:00Z"],
+    }
 
 
 def test_the_dataset_and_the_claim_review_carry_the_digest_the_date_and_the_original(tmp_path):
-    claim = replaced(minimal_site_claim(), "  - ministry-statement#bridge-finished\n",
-                     "  - ministry-statement#bridge-finished\n  - harbour-times#finished-early\n")
+    claim = replaced(
+        minimal_site_claim(),
+        "  - ministry-statement#bridge-finished\n",
+        "  - ministry-statement#bridge-finished\n  - harbour-times#finished-early\n",
+    )
     site = minimal_site(tmp_path, {**FILES, "content/claims/bridge-finished-early.yaml": claim})
     assert site.run("build").code == 0
     data = json.loads((site.root / "public/data/claims.json").read_text(encoding="utf-8"))
@@ -250,20 +307,30 @@ def test_the_dataset_and_the_claim_review_carry_the_digest_the_date_and_the_orig
     assert source["original_url"] == "http://harbour-times.example/news/bridge-opens-early"
     assert source["archived_file"] == {
         "url": "https://factcheck.example.org/sources/harbour-times/bridge-opens-early.html.txt",
-        "sha256": digest, "sha256_recorded": True, "size": len(ARTICLE_HTML.encode()), "format": "html",
-        "media_type": "text/html", "archived": "2026-11-30T09:15:00Z"}
+        "sha256": digest,
+        "sha256_recorded": True,
+        "size": len(ARTICLE_HTML.encode()),
+        "format": "html",
+        "media_type": "text/html",
+        "archived": "2026-11-30T09:15:00Z",
+    }
     assert source["text"] == ARTICLE_TEXT
     doc = lxml.html.parse(str(site.root / "public/claims/bridge-finished-early/index.html")).getroot()
     [data] = [json.loads(s.text) for s in doc.xpath("//script[@type='application/ld+json']")]
     appearance = next(a for a in data["itemReviewed"]["appearance"] if a["name"] == "Bridge opens two months early")
     assert appearance["url"] == "http://harbour-times.example/news/bridge-opens-early"
     assert appearance["archivedAt"] == {
-        "@type": "MediaObject", "contentUrl": "https://factcheck.example.org/sources/harbour-times/bridge-opens-early.html.txt",
-        "encodingFormat": "text/html", "sha256": digest, "dateCreated": "2026-11-30T09:15:00Z"}
+        "@type": "MediaObject",
+        "contentUrl": "https://factcheck.example.org/sources/harbour-times/bridge-opens-early.html.txt",
+        "encodingFormat": "text/html",
+        "sha256": digest,
+        "dateCreated": "2026-11-30T09:15:00Z",
+    }
 
 
 def minimal_site_claim() -> str:
     from sites import CLAIM
+
     return CLAIM
 
 
@@ -284,6 +351,7 @@ def test_the_extraction_cache_never_changes_the_output(site, tmp_path):
     shutil.rmtree(site.root / ".cache")
     cold = tmp_path / "cold"
     assert site.run("build", "--out", str(cold)).code == 0
+
     def pages(folder):  # the search index's file names are its own hashes, different on every run
         return {path: data for path, data in tree_snapshot(folder).items() if not path.startswith("pagefind")}
 
@@ -296,19 +364,26 @@ def test_the_extraction_cache_never_changes_the_output(site, tmp_path):
 
 
 def test_check_warns_of_quotes_that_no_archived_text_can_prove(tmp_path):
-    source = "title: An interview\nkind: interview\nquotes:\n  - id: roads\n    speaker: jane-roe\n    text: Roads first.\n"
+    source = (
+        "title: An interview\nkind: interview\nquotes:\n  - id: roads\n    speaker: jane-roe\n    text: Roads first.\n"
+    )
     site = minimal_site(tmp_path, {"content/sources/interview.yaml": source})
     result = site.run("check")
     assert result.code == 0
-    assert result.err == ["content/sources/interview.yaml:4:5: warning: quotes cannot be verified: source 'interview' "
-                          "has no archived text; archive the source with `python build.py archive URL --source "
-                          "interview`, or name a copy of it in 'text'",
-                          "content/sources/interview.yaml:1:1: warning: source 'interview' has no url, archive_url or "
-                          "text: readers cannot reach what it says; add the original's url, an archived copy's "
-                          "archive_url, or its text", PLACEHOLDER_WARNING]
+    assert result.err == [
+        "content/sources/interview.yaml:4:5: warning: quotes cannot be verified: source 'interview' "
+        "has no archived text; archive the source with `python build.py archive URL --source "
+        "interview`, or name a copy of it in 'text'",
+        "content/sources/interview.yaml:1:1: warning: source 'interview' has no url, archive_url or "
+        "text: readers cannot reach what it says; add the original's url, an archived copy's "
+        "archive_url, or its text",
+        PLACEHOLDER_WARNING,
+    ]
     assert result.out == ["checked 5 records in content: no errors, 2 warnings"]
     github = site.run("check", "--format", "github")
-    assert github.out[0].startswith("::warning file=content/sources/interview.yaml,line=4,col=5::quotes cannot be verified")
+    assert github.out[0].startswith(
+        "::warning file=content/sources/interview.yaml,line=4,col=5::quotes cannot be verified"
+    )
 
 
 # -- build.py archive --------------------------------------------------------------------
@@ -378,17 +453,26 @@ def test_archive_keeps_a_page_as_a_warc_and_writes_the_source_file(server, tmp_p
     assert fields["kind"] == "news-article"
     assert copy.name == f"bridge-opens-early-{fields['archived'].replace('-', '').replace(':', '')}.warc.gz"
     # The WARC holds both steps: the redirect and the page, each with its request.
-    records = [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI"),
-                r.http_headers.get_statuscode() if r.http_headers and r.rec_type == "response" else None)
-               for r in ArchiveIterator(io.BytesIO(copy.read_bytes()))]
-    assert records == [("warcinfo", None, None),
-                       ("response", f"{server}/old-address", "301"), ("request", f"{server}/old-address", None),
-                       ("response", f"{server}/news/bridge-opens-early", "200"),
-                       ("request", f"{server}/news/bridge-opens-early", None)]
+    records = [
+        (
+            r.rec_type,
+            r.rec_headers.get_header("WARC-Target-URI"),
+            r.http_headers.get_statuscode() if r.http_headers and r.rec_type == "response" else None,
+        )
+        for r in ArchiveIterator(io.BytesIO(copy.read_bytes()))
+    ]
+    assert records == [
+        ("warcinfo", None, None),
+        ("response", f"{server}/old-address", "301"),
+        ("request", f"{server}/old-address", None),
+        ("response", f"{server}/news/bridge-opens-early", "200"),
+        ("request", f"{server}/news/bridge-opens-early", None),
+    ]
     assert extract(copy.read_bytes(), "warc", copy.name).text == ARTICLE_TEXT
     # It prints the quotes the page holds, ready to paste.
-    assert "  - id:" in result.out and any("The new bridge was finished in March, two months early." in line
-                                           for line in result.out)
+    assert "  - id:" in result.out and any(
+        "The new bridge was finished in March, two months early." in line for line in result.out
+    )
     assert result.err == []
 
 
@@ -413,8 +497,12 @@ def test_archive_again_keeps_what_the_editor_wrote_and_the_earlier_copy(server, 
     [copy] = (site.root / "archive").glob("harbour-times-2*.warc.gz")
     lines = after.splitlines()
     assert lines[:3] == written.splitlines()[:3]  # the comment, the title and the kind as written
-    assert lines[3:7] == ["publisher: Harbour Times", f"url: {server}/news/bridge-opens-early",
-                          f"text: archive/{copy.name}", f"sha256: {hashlib.sha256(copy.read_bytes()).hexdigest()}"]
+    assert lines[3:7] == [
+        "publisher: Harbour Times",
+        f"url: {server}/news/bridge-opens-early",
+        f"text: archive/{copy.name}",
+        f"sha256: {hashlib.sha256(copy.read_bytes()).hexdigest()}",
+    ]
     assert lines[7].startswith("archived: 20") and lines[7].endswith("Z")
     assert lines[8:] == written.splitlines()[5:]  # the quotes untouched, comment included
     assert (site.root / "archive/harbour-times-earlier.warc.gz").read_bytes() == ARTICLE_WARC
@@ -433,7 +521,8 @@ def test_archive_keeps_a_pdf_as_the_pdf(server, tmp_path):
     assert result.code == 1 and result.errors == [
         "content/sources/harbour-report.yaml:2:6: error: 'kind' is empty, and it is required in source: what kind of "
         "source it is; write one of news-article, statement, interview, speech, social-post, video, report, document, "
-        "other after 'kind: '"]
+        "other after 'kind: '"
+    ]
 
 
 def test_archive_of_a_scan_keeps_it_and_says_it_needs_ocr(server, tmp_path):
@@ -444,12 +533,15 @@ def test_archive_of_a_scan_keeps_it_and_says_it_needs_ocr(server, tmp_path):
     assert list((site.root / "archive").glob("scan-*.pdf"))
 
 
-@pytest.mark.parametrize("path, args, code, message", [
-    ("/news/bridge-opens-early", [], 2, "a private, loopback or reserved address"),
-    ("/missing", ["--allow-local"], 1, "answered 404 Not Found"),
-    ("/picture.png", ["--allow-local"], 1, "is image/png: an HTML page, a PDF or a text file can be archived"),
-    ("/slow", ["--allow-local", "--timeout", "0.5"], 1, "did not answer within 0.5 seconds"),
-])
+@pytest.mark.parametrize(
+    "path, args, code, message",
+    [
+        ("/news/bridge-opens-early", [], 2, "a private, loopback or reserved address"),
+        ("/missing", ["--allow-local"], 1, "answered 404 Not Found"),
+        ("/picture.png", ["--allow-local"], 1, "is image/png: an HTML page, a PDF or a text file can be archived"),
+        ("/slow", ["--allow-local", "--timeout", "0.5"], 1, "did not answer within 0.5 seconds"),
+    ],
+)
 def test_archive_refuses_or_fails_without_writing_anything(server, tmp_path, path, args, code, message):
     site = minimal_site(tmp_path)
     before = tree_snapshot(site.root)
@@ -486,11 +578,24 @@ def test_archive_stops_at_the_size_limit(server, tmp_path, monkeypatch):
     assert tree_snapshot(site.root) == before
 
 
-@pytest.mark.parametrize("address, allowed", [
-    ("127.0.0.1", False), ("10.1.2.3", False), ("192.168.0.10", False), ("172.16.5.4", False),
-    ("169.254.169.254", False), ("100.64.0.1", False), ("0.0.0.0", False), ("224.0.0.1", False),
-    ("::1", False), ("fe80::1", False), ("fc00::1", False), ("::ffff:127.0.0.1", False),
-    ("93.184.215.14", True), ("2606:4700::6810:84e5", True),
-])
+@pytest.mark.parametrize(
+    "address, allowed",
+    [
+        ("127.0.0.1", False),
+        ("10.1.2.3", False),
+        ("192.168.0.10", False),
+        ("172.16.5.4", False),
+        ("169.254.169.254", False),
+        ("100.64.0.1", False),
+        ("0.0.0.0", False),
+        ("224.0.0.1", False),
+        ("::1", False),
+        ("fe80::1", False),
+        ("fc00::1", False),
+        ("::ffff:127.0.0.1", False),
+        ("93.184.215.14", True),
+        ("2606:4700::6810:84e5", True),
+    ],
+)
 def test_only_public_addresses_are_allowed(address, allowed):
     assert archiver.address_allowed(address) is allowed

@@ -36,22 +36,32 @@ def test_same_seed_gives_the_same_files(corpus, tmp_path):
 
 def test_corpus_has_the_asked_shape(corpus):
     content = corpus / "content"
-    counts = {folder: len(list((content / folder).glob("*.yaml"))) for folder in ("claims", "sources", "people", "topics")}
+    counts = {
+        folder: len(list((content / folder).glob("*.yaml"))) for folder in ("claims", "sources", "people", "topics")
+    }
     assert counts == {"claims": CLAIMS, "sources": CLAIMS // 2, "people": CLAIMS // 20, "topics": 50}
     assert len(list((corpus / "texts").glob("*.txt"))) == CLAIMS // 2
 
 
 def test_corpus_passes_the_real_check(corpus):
-    done = subprocess.run([sys.executable, "build.py", "check", "--content", str(corpus / "content")],
-                          cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "build.py", "check", "--content", str(corpus / "content")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     assert "error" not in done.stderr
 
 
 def test_floor_writes_one_page_per_record(corpus, tmp_path):
     out = tmp_path / "floor"
-    done = subprocess.run([sys.executable, "-m", "bench.floor", str(corpus / "content"), str(out)],
-                          cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.floor", str(corpus / "content"), str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     records = {p.relative_to(corpus / "content").with_suffix("") for p in (corpus / "content").glob("*/*.yaml")}
     pages = {p.relative_to(out).parent for p in out.rglob("index.html")}
@@ -80,11 +90,22 @@ def test_growth_divides_the_largest_size_by_the_smallest():
     from bench.__main__ import growth, table
 
     def result(claims: int, seconds: float, main: int) -> dict:
-        return {"claims": claims, "corpus_seconds": None, "ratio": 2.0, "incremental": None,
-                "build": {"seconds": seconds, "max_rss_bytes": 4 * main, "stages": {"render": seconds / 2},
-                          "memory": {"main": main}, "output_bytes": 1, "index_bytes": 1},
-                "floor": {"seconds": 1.0, "max_rss_bytes": 1, "stages": {}},
-                "floor_pagefind": {"seconds": 1.0, "max_rss_bytes": 1, "stages": {}, "index_bytes": 1}}
+        return {
+            "claims": claims,
+            "corpus_seconds": None,
+            "ratio": 2.0,
+            "incremental": None,
+            "build": {
+                "seconds": seconds,
+                "max_rss_bytes": 4 * main,
+                "stages": {"render": seconds / 2},
+                "memory": {"main": main},
+                "output_bytes": 1,
+                "index_bytes": 1,
+            },
+            "floor": {"seconds": 1.0, "max_rss_bytes": 1, "stages": {}},
+            "floor_pagefind": {"seconds": 1.0, "max_rss_bytes": 1, "stages": {}, "index_bytes": 1},
+        }
 
     results = [result(10000, 90.0, 300 * 2**20), result(1000, 10.0, 100 * 2**20)]
     ratios = growth(results)
@@ -101,17 +122,32 @@ def test_the_table_shows_runs_that_failed_or_were_skipped():
     from bench.__main__ import table
 
     skipped = {"skipped": "unsharded Pagefind would need about 44 GB"}
-    result = {"claims": 100000, "corpus_seconds": 50.0, "ratio": None, "incremental": {"error": "MemoryError"},
-              "build": {"error": "build.py exited with -9", "max_rss_bytes": 20 * 2**30, "seconds": 600.0, "stages": {}},
-              "build_warm": {"seconds": 500.0, "max_rss_bytes": 2**30, "stages": {"validate": 60.0},
-                             "memory": {"main": 2**30}},
-              "floor": {"seconds": 100.0, "max_rss_bytes": 1, "stages": {}},
-              "floor_pagefind": {"stages": {}, **skipped}, "hugo": skipped, "hugo_pagefind": skipped,
-              "hugo_and_pagefind": {"error": "not run: see hugo"},
-              "search_query": {"query_transfer": {"bytes": 250_000, "requests": 12}}}
+    result = {
+        "claims": 100000,
+        "corpus_seconds": 50.0,
+        "ratio": None,
+        "incremental": {"error": "MemoryError"},
+        "build": {"error": "build.py exited with -9", "max_rss_bytes": 20 * 2**30, "seconds": 600.0, "stages": {}},
+        "build_warm": {
+            "seconds": 500.0,
+            "max_rss_bytes": 2**30,
+            "stages": {"validate": 60.0},
+            "memory": {"main": 2**30},
+        },
+        "floor": {"seconds": 100.0, "max_rss_bytes": 1, "stages": {}},
+        "floor_pagefind": {"stages": {}, **skipped},
+        "hugo": skipped,
+        "hugo_pagefind": skipped,
+        "hugo_and_pagefind": {"error": "not run: see hugo"},
+        "search_query": {"query_transfer": {"bytes": 250_000, "requests": 12}},
+    }
     shown = table([result])
-    lines = {label.strip(): cell.strip() for label, cell in
-             (line.split("  ", 1) for line in shown.splitlines() if "  " in line and not line.startswith(" "))}
+    lines = {
+        label.strip(): cell.strip()
+        for label, cell in (
+            line.split("  ", 1) for line in shown.splitlines() if "  " in line and not line.startswith(" ")
+        )
+    }
     assert lines["build total, cold: no .cache/ (wall)"] == "—"  # failed: its seconds are not a build's
     assert lines["build total, warm: .cache/ kept (wall)"] == "500.000 s"
     assert lines["comparisons with Pagefind"] == "skipped (memory; see JSON)"

@@ -23,13 +23,23 @@ from site_builder.charts import Bar, MapEdge, MapNode, TimelinePoint
 SVG = "{http://www.w3.org/2000/svg}"
 LANGUAGES = ["en", "fa-AF"]
 
-BARS = [Bar("False", "false", 5), Bar("Mostly true", "mostly-true", 2), Bar("True", "true", 1), Bar("Unproven", "unproven", 0)]
-NODES = [MapNode(f"/claims/c{i}/", f"Claim number {i} about the harbour bridge", f"Verdict {i}", "false") for i in range(5)]
+BARS = [
+    Bar("False", "false", 5),
+    Bar("Mostly true", "mostly-true", 2),
+    Bar("True", "true", 1),
+    Bar("Unproven", "unproven", 0),
+]
+NODES = [
+    MapNode(f"/claims/c{i}/", f"Claim number {i} about the harbour bridge", f"Verdict {i}", "false") for i in range(5)
+]
 EDGES = [MapEdge(0, 1, "counterclaim"), MapEdge(0, 2, "shared"), MapEdge(3, 4, "shared")]
 FIRST, LAST = dt.date(2021, 9, 4), dt.date(2023, 8, 5)
 # Given out of order: the timeline sorts them by date.
-POINTS = [TimelinePoint(LAST, "Latest", "True", "true"), TimelinePoint(FIRST, "Earliest", "False", "false"),
-          TimelinePoint(dt.date(2022, 3, 1), "Middle", "Mostly true", "mostly-true")]
+POINTS = [
+    TimelinePoint(LAST, "Latest", "True", "true"),
+    TimelinePoint(FIRST, "Earliest", "False", "false"),
+    TimelinePoint(dt.date(2022, 3, 1), "Middle", "Mostly true", "mostly-true"),
+]
 
 
 def parse(markup: str) -> ET.Element:
@@ -48,12 +58,18 @@ def draw_all(ui: i18n.Interface) -> dict[str, ET.Element]:
         "bars": parse(charts.verdict_bars(BARS, "Verdicts", ui)),
         "one bar": parse(charts.verdict_bars(BARS[:1], "Verdicts", ui)),
         "centred map": parse(charts.claim_map(NODES, EDGES, "Related claims", "The claims and their links.", True, ui)),
-        "ring map": parse(charts.claim_map(NODES, EDGES, "Claims on the topic", "The claims and their links.", False, ui)),
+        "ring map": parse(
+            charts.claim_map(NODES, EDGES, "Claims on the topic", "The claims and their links.", False, ui)
+        ),
         "one-node map": parse(charts.claim_map(NODES[:1], [], "Claims on the topic", "One claim.", False, ui)),
         "timeline": parse(charts.timeline(POINTS, "Claims by date", ui)),
         "one-day timeline": parse(charts.timeline(POINTS[:1], "Claims by date", ui)),
-        "narrow centred map": parse(charts.claim_map_narrow(NODES, EDGES, "Related claims", "The claims and their links.", True, ui)),
-        "narrow map": parse(charts.claim_map_narrow(NODES, EDGES, "Claims on the topic", "The claims and their links.", False, ui)),
+        "narrow centred map": parse(
+            charts.claim_map_narrow(NODES, EDGES, "Related claims", "The claims and their links.", True, ui)
+        ),
+        "narrow map": parse(
+            charts.claim_map_narrow(NODES, EDGES, "Claims on the topic", "The claims and their links.", False, ui)
+        ),
         "narrow timeline": parse(charts.timeline(POINTS, "Claims by date", ui, narrow=True)),
     }
 
@@ -189,33 +205,47 @@ def test_map_legend_starts_at_the_reading_side(tag):
 
 def test_english_words_are_unchanged():
     ui = i18n.interface("en")
-    assert (parse(charts.verdict_bars(BARS, "Verdicts", ui)).findtext(f"{SVG}desc")
-            == "False: 5 claims; Mostly true: 2 claims; True: 1 claim; Unproven: 0 claims.")
-    assert (parse(charts.timeline(POINTS, "Claims by date", ui)).findtext(f"{SVG}desc")
-            == "3 claims made between 4 September 2021 and 5 August 2023: "
-               "2021-09-04, False; 2022-03-01, Mostly true; 2023-08-05, True.")
+    assert (
+        parse(charts.verdict_bars(BARS, "Verdicts", ui)).findtext(f"{SVG}desc")
+        == "False: 5 claims; Mostly true: 2 claims; True: 1 claim; Unproven: 0 claims."
+    )
+    assert (
+        parse(charts.timeline(POINTS, "Claims by date", ui)).findtext(f"{SVG}desc")
+        == "3 claims made between 4 September 2021 and 5 August 2023: "
+        "2021-09-04, False; 2022-03-01, Mostly true; 2023-08-05, True."
+    )
     one_day = [charts.TimelinePoint(FIRST, "One", "False", "false"), charts.TimelinePoint(FIRST, "Two", "True", "true")]
-    assert (parse(charts.timeline(one_day, "Claims by date", ui)).findtext(f"{SVG}desc")
-            == "2 claims made on 4 September 2021: 2021-09-04, False; 2021-09-04, True.")
+    assert (
+        parse(charts.timeline(one_day, "Claims by date", ui)).findtext(f"{SVG}desc")
+        == "2 claims made on 4 September 2021: 2021-09-04, False; 2021-09-04, True."
+    )
     svg = parse(charts.claim_map(NODES, EDGES, "Related claims", "The claims.", True, ui))
     assert svg.find(f"{SVG}a").get("aria-label") == "Claim number 0 about the harbour bridge (verdict: Verdict 0)"
-    assert [t.text for t in svg.findall(f"{SVG}g[@class='map-legend']/{SVG}text")] == ["Counterclaim", "Shares a quote or source"]
+    assert [t.text for t in svg.findall(f"{SVG}g[@class='map-legend']/{SVG}text")] == [
+        "Counterclaim",
+        "Shares a quote or source",
+    ]
 
 
 @pytest.mark.parametrize("tag", LANGUAGES)
 def test_words_come_from_the_interface(tag):
     ui = shouting(tag)
-    assert (parse(charts.verdict_bars(BARS, "Verdicts", ui)).findtext(f"{SVG}desc")
-            == "False: 5 CLAIMS; Mostly true: 2 CLAIMS; True: 1 CLAIM; Unproven: 0 CLAIMS.")
+    assert (
+        parse(charts.verdict_bars(BARS, "Verdicts", ui)).findtext(f"{SVG}desc")
+        == "False: 5 CLAIMS; Mostly true: 2 CLAIMS; True: 1 CLAIM; Unproven: 0 CLAIMS."
+    )
     desc = parse(charts.timeline(POINTS, "Claims by date", ui)).findtext(f"{SVG}desc")
     assert desc.startswith(f"3 CLAIMS MADE BETWEEN {ui.date(FIRST)} AND {ui.date(LAST)}: 2021-09-04, False;")
     assert parse(charts.timeline(POINTS[:1], "Claims by date", ui)).findtext(f"{SVG}desc").startswith("1 CLAIM MADE ON")
     svg = parse(charts.claim_map(NODES, EDGES, "Related claims", "The claims.", True, ui))
     assert svg.find(f"{SVG}a").get("aria-label") == "Claim number 0 about the harbour bridge (VERDICT: Verdict 0)"
-    assert [t.text for t in svg.findall(f"{SVG}g[@class='map-legend']/{SVG}text")] == ["COUNTERCLAIM", "SHARES A QUOTE OR SOURCE"]
+    assert [t.text for t in svg.findall(f"{SVG}g[@class='map-legend']/{SVG}text")] == [
+        "COUNTERCLAIM",
+        "SHARES A QUOTE OR SOURCE",
+    ]
 
 
-DARI_PO = r'''
+DARI_PO = r"""
 msgid ""
 msgstr ""
 "Language: fa_AF\n"
@@ -240,7 +270,7 @@ msgid "%(num)d claim made between %(first)s and %(last)s: %(claims)s."
 msgid_plural "%(num)d claims made between %(first)s and %(last)s: %(claims)s."
 msgstr[0] "%(num)d ادعا از %(first)s تا %(last)s: %(claims)s."
 msgstr[1] "%(num)d ادعا از %(first)s تا %(last)s: %(claims)s."
-'''
+"""
 
 
 def test_a_dari_catalogue_translates_the_charts(tmp_path):
@@ -248,7 +278,10 @@ def test_a_dari_catalogue_translates_the_charts(tmp_path):
     folder.mkdir(parents=True)
     (folder / "messages.po").write_text(DARI_PO, encoding="utf-8")
     ui = i18n.interface("fa-AF", (str(tmp_path),))
-    assert parse(charts.verdict_bars(BARS[:2], "Verdicts", ui)).findtext(f"{SVG}desc") == "False: 5 ادعا؛ Mostly true: 2 ادعا."
+    assert (
+        parse(charts.verdict_bars(BARS[:2], "Verdicts", ui)).findtext(f"{SVG}desc")
+        == "False: 5 ادعا؛ Mostly true: 2 ادعا."
+    )
     desc = parse(charts.timeline(POINTS, "Claims by date", ui)).findtext(f"{SVG}desc")
     assert desc.startswith(f"3 ادعا از {ui.date(FIRST)} تا {ui.date(LAST)}: ")
     svg = parse(charts.claim_map(NODES, EDGES, "Related claims", "The claims.", True, ui))
@@ -262,16 +295,27 @@ def test_a_dari_catalogue_translates_the_charts(tmp_path):
 def test_every_message_is_a_literal_the_extractor_finds():
     """Babel's extractor reads the source: a message built at run time would never reach a translator."""
     source = Path(charts.__file__)
-    calls = [node for node in ast.walk(ast.parse(source.read_text(encoding="utf-8")))
-             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("gettext", "ngettext")]
+    calls = [
+        node
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("gettext", "ngettext")
+    ]
     literals = {"gettext": 1, "ngettext": 2}
     for call in calls:
-        first = call.args[:literals[call.func.attr]]
+        first = call.args[: literals[call.func.attr]]
         assert all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in first), ast.unparse(call)
     extracted = [message for _, message, _, _ in extract_from_file("python", str(source))]
     assert len(extracted) == len(calls) >= 7
-    assert "Counterclaim" in extracted and ("%(num)d claim made between %(first)s and %(last)s: %(claims)s.",
-                                           "%(num)d claims made between %(first)s and %(last)s: %(claims)s.") in extracted
+    assert (
+        "Counterclaim" in extracted
+        and (
+            "%(num)d claim made between %(first)s and %(last)s: %(claims)s.",
+            "%(num)d claims made between %(first)s and %(last)s: %(claims)s.",
+        )
+        in extracted
+    )
 
 
 @pytest.mark.parametrize("tag", LANGUAGES)
@@ -281,8 +325,12 @@ def test_map_ring_runs_in_the_reading_direction(tag):
     assert after < top if tag == "fa-AF" else after > top
 
 
-LONG = MapNode("/claims/long/", "The Taliban have captured all districts of Panjshir province, every one of them, by Sunday",
-               "Disputed", "unrated-2")
+LONG = MapNode(
+    "/claims/long/",
+    "The Taliban have captured all districts of Panjshir province, every one of them, by Sunday",
+    "Disputed",
+    "unrated-2",
+)
 
 
 @pytest.mark.parametrize("tag", LANGUAGES)
@@ -303,7 +351,9 @@ def test_the_narrow_map_writes_every_claim_whole_in_lines_that_fit(tag):
     # The lines of a claim stand one under the other at the same x: the first where its <text> is.
     for a in links:
         text = a.find(f"{SVG}text")
-        places = [(float(t.get("x", text.get("x"))), float(t.get("y", text.get("y")))) for t in text.iter(f"{SVG}tspan")]
+        places = [
+            (float(t.get("x", text.get("x"))), float(t.get("y", text.get("y")))) for t in text.iter(f"{SVG}tspan")
+        ]
         assert len({x for x, _ in places}) == 1 and [y for _, y in places] == sorted({y for _, y in places})
     # The nodes stand at the reading side, the words after them.
     circle, text = float(links[0].find(f"{SVG}circle").get("cx")), float(links[0].find(f"{SVG}text").get("x"))

@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from sites import CLAIM, CLAIM_PATH, PLACEHOLDER_WARNING, minimal_site, replaced, single_error
 from test_site import DEFAULT_CONTENT, REPO_ROOT, build_site, html_pages, json_ld, write_site
 from tools import sdtt_report
@@ -101,10 +100,18 @@ def item_reviewed(site: Path, slug: str) -> dict:
 def test_appearances_point_at_the_original_or_its_archived_copy_never_at_the_archive(site):
     item = item_reviewed(site, "named-first")
     assert item["appearance"] == [
-        {"@type": "CreativeWork", "url": "https://video.example.org/speech", "name": "Speech at the river festival",
-         "datePublished": "2021-06-02"},
-        {"@type": "CreativeWork", "url": "https://archive.example.org/post", "name": "A post repeating the speech",
-         "datePublished": "2021-06-01"},
+        {
+            "@type": "CreativeWork",
+            "url": "https://video.example.org/speech",
+            "name": "Speech at the river festival",
+            "datePublished": "2021-06-02",
+        },
+        {
+            "@type": "CreativeWork",
+            "url": "https://archive.example.org/post",
+            "name": "A post repeating the speech",
+            "datePublished": "2021-06-01",
+        },
     ]  # the interview has no address at all: left out
 
 
@@ -114,8 +121,11 @@ def test_first_appearance_is_the_one_the_claim_names(site):
 
 def test_first_appearance_is_otherwise_the_earliest_dated(site):
     assert item_reviewed(site, "earliest-dated")["firstAppearance"] == {
-        "@type": "CreativeWork", "url": "https://archive.example.org/post", "name": "A post repeating the speech",
-        "datePublished": "2021-06-01"}
+        "@type": "CreativeWork",
+        "url": "https://archive.example.org/post",
+        "name": "A post repeating the speech",
+        "datePublished": "2021-06-01",
+    }
 
 
 def test_a_claim_whose_sources_have_no_address_has_no_appearance(site):
@@ -140,16 +150,19 @@ def test_google_presets_of_structured_data_testing_tool_pass_on_every_claim_page
 
 
 def test_first_appearance_must_be_among_the_appearances(tmp_path):
-    claim = replaced(CLAIM,
-                     "topics:\n", "appearances:\n  - ministry-statement\nfirst_appearance: ministry-statment\ntopics:\n")
+    claim = replaced(
+        CLAIM, "topics:\n", "appearances:\n  - ministry-statement\nfirst_appearance: ministry-statment\ntopics:\n"
+    )
     where, message = single_error(tmp_path / "typo", {CLAIM_PATH: claim})
     assert where.endswith("bridge-finished-early.yaml:14:19")
     assert "first appearance 'ministry-statment' does not exist in sources/" in message
     claim = claim.replace("appearances:\n  - ministry-statement\n", "")
     claim = claim.replace("first_appearance: ministry-statment", "first_appearance: ministry-statement")
     where, message = single_error(tmp_path / "not-listed", {CLAIM_PATH: claim})
-    assert message == ("first_appearance 'ministry-statement' is not among this claim's appearances: "
-                       "add it to appearances, or name one of them")
+    assert message == (
+        "first_appearance 'ministry-statement' is not among this claim's appearances: "
+        "add it to appearances, or name one of them"
+    )
 
 
 def test_check_warns_about_a_source_no_reader_can_reach(tmp_path):
@@ -158,7 +171,9 @@ def test_check_warns_about_a_source_no_reader_can_reach(tmp_path):
     assert result.code == 0
     assert [line for line in result.err if ": warning: " in line] == [
         "content/sources/hearsay.yaml:1:1: warning: source 'hearsay' has no url, archive_url or text: readers cannot "
-        "reach what it says; add the original's url, an archived copy's archive_url, or its text", PLACEHOLDER_WARNING]
+        "reach what it says; add the original's url, an archived copy's archive_url, or its text",
+        PLACEHOLDER_WARNING,
+    ]
     assert result.out == ["checked 5 records in content: no errors, 1 warning"]
     # A source with its text archived is reachable: the minimal site's own gives no warning but its base_url's.
     assert minimal_site(tmp_path / "plain").run("check").err == [PLACEHOLDER_WARNING]

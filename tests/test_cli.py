@@ -6,9 +6,9 @@ import fcntl
 import re
 
 import pytest
+from sites import CLAIM, CLAIM_PATH, PLACEHOLDER_WARNING, SOURCE, SOURCE_PATH, Site, minimal_site, tree_snapshot
 
 from site_builder import cli, search
-from sites import CLAIM, CLAIM_PATH, PLACEHOLDER_WARNING, SOURCE, SOURCE_PATH, Site, minimal_site, tree_snapshot
 
 SUMMARY = re.compile(r"^built \d+ pages from 4 records into public in \d+\.\d\d s$")
 BROKEN_CLAIM = CLAIM.replace("claimant: jane-roe", "claimant: jane-doe")
@@ -112,13 +112,16 @@ def test_version_exits_0(tmp_path):
     assert re.match(r"^build\.py \S+$", result.out[0])
 
 
-@pytest.mark.parametrize("argv, complaint", [
-    (["deploy"], "invalid choice: 'deploy'"),
-    (["--frobnicate"], "unrecognized arguments: --frobnicate"),
-    (["build", "--frobnicate"], "unrecognized arguments: --frobnicate"),
-    (["check", "--out", "www"], "unrecognized arguments: --out www"),
-    (["build", "--out"], "argument --out: expected one argument"),
-])
+@pytest.mark.parametrize(
+    "argv, complaint",
+    [
+        (["deploy"], "invalid choice: 'deploy'"),
+        (["--frobnicate"], "unrecognized arguments: --frobnicate"),
+        (["build", "--frobnicate"], "unrecognized arguments: --frobnicate"),
+        (["check", "--out", "www"], "unrecognized arguments: --out www"),
+        (["build", "--out"], "argument --out: expected one argument"),
+    ],
+)
 def test_a_usage_error_exits_2_with_the_usage(tmp_path, argv, complaint):
     result = minimal_site(tmp_path).run(*argv)
     assert result.code == 2
@@ -175,13 +178,17 @@ def test_a_failed_search_index_exits_3_and_keeps_the_previous_site(tmp_path, mon
     if sharded:
         monkeypatch.setattr(search, "SHARD_PAGES", 1)
     monkeypatch.setattr(search, "get_executable", lambda: failing)
-    site.write("content/claims/bridge-finished-early.yaml",
-               (tmp_path / "content/claims/bridge-finished-early.yaml").read_text().replace("two months early", "early"))
+    site.write(
+        "content/claims/bridge-finished-early.yaml",
+        (tmp_path / "content/claims/bridge-finished-early.yaml").read_text().replace("two months early", "early"),
+    )
     result = site.run("build")
     assert result.code == 3
-    assert result.err == ["build.py: error: the search index could not be built (Pagefind exited 7): Error: simulated indexer failure"]
+    assert result.err == [
+        "build.py: error: the search index could not be built (Pagefind exited 7): Error: simulated indexer failure"
+    ]
     assert tree_snapshot(tmp_path / "public") == before
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".public")  and p.is_dir()]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".public") and p.is_dir()]
 
 
 def test_a_bug_exits_4_without_a_traceback(tmp_path, monkeypatch):
@@ -204,11 +211,14 @@ def test_build_py_as_a_process_builds_by_default(tmp_path):
 
 
 def test_build_py_as_a_process_reports_a_broken_site_without_a_traceback(tmp_path):
-    result = minimal_site(tmp_path, {
-        CLAIM_PATH: BROKEN_CLAIM,
-        SOURCE_PATH: SOURCE.replace("kind: statement", "kind: [statement]"),
-        "content/people/john-doe.yaml": b"name: J\xf6rg\n",
-    }).run_subprocess("build")
+    result = minimal_site(
+        tmp_path,
+        {
+            CLAIM_PATH: BROKEN_CLAIM,
+            SOURCE_PATH: SOURCE.replace("kind: statement", "kind: [statement]"),
+            "content/people/john-doe.yaml": b"name: J\xf6rg\n",
+        },
+    ).run_subprocess("build")
     assert result.code == 1
     assert result.out == []
     assert not any("Traceback" in line for line in result.err)

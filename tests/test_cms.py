@@ -20,27 +20,30 @@ import time
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
 import yaml
 from lxml import html as lxml_html
+from playwright.sync_api import expect
+from sites import CLAIM, CLAIM_PATH, SITE_PATH, SITE_YAML, minimal_site, replaced
+from tools import REPO_ROOT, axe_violations, serving
 
 from site_builder import cms, schema
 from site_builder.pipeline import BuildOptions, load_library
-from sites import CLAIM, CLAIM_PATH, SITE_PATH, SITE_YAML, minimal_site, replaced
-from tools import REPO_ROOT, axe_violations, serving
 
 NODE_MODULES = REPO_ROOT / "node_modules"
 DECAP_SERVER = NODE_MODULES / "decap-server" / "dist" / "index.js"
 SERIALISE = Path(__file__).with_name("decap_serialise.mjs")
 SHOTS = Path(os.environ.get("CMS_SCREENSHOTS", "/tmp"))
 
-CMS_SITE_YAML = SITE_YAML + """\
+CMS_SITE_YAML = (
+    SITE_YAML
+    + """\
 cms:
   backend: github
   repo: example-org/archive
   workflow: direct
   local_port: {port}
 """
+)
 
 
 def _free_port() -> int:
@@ -67,10 +70,14 @@ def admin_config(cms_site) -> dict:
 
 # --- The configuration says what the schema says --------------------------------------------
 
+
 def _expect_widget(field: dict, spec: schema.Field, where: str, verdict_ids: list[str]) -> None:
     t = spec.type
-    if isinstance(t, schema.ListOf) and isinstance(t.item, (schema.Reference, schema.Record)) and not (
-            isinstance(t.item, schema.Reference) and t.item.kind == "verdict"):
+    if (
+        isinstance(t, schema.ListOf)
+        and isinstance(t.item, (schema.Reference, schema.Record))
+        and not (isinstance(t.item, schema.Reference) and t.item.kind == "verdict")
+    ):
         if isinstance(t.item, schema.Record):
             assert field["widget"] == "list", where
             _expect_fields(field["fields"], t.item.fields, where, verdict_ids)
@@ -101,12 +108,19 @@ def _expect_widget(field: dict, spec: schema.Field, where: str, verdict_ids: lis
     elif isinstance(t, schema.Choice):
         assert (field["widget"], field["options"]) == ("select", list(t.choices)), where
     elif isinstance(t, schema.Integer):
-        assert (field["widget"], field["value_type"], field["min"], field["max"]) == ("number", "int", t.minimum, t.maximum), where
+        assert (field["widget"], field["value_type"], field["min"], field["max"]) == (
+            "number",
+            "int",
+            t.minimum,
+            t.maximum,
+        ), where
     elif isinstance(t, (schema.Url, schema.Language, schema.Slug)):
         assert field["widget"] == "string", where
         regex = re.compile(field["pattern"][0])
         good = {schema.Url: "https://example.org/a", schema.Language: "fa-AF", schema.Slug: "a-slug"}
-        assert regex.search(next(v for k, v in good.items() if isinstance(t, k))) and not regex.search("not valid"), where
+        assert regex.search(next(v for k, v in good.items() if isinstance(t, k))) and not regex.search("not valid"), (
+            where
+        )
     elif isinstance(t, schema.DateTime):
         assert (field["widget"], field["picker_utc"]) == ("datetime", True), where
     elif isinstance(t, schema.Record):
@@ -116,8 +130,9 @@ def _expect_widget(field: dict, spec: schema.Field, where: str, verdict_ids: lis
         assert field["widget"] in ("string", "image"), where
 
 
-def _expect_fields(fields: list[dict], specs: list[schema.Field], where: str, verdict_ids: list[str],
-                   optional_parent: bool = False) -> None:
+def _expect_fields(
+    fields: list[dict], specs: list[schema.Field], where: str, verdict_ids: list[str], optional_parent: bool = False
+) -> None:
     assert [f["name"] for f in fields] == [s.key for s in specs], where
     for field, spec in zip(fields, specs):
         at = f"{where}.{spec.key}"
@@ -152,8 +167,11 @@ def test_config_has_a_collection_per_content_folder_with_the_schemas_keys(admin_
 
 def test_every_field_type_of_the_schema_has_a_widget():
     """A new field type must get its widget before it reaches an editor (cms.widget raises otherwise)."""
-    types = {type(s.type) for record in [*(r for _, r in schema.FOLDERS.values()), schema.PAGE, schema.SITE]
-             for s in record.fields}
+    types = {
+        type(s.type)
+        for record in [*(r for _, r in schema.FOLDERS.values()), schema.PAGE, schema.SITE]
+        for s in record.fields
+    }
     for field_type in types:
         assert field_type in {type(t) for t in _instances(field_type)}
         for instance in _instances(field_type):
@@ -161,8 +179,12 @@ def test_every_field_type_of_the_schema_has_a_widget():
 
 
 def _instances(field_type):
-    return [s.type for record in [*(r for _, r in schema.FOLDERS.values()), schema.PAGE, schema.SITE]
-            for s in record.fields if type(s.type) is field_type]
+    return [
+        s.type
+        for record in [*(r for _, r in schema.FOLDERS.values()), schema.PAGE, schema.SITE]
+        for s in record.fields
+        if type(s.type) is field_type
+    ]
 
 
 def test_the_verdict_select_is_the_sites_own_scale(tmp_path):
@@ -170,8 +192,13 @@ def test_the_verdict_select_is_the_sites_own_scale(tmp_path):
   - {id: correct, label: Correct, rating: 2, description: It is right.}
   - {id: wrong, label: Wrong, rating: 1, description: It is not.}
 """
-    site = minimal_site(tmp_path, {SITE_PATH: CMS_SITE_YAML.format(port=8081) + scale,
-                                   CLAIM_PATH: replaced(CLAIM, "verdict: mostly-true", "verdict: correct")})
+    site = minimal_site(
+        tmp_path,
+        {
+            SITE_PATH: CMS_SITE_YAML.format(port=8081) + scale,
+            CLAIM_PATH: replaced(CLAIM, "verdict: mostly-true", "verdict: correct"),
+        },
+    )
     assert site.run("build").code == 0
     config = yaml.safe_load((tmp_path / "public/admin/config.yml").read_text(encoding="utf-8"))
     claims = next(c for c in config["collections"] if c["name"] == "claims")
@@ -180,15 +207,23 @@ def test_the_verdict_select_is_the_sites_own_scale(tmp_path):
 
 
 def test_editorial_workflow_is_the_default_and_the_auth_url_is_decaps_base_url(tmp_path):
-    text = SITE_YAML + "cms:\n  backend: gitlab\n  repo: example-org/archive\n  branch: live\n  auth_url: https://auth.example.org/\n"
+    text = (
+        SITE_YAML
+        + "cms:\n  backend: gitlab\n  repo: example-org/archive\n  branch: live\n  auth_url: https://auth.example.org/\n"
+    )
     site = minimal_site(tmp_path, {SITE_PATH: text})
     assert site.run("build").code == 0
     config = yaml.safe_load((tmp_path / "public/admin/config.yml").read_text(encoding="utf-8"))
     assert config["publish_mode"] == "editorial_workflow"
-    assert config["backend"] == {"name": "gitlab", "repo": "example-org/archive", "branch": "live",
-                                 "base_url": "https://auth.example.org/"}
+    assert config["backend"] == {
+        "name": "gitlab",
+        "repo": "example-org/archive",
+        "branch": "live",
+        "base_url": "https://auth.example.org/",
+    }
     policy = lxml_html.parse(str(tmp_path / "public/admin/index.html")).xpath(
-        "//meta[@http-equiv='Content-Security-Policy']/@content")[0]
+        "//meta[@http-equiv='Content-Security-Policy']/@content"
+    )[0]
     connect = next(d for d in policy.split(";") if d.strip().startswith("connect-src")).split()
     assert "https://gitlab.com" in connect and "https://auth.example.org/" in connect
 
@@ -205,9 +240,11 @@ def test_cms_on_without_its_javascript_is_a_positioned_error(tmp_path, monkeypat
     result = site.run("build")
     assert result.code == 1
     line = SITE_YAML.count("\n") + 2  # the mapping below `cms:`
-    assert result.errors == [f"content/site.yaml:{line}:3: error: 'cms' is switched on but the CMS's JavaScript "
-                             "(decap-cms from npm) is not installed: run `make build`, which installs it, "
-                             "or remove 'cms' to build no /admin/"]
+    assert result.errors == [
+        f"content/site.yaml:{line}:3: error: 'cms' is switched on but the CMS's JavaScript "
+        "(decap-cms from npm) is not installed: run `make build`, which installs it, "
+        "or remove 'cms' to build no /admin/"
+    ]
 
 
 def test_admin_is_served_from_the_site_noindex_with_its_own_csp_and_outside_search_and_sitemap(cms_site):
@@ -232,15 +269,45 @@ def test_admin_is_served_from_the_site_noindex_with_its_own_csp_and_outside_sear
 # --- What Decap's own serialiser writes passes check unchanged -------------------------------
 
 TRICKY_TEXTS = [
-    "yes", "no", "null", "~", "1984", "1e3", "0x1F", "2021-09-05", "true", "@handle", "`code`", "it's",
-    "key: value", "a #hash", "#hashtag first", "- dash first", "[bracket", "{brace", "*star", "&amp", "!bang",
-    "%percent", "\"quoted\"", "'single'", "trailing colon:", "Dari: طالبان ولسوالی‌ها را گرفتند", "tab\there",
+    "yes",
+    "no",
+    "null",
+    "~",
+    "1984",
+    "1e3",
+    "0x1F",
+    "2021-09-05",
+    "true",
+    "@handle",
+    "`code`",
+    "it's",
+    "key: value",
+    "a #hash",
+    "#hashtag first",
+    "- dash first",
+    "[bracket",
+    "{brace",
+    "*star",
+    "&amp",
+    "!bang",
+    "%percent",
+    '"quoted"',
+    "'single'",
+    "trailing colon:",
+    "Dari: طالبان ولسوالی‌ها را گرفتند",
+    "tab\there",
 ]
 
 
 def _serialise(entries: list[dict]) -> tuple[str, list[str]]:
-    done = subprocess.run(["node", "--experimental-detect-module", str(SERIALISE)], input=json.dumps(entries),
-                          capture_output=True, text=True, cwd=REPO_ROOT, timeout=60)
+    done = subprocess.run(
+        ["node", "--experimental-detect-module", str(SERIALISE)],
+        input=json.dumps(entries),
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     return result["version"], result["texts"]
@@ -253,27 +320,48 @@ def _keys(record: schema.Record) -> list[str]:
 def test_decaps_yaml_serialiser_writes_what_check_reads_back_unchanged(tmp_path):
     site = minimal_site(tmp_path)
     long_line = " ".join(["A sentence long enough to be folded by the serialiser at eighty columns."] * 4)
-    analysis = (f"{long_line}\n\n- a list item: with a colon\n- another   with spaces\n\n    indented code\n\n"
-                "> a quote\n\nLast line with trailing spaces   ")
+    analysis = (
+        f"{long_line}\n\n- a list item: with a colon\n- another   with spaces\n\n    indented code\n\n"
+        "> a quote\n\nLast line with trailing spaces   "
+    )
     claims = {}
     for i, text in enumerate(TRICKY_TEXTS):
         claims[f"tricky-{i}"] = {
-            "claim": text, "claimant": "jane-roe", "date": "2021-09-05", "verdict": "false",
-            "summary": f"{text}\nsecond line: {text}\n", "analysis": f"{text}\n\n{analysis}",
-            "reviewed": "2021-09-20", "updated": "2021-10-01",
-            "quotes": ["ministry-statement#bridge-finished"], "appearances": [], "counterclaims": [],
-            "topics": ["bridges"], "corrections": [{"date": "2021-10-01", "note": f"{text}\n\n{long_line}"}],
+            "claim": text,
+            "claimant": "jane-roe",
+            "date": "2021-09-05",
+            "verdict": "false",
+            "summary": f"{text}\nsecond line: {text}\n",
+            "analysis": f"{text}\n\n{analysis}",
+            "reviewed": "2021-09-20",
+            "updated": "2021-10-01",
+            "quotes": ["ministry-statement#bridge-finished"],
+            "appearances": [],
+            "counterclaims": [],
+            "topics": ["bridges"],
+            "corrections": [{"date": "2021-10-01", "note": f"{text}\n\n{long_line}"}],
         }
-    claims["no-optional-lists"] = {"claim": "Short.", "claimant": "jane-roe", "date": "2021-09-05", "verdict": "true",
-                                   "summary": "S.", "analysis": "A.", "reviewed": "2021-09-20"}
+    claims["no-optional-lists"] = {
+        "claim": "Short.",
+        "claimant": "jane-roe",
+        "date": "2021-09-05",
+        "verdict": "true",
+        "summary": "S.",
+        "analysis": "A.",
+        "reviewed": "2021-09-20",
+    }
     person = {"name": "1984", "kind": "organization", "description": "no", "same_as": ["https://example.org/x?a=1&b=2"]}
     page = {"title": "yes: about", "description": "#1 archive", "nav": 3, "body": f"# Heading\n\n{analysis}"}
     entries = [{"format": "yaml", "data": data, "keys": _keys(schema.CLAIM)} for data in claims.values()]
-    entries += [{"format": "yaml", "data": person, "keys": _keys(schema.PERSON)},
-                {"format": "frontmatter", "data": page, "keys": [*_keys(schema.PAGE), "body"]}]
+    entries += [
+        {"format": "yaml", "data": person, "keys": _keys(schema.PERSON)},
+        {"format": "frontmatter", "data": page, "keys": [*_keys(schema.PAGE), "body"]},
+    ]
     version, texts = _serialise(entries)
     # The same serialiser as the bundle an editor's browser runs, not a look-alike.
-    assert f"decap-cms-core {version}" in (REPO_ROOT / "node_modules/decap-cms/dist/decap-cms.js").read_text(encoding="utf-8")
+    assert f"decap-cms-core {version}" in (REPO_ROOT / "node_modules/decap-cms/dist/decap-cms.js").read_text(
+        encoding="utf-8"
+    )
     for slug, text in zip(claims, texts):
         site.write(f"content/claims/{slug}.yaml", text)
     site.write("content/people/nineteen-eighty-four.yaml", texts[-2])
@@ -298,15 +386,23 @@ def test_decaps_yaml_serialiser_writes_what_check_reads_back_unchanged(tmp_path)
 
 # --- A real editor's session, in chromium, against Decap's local backend ---------------------
 
+
 @contextlib.contextmanager
 def running_decap_server(root: Path, port: int, mode: str):
     """decap-server on 127.0.0.1:`port`, reading and writing `root` (mode fs: files; git: branches and commits)."""
     if not DECAP_SERVER.is_file():
         pytest.fail(f"decap-server not found at {DECAP_SERVER}: run `make test`, which installs it", pytrace=False)
-    env = {**os.environ, "PORT": str(port), "BIND_HOST": "127.0.0.1", "MODE": mode,
-           "GIT_REPO_DIRECTORY": str(root), "LOG_LEVEL": "warn"}
-    process = subprocess.Popen(["node", str(DECAP_SERVER)], env=env, cwd=root,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "BIND_HOST": "127.0.0.1",
+        "MODE": mode,
+        "GIT_REPO_DIRECTORY": str(root),
+        "LOG_LEVEL": "warn",
+    }
+    process = subprocess.Popen(
+        ["node", str(DECAP_SERVER)], env=env, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     try:
         for _ in range(200):
             with socket.socket() as s:
@@ -364,8 +460,10 @@ def test_an_editor_creates_and_edits_claims_in_the_browser(cms_site, decap_serve
         problems, offsite, transferred = [], [], {}
         page.on("pageerror", lambda e: problems.append(str(e)))
         page.on("console", lambda m: m.type == "error" and "404" not in m.text and problems.append(m.text))
-        page.on("request", lambda r: not r.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:"))
-                and offsite.append(r.url))
+        page.on(
+            "request",
+            lambda r: not r.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")) and offsite.append(r.url),
+        )
         cdp = context.new_cdp_session(page)
         cdp.send("Network.enable")
         cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
@@ -425,7 +523,9 @@ def test_an_editor_creates_and_edits_claims_in_the_browser(cms_site, decap_serve
             page.goto(base + "admin/#/collections/claims/entries/bridge-finished-early")
             page.reload()  # a change of the URL's hash alone leaves Decap's editor on the entry it shows
             summary = _field(page, "summary")
-            expect(summary).to_have_value("The bridge opened in March, six weeks before the planned date.", timeout=30_000)
+            expect(summary).to_have_value(
+                "The bridge opened in March, six weeks before the planned date.", timeout=30_000
+            )
             summary.fill("The bridge opened in March, five weeks before the planned date.")
             page.get_by_role("button", name="Publish", exact=True).click()
             page.get_by_text("Publish now").click()
@@ -445,8 +545,10 @@ def test_an_editor_creates_and_edits_claims_in_the_browser(cms_site, decap_serve
             context.close()
 
     text = written.read_text(encoding="utf-8")
-    print(f"\n--- the CMS wrote {written.name}:\n{text}--- /admin/ weight, cold: {weight:,} bytes transferred "
-          f"to the list of claims, {weight_form:,} to the empty claim form")
+    print(
+        f"\n--- the CMS wrote {written.name}:\n{text}--- /admin/ weight, cold: {weight:,} bytes transferred "
+        f"to the list of claims, {weight_form:,} to the empty claim form"
+    )
     print(f"axe on the claim form: {axe_form}\naxe on the list: {axe_list}")
     assert problems == []
     assert offsite == []
@@ -458,15 +560,22 @@ def test_an_editor_creates_and_edits_claims_in_the_browser(cms_site, decap_serve
     assert "about 400 cars a day." in doc.xpath("string(//*[contains(@class, 'summary')])")
     # Two paragraphs typed in the rich-text editor are two paragraphs on the page.
     paragraphs = [p.text_content().strip() for p in doc.xpath("//section[contains(@class, 'analysis')]//p")]
-    assert paragraphs == ["The port authority counts about 400 cars a day.", "Its yearly report has the figures."], repr(text)
+    assert paragraphs == ["The port authority counts about 400 cars a day.", "Its yearly report has the figures."], (
+        repr(text)
+    )
     assert doc.xpath("//a[@href='/people/jane-roe/']") and doc.xpath("//a[@href='/topics/bridges/']")
     assert "two months early" in doc.xpath("string(//blockquote)")
 
     after = (site.root / CLAIM_PATH).read_text(encoding="utf-8")
-    changed = [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
-               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
-    assert changed == ["-summary: The bridge opened in March, six weeks before the planned date.",
-                       "+summary: The bridge opened in March, five weeks before the planned date."]
+    changed = [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    assert changed == [
+        "-summary: The bridge opened in March, six weeks before the planned date.",
+        "+summary: The bridge opened in March, five weeks before the planned date.",
+    ]
     # What axe finds is Decap's own markup (seen node by node, listed for upstream); a rule
     # outside this list, such as a form field without its label, would be ours.
     assert {v[0] for v in axe_form + axe_list} <= set(DECAPS_OWN_AXE_VIOLATIONS), axe_form + axe_list
@@ -480,23 +589,34 @@ def test_an_optional_key_the_cms_left_empty_is_not_given_and_a_required_one_is_s
     claim = load_library(BuildOptions(content_dir=str(tmp_path / "content"))).claims["bridge-finished-early"]
     assert (claim.updated, claim.language, claim.counterclaims) == (None, None, ())
 
-    site.write(CLAIM_PATH, replaced(emptied, "summary: The bridge opened in March, six weeks before the planned date.",
-                                    'summary: ""'))
+    site.write(
+        CLAIM_PATH,
+        replaced(emptied, "summary: The bridge opened in March, six weeks before the planned date.", 'summary: ""'),
+    )
     result = site.run("check")
     assert result.code == 1
-    assert result.errors == ["content/claims/bridge-finished-early.yaml:5:10: error: 'summary' is empty, and it is "
-                             "required in claim: the verdict in one or two plain sentences; write it between the "
-                             "quotes of 'summary: \"\"'"]
+    assert result.errors == [
+        "content/claims/bridge-finished-early.yaml:5:10: error: 'summary' is empty, and it is "
+        "required in claim: the verdict in one or two plain sentences; write it between the "
+        "quotes of 'summary: \"\"'"
+    ]
     # Written by hand with nothing after the colon, an optional key still gets the usual error.
     site.write(CLAIM_PATH, CLAIM + "updated:\n")
-    assert site.run("check").errors == [f"content/claims/bridge-finished-early.yaml:{CLAIM.count(chr(10)) + 1}:9: "
-                                        "error: 'updated' is empty: write a date written YYYY-MM-DD after 'updated: ', "
-                                        "or remove the line (it is optional)"]
+    assert site.run("check").errors == [
+        f"content/claims/bridge-finished-early.yaml:{CLAIM.count(chr(10)) + 1}:9: "
+        "error: 'updated' is empty: write a date written YYYY-MM-DD after 'updated: ', "
+        "or remove the line (it is optional)"
+    ]
 
 
 def _git(root: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.invalid",
-           "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.invalid"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.invalid",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.invalid",
+    }
     return subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True, text=True).stdout
 
 
@@ -517,7 +637,9 @@ def test_with_the_editorial_workflow_a_saved_change_is_a_draft_branch_not_a_comm
             page.goto(base + "admin/#/collections/claims/entries/bridge-finished-early")
             page.get_by_role("button", name="Login").click()
             summary = _field(page, "summary")
-            expect(summary).to_have_value("The bridge opened in March, six weeks before the planned date.", timeout=30_000)
+            expect(summary).to_have_value(
+                "The bridge opened in March, six weeks before the planned date.", timeout=30_000
+            )
             summary.fill("The bridge opened in March, five weeks early.")
             page.get_by_role("button", name="Save").click()
             page.get_by_text("Changes saved").wait_for(timeout=60_000)

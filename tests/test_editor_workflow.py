@@ -21,16 +21,29 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from sites import (
+    CLAIM,
+    CLAIM_PATH,
+    MINIMAL_FILES,
+    PERSON,
+    PERSON_PATH,
+    REPO_ROOT,
+    SITE_PATH,
+    SITE_YAML,
+    SOURCE,
+    SOURCE_PATH,
+    TOPIC,
+    TOPIC_PATH,
+    minimal_site,
+)
 
 from site_builder import cli, progress
-from site_builder.errors import BuildFailed, ContentError, Position
 from site_builder.error_formats import format_errors
+from site_builder.errors import BuildFailed, ContentError, Position
 from site_builder.jsonschema_export import CONTENT_KINDS, schema_path
 from site_builder.reference import FORMAT_MD
 from site_builder.scaffold import KINDS
 from site_builder.schema import FOLDERS
-from sites import (CLAIM, CLAIM_PATH, MINIMAL_FILES, PERSON, PERSON_PATH, SITE_PATH, SITE_YAML, SOURCE,
-                   SOURCE_PATH, TOPIC, TOPIC_PATH, REPO_ROOT, minimal_site)
 
 TODAY = dt.date.today().isoformat()
 
@@ -74,7 +87,8 @@ def committed_schema(kind: str) -> dict:
 def schema_errors(kind: str, document) -> list[str]:
     """What the committed schema, the one IDEs use, finds wrong with `document`."""
     validator = jsonschema.Draft202012Validator(
-        committed_schema(kind), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+        committed_schema(kind), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
     return [error.message for error in validator.iter_errors(document)]
 
 
@@ -140,7 +154,8 @@ def test_new_claim_offers_the_sites_own_verdict_scale(tmp_path):
     scale = SITE_YAML + (
         "verdicts:\n"
         "  - id: correct\n    label: Correct\n    rating: 2\n    description: Right.\n"
-        "  - id: wrong\n    label: Wrong\n    rating: 1\n    description: Not right.\n")
+        "  - id: wrong\n    label: Wrong\n    rating: 1\n    description: Not right.\n"
+    )
     site = minimal_site(tmp_path, {SITE_PATH: scale, CLAIM_PATH: None})
     site.run("new", "claim", "tunnel-claim")
     text = (tmp_path / "content" / "claims" / "tunnel-claim.yaml").read_text(encoding="utf-8")
@@ -150,19 +165,32 @@ def test_new_claim_offers_the_sites_own_verdict_scale(tmp_path):
 def test_new_claim_notes_a_claimant_without_a_file(tmp_path):
     result = minimal_site(tmp_path).run("new", "claim", "tunnel-claim", "--claimant", "sam-nobody")
     assert result.code == 0
-    assert result.err == ["note: people/sam-nobody.yaml does not exist yet; "
-                          "`python build.py new person sam-nobody` starts it"]
+    assert result.err == [
+        "note: people/sam-nobody.yaml does not exist yet; `python build.py new person sam-nobody` starts it"
+    ]
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["topic", "Harbour Tunnels"], "'Harbour Tunnels' cannot be a file name: use only lowercase letters a-z, digits "
-                                   "and single hyphens, not at the start or end; write harbour-tunnels"),
-    (["topic", "tunnels-"], "'tunnels-' cannot be a file name: use only lowercase letters"),
-    (["topic", "t" * 81], "cannot be a file name: it is 81 characters long; the limit is 80"),
-    (["claim", "tunnel-claim", "--claimant", "Jane Roe"], "--claimant 'Jane Roe' cannot be a file name: use only "
-                                                          "lowercase letters a-z, digits and single hyphens, not at the start or end; write jane-roe"),
-    (["claim", "tunnel-claim", "--source", "ministry_statement"], "--source 'ministry_statement' cannot be a file name"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (
+            ["topic", "Harbour Tunnels"],
+            "'Harbour Tunnels' cannot be a file name: use only lowercase letters a-z, digits "
+            "and single hyphens, not at the start or end; write harbour-tunnels",
+        ),
+        (["topic", "tunnels-"], "'tunnels-' cannot be a file name: use only lowercase letters"),
+        (["topic", "t" * 81], "cannot be a file name: it is 81 characters long; the limit is 80"),
+        (
+            ["claim", "tunnel-claim", "--claimant", "Jane Roe"],
+            "--claimant 'Jane Roe' cannot be a file name: use only "
+            "lowercase letters a-z, digits and single hyphens, not at the start or end; write jane-roe",
+        ),
+        (
+            ["claim", "tunnel-claim", "--source", "ministry_statement"],
+            "--source 'ministry_statement' cannot be a file name",
+        ),
+    ],
+)
 def test_new_refuses_an_invalid_slug(tmp_path, argv, message):
     site = minimal_site(tmp_path)
     before = sorted(p for p in tmp_path.rglob("*"))
@@ -255,7 +283,8 @@ def test_check_json_format_of_a_clean_site_is_an_empty_list(tmp_path):
 def test_github_format_escapes_carriage_returns_and_percent_signs():
     error = ContentError(Position("content/a,b:c.yaml", 3, 7), "50% done\r\nnext: line, more")
     assert format_errors([error], "github") == (
-        "::error file=content/a%2Cb%3Ac.yaml,line=3,col=7::50%25 done%0D%0Anext: line, more\n")
+        "::error file=content/a%2Cb%3Ac.yaml,line=3,col=7::50%25 done%0D%0Anext: line, more\n"
+    )
 
 
 def test_check_rejects_an_unknown_format(tmp_path):
@@ -265,6 +294,7 @@ def test_check_rejects_an_unknown_format(tmp_path):
 
 
 # --- generated files: schemas/ and docs/format.md ----------------------------------
+
 
 def test_committed_generated_files_are_up_to_date():
     for relpath, text in cli.generated_files().items():
@@ -309,8 +339,10 @@ def kind_of(relpath: str) -> str:
 
 def test_schemas_accept_every_valid_content_file(tmp_path):
     assert cli.main(["check", "--content", str(REPO_ROOT / "content")]) == 0
-    files = {str(p.relative_to(REPO_ROOT)): p.read_text(encoding="utf-8")
-             for p in sorted((REPO_ROOT / "content").rglob("*.yaml"))}
+    files = {
+        str(p.relative_to(REPO_ROOT)): p.read_text(encoding="utf-8")
+        for p in sorted((REPO_ROOT / "content").rglob("*.yaml"))
+    }
     files.update({relpath: text for relpath, text in MINIMAL_FILES.items() if relpath.endswith(".yaml")})
     assert len(files) > 20
     for relpath, text in files.items():
@@ -331,35 +363,70 @@ def swap(text: str, old: str, new: str) -> str:
 
 # (file, its broken text, what the validator says): each mistake both must reject.
 SCHEMA_MISTAKES = {
-    "missing required key": (CLAIM_PATH, swap(CLAIM, "verdict: mostly-true\n", ""), "missing the required key 'verdict'"),
+    "missing required key": (
+        CLAIM_PATH,
+        swap(CLAIM, "verdict: mostly-true\n", ""),
+        "missing the required key 'verdict'",
+    ),
     "unknown key": (CLAIM_PATH, CLAIM + "verdikt: false\n", "unknown key 'verdikt'"),
-    "date format": (CLAIM_PATH, swap(CLAIM, "date: 2021-09-05", "date: 05/09/2021"), "should be a date written YYYY-MM-DD"),
+    "date format": (
+        CLAIM_PATH,
+        swap(CLAIM, "date: 2021-09-05", "date: 05/09/2021"),
+        "should be a date written YYYY-MM-DD",
+    ),
     "impossible date": (CLAIM_PATH, swap(CLAIM, "date: 2021-09-05", "date: 2021-02-30"), "is not a real date"),
-    "bad slug": (CLAIM_PATH, swap(CLAIM, "claimant: jane-roe", "claimant: Jane Roe"), "(did you mean 'jane-roe' (Jane Roe)?)"),
+    "bad slug": (
+        CLAIM_PATH,
+        swap(CLAIM, "claimant: jane-roe", "claimant: Jane Roe"),
+        "(did you mean 'jane-roe' (Jane Roe)?)",
+    ),
     "list given as text": (CLAIM_PATH, swap(CLAIM, "topics:\n  - bridges", "topics: bridges"), "should be a list"),
-    "text given as list": (CLAIM_PATH, swap(CLAIM, "claim: The new", "claim:\n  - The new"), "should be text, not a list"),
-    "empty text": (CLAIM_PATH, swap(CLAIM, "summary: The bridge opened in March, six weeks before the planned date.",
-                                    'summary: ""'), "'summary' is empty"),
-    "two lines where one": (CLAIM_PATH, swap(CLAIM, "claim: The new bridge", "claim: |\n  The new\n  bridge"),
-                            "should be one line of text"),
+    "text given as list": (
+        CLAIM_PATH,
+        swap(CLAIM, "claim: The new", "claim:\n  - The new"),
+        "should be text, not a list",
+    ),
+    "empty text": (
+        CLAIM_PATH,
+        swap(CLAIM, "summary: The bridge opened in March, six weeks before the planned date.", 'summary: ""'),
+        "'summary' is empty",
+    ),
+    "two lines where one": (
+        CLAIM_PATH,
+        swap(CLAIM, "claim: The new bridge", "claim: |\n  The new\n  bridge"),
+        "should be one line of text",
+    ),
     "too long": (CLAIM_PATH, swap(CLAIM, "claim: The new", "claim: " + "very " * 100 + "new"), "the limit is 500"),
-    "bad quote reference": (CLAIM_PATH, swap(CLAIM, "  - ministry-statement#bridge-finished\n",
-                                             "  - ministry-statement/bridge-finished\n"), "is not a quote reference"),
+    "bad quote reference": (
+        CLAIM_PATH,
+        swap(CLAIM, "  - ministry-statement#bridge-finished\n", "  - ministry-statement/bridge-finished\n"),
+        "is not a quote reference",
+    ),
     "listed twice": (CLAIM_PATH, swap(CLAIM, "  - bridges\n", "  - bridges\n  - bridges\n"), "is listed twice"),
     "bad language": (CLAIM_PATH, CLAIM + "language: English\n", "BCP 47"),
-    "incomplete correction": (CLAIM_PATH, CLAIM + "corrections:\n  - date: 2021-10-01\n",
-                              "correction is missing the required key 'note'"),
+    "incomplete correction": (
+        CLAIM_PATH,
+        CLAIM + "corrections:\n  - date: 2021-10-01\n",
+        "correction is missing the required key 'note'",
+    ),
     "bad enum": (SOURCE_PATH, swap(SOURCE, "kind: statement", "kind: newspaper"), "must be one of"),
     "bad url": (SOURCE_PATH, SOURCE + "url: www.example.org/statement\n", "full web address"),
-    "unknown key in a quote": (SOURCE_PATH, swap(SOURCE, "    speaker: jane-roe", "    speeker: jane-roe"),
-                               "unknown key 'speeker' (did you mean 'speaker'?), and 'speaker' is required in quote"),
+    "unknown key in a quote": (
+        SOURCE_PATH,
+        swap(SOURCE, "    speaker: jane-roe", "    speeker: jane-roe"),
+        "unknown key 'speeker' (did you mean 'speaker'?), and 'speaker' is required in quote",
+    ),
     "bad person kind": (PERSON_PATH, PERSON + "kind: company\n", "must be one of person, organization"),
     "same_as not a list": (PERSON_PATH, PERSON + "same_as: https://www.example.org/jane\n", "should be a list"),
     "unknown topic key": (TOPIC_PATH, TOPIC + "name: Bridges\n", "unknown key 'name'"),
     "site without publisher": (SITE_PATH, SITE_YAML.split("publisher:")[0], "missing the required key 'publisher'"),
     "site url without scheme": (SITE_PATH, swap(SITE_YAML, "base_url: https://", "base_url: "), "full web address"),
-    "rating not a number": (SITE_PATH, SITE_YAML + "verdicts:\n  - id: right\n    label: Right\n    rating: high\n"
-                            "    description: The claim is right.\n", "should be a whole number"),
+    "rating not a number": (
+        SITE_PATH,
+        SITE_YAML + "verdicts:\n  - id: right\n    label: Right\n    rating: high\n"
+        "    description: The claim is right.\n",
+        "should be a whole number",
+    ),
     "file not a mapping": (TOPIC_PATH, "- Bridges\n", "should be a mapping of keys"),
 }
 
@@ -379,6 +446,7 @@ def test_scaffolds_point_at_the_committed_schemas():
 
 
 # --- editor settings and workflows -----------------------------------------------
+
 
 def test_vscode_maps_every_content_file_to_its_schema():
     settings = json.loads((REPO_ROOT / ".vscode" / "settings.json").read_text(encoding="utf-8"))
@@ -403,8 +471,12 @@ def steps(job: dict) -> list[dict]:
 
 
 def build_py_commands(document: dict) -> list[list[str]]:
-    return [shlex.split(step["run"])[2:] for job in document["jobs"].values() for step in steps(job)
-            if step.get("run", "").startswith("python build.py")]
+    return [
+        shlex.split(step["run"])[2:]
+        for job in document["jobs"].values()
+        for step in steps(job)
+        if step.get("run", "").startswith("python build.py")
+    ]
 
 
 def assert_pinned_to_major_versions(document: dict) -> None:
@@ -460,6 +532,7 @@ def test_workflows_call_commands_that_exist(name):
 
 # --- progress ----------------------------------------------------------------------
 
+
 class Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
@@ -484,17 +557,17 @@ def test_progress_rewrites_one_line_on_a_terminal():
     reporter.stage("render", 1200, 1200)  # the last one always is
     reporter.clear()
     assert screen.getvalue() == (
-        "\rvalidate 10/100"
-        "\rrender 5/1200  \rrender 5/1200"
-        "\rrender 1200/1200"
-        "\r                \r"
+        "\rvalidate 10/100\rrender 5/1200  \rrender 5/1200\rrender 1200/1200\r                \r"
     )
 
 
-@pytest.mark.parametrize("stream, environ", [
-    (Terminal(), {"CI": "true"}),
-    (io.StringIO(), {}),
-])
+@pytest.mark.parametrize(
+    "stream, environ",
+    [
+        (Terminal(), {"CI": "true"}),
+        (io.StringIO(), {}),
+    ],
+)
 def test_progress_is_silent_in_ci_and_in_pipes(stream, environ):
     reporter = progress.Progress(stream, environ=environ)
     reporter.stage("render", 1, 2)

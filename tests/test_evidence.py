@@ -14,7 +14,6 @@ import lxml.etree
 import lxml.html
 import pytest
 from PIL import Image
-
 from test_site import DEFAULT_CONTENT, SMALL_SITE, build_site, write_site
 from test_site_browser import open_page
 from tools import axe_violations, vnu_errors
@@ -51,7 +50,10 @@ def test_person_and_topic_pages_say_each_count_once(site):
         rows = doc.xpath("//table[@class='tally']/tbody/tr")
         assert len(rows) >= 2
         for row in rows:
-            label, count = row.xpath("normalize-space(td[1]//*[@class='verdict-label'])"), row.xpath("normalize-space(td[2])")
+            label, count = (
+                row.xpath("normalize-space(td[1]//*[@class='verdict-label'])"),
+                row.xpath("normalize-space(td[2])"),
+            )
             assert label and count.isdigit()
         assert "same counts" not in doc.xpath("normalize-space(//main)")
 
@@ -71,7 +73,9 @@ def test_claim_map_has_one_linked_named_node_per_related_claim(site):
     assert sorted(edges) == ["map-edge edge-counterclaim", "map-edge edge-shared"]
     # The phone's layout: the same claims and links, each named by its words written whole.
     assert [a.get("href") for a in narrow.findall(f"{SVG}a")] == [a.get("href") for a in wide.findall(f"{SVG}a")]
-    claims = {a.get("href"): " ".join("".join(a.find(f"{SVG}text").itertext()).split()) for a in narrow.findall(f"{SVG}a")}
+    claims = {
+        a.get("href"): " ".join("".join(a.find(f"{SVG}text").itertext()).split()) for a in narrow.findall(f"{SVG}a")
+    }
     assert claims["/claims/bridge-late/"] == "The harbour bridge was finished late."
     assert sorted(p.get("class") for p in narrow.findall(f"{SVG}path")) == sorted(edges)
 
@@ -84,12 +88,16 @@ def test_topic_map_draws_every_claim_of_the_topic(site):
 def test_timeline_labels_first_and_last_dates(site):
     for chart in charts(site, "people/jane-roe", "timeline"):  # wide and narrow
         assert len(chart.findall(f"{SVG}circle[@class]")) >= 2
-        assert [t.text for t in chart.findall(f"{SVG}text[@class]") if "timeline-date" in t.get("class")] == ["4 September 2021"]
+        assert [t.text for t in chart.findall(f"{SVG}text[@class]") if "timeline-date" in t.get("class")] == [
+            "4 September 2021"
+        ]
 
 
 def test_claim_page_links_to_its_file_history_when_the_site_names_a_repository(site, tmp_path):
     doc = lxml.html.parse(str(site / "claims/bridge-early/index.html"))
-    assert doc.xpath("//a/@href[contains(., 'commits')]") == [f"{REPOSITORY}/commits/main/content/claims/bridge-early.yaml"]
+    assert doc.xpath("//a/@href[contains(., 'commits')]") == [
+        f"{REPOSITORY}/commits/main/content/claims/bridge-early.yaml"
+    ]
     plain = build_site(write_site(tmp_path, SMALL_SITE), tmp_path / "public")
     assert not lxml.html.parse(str(plain / "claims/bridge-early/index.html")).xpath("//a/@href[contains(., 'commits')]")
 
@@ -106,7 +114,8 @@ def test_feed_carries_corrections_as_updates(site):
 def test_feed_update_is_the_newest_correction_when_later_than_updated(tmp_path):
     files = dict(SMALL_SITE)
     files["content/claims/ferry-free.yaml"] = textwrap.dedent(SMALL_SITE["content/claims/ferry-free.yaml"]) + (
-        "corrections:\n  - date: 2021-12-24\n    note: The claimant was misnamed.\n")
+        "corrections:\n  - date: 2021-12-24\n    note: The claimant was misnamed.\n"
+    )
     out = build_site(write_site(tmp_path, files), tmp_path / "public")
     feed = lxml.etree.parse(str(out / "feed.xml"))
     atom = "{http://www.w3.org/2005/Atom}"

@@ -14,11 +14,17 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sites import (
+    CLAIM_PATH,
+    MINIMAL_FILES,
+    PERSON_PATH,
+    SITE_PATH,
+    SOURCE_PATH,
+    TOPIC_PATH,
+    minimal_site,
+)
 
 from site_builder.schema import CLAIM, PERSON, SITE, SOURCE, TOPIC
-from sites import (
-    CLAIM_PATH, MINIMAL_FILES, PERSON_PATH, SITE_PATH, SOURCE_PATH, TOPIC_PATH, minimal_site,
-)
 
 KINDS = {
     "site.yaml": (SITE_PATH, SITE),
@@ -38,10 +44,30 @@ FUZZ = settings(
 
 scalars = st.one_of(
     st.text(max_size=30),
-    st.sampled_from(["", "no", "~", "null", "2021-02-30", "2021-09-05", "jane-roe", "bridges",
-                     "ministry-statement#bridge-finished", "https://example.org/", "javascript:alert(1)",
-                     "[x](claim:nowhere)", "![x](y.png)", "…", "...", "../../etc/passwd",
-                     "archive/ministry-statement.txt", "mostly-true", "organization", "statement"]),
+    st.sampled_from(
+        [
+            "",
+            "no",
+            "~",
+            "null",
+            "2021-02-30",
+            "2021-09-05",
+            "jane-roe",
+            "bridges",
+            "ministry-statement#bridge-finished",
+            "https://example.org/",
+            "javascript:alert(1)",
+            "[x](claim:nowhere)",
+            "![x](y.png)",
+            "…",
+            "...",
+            "../../etc/passwd",
+            "archive/ministry-statement.txt",
+            "mostly-true",
+            "organization",
+            "statement",
+        ]
+    ),
     st.integers(),
     st.booleans(),
     st.none(),
@@ -86,7 +112,7 @@ def dumped(document) -> bytes:
 def spliced(valid: bytes):
     """The valid file's bytes with arbitrary bytes put in at one place."""
     return st.tuples(st.integers(0, len(valid)), st.binary(max_size=20)).map(
-        lambda cut: valid[:cut[0]] + cut[1] + valid[cut[0]:]
+        lambda cut: valid[: cut[0]] + cut[1] + valid[cut[0] :]
     )
 
 

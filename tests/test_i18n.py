@@ -12,10 +12,21 @@ import lxml.html
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from sites import (
+    ARCHIVED_TEXT,
+    CLAIM,
+    MINIMAL_FILES,
+    PERSON,
+    REPO_ROOT,
+    SITE_PATH,
+    SITE_YAML,
+    SOURCE,
+    minimal_site,
+    replaced,
+)
+from test_site import build_site, write_site
 
 from site_builder import i18n
-from test_site import build_site, write_site
-from sites import ARCHIVED_TEXT, CLAIM, MINIMAL_FILES, PERSON, REPO_ROOT, SITE_PATH, SITE_YAML, SOURCE, minimal_site, replaced
 
 DARI_CONTENT = REPO_ROOT / "examples" / "dari" / "content"
 LOCALES = REPO_ROOT / "site_builder" / "locales"
@@ -29,8 +40,9 @@ def extracted_messages() -> set[str]:
     method_map = [("site_builder/**.py", "python"), ("templates/**.html", "jinja2")]
     options = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
     found = set()
-    for _, _, message, _, _ in extract_from_dir(str(REPO_ROOT), method_map, options,
-                                                keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}):
+    for _, _, message, _, _ in extract_from_dir(
+        str(REPO_ROOT), method_map, options, keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+    ):
         found.add(message if isinstance(message, str) else message[0])
     return found
 
@@ -151,9 +163,16 @@ def test_a_claim_in_english_keeps_its_language_in_a_dari_site(dari_site):
     assert (heading.get("lang"), heading.get("dir")) == ("en", "ltr")
     assert article.get("data-pagefind-meta") == "lang:en"
     data = json.loads(document.xpath("//script[@type='application/ld+json']")[0].text)
-    assert data["itemReviewed"]["inLanguage"] == "en" if "inLanguage" in data["itemReviewed"] else data["inLanguage"] == "en"
-    dari_data = json.loads(parse(dari_site, "claims/bridge-finished-early/index.html")
-                           .xpath("//script[@type='application/ld+json']")[0].text)
+    assert (
+        data["itemReviewed"]["inLanguage"] == "en"
+        if "inLanguage" in data["itemReviewed"]
+        else data["inLanguage"] == "en"
+    )
+    dari_data = json.loads(
+        parse(dari_site, "claims/bridge-finished-early/index.html")
+        .xpath("//script[@type='application/ld+json']")[0]
+        .text
+    )
     assert json.dumps(dari_data).count('"inLanguage": "fa-AF"') >= 1
     # On lists, the English claim is marked where it appears among Dari ones.
     home = parse(dari_site, "index.html")
@@ -186,13 +205,16 @@ def test_charts_on_a_dari_site_run_right_to_left(dari_site):
 
 
 def test_a_site_without_a_catalogue_for_its_language_falls_back_to_english_words(tmp_path):
-    content = write_site(tmp_path, {
-        "content/site.yaml": SITE_YAML + "language: de\n",
-        "content/people/jane-roe.yaml": PERSON,
-        "content/sources/ministry-statement.yaml": SOURCE,
-        "archive/ministry-statement.txt": ARCHIVED_TEXT,
-        "content/claims/bridge-finished-early.yaml": CLAIM,
-    })
+    content = write_site(
+        tmp_path,
+        {
+            "content/site.yaml": SITE_YAML + "language: de\n",
+            "content/people/jane-roe.yaml": PERSON,
+            "content/sources/ministry-statement.yaml": SOURCE,
+            "archive/ministry-statement.txt": ARCHIVED_TEXT,
+            "content/claims/bridge-finished-early.yaml": CLAIM,
+        },
+    )
     site = build_site(content, tmp_path / "public")
     document = parse(site, "claims/bridge-finished-early/index.html")
     assert document.get("lang") == "de"
@@ -208,13 +230,16 @@ verdicts:
     rating: 1
     description: Fast richtig.
 """
-    content = write_site(tmp_path, {
-        "content/site.yaml": replaced(SITE_YAML, "publisher:", "language: fa-AF\npublisher:") + scale,
-        "content/people/jane-roe.yaml": PERSON,
-        "content/sources/ministry-statement.yaml": SOURCE,
-        "archive/ministry-statement.txt": ARCHIVED_TEXT,
-        "content/claims/bridge-finished-early.yaml": CLAIM,
-    })
+    content = write_site(
+        tmp_path,
+        {
+            "content/site.yaml": replaced(SITE_YAML, "publisher:", "language: fa-AF\npublisher:") + scale,
+            "content/people/jane-roe.yaml": PERSON,
+            "content/sources/ministry-statement.yaml": SOURCE,
+            "archive/ministry-statement.txt": ARCHIVED_TEXT,
+            "content/claims/bridge-finished-early.yaml": CLAIM,
+        },
+    )
     site = build_site(content, tmp_path / "public")
     assert "Meistens wahr" in parse(site, "claims/bridge-finished-early/index.html").text_content()
 
@@ -251,14 +276,26 @@ def test_an_archive_adds_its_own_language_in_locales(tmp_path):
     assert "Fact-check published" in text
 
 
-@pytest.mark.parametrize("old, new, marked_line, message", [
-    ('"%(claimant)s په %(date)s ادعا کړې"', '"%(name)s په %(date)s ادعا کړې"', 'msgid "Claimed by %(claimant)s on %(date)s"',
-     "the translation of 'Claimed by %(claimant)s on %(date)s' uses %(name)s, which the message does not have: "
-     "use only %(claimant)s, %(date)s"),
-    ('msgstr "زموږ پرېکړه"', 'msgstr "زموږ پرېکړه"\nour verdict, in Pashto', "our verdict, in Pashto",
-     "this catalogue cannot be read (Unknown or misformatted keyword): fix the line, "
-     "or open and save the file in a PO editor such as Poedit"),
-], ids=["a value its message lacks", "an unreadable line"])
+@pytest.mark.parametrize(
+    "old, new, marked_line, message",
+    [
+        (
+            '"%(claimant)s په %(date)s ادعا کړې"',
+            '"%(name)s په %(date)s ادعا کړې"',
+            'msgid "Claimed by %(claimant)s on %(date)s"',
+            "the translation of 'Claimed by %(claimant)s on %(date)s' uses %(name)s, which the message does not have: "
+            "use only %(claimant)s, %(date)s",
+        ),
+        (
+            'msgstr "زموږ پرېکړه"',
+            'msgstr "زموږ پرېکړه"\nour verdict, in Pashto',
+            "our verdict, in Pashto",
+            "this catalogue cannot be read (Unknown or misformatted keyword): fix the line, "
+            "or open and save the file in a PO editor such as Poedit",
+        ),
+    ],
+    ids=["a value its message lacks", "an unreadable line"],
+)
 def test_a_broken_catalogue_is_an_error_at_its_line(tmp_path, old, new, marked_line, message):
     broken = PASHTO_PO.replace(old, new)
     result = pashto_site(tmp_path, broken).run("build")

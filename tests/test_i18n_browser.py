@@ -8,11 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from site_builder import i18n
 from test_i18n import DARI_CONTENT
 from test_site import build_site
 from tools import axe_violations
+
+from site_builder import i18n
 
 PAGES = {
     "claim": "claims/bridge-finished-early/",
@@ -37,6 +37,7 @@ def site(tmp_path_factory) -> Path:
 @pytest.fixture
 def open_page(browse, serve_dir, site):
     """Factory: open_page(path below the site, width, scheme) -> a page, search results loaded."""
+
     def opened(path: str, width: int = 1280, scheme: str = "light"):
         page = browse(serve_dir(site) + path, width, scheme)
         if path.startswith("search/"):
@@ -84,12 +85,17 @@ def test_the_english_claim_reads_left_to_right_inside_the_dari_chrome(open_page)
 def test_charts_are_mirrored_on_screen(open_page):
     # Time runs right to left: the earliest date stands at the right end of the axis.
     page = open_page(PAGES["topic"], 1280)
-    dates = page.eval_on_selector_all(".timeline.chart-wide .timeline-date", "ds => ds.map(d => d.getBoundingClientRect().left)")
+    dates = page.eval_on_selector_all(
+        ".timeline.chart-wide .timeline-date", "ds => ds.map(d => d.getBoundingClientRect().left)"
+    )
     assert len(dates) == 2 and dates[0] > dates[1]
     # On a phone the map's nodes stand at the right, each claim's words to their left.
     page = open_page(PAGES["topic"], 360)
-    nodes = page.eval_on_selector_all(".claim-map-narrow .map-node", """ns => ns.map(n => [
-        n.querySelector('circle').getBoundingClientRect().left, n.querySelector('.map-claim').getBoundingClientRect().right])""")
+    nodes = page.eval_on_selector_all(
+        ".claim-map-narrow .map-node",
+        """ns => ns.map(n => [
+        n.querySelector('circle').getBoundingClientRect().left, n.querySelector('.map-claim').getBoundingClientRect().right])""",
+    )
     assert nodes and all(circle > words for circle, words in nodes)
 
 
@@ -103,7 +109,10 @@ def test_search_finds_claims_in_both_languages_and_marks_each_result_language(op
     assert dari.gettext("verdict") in [f.strip() for f in filters]
     page = open_page("search/?q=roads", 1280)
     result = page.locator(".pagefind-ui__result").first
-    assert result.locator(".pagefind-ui__result-title").inner_text() == "All the new roads will be finished by the end of the year."
+    assert (
+        result.locator(".pagefind-ui__result-title").inner_text()
+        == "All the new roads will be finished by the end of the year."
+    )
     assert result.get_attribute("lang") == "en"
     assert result.evaluate("e => getComputedStyle(e).direction") == "ltr"
     # The language is an attribute, not a tag shown to readers.

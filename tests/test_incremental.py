@@ -14,18 +14,13 @@ from pathlib import Path
 import pytest
 
 from site_builder.errors import BuildFailed
-from site_builder.pipeline import BuiltSite
-from site_builder.pipeline import BuildOptions, build
+from site_builder.pipeline import BuildOptions, BuiltSite, build
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(folder)): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
@@ -57,9 +52,17 @@ EDITS = {
     "claim summary": [(CLAIM, "summary:", "summary: Edited.")],
     "claim verdict": [(CLAIM, "verdict: unproven", "verdict: false")],
     "claim review date": [(CLAIM, "reviewed: 2026-11-20", "reviewed: 2026-11-25")],
-    "new counterclaim": [(OTHER_CLAIM, "reviewed:", "counterclaims:\n  - paryan-completely-cleared-of-taliban\nreviewed:")],
+    "new counterclaim": [
+        (OTHER_CLAIM, "reviewed:", "counterclaims:\n  - paryan-completely-cleared-of-taliban\nreviewed:")
+    ],
     "new topic on a claim": [(CLAIM, "topics:\n", "topics:\n  - a-new-topic\n")],
-    "quote context": [("content/sources/massoud-ready-to-talk-to-taliban.yaml", "The article quotes the resistance spokesman", "The report quotes the resistance spokesman")],
+    "quote context": [
+        (
+            "content/sources/massoud-ready-to-talk-to-taliban.yaml",
+            "The article quotes the resistance spokesman",
+            "The report quotes the resistance spokesman",
+        )
+    ],
     "person name": [("content/people/fahim-dashti.yaml", "name: Fahim Dashti", "name: Fahim Dashti (spokesman)")],
     "topic title": [("content/topics/panjshir.yaml", "title:", "title: Edited")],
     "claim alias": [(CLAIM, "reviewed:", 'aliases:\n  - "/2021/09/paryan/"\nreviewed:')],
@@ -68,7 +71,9 @@ EDITS = {
 
 @pytest.mark.parametrize("name", sorted(EDITS))
 def test_rebuild_after_edit_equals_full_build(archive, name):
-    project = BuiltSite(BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "public"), search=False))
+    project = BuiltSite(
+        BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "public"), search=False)
+    )
     everything = project.build().pages
     for path, old, new in EDITS[name]:
         edit(archive / path, old, new)
@@ -79,7 +84,9 @@ def test_rebuild_after_edit_equals_full_build(archive, name):
 
 
 def test_rebuild_after_adding_and_removing_a_claim(archive):
-    project = BuiltSite(BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "public"), search=False))
+    project = BuiltSite(
+        BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "public"), search=False)
+    )
     project.build()
     new_claim = archive / "content/claims/copy-of-a-claim.yaml"
     shutil.copy(archive / OTHER_CLAIM, new_claim)
@@ -94,7 +101,9 @@ def test_rebuild_after_adding_and_removing_a_claim(archive):
 
 
 def test_rebuild_reports_errors_then_recovers(archive):
-    project = BuiltSite(BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "public"), search=False))
+    project = BuiltSite(
+        BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "public"), search=False)
+    )
     project.build()
     before = tree(archive / "public")
     edit(archive / CLAIM, "verdict: unproven", "verdict: unprovn")
@@ -109,8 +118,11 @@ def test_rebuild_reports_errors_then_recovers(archive):
 
 def test_site_wide_pages_follow_a_shorter_index(archive, monkeypatch):
     import site_builder.pages.views
+
     monkeypatch.setattr(site_builder.pages.views, "CLAIMS_PER_PAGE", 2)
-    project = BuiltSite(BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "public"), search=False))
+    project = BuiltSite(
+        BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "public"), search=False)
+    )
     project.build()
     assert (archive / "public/claims/page/5/index.html").exists()  # nine claims, two a page
     os.remove(archive / "content/claims/taliban-negotiated-with-us-for-two-years.yaml")  # cited by no other file
@@ -126,7 +138,9 @@ def test_a_new_claim_on_a_static_files_path_is_refused_as_a_full_build_refuses_i
     static_page = archive / "static/claims/copy-of-a-claim/index.html"
     static_page.parent.mkdir(parents=True)
     static_page.write_text("<!doctype html><title>kept</title>", encoding="utf-8")
-    project = BuiltSite(BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "public"), search=False))
+    project = BuiltSite(
+        BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "public"), search=False)
+    )
     project.build()
     before = tree(archive / "public")
     shutil.copy(archive / CLAIM, archive / "content/claims/copy-of-a-claim.yaml")

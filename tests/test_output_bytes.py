@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sites import tree_snapshot
+from trust import REPO_ROOT
 
 from site_builder import share_image
 from site_builder.pipeline import BuildOptions, build
-from sites import tree_snapshot
-from trust import REPO_ROOT
 
 EDITED = "content/claims/bridge-finished-early.yaml"
 

@@ -16,18 +16,18 @@ def test_a_quote_taken_from_the_text_is_found_where_it_stands(words, data):
     text = "".join(w + s for w, s in words)
     first = data.draw(st.integers(0, len(words) - 1))
     last = data.draw(st.integers(first, len(words) - 1))
-    quote = " ".join(w for w, _ in words[first:last + 1])
+    quote = " ".join(w for w, _ in words[first : last + 1])
     spans = find_quote(quote, SearchableText(text))
     assert spans is not None
     (span,) = spans
-    found = text[span.start:span.end]
+    found = text[span.start : span.end]
     assert " ".join(fold(found).split()) == " ".join(fold(quote).split())
 
 
 def test_typographic_marks_and_omissions():
     text = "He said: \u201cWe are\u00a0ready \u2014 now.\u201d\n\nLater, he left."
     spans = find_quote('"We are ready - now." \u2026 he left', SearchableText(text))
-    assert [text[s.start:s.end] for s in spans] == ["\u201cWe are\u00a0ready \u2014 now.\u201d", "he left"]
+    assert [text[s.start : s.end] for s in spans] == ["\u201cWe are\u00a0ready \u2014 now.\u201d", "he left"]
 
 
 def test_parts_out_of_order_are_not_found():

@@ -12,13 +12,12 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from playwright.sync_api import expect
+from test_site import DEFAULT_CONTENT, build_site
+from tools import axe_violations
 
 from bench.corpus import generate_corpus
 from site_builder import search
-from site_builder.pipeline import BuiltSite
-from site_builder.pipeline import BuildOptions
-from test_site import DEFAULT_CONTENT, build_site
-from tools import axe_violations
+from site_builder.pipeline import BuildOptions, BuiltSite
 
 RESULT = ".pagefind-ui__result"
 RESULT_LINK = ".pagefind-ui__result-link"
@@ -55,7 +54,9 @@ def test_the_build_writes_the_index(site):
     for name in ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json"):
         assert (site / "pagefind" / name).is_file(), name
     entry = json.loads((site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
-    records = sum(1 for folder in ("claims", "sources", "people", "topics") for _ in (site / folder).glob("*/index.html"))
+    records = sum(
+        1 for folder in ("claims", "sources", "people", "topics") for _ in (site / folder).glob("*/index.html")
+    )
     assert entry["languages"]["en"]["page_count"] == records  # records only, not indexes or chrome
 
 
@@ -64,7 +65,7 @@ def test_typing_a_quote_phrase_finds_its_claim_first(serve_dir, browse, site):
     # which rightly finds that person's page first.
     text, claim = max(quotes_cited_once(site), key=lambda quote: len(quote[0].split()))
     words = text.split()
-    phrase = " ".join(words[len(words) // 2:][:6])
+    phrase = " ".join(words[len(words) // 2 :][:6])
     base = serve_dir(site)
     page = browse(base + "search/")
     search_for(page, phrase)
@@ -84,10 +85,13 @@ def test_every_quote_finds_a_claim_citing_it_first(serve_dir, browse, site):
             if not quote["cited_by"]:
                 continue
             phrase = " ".join(quote["text"].split()[:8])
-            first = page.evaluate("""async (phrase) => {
+            first = page.evaluate(
+                """async (phrase) => {
                 const pagefind = await import('/pagefind/pagefind.js');
                 const found = await pagefind.search(phrase);
-                return (await found.results[0].data()).url; }""", phrase)
+                return (await found.results[0].data()).url; }""",
+                phrase,
+            )
             assert first in {f"/claims/{c}/" for c in quote["cited_by"]}, (phrase, first)
 
 
@@ -267,8 +271,10 @@ def shard_entries(site: Path) -> dict[str, dict]:
     script = (site / "pagefind" / "pagefind.js").read_text(encoding="utf-8")
     names = json.loads(re.search(r"^const SHARDS = (.*);$", script, re.MULTILINE).group(1))
     assert names == sorted(path.name for path in (site / "pagefind").glob("shard-*"))
-    return {name: json.loads((site / "pagefind" / name / "pagefind-entry.json").read_text(encoding="utf-8"))
-            for name in names}
+    return {
+        name: json.loads((site / "pagefind" / name / "pagefind-entry.json").read_text(encoding="utf-8"))
+        for name in names
+    }
 
 
 def shard_count(site: Path) -> int:
@@ -319,8 +325,10 @@ def first_result(page, phrase: str) -> str:
 
 def distinctive_phrases(site: Path) -> dict[str, str]:
     """Claim slug -> three words of its text around a word no other record page holds (nor begins with)."""
-    words_of = {page: set(re.findall(r"\w+", re.sub(r"<[^>]+>", " ", (site / page).read_text(encoding="utf-8")).lower()))
-                for page in search.record_pages(str(site))}
+    words_of = {
+        page: set(re.findall(r"\w+", re.sub(r"<[^>]+>", " ", (site / page).read_text(encoding="utf-8")).lower()))
+        for page in search.record_pages(str(site))
+    }
     phrases = {}
     for slug, text in sorted(claim_texts(site).items()):
         own = f"claims/{slug}/index.html"
@@ -328,9 +336,10 @@ def distinctive_phrases(site: Path) -> dict[str, str]:
         for i, word in enumerate(words):
             bare = word.lower()
             # Pagefind matches every word of a query as a prefix too.
-            if bare in words_of[own] and not any(other.startswith(bare) for page in words_of if page != own
-                                                 for other in words_of[page]):
-                phrases[slug] = " ".join(words[max(i - 1, 0):i + 2])
+            if bare in words_of[own] and not any(
+                other.startswith(bare) for page in words_of if page != own for other in words_of[page]
+            ):
+                phrases[slug] = " ".join(words[max(i - 1, 0) : i + 2])
                 break
     return phrases
 
@@ -374,7 +383,8 @@ def test_a_verdict_filter_counts_and_finds_claims_of_every_shard(serve_dir, brow
     expect(page.locator(f"{RESULT}:not(:has({RESULT_LINK}))")).to_have_count(0)  # every result loaded
     # Each result's first link is to its page, the others to the page's sections.
     found = page.locator(RESULT).evaluate_all(
-        f"items => items.map(item => item.querySelector('{RESULT_LINK}').getAttribute('href'))")
+        f"items => items.map(item => item.querySelector('{RESULT_LINK}').getAttribute('href'))"
+    )
     assert sorted(found) == sorted(f"/claims/{slug}/" for slug in slugs)
     assert page.problems == []
 
@@ -397,14 +407,20 @@ def test_an_edited_claim_is_found_after_only_its_shards_are_indexed_again(serve_
         pool.submit(project.build).result()
         site = tmp_path / "public"
         count = shard_count(site)
-        before = {name: (site / "pagefind" / name / "pagefind-entry.json").stat().st_ino for name in shard_entries(site)}
+        before = {
+            name: (site / "pagefind" / name / "pagefind-entry.json").stat().st_ino for name in shard_entries(site)
+        }
         claim = sorted((tmp_path / "content/claims").glob("*.yaml"))[0]
-        claim.write_text(claim.read_text(encoding="utf-8").replace("summary: >-\n", "summary: >-\n  Zorblatquux gravel. "),
-                         encoding="utf-8")
+        claim.write_text(
+            claim.read_text(encoding="utf-8").replace("summary: >-\n", "summary: >-\n  Zorblatquux gravel. "),
+            encoding="utf-8",
+        )
         report = pool.submit(project.rebuild, {str(claim)}).result()
     page_of_claim = f"claims/{claim.stem}/index.html"
     assert page_of_claim in report.changed
-    touched = {search.shard_name(search.shard_of(path, count)) for path in report.changed if search.is_record_page(path)}
+    touched = {
+        search.shard_name(search.shard_of(path, count)) for path in report.changed if search.is_record_page(path)
+    }
     assert search.shard_name(search.shard_of(page_of_claim, count)) in touched
     assert len(touched) < len(before)  # else this would show nothing
     after = {name: (site / "pagefind" / name / "pagefind-entry.json").stat().st_ino for name in shard_entries(site)}
@@ -416,8 +432,9 @@ def test_an_edited_claim_is_found_after_only_its_shards_are_indexed_again(serve_
     assert page.problems == []
 
 
-def test_a_sharded_search_page_with_results_passes_axe_and_says_so_without_javascript(chromium_browser, serve_dir,
-                                                                                       browse, sharded):
+def test_a_sharded_search_page_with_results_passes_axe_and_says_so_without_javascript(
+    chromium_browser, serve_dir, browse, sharded
+):
     base = serve_dir(sharded)
     page = browse(base + "search/?q=claimed")
     page.wait_for_selector(RESULT)

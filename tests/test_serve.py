@@ -28,10 +28,10 @@ from pathlib import Path
 
 import pytest
 from lxml import html
+from tools import axe_violations
 
 from site_builder import serve
 from site_builder.serve import SHOWN_ERRORS, LiveReload, Watcher, with_live_reload
-from tools import axe_violations
 
 ROOT = Path(__file__).resolve().parent.parent
 CLAIM = "content/claims/paryan-completely-cleared-of-taliban.yaml"
@@ -58,13 +58,18 @@ class Server:
 
         self.process = subprocess.Popen(
             [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port), *(["--host", host] if host else [])],
-            cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=folder,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
             preexec_fn=limit_files if max_files else None,
         )
         self.stdout: list[str] = []
         self.stderr: list[str] = []
-        self.readers = [threading.Thread(target=_collect, args=(stream, lines), daemon=True)
-                        for stream, lines in ((self.process.stdout, self.stdout), (self.process.stderr, self.stderr))]
+        self.readers = [
+            threading.Thread(target=_collect, args=(stream, lines), daemon=True)
+            for stream, lines in ((self.process.stdout, self.stdout), (self.process.stderr, self.stderr))
+        ]
         for reader in self.readers:
             reader.start()
         serving = self.wait_for_line(self.stdout, re.compile(r"^serving (http://\S+/) "), timeout=60)
@@ -80,10 +85,13 @@ class Server:
             if self.process.poll() is not None:
                 raise AssertionError(f"serve exited {self.process.returncode}:\n{''.join(self.stdout + self.stderr)}")
             time.sleep(0.02)
-        raise AssertionError(f"no line matching {pattern.pattern!r} within {timeout} s:\n{''.join(self.stdout + self.stderr)}")
+        raise AssertionError(
+            f"no line matching {pattern.pattern!r} within {timeout} s:\n{''.join(self.stdout + self.stderr)}"
+        )
 
-    def get(self, path: str, method: str = "GET", host_header: str | None = None,
-            timeout: float = 5) -> tuple[int, dict, bytes]:
+    def get(
+        self, path: str, method: str = "GET", host_header: str | None = None, timeout: float = 5
+    ) -> tuple[int, dict, bytes]:
         """One request, redirects not followed; `host_header` in place of the URL's host and port."""
         host, port = urllib.parse.urlsplit(self.url).netloc.rsplit(":", 1)
         connection = http.client.HTTPConnection("127.0.0.1" if host == "0.0.0.0" else host, int(port), timeout=timeout)
@@ -155,7 +163,7 @@ class EventStream:
         self.socket.sendall(f"GET /__livereload HTTP/1.0\r\nHost: {host}:{port}\r\n\r\n".encode("ascii"))
         self.stream = self.socket.makefile("rb")
         headers = []
-        while (line := self.stream.readline().strip()):
+        while line := self.stream.readline().strip():
             headers.append(line.decode("ascii").lower())
         assert headers[0].endswith(" 200 ok") and "content-type: text/event-stream" in headers, headers
         self.events: list[tuple[str, str]] = []
@@ -167,9 +175,9 @@ class EventStream:
             for raw in self.stream:
                 line = raw.decode("utf-8").rstrip("\n")
                 if line.startswith("event: "):
-                    name = line[len("event: "):]
+                    name = line[len("event: ") :]
                 elif line.startswith("data: "):
-                    data.append(line[len("data: "):])
+                    data.append(line[len("data: ") :])
                 elif not line and name:
                     self.events.append((name, "\n".join(data)))
                     name, data = None, []
@@ -234,8 +242,12 @@ def test_content_types_and_missing_pages(preview, archive):
 
     status, headers, _ = preview.get("claims")
     assert status == 301 and headers["Location"] == "/claims/"
-    for hidden in ("../content/site.yaml", "%2e%2e/content/site.yaml", "pagefind/../../content/site.yaml",
-                   ".pagefind-new/pagefind.js"):
+    for hidden in (
+        "../content/site.yaml",
+        "%2e%2e/content/site.yaml",
+        "pagefind/../../content/site.yaml",
+        ".pagefind-new/pagefind.js",
+    ):
         assert preview.get(hidden)[0] == 404, hidden
     status, headers, body = preview.get(CLAIM_URL, method="HEAD")
     assert status == 200 and body == b"" and int(headers["Content-Length"]) > 0
@@ -246,8 +258,13 @@ def test_port_in_use_is_a_usage_error(archive):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port)],
-                                cwd=archive, capture_output=True, text=True, timeout=30)
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port)],
+            cwd=archive,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
     assert result.returncode == 2
     assert f"port {port} on 127.0.0.1 is in use" in result.stderr
     assert "--port" in result.stderr and "Traceback" not in result.stderr
@@ -263,7 +280,7 @@ def _raw_request(url: str, request: bytes, timeout: float = 5) -> bytes:
     with socket.create_connection((host, int(port)), timeout=timeout) as connection:
         connection.sendall(request)
         answer = b""
-        while (chunk := connection.recv(65536)):
+        while chunk := connection.recv(65536):
             answer += chunk
     return answer
 
@@ -272,8 +289,18 @@ def test_only_a_local_host_name_gets_an_answer(preview, archive):
     """DNS rebinding: a page at evil.example, its name pointed at 127.0.0.1, must not read the preview."""
     port = urllib.parse.urlsplit(preview.url).port
     paths = ["", CLAIM_URL, "__status", "__livereload.js", "__livereload", "assets/site.css", "no-such-page/"]
-    refused = ["evil.example", f"evil.example:{port}", "", f"localhost:{port + 1}", f"127.0.0.1.evil.example:{port}",
-               f"localhost.evil.example:{port}", "localhost", f"[::1]:{port}x", f"10.0.0.1:{port}", f"0.0.0.0:{port}"]
+    refused = [
+        "evil.example",
+        f"evil.example:{port}",
+        "",
+        f"localhost:{port + 1}",
+        f"127.0.0.1.evil.example:{port}",
+        f"localhost.evil.example:{port}",
+        "localhost",
+        f"[::1]:{port}x",
+        f"10.0.0.1:{port}",
+        f"0.0.0.0:{port}",
+    ]
     for path in paths:
         for host in refused:
             status, headers, body = preview.get(path, host_header=host)
@@ -352,7 +379,7 @@ def test_two_hundred_connections_wait_for_a_busy_server_and_are_all_answered(bar
     port = bare.server.server_address[1]
     waiting = []
     try:
-        for n in range(200):  # not accepted yet: each waits in the system's queue, or times out
+        for _ in range(200):  # not accepted yet: each waits in the system's queue, or times out
             waiting.append(socket.create_connection(("127.0.0.1", port), timeout=3))
         bare.thread.start()
         for connection in waiting:
@@ -361,7 +388,7 @@ def test_two_hundred_connections_wait_for_a_busy_server_and_are_all_answered(bar
         for connection in waiting:
             connection.settimeout(10)
             answer = b""
-            while (chunk := connection.recv(65536)):
+            while chunk := connection.recv(65536):
                 answer += chunk
             answers.append(answer.split(b"\r\n", 1)[0])
     finally:
@@ -470,8 +497,10 @@ def test_an_edit_is_served_within_two_seconds_and_rebuilds_only_its_dependents(p
         time.sleep(0.02)
 
     line = preview.wait_for_line(
-        preview.stdout, re.compile(r"^rebuilt (\d+) pages \((\d+) files changed\) in \d+\.\d\d s; search index in \d+\.\d\d s$"),
-        after=lines_before)
+        preview.stdout,
+        re.compile(r"^rebuilt (\d+) pages \((\d+) files changed\) in \d+\.\d\d s; search index in \d+\.\d\d s$"),
+        after=lines_before,
+    )
     pages, written = int(line.group(1)), int(line.group(2))
     assert 1 <= pages < total
     assert written >= 1
@@ -488,8 +517,11 @@ def test_an_archives_own_template_and_static_file_are_picked_up_when_they_appear
     (archive / "static").mkdir()
     (archive / "static" / "humans.txt").write_text("Made by the archive's team.\n", encoding="utf-8")
     (archive / "templates").mkdir()
-    own_404 = (ROOT / "templates" / "404.html").read_text(encoding="utf-8").replace(
-        "{% block main %}", "{% block main %}\n<p class=\"own-404\">Our own page.</p>", 1)
+    own_404 = (
+        (ROOT / "templates" / "404.html")
+        .read_text(encoding="utf-8")
+        .replace("{% block main %}", '{% block main %}\n<p class="own-404">Our own page.</p>', 1)
+    )
     (archive / "templates" / "404.html").write_text(own_404, encoding="utf-8")
     saved = time.monotonic()
     while b"own-404" not in preview.get("404.html")[2] or preview.get("humans.txt")[0] != 200:
@@ -506,8 +538,11 @@ def test_errors_are_streamed_and_the_last_good_page_stays_until_they_are_fixed(p
         shown = json.loads(data)
         errors = shown["errors"]
         assert shown["total"] == len(errors) == 1
-        assert re.fullmatch(r"content/claims/paryan-completely-cleared-of-taliban\.yaml:\d+:\d+: error: "
-                            r"verdict 'unprovn' .*", errors[0])
+        assert re.fullmatch(
+            r"content/claims/paryan-completely-cleared-of-taliban\.yaml:\d+:\d+: error: "
+            r"verdict 'unprovn' .*",
+            errors[0],
+        )
         # The terminal says the same, in the format `build` uses.
         preview.wait_for_line(preview.stderr, re.compile(re.escape(errors[0])))
         preview.wait_for_line(preview.stderr, re.compile(r"^1 error; the preview shows the last good build$"))
@@ -532,8 +567,13 @@ def test_an_edited_archived_text_checks_its_quotes_again(preview, archive):
     status = preview.wait_for_status(lambda s: s["errors"])
     # The seed's recorded digest no longer matches, and the quote is no longer in it.
     fixity, error = status["errors"]
-    assert re.match(rf"{re.escape(SOURCE)}:\d+:\d+: error: the archived file has changed since it was recorded: {SEED}", fixity)
-    assert re.match(rf"{re.escape(SOURCE)}:\d+:\d+: error: quote 'clerics-illegitimate-war' is not in the archived text {SEED}", error)
+    assert re.match(
+        rf"{re.escape(SOURCE)}:\d+:\d+: error: the archived file has changed since it was recorded: {SEED}", fixity
+    )
+    assert re.match(
+        rf"{re.escape(SOURCE)}:\d+:\d+: error: quote 'clerics-illegitimate-war' is not in the archived text {SEED}",
+        error,
+    )
     seed.write_text(original, encoding="utf-8")
     preview.wait_for_status(lambda s: not s["errors"] and s["builds"] > status["builds"])
 
@@ -561,8 +601,11 @@ def test_the_open_page_reloads_itself_and_shows_errors_over_the_last_good_page(p
     page.evaluate("window.__marker = 1")
     edit(archive / CLAIM, "summary:", f"summary: {NEW_SUMMARY}")
     saved = time.monotonic()
-    page.wait_for_function("(text) => window.__marker === undefined && document.body.innerText.includes(text)",
-                           arg=NEW_SUMMARY, timeout=5000)
+    page.wait_for_function(
+        "(text) => window.__marker === undefined && document.body.innerText.includes(text)",
+        arg=NEW_SUMMARY,
+        timeout=5000,
+    )
     reload_seconds = time.monotonic() - saved
     assert reload_seconds < 2
     # The page reloads first; the line comes once the search index has been refreshed too.
@@ -578,7 +621,9 @@ def test_the_open_page_reloads_itself_and_shows_errors_over_the_last_good_page(p
     assert page.evaluate("window.__marker") == 2  # shown over the page, not by reloading it
     text = dialog.inner_text()
     assert "1 content error" in text
-    assert re.search(r"content/claims/paryan-completely-cleared-of-taliban\.yaml:\d+:\d+: error: verdict 'unprovn'", text)
+    assert re.search(
+        r"content/claims/paryan-completely-cleared-of-taliban\.yaml:\d+:\d+: error: verdict 'unprovn'", text
+    )
     assert page.evaluate("document.activeElement.textContent") == "Hide"
     assert axe_violations(page, {"runOnly": ["wcag2a", "wcag2aa"]}) == []
     # Still the last good page underneath.
@@ -597,8 +642,11 @@ def test_an_open_page_reconnects_and_reloads_after_a_restart(archive, page):
     edit(archive / CLAIM, "summary:", f"summary: {NEW_SUMMARY}")  # while no server watches
     restarted = Server(archive, port=int(server.url.rsplit(":", 1)[1].rstrip("/")))
     try:
-        page.wait_for_function("(text) => window.__marker === undefined && document.body.innerText.includes(text)",
-                               arg=NEW_SUMMARY, timeout=20000)
+        page.wait_for_function(
+            "(text) => window.__marker === undefined && document.body.innerText.includes(text)",
+            arg=NEW_SUMMARY,
+            timeout=20000,
+        )
     finally:
         assert restarted.interrupt() == 0
 
@@ -609,7 +657,8 @@ def test_an_open_page_reconnects_and_reloads_after_a_restart(archive, page):
 def test_live_reload_tag_goes_before_the_end_of_head():
     assert with_live_reload(b"<html><head><title>x</title></HEAD><body></body></html>", "ab-1") == (
         b'<html><head><title>x</title><script src="/__livereload.js" data-build="ab-1" defer></script>\n'
-        b"</HEAD><body></body></html>")
+        b"</HEAD><body></body></html>"
+    )
     assert with_live_reload(b"<p>bare</p>", "ab-1").endswith(b"defer></script>\n")
 
 
@@ -657,5 +706,7 @@ def test_the_browser_is_sent_the_first_errors_and_how_many_there_are():
     live.failed(errors)
     status = live.status()
     assert status["errors"] == errors[:SHOWN_ERRORS] and status["error_count"] == SHOWN_ERRORS + 10
-    name, data = re.fullmatch(r"event: reload\ndata: \S+\n\nevent: (\w+)\ndata: (.*)\n\n", live.events().decode()).groups()
+    name, data = re.fullmatch(
+        r"event: reload\ndata: \S+\n\nevent: (\w+)\ndata: (.*)\n\n", live.events().decode()
+    ).groups()
     assert (name, json.loads(data)) == ("errors", {"total": SHOWN_ERRORS + 10, "errors": errors[:SHOWN_ERRORS]})

@@ -17,9 +17,11 @@ DARI = dict(direction="rtl", language="fa")
 DARI_SITE = dict(site_direction="rtl", site_language="fa")
 # Every Arabic-script letter a Dari, Pashto or Arabic claim needs, with Persian digits and punctuation.
 LETTERS = "ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیءآأؤإئةكيټډړږښځڅګڼېۍ۰۱۲۳۴۵۶۷۸۹،؛؟"
-LONG = ("The minister said that the new bridge would be finished two months early and cost less than half of what "
-        "was budgeted, according to official figures released by the governor's office; critics disputed every "
-        "part of it and pointed to delays at three other sites in Herat, Kandahar and Mazar-i-Sharif. ") * 3
+LONG = (
+    "The minister said that the new bridge would be finished two months early and cost less than half of what "
+    "was budgeted, according to official figures released by the governor's office; critics disputed every "
+    "part of it and pointed to delays at three other sites in Herat, Kandahar and Mazar-i-Sharif. "
+) * 3
 
 
 def _clear_caches():
@@ -44,7 +46,7 @@ def picture(*args, **kwargs) -> Image.Image:
 
 
 def rgb(colour: str) -> tuple[int, int, int]:
-    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
 
 
 def ink_box(image: Image.Image, box: tuple[int, int, int, int]) -> tuple[int, int, int, int] | None:
@@ -147,7 +149,7 @@ def test_rtl_claim_wraps_from_the_right():
 
 @pytest.mark.skipif(not share_image.RAQM, reason="bidirectional order needs raqm")
 def test_rtl_claim_opening_with_a_latin_word_puts_that_word_at_the_right():
-    """"WHO claimed": the paragraph is right-to-left even though its first letter is Latin, so
+    """ "WHO claimed": the paragraph is right-to-left even though its first letter is Latin, so
     "WHO" comes first, at the right, and the alef of ادعا stands on its left."""
     image = picture(TITLE, "WHO ادعا کرد", "True", "scale-5", direction="rtl", language="fa").convert("L")
     band = {x for x in range(WIDTH) if any(image.getpixel((x, y)) < 160 for y in range(CLAIM_TOP, CLAIM_TOP + 54))}
@@ -181,6 +183,7 @@ def test_the_font_has_a_glyph_for_every_arabic_script_letter():
 @pytest.mark.skipif(not share_image.RAQM, reason="shaping needs raqm")
 def test_arabic_letters_are_joined():
     """Shaped, five behs are one connected stroke; drawn unshaped, five separate letters."""
+
     def gaps(font, **kwargs):
         drawn = font.getmask("ببببب", **kwargs)
         width, height = drawn.size
@@ -264,12 +267,15 @@ def test_cached_picture_is_the_drawn_one_and_a_warm_call_draws_nothing(tmp_path,
     assert share_image.render_cached(str(tmp_path), *CACHED, **DARI) == drawn
 
 
-@pytest.mark.parametrize("damage", [
-    lambda entry: entry[:-100],  # cut short
-    lambda entry: entry[:40] + bytes([entry[40] ^ 1]) + entry[41:],  # one bit flipped
-    lambda entry: b"",
-    lambda entry: share_image.render(TITLE, "Another claim.", "True", "scale-5"),  # someone else's PNG, no digest
-])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda entry: entry[:-100],  # cut short
+        lambda entry: entry[:40] + bytes([entry[40] ^ 1]) + entry[41:],  # one bit flipped
+        lambda entry: b"",
+        lambda entry: share_image.render(TITLE, "Another claim.", "True", "scale-5"),  # someone else's PNG, no digest
+    ],
+)
 def test_a_damaged_entry_is_drawn_again_and_repaired(tmp_path, damage):
     drawn = share_image.render(*CACHED, **DARI)
     share_image.render_cached(str(tmp_path), *CACHED, **DARI)

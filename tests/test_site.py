@@ -11,20 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import textwrap
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import re
-
 import lxml.html
 import pytest
 import yaml
-from lxml import etree
-
 from built_site import broken_links, html_pages  # noqa: F401 (other test modules import them from here)
-from site_builder.pipeline import BuildOptions, build
+from lxml import etree
 from sites import CLAIM, CLAIM_PATH, TOPIC_PATH, minimal_site, replaced
+
+from site_builder.pipeline import BuildOptions, build
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONTENT = REPO_ROOT / "content"
@@ -39,6 +38,7 @@ RECORD_KINDS = {"claims", "sources", "people", "topics"}
 
 
 # -- building and reading sites ------------------------------------------------
+
 
 def build_site(content: Path, out: Path, base_url: str | None = None, search: bool = False) -> Path:
     # In a thread of its own: once a browser test has started Playwright, its
@@ -233,6 +233,7 @@ def small_yaml(relpath: str) -> dict:
 
 # -- links ---------------------------------------------------------------------
 
+
 def test_every_internal_link_of_the_default_archive_resolves(default_site):
     assert broken_links(default_site, "https://factcheck.example.org/") == []
 
@@ -248,7 +249,12 @@ def test_link_checker_catches_a_missing_base_path_and_a_missing_anchor(small_sit
     page = small_site / "claims/bridge-late/index.html"
     original = page.read_text(encoding="utf-8")
     try:
-        page.write_text(original.replace("</main>", '<a href="/archive/claims/">x</a><a href="/claims/bridge-early/#nowhere">y</a></main>'), encoding="utf-8")
+        page.write_text(
+            original.replace(
+                "</main>", '<a href="/archive/claims/">x</a><a href="/claims/bridge-early/#nowhere">y</a></main>'
+            ),
+            encoding="utf-8",
+        )
         problems = broken_links(small_site, "https://checks.example.net/")
     finally:
         page.write_text(original, encoding="utf-8")
@@ -264,11 +270,17 @@ def test_analysis_markdown_keeps_headings_lists_tables_footnotes_and_internal_li
     assert analysis.xpath(".//table//td[normalize-space()='Opening']")
     assert analysis.xpath(".//a[starts-with(@href, '#fn')]") and analysis.xpath(".//*[starts-with(@id, 'fn')]")
     hrefs = set(analysis.xpath(".//a/@href"))
-    assert {"/people/jane-roe/", "/claims/bridge-late/", "/sources/radio-interview/", "/topics/bridges/",
-            "/sources/harbour-statement/#quote-bridge-finished"} <= hrefs
+    assert {
+        "/people/jane-roe/",
+        "/claims/bridge-late/",
+        "/sources/radio-interview/",
+        "/topics/bridges/",
+        "/sources/harbour-statement/#quote-bridge-finished",
+    } <= hrefs
 
 
 # -- claim pages ---------------------------------------------------------------
+
 
 def test_counterclaims_show_on_both_pages_whichever_side_names_them(small_site):
     pages = html_pages(small_site)
@@ -322,7 +334,9 @@ def test_claim_page_carries_verdict_as_words_dates_topics_and_corrections(small_
 
 def test_an_unrated_badge_names_its_verdict_and_the_scale_page_says_what_unrated_means(small_site):
     pages = html_pages(small_site)
-    badge = pages["claims/ferry-free/index.html"].xpath("//section[contains(@class, 'verdict-panel')]//a[contains(@class, 'verdict')]")[0]
+    badge = pages["claims/ferry-free/index.html"].xpath(
+        "//section[contains(@class, 'verdict-panel')]//a[contains(@class, 'verdict')]"
+    )[0]
     assert " ".join(badge.text_content().split()) == "Unproven"
     assert not badge.xpath(".//*[@class='verdict-place']")
     entry = pages["verdicts/index.html"].xpath("//section[@id='verdict-unproven']")[0]
@@ -345,23 +359,35 @@ def test_right_to_left_claim_sets_language_and_direction(small_site):
 
 # -- source, person and list pages ---------------------------------------------------
 
+
 def test_source_page_marks_every_quote_in_its_archived_text(small_site):
     doc = html_pages(small_site)["sources/harbour-statement/index.html"]
     assert doc.xpath("//figure[@id='quote-bridge-finished']") and doc.xpath("//figure[@id='quote-ferry-free']")
     marked = doc.xpath("//div[@class='archived-text']//mark[@id='text-quote-bridge-finished']")
-    assert marked and " ".join(marked[0].text_content().split()) == "The new bridge was finished in March, two months early."
+    assert (
+        marked
+        and " ".join(marked[0].text_content().split()) == "The new bridge was finished in March, two months early."
+    )
     # The omission splits the quote into two marks; only the first carries the id.
     assert len(doc.xpath("//div[@class='archived-text']//mark")) == 3
-    cited_by = doc.xpath("//figure[@id='quote-bridge-finished']//div[@class='cited-by']//a[not(contains(@class, 'verdict'))]/@href")
+    cited_by = doc.xpath(
+        "//figure[@id='quote-bridge-finished']//div[@class='cited-by']//a[not(contains(@class, 'verdict'))]/@href"
+    )
     assert cited_by == ["/claims/bridge-early/"]
-    assert doc.xpath("//dd/a/@href") == ["https://ministry.example.org/statement", "https://archive.example.org/statement",
-                                         "/sources/harbour-statement/harbour-statement.txt"]
+    assert doc.xpath("//dd/a/@href") == [
+        "https://ministry.example.org/statement",
+        "https://archive.example.org/statement",
+        "/sources/harbour-statement/harbour-statement.txt",
+    ]
 
 
 def test_person_page_has_scorecard_affiliation_links_and_quotes(small_site):
     pages = html_pages(small_site)
     jane = pages["people/jane-roe/index.html"]
-    rows = [tuple(" ".join(td.text_content().split()) for td in tr.xpath("td")) for tr in jane.xpath("//table[@class='tally']/tbody/tr")]
+    rows = [
+        tuple(" ".join(td.text_content().split()) for td in tr.xpath("td"))
+        for tr in jane.xpath("//table[@class='tally']/tbody/tr")
+    ]
     assert rows == [("Mostly true (4 of 5 on the rating scale)", "1", "50%"), ("Not a factual claim", "1", "50%")]
     assert jane.xpath("//dd/a/@href")[:2] == ["/people/harbour-party/", "https://jane-roe.example.org/"]
     assert "https://www.wikidata.org/wiki/Q4115189" in jane.xpath("//dd//a/@href")
@@ -374,7 +400,12 @@ def test_claims_index_lists_newest_review_first_and_groups(small_site):
     pages = html_pages(small_site)
     doc = pages["claims/index.html"]
     newest = doc.xpath("//section[h2='Newest first']//h3/a/@href")
-    assert newest == ["/claims/ferry-free/", "/claims/bridge-late/", "/claims/bridge-early/", "/claims/bridge-early-fa/"]
+    assert newest == [
+        "/claims/ferry-free/",
+        "/claims/bridge-late/",
+        "/claims/bridge-early/",
+        "/claims/bridge-early-fa/",
+    ]
     assert doc.xpath("//li[@id='verdict-false']/a/@href") == ["/claims/verdict/false/"]
     assert doc.xpath("//li[@id='claimant-jane-roe']/a/@href") == ["/people/jane-roe/"]
     assert doc.xpath("//li[@id='topic-harbour']/a/@href") == ["/topics/harbour/"]
@@ -386,8 +417,10 @@ def test_claims_index_lists_newest_review_first_and_groups(small_site):
 
 
 def test_long_claim_lists_are_cut_into_linked_pages(tmp_path):
-    from site_builder.pages.views import CLAIMS_PER_PAGE
     from sites import minimal_site
+
+    from site_builder.pages.views import CLAIMS_PER_PAGE
+
     site = minimal_site(tmp_path)
     original = next((site.root / "content/claims").glob("*.yaml")).read_text(encoding="utf-8")
     for n in range(CLAIMS_PER_PAGE * 2 + 1):
@@ -404,9 +437,11 @@ def test_long_claim_lists_are_cut_into_linked_pages(tmp_path):
 
 
 def test_a_long_list_links_its_ends_and_its_neighbours_and_every_page_is_reachable(tmp_path, monkeypatch):
+    from sites import minimal_site
+
     import site_builder.pages.views as views
     from site_builder.pipeline import BuildOptions, build
-    from sites import minimal_site
+
     monkeypatch.setattr(views, "CLAIMS_PER_PAGE", 2)
     monkeypatch.setattr(views, "ITEMS_PER_PAGE", 1)
     site = minimal_site(tmp_path)
@@ -449,10 +484,12 @@ def test_a_long_list_links_its_ends_and_its_neighbours_and_every_page_is_reachab
 
 
 def test_a_records_feed_holds_its_newest_claims_and_the_site_feed_more(tmp_path, monkeypatch):
-    import site_builder.feeds as feeds
     from lxml import etree
-    from site_builder.pipeline import BuildOptions, build
     from sites import minimal_site
+
+    import site_builder.feeds as feeds
+    from site_builder.pipeline import BuildOptions, build
+
     monkeypatch.setattr(feeds, "FEED_ENTRIES", 4)
     monkeypatch.setattr(feeds, "RECORD_FEED_ENTRIES", 2)
     site = minimal_site(tmp_path)
@@ -465,8 +502,10 @@ def test_a_records_feed_holds_its_newest_claims_and_the_site_feed_more(tmp_path,
 
     def entries(path: str) -> list[str]:
         root = etree.parse(str(site.root / "public" / path)).getroot()
-        return [e.findtext("{http://www.w3.org/2005/Atom}id").rstrip("/").rsplit("/", 1)[-1]
-                for e in root.findall("{http://www.w3.org/2005/Atom}entry")]
+        return [
+            e.findtext("{http://www.w3.org/2005/Atom}id").rstrip("/").rsplit("/", 1)[-1]
+            for e in root.findall("{http://www.w3.org/2005/Atom}entry")
+        ]
 
     assert entries("people/jane-roe/feed.xml") == ["copy-6", "copy-5"]
     assert entries("feed.xml") == ["copy-6", "copy-5", "copy-4", "copy-3"]
@@ -475,16 +514,23 @@ def test_a_records_feed_holds_its_newest_claims_and_the_site_feed_more(tmp_path,
 def test_verdict_scale_page_explains_every_verdict(small_site):
     doc = html_pages(small_site)["verdicts/index.html"]
     ids = doc.xpath("//section[contains(@class, 'verdict-entry')]/@id")
-    assert ids == [f"verdict-{v}" for v in ("true", "mostly-true", "half-true", "mostly-false", "false", "unproven", "disputed", "opinion")]
+    assert ids == [
+        f"verdict-{v}"
+        for v in ("true", "mostly-true", "half-true", "mostly-false", "false", "unproven", "disputed", "opinion")
+    ]
 
 
 def test_home_page_shows_latest_and_counts(small_site):
     doc = html_pages(small_site)["index.html"]
-    assert doc.xpath("normalize-space(//p[@class='stats'])") == "4 fact-checks, drawn from 2 sources holding 3 original quotes."
+    assert (
+        doc.xpath("normalize-space(//p[@class='stats'])")
+        == "4 fact-checks, drawn from 2 sources holding 3 original quotes."
+    )
     assert len(doc.xpath("//section[h2='Latest fact-checks']//li[@class='card']")) == 4
 
 
 # -- every page ---------------------------------------------------------------
+
 
 def test_every_page_has_one_h1_language_landmarks_and_metadata(default_site):
     for relpath, doc in html_pages(default_site).items():
@@ -493,7 +539,9 @@ def test_every_page_has_one_h1_language_landmarks_and_metadata(default_site):
         assert len(doc.xpath("//main[@id='main']")) == 1 and doc.xpath("//a[@href='#main']"), relpath
         assert doc.xpath("//header//nav") and doc.xpath("//footer"), relpath
         form = doc.xpath("//header//form[@role='search']")[0]
-        assert form.get("method") == "get" and form.xpath(".//input[@name='q']/@id") == form.xpath(".//label/@for"), relpath
+        assert form.get("method") == "get" and form.xpath(".//input[@name='q']/@id") == form.xpath(".//label/@for"), (
+            relpath
+        )
         for name in ("og:title", "og:description", "og:url", "og:type"):
             assert doc.xpath(f"//meta[@property='{name}']/@content"), (relpath, name)
         for name in ("twitter:card", "twitter:title", "description"):
@@ -534,8 +582,11 @@ def test_claim_pages_carry_search_filters_meta_and_sort(small_site):
 def test_search_page_loads_pagefind_from_this_site_and_works_without_script_as_a_link(tmp_path):
     site = build_site(DEFAULT_CONTENT, tmp_path / "public", base_url=BASE_PATH_URL)
     doc = html_pages(site)["search/index.html"]
-    assert doc.xpath("//link[@rel='stylesheet']/@href") == ["/archive/assets/site.css", "/archive/pagefind/pagefind-ui.css",
-                                                           "/archive/assets/search.css"]
+    assert doc.xpath("//link[@rel='stylesheet']/@href") == [
+        "/archive/assets/site.css",
+        "/archive/pagefind/pagefind-ui.css",
+        "/archive/assets/search.css",
+    ]
     assert doc.xpath("//script/@src") == ["/archive/pagefind/pagefind-ui.js", "/archive/assets/search.js"]
     assert not doc.xpath("//script[not(@src)]")
     assert doc.xpath("//noscript//a/@href") == ["/archive/claims/"]
@@ -545,6 +596,7 @@ def test_search_page_loads_pagefind_from_this_site_and_works_without_script_as_a
 
 # -- data for machines ----------------------------------------------------------------
 
+
 def test_claim_review_json_ld_for_a_rated_verdict(small_site):
     doc = html_pages(small_site)["claims/bridge-early/index.html"]
     [data] = json_ld(doc)
@@ -552,27 +604,47 @@ def test_claim_review_json_ld_for_a_rated_verdict(small_site):
     assert data["url"] == "https://checks.example.net/claims/bridge-early/"
     assert data["claimReviewed"] == "The harbour bridge was finished two months early."
     assert data["datePublished"] == "2021-09-20" and data["dateModified"] == "2021-10-01"
-    assert data["author"] == {"@type": "Organization", "name": "Example Fact-Checkers", "url": "https://checks.example.net/about/"}
-    assert data["reviewRating"] == {"@type": "Rating", "ratingValue": 4, "bestRating": 5, "worstRating": 1, "alternateName": "Mostly true"}
+    assert data["author"] == {
+        "@type": "Organization",
+        "name": "Example Fact-Checkers",
+        "url": "https://checks.example.net/about/",
+    }
+    assert data["reviewRating"] == {
+        "@type": "Rating",
+        "ratingValue": 4,
+        "bestRating": 5,
+        "worstRating": 1,
+        "alternateName": "Mostly true",
+    }
     item = data["itemReviewed"]
     assert item["@type"] == "Claim" and item["datePublished"] == "2021-09-04"
     assert item["author"]["@type"] == "Person" and item["author"]["name"] == "Jane Roe"
     assert item["author"]["sameAs"] == ["https://www.wikidata.org/wiki/Q4115189"]
     [appearance] = item["appearance"]
     copy = appearance.pop("archivedAt")
-    assert appearance == {"@type": "CreativeWork", "url": "https://ministry.example.org/statement",
-                          "name": "Statement on the harbour bridge", "datePublished": "2021-09-04"}
+    assert appearance == {
+        "@type": "CreativeWork",
+        "url": "https://ministry.example.org/statement",
+        "name": "Statement on the harbour bridge",
+        "datePublished": "2021-09-04",
+    }
     published = small_site / "sources/harbour-statement/harbour-statement.txt"
-    assert copy == {"@type": "MediaObject", "encodingFormat": "text/plain",
-                    "contentUrl": "https://checks.example.net/sources/harbour-statement/harbour-statement.txt",
-                    "sha256": hashlib.sha256(published.read_bytes()).hexdigest()}
+    assert copy == {
+        "@type": "MediaObject",
+        "encodingFormat": "text/plain",
+        "contentUrl": "https://checks.example.net/sources/harbour-statement/harbour-statement.txt",
+        "sha256": hashlib.sha256(published.read_bytes()).hexdigest(),
+    }
 
 
 def test_claim_review_json_ld_for_an_unrated_verdict_and_an_organisation(small_site):
     [data] = json_ld(html_pages(small_site)["claims/ferry-free/index.html"])
     assert data["reviewRating"] == {"@type": "Rating", "alternateName": "Unproven"}
-    assert data["itemReviewed"]["author"] == {"@type": "Organization", "name": "Harbour Party",
-                                              "url": "https://checks.example.net/people/harbour-party/"}
+    assert data["itemReviewed"]["author"] == {
+        "@type": "Organization",
+        "name": "Harbour Party",
+        "url": "https://checks.example.net/people/harbour-party/",
+    }
     assert "dateModified" not in data
     # No appearances listed: the source of its quote is where it appeared.
     assert [a["url"] for a in data["itemReviewed"]["appearance"]] == ["https://ministry.example.org/statement"]
@@ -589,19 +661,27 @@ def test_feed_lists_every_claim_newest_first_with_content_dates(small_site):
     entries = feed.findall(f"{ATOM}entry")
     ids = [e.findtext(f"{ATOM}id") for e in entries]
     updated = [e.findtext(f"{ATOM}updated") for e in entries]
-    assert ids == [f"https://checks.example.net/claims/{s}/" for s in ("bridge-early", "ferry-free", "bridge-late", "bridge-early-fa")]
+    assert ids == [
+        f"https://checks.example.net/claims/{s}/"
+        for s in ("bridge-early", "ferry-free", "bridge-late", "bridge-early-fa")
+    ]
     assert updated == ["2021-10-01T00:00:00Z", "2021-09-22T00:00:00Z", "2021-09-21T00:00:00Z", "2021-09-19T00:00:00Z"]
     assert feed.findtext(f"{ATOM}updated") == "2021-10-01T00:00:00Z"
     assert feed.find(f"{ATOM}link[@rel='self']").get("href") == "https://checks.example.net/feed.xml"
     # A correction's note follows the summary, so feed readers see what changed.
-    assert entries[0].findtext(f"{ATOM}summary") == ("Mostly true: The bridge opened in March, six weeks before the planned date."
-                                                     " Corrected 1 October 2021: The opening month was first given as April.")
+    assert entries[0].findtext(f"{ATOM}summary") == (
+        "Mostly true: The bridge opened in March, six weeks before the planned date."
+        " Corrected 1 October 2021: The opening month was first given as April."
+    )
     content = lxml.html.fragment_fromstring(entries[0].findtext(f"{ATOM}content"), create_parent="div")
     assert content.xpath("//h3[.='What the records say']")
 
 
 def test_sitemap_and_robots_list_every_page_with_absolute_urls(default_site):
-    urls = {u.findtext(f"{SITEMAP}loc"): u.findtext(f"{SITEMAP}lastmod") for u in etree.parse(str(default_site / "sitemap.xml")).getroot()}
+    urls = {
+        u.findtext(f"{SITEMAP}loc"): u.findtext(f"{SITEMAP}lastmod")
+        for u in etree.parse(str(default_site / "sitemap.xml")).getroot()
+    }
     claims = sorted(p.name for p in (DEFAULT_CONTENT / "claims").glob("*.yaml"))
     for name in claims:
         assert f"https://factcheck.example.org/claims/{name[:-5]}/" in urls
@@ -631,8 +711,12 @@ def test_dataset_round_trips_every_claim(small_site):
         assert claim["appearances"] == written.get("appearances", [])
         assert claim["topics"] == written.get("topics", [])
         assert claim["language"] == written.get("language", "en")
-        assert claim["corrections"] == [{"date": c["date"].isoformat(), "note": c["note"]} for c in written.get("corrections", [])]
-    assert claims["bridge-early"]["counterclaims"] == ["bridge-late"] and claims["bridge-late"]["counterclaims"] == ["bridge-early"]
+        assert claim["corrections"] == [
+            {"date": c["date"].isoformat(), "note": c["note"]} for c in written.get("corrections", [])
+        ]
+    assert claims["bridge-early"]["counterclaims"] == ["bridge-late"] and claims["bridge-late"]["counterclaims"] == [
+        "bridge-early"
+    ]
     assert claims["bridge-early"]["verdict"] == {"id": "mostly-true", "label": "Mostly true", "rating": 4}
     sources = {s["slug"]: s for s in data["sources"]}
     quote = sources["harbour-statement"]["quotes"][0]
@@ -645,7 +729,9 @@ def test_dataset_round_trips_every_claim(small_site):
 
 def test_dataset_has_every_claim_of_the_default_archive(default_site):
     data = json.loads((default_site / "data/claims.json").read_text(encoding="utf-8"))
-    assert sorted(c["slug"] for c in data["claims"]) == sorted(p.stem for p in (DEFAULT_CONTENT / "claims").glob("*.yaml"))
+    assert sorted(c["slug"] for c in data["claims"]) == sorted(
+        p.stem for p in (DEFAULT_CONTENT / "claims").glob("*.yaml")
+    )
 
 
 @pytest.mark.parametrize("topics", [True, False])
@@ -660,7 +746,9 @@ def test_the_dataset_written_in_pieces_is_one_document_with_a_record_a_line(tmp_
     lines = text.splitlines()
     for key in ("claims", "sources", "people", "verdicts") + (("topics",) if topics else ()):
         for record in data[key]:
-            assert json.dumps(record, ensure_ascii=False) + "," in lines or json.dumps(record, ensure_ascii=False) in lines
+            assert (
+                json.dumps(record, ensure_ascii=False) + "," in lines or json.dumps(record, ensure_ascii=False) in lines
+            )
     assert lines[0] == "{" and lines[-1] == "}"
 
 
@@ -760,7 +848,9 @@ def test_hostile_text_in_every_field_comes_out_inert(tmp_path):
     for relpath, doc in html_pages(site).items():
         for script in doc.iter("script"):
             if script.get("src") is not None:
-                assert script.get("src").startswith(("/assets/", "/pagefind/")) and not (script.text or "").strip(), relpath
+                assert script.get("src").startswith(("/assets/", "/pagefind/")) and not (script.text or "").strip(), (
+                    relpath
+                )
             else:
                 assert script.get("type") == "application/ld+json", (relpath, script.text)
                 assert "</" not in script.text and "<!--" not in script.text
@@ -786,6 +876,7 @@ def test_hostile_text_in_every_field_comes_out_inert(tmp_path):
 
 
 # -- determinism ----------------------------------------------------------------
+
 
 def test_a_second_build_is_byte_identical(tmp_path):
     first = build_site(DEFAULT_CONTENT, tmp_path / "one", search=True)

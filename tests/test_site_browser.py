@@ -9,14 +9,25 @@ import json
 from pathlib import Path
 
 import pytest
-
 from test_site import DEFAULT_CONTENT, build_site
 from tools import axe_violations, vnu_errors
 
 SCHEMES = ("light", "dark")
 WIDTHS = (360, 1280)
-PAGE_KINDS = ("claim", "source", "person", "topic", "home", "claims index", "verdicts",
-              "sources list", "people list", "topics list", "404", "search")
+PAGE_KINDS = (
+    "claim",
+    "source",
+    "person",
+    "topic",
+    "home",
+    "claims index",
+    "verdicts",
+    "sources list",
+    "people list",
+    "topics list",
+    "404",
+    "search",
+)
 
 
 @pytest.fixture(scope="module")
@@ -34,13 +45,21 @@ def path_of(site: Path, kind: str) -> str:
     if kind in records:
         return first_record(site, records[kind])
     return {
-        "home": "", "claims index": "claims/", "verdicts": "verdicts/", "sources list": "sources/",
-        "people list": "people/", "topics list": "topics/", "404": "404.html", "search": "search/?q=Taliban",
+        "home": "",
+        "claims index": "claims/",
+        "verdicts": "verdicts/",
+        "sources list": "sources/",
+        "people list": "people/",
+        "topics list": "topics/",
+        "404": "404.html",
+        "search": "search/?q=Taliban",
     }[kind]
 
 
 def open_page(chromium_browser, url: str, scheme: str, width: int, **context_options):
-    context = chromium_browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme, **context_options)
+    context = chromium_browser.new_context(
+        viewport={"width": width, "height": 800}, color_scheme=scheme, **context_options
+    )
     page = context.new_page()
     page.goto(url)
     return context, page
@@ -74,8 +93,14 @@ def test_pages_load_without_errors_or_policy_violations(chromium_browser, serve_
     problems = []
     page.on("console", lambda message: message.type in ("error", "warning") and problems.append(message.text))
     page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("response", lambda response: response.status >= 400 and not response.url.endswith("404.html")
-            and problems.append(f"{response.status} {response.url}"))
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400
+            and not response.url.endswith("404.html")
+            and problems.append(f"{response.status} {response.url}")
+        ),
+    )
     try:
         page.goto(serve_dir(site) + path_of(site, kind))
         if kind == "search":
@@ -120,7 +145,9 @@ def test_verdict_badge_is_words_with_colour_as_extra(chromium_browser, serve_dir
         assert len(badges) >= 3
         # A rated verdict says its place; an unrated one says only its name, its entry says why.
         assert all(label and (bool(place) != unrated) for label, place, _, unrated in badges)
-        assert any(unrated for *_, unrated in badges) and not any("unrated" in (place or "") for _, place, _, _ in badges)
+        assert any(unrated for *_, unrated in badges) and not any(
+            "unrated" in (place or "") for _, place, _, _ in badges
+        )
         assert len({colour for _, _, colour, _ in badges}) >= 3  # colour tells verdicts apart at a glance
     finally:
         context.close()
@@ -170,7 +197,9 @@ def test_each_quote_shows_once_on_its_claim_page(chromium_browser, serve_dir, si
                 assert sum(words in text for text in shown) == 1, (claim["slug"], ref, shown)
                 checked += 1
             # ... with its context one click away, marked in the archived text.
-            for href in page.locator(".quote .in-context a").evaluate_all("links => links.map(a => a.getAttribute('href'))"):
+            for href in page.locator(".quote .in-context a").evaluate_all(
+                "links => links.map(a => a.getAttribute('href'))"
+            ):
                 assert "#text-quote-" in href
     finally:
         context.close()

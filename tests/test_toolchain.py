@@ -11,7 +11,6 @@ import urllib.error
 import urllib.request
 
 import pytest
-
 from tools import axe_violations, vnu_errors
 
 GOOD_PAGE = """<!doctype html>

@@ -12,7 +12,6 @@ from __future__ import annotations
 import sys
 
 import pytest
-
 from sites import ARCHIVED_TEXT, CLAIM, CLAIM_PATH, SOURCE, SOURCE_PATH, TEXT_PATH, minimal_site, replaced
 from trust import REPO_ROOT, Run, assert_positioned_errors_only, run_build, run_measured
 
@@ -41,24 +40,50 @@ def quote_of(words: int) -> str:
 # name -> (files to change, where the error must be, words its message must hold)
 REFUSED = {
     "billion laughs": ({CLAIM_PATH: billion_laughs()}, f"{CLAIM_PATH}:1:7", "anchors"),
-    "50 MB content file": ({CLAIM_PATH: 'claim: "' + "a" * (50 * 1024 * 1024) + '"\n'}, f"{CLAIM_PATH}:1:1", "larger than"),
-    "50 MB on one line of a page": ({"content/pages/about.md": "---\ntitle: About\n---\n" + "a" * (50 * 1024 * 1024)},
-                                    "content/pages/about.md:1:1", "larger than"),
+    "50 MB content file": (
+        {CLAIM_PATH: 'claim: "' + "a" * (50 * 1024 * 1024) + '"\n'},
+        f"{CLAIM_PATH}:1:1",
+        "larger than",
+    ),
+    "50 MB on one line of a page": (
+        {"content/pages/about.md": "---\ntitle: About\n---\n" + "a" * (50 * 1024 * 1024)},
+        "content/pages/about.md:1:1",
+        "larger than",
+    ),
     "10,000-level nested flow list": (
         {CLAIM_PATH: replaced(CLAIM, "topics:\n  - bridges\n", "topics: " + "[" * 10_000 + "]" * 10_000 + "\n")},
-        f"{CLAIM_PATH}:12:", "nesting"),
+        f"{CLAIM_PATH}:12:",
+        "nesting",
+    ),
     "10,000-level nested block list": (
         {CLAIM_PATH: replaced(CLAIM, "topics:\n  - bridges\n", "topics:\n  " + "- " * 10_000 + "bridges\n")},
-        f"{CLAIM_PATH}:13:", "nesting"),
+        f"{CLAIM_PATH}:13:",
+        "nesting",
+    ),
     "10,000-level nested mapping": (
-        {CLAIM_PATH: replaced(CLAIM, "topics:\n  - bridges\n", "topics: " + "{a: " * 10_000 + "b" + "}" * 10_000 + "\n")},
-        f"{CLAIM_PATH}:12:", "nesting"),
+        {
+            CLAIM_PATH: replaced(
+                CLAIM, "topics:\n  - bridges\n", "topics: " + "{a: " * 10_000 + "b" + "}" * 10_000 + "\n"
+            )
+        },
+        f"{CLAIM_PATH}:12:",
+        "nesting",
+    ),
     "a quote of a million characters": (
-        {SOURCE_PATH: replaced(SOURCE, "text: The new bridge was finished in March, two months early.",
-                               f"text: {quote_of(160_000)}"),
-         TEXT_PATH: ARCHIVED_TEXT + quote_of(160_000) + "\n"},
-        f"{SOURCE_PATH}:8:11", "characters long"),
-    "an archived text of 50 MB": ({TEXT_PATH: ARCHIVED_TEXT + "word " * (10 * 1024 * 1024)}, f"{SOURCE_PATH}:4:7", "larger than"),
+        {
+            SOURCE_PATH: replaced(
+                SOURCE, "text: The new bridge was finished in March, two months early.", f"text: {quote_of(160_000)}"
+            ),
+            TEXT_PATH: ARCHIVED_TEXT + quote_of(160_000) + "\n",
+        },
+        f"{SOURCE_PATH}:8:11",
+        "characters long",
+    ),
+    "an archived text of 50 MB": (
+        {TEXT_PATH: ARCHIVED_TEXT + "word " * (10 * 1024 * 1024)},
+        f"{SOURCE_PATH}:4:7",
+        "larger than",
+    ),
 }
 
 
@@ -118,14 +143,22 @@ def test_markdown_that_is_costly_to_parse_is_built_or_refused_fast(tmp_path, gro
 def test_quotes_missing_from_a_large_archived_text_are_reported_fast(tmp_path):
     """Each quote not found is looked for again word by word, to say where it differs."""
     words = [f"w{(n * 7919) % 100_003}" for n in range(1_000_000)]
-    quotes = "".join(f"  - id: q{n}\n    speaker: jane-roe\n    text: {' '.join(words[n * 5:n * 5 + 6])} zz\n"
-                     for n in range(2_000))
-    minimal_site(tmp_path, {
-        TEXT_PATH: " ".join(words) + "\n",
-        SOURCE_PATH: SOURCE.split("quotes:\n")[0] + "quotes:\n" + quotes,
-        CLAIM_PATH: replaced(replaced(CLAIM, "quotes:\n  - ministry-statement#bridge-finished\n", ""),
-                             "[statement](source:ministry-statement#bridge-finished)", "[statement](source:ministry-statement)"),
-    })
+    quotes = "".join(
+        f"  - id: q{n}\n    speaker: jane-roe\n    text: {' '.join(words[n * 5 : n * 5 + 6])} zz\n"
+        for n in range(2_000)
+    )
+    minimal_site(
+        tmp_path,
+        {
+            TEXT_PATH: " ".join(words) + "\n",
+            SOURCE_PATH: SOURCE.split("quotes:\n")[0] + "quotes:\n" + quotes,
+            CLAIM_PATH: replaced(
+                replaced(CLAIM, "quotes:\n  - ministry-statement#bridge-finished\n", ""),
+                "[statement](source:ministry-statement#bridge-finished)",
+                "[statement](source:ministry-statement)",
+            ),
+        },
+    )
     run = run_build(tmp_path, "build", timeout=TIMEOUT)
     assert_fast_and_small(run)
     assert run.code == 1, run.shown()
@@ -147,9 +180,12 @@ def test_an_archived_text_at_the_size_limit_builds_in_bounded_time_and_memory(tm
     its own) takes what it takes for a page of megabytes.
     """
     from site_builder.validate import MAX_TEXT_BYTES
+
     minimal_site(tmp_path, {TEXT_PATH: ARCHIVED_TEXT + "a " * (MAX_TEXT_BYTES // 2 - 50_000)})
     assert MAX_TEXT_BYTES * 0.9 < (tmp_path / TEXT_PATH).stat().st_size < MAX_TEXT_BYTES
-    run = run_measured(tmp_path, [sys.executable, "-c", BUILD_WITHOUT_SEARCH.format(repo=str(REPO_ROOT))], timeout=TIMEOUT)
+    run = run_measured(
+        tmp_path, [sys.executable, "-c", BUILD_WITHOUT_SEARCH.format(repo=str(REPO_ROOT))], timeout=TIMEOUT
+    )
     assert run.code == 0, run.shown()
     assert run.seconds < SECONDS and run.peak_mb < MEGABYTES, run.shown()
     assert (tmp_path / "public/sources/ministry-statement/index.html").stat().st_size > MAX_TEXT_BYTES * 0.9

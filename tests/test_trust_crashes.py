@@ -27,11 +27,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
-from bench.corpus import generate_corpus
 from sites import minimal_site, tree_snapshot
 from tools import serving
 from trust import BUILD_PY, REPO_ROOT, kill_group, run_build, site_differences, site_files
+
+from bench.corpus import generate_corpus
 
 # The fewest claims that make over 400 files and pages (230 + 115 + 11 + 50
 # files), so that validation and rendering fork workers, as for real archives.
@@ -49,8 +49,12 @@ def start_build(content: Path, out: Path, keep_output: bool = True) -> subproces
     where = subprocess.PIPE if keep_output else subprocess.DEVNULL
     return subprocess.Popen(
         [sys.executable, str(BUILD_PY), "build", "--content", str(content), "--out", str(out)],
-        cwd=REPO_ROOT, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
-        stdout=where, stderr=where, text=True, start_new_session=True,
+        cwd=REPO_ROOT,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+        stdout=where,
+        stderr=where,
+        text=True,
+        start_new_session=True,
     )
 
 
@@ -113,7 +117,7 @@ class Poller:
                 self.requests += 1
             time.sleep(0.05)
 
-    def __enter__(self) -> "Poller":
+    def __enter__(self) -> Poller:
         self._thread.start()
         return self
 
@@ -130,8 +134,12 @@ def test_a_build_killed_at_any_moment_leaves_one_complete_site_served(archives, 
     full_build = max(seconds for _, seconds in snapshots.values())
     rng = random.Random(SEED)
     current, lock_held = "a", []
-    pages = ["", "claims/", "feed.xml",
-             next(p for p in snapshots["a"][0] if p.startswith("claims/") and p.count("/") == 2).removesuffix("index.html")]
+    pages = [
+        "",
+        "claims/",
+        "feed.xml",
+        next(p for p in snapshots["a"][0] if p.startswith("claims/") and p.count("/") == 2).removesuffix("index.html"),
+    ]
     with serving(out) as base, Poller(base, pages) as poller:
         for kill in range(KILLS):
             target = "b" if current == "a" else "a"
@@ -146,7 +154,8 @@ def test_a_build_killed_at_any_moment_leaves_one_complete_site_served(archives, 
                 closest = min(differences, key=lambda name: len(differences[name]))
                 assert not differences[closest], (
                     f"kill {kill} after {delay:.2f} s (building {target}) left a site that is neither build; "
-                    f"it differs from build {closest} in:\n" + "\n".join(differences[closest][:20]))
+                    f"it differs from build {closest} in:\n" + "\n".join(differences[closest][:20])
+                )
                 current = closest
                 # What the killed build forked may finish its piece; it must not keep the output locked.
                 deadline = time.monotonic() + 3
@@ -198,12 +207,15 @@ def test_a_build_started_while_another_writes_gets_the_lock_message_and_exit_3(a
         kill_group(first.pid)
     assert first.returncode == 0, stderr
     assert second.code == 3, second.shown()
-    assert second.err == [f"build.py: error: another build is writing {os.path.relpath(out, REPO_ROOT)} right now; "
-                          "wait for it to finish and run this one again"]
+    assert second.err == [
+        f"build.py: error: another build is writing {os.path.relpath(out, REPO_ROOT)} right now; "
+        "wait for it to finish and run this one again"
+    ]
     assert site_differences(out, snapshots["a"][0]) == []
 
 
 # -- the disk or the system refusing a write ---------------------------------------
+
 
 @contextlib.contextmanager
 def disk_full_after(files: int):
@@ -234,7 +246,9 @@ def test_a_full_disk_is_one_message_exit_3_and_the_old_site_kept(tmp_path, files
     with disk_full_after(files):
         result = site.run("build")
     assert result.code == 3, result.err
-    assert len(result.err) == 1 and result.err[0].startswith("build.py: error: cannot write the site (the disk is full"), result.err
+    assert len(result.err) == 1 and result.err[0].startswith(
+        "build.py: error: cannot write the site (the disk is full"
+    ), result.err
     assert result.err[0].endswith("public was left as it was")
     assert tree_snapshot(tmp_path / "public") == before
     assert staging_folders(tmp_path / "public") == []

@@ -15,10 +15,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from bench.corpus import generate_corpus
 from test_site import DEFAULT_CONTENT, build_site
 from trust import REPO_ROOT, run_build, site_differences, site_files, yaml_str
+
+from bench.corpus import generate_corpus
 
 # Text whose order, case and normal form differ between locales and libraries.
 UNICODE_FILES = {
@@ -28,12 +28,12 @@ UNICODE_FILES = {
     "people/oerjan-oe.yaml": f"name: {yaml_str('Ørjan Øe')}\n",
     "topics/zz-unicode.yaml": f"title: {yaml_str('Ωmega, ätsch, Ätsch, zebra, Zebra')}\n",
     "claims/unicode-claim.yaml": f"""\
-claim: {yaml_str('Ärzte sagen: «Ça va» — 100 % sûr, 𝔘𝔫𝔦𝔠𝔬𝔡𝔢.')}
+claim: {yaml_str("Ärzte sagen: «Ça va» — 100 % sûr, 𝔘𝔫𝔦𝔠𝔬𝔡𝔢.")}
 claimant: zahra-ahmadi
 date: 2021-09-05
 verdict: "false"
-summary: {yaml_str('Nein. La réponse est non; ﺍﻟﺠﻮﺍﺏ ﻻ.')}
-analysis: {yaml_str('Ç, ç, ß, ẞ, ǆ and [Émile](person:emile-zola), [Ørjan](person:oerjan-oe), [Aaron](person:aaron-aa).')}
+summary: {yaml_str("Nein. La réponse est non; ﺍﻟﺠﻮﺍﺏ ﻻ.")}
+analysis: {yaml_str("Ç, ç, ß, ẞ, ǆ and [Émile](person:emile-zola), [Ørjan](person:oerjan-oe), [Aaron](person:aaron-aa).")}
 reviewed: 2021-09-06
 language: de
 topics:
@@ -65,8 +65,13 @@ def available_locales() -> set[str]:
 def environments() -> dict[str, dict[str, str]]:
     """The baseline and the environments to compare with it; each locale only if the machine has it."""
     envs = {
-        "bare C locale, Kabul": {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0",
-                                 "TZ": "Asia/Kabul"},
+        "bare C locale, Kabul": {
+            "LC_ALL": "C",
+            "LANG": "C",
+            "PYTHONUTF8": "0",
+            "PYTHONCOERCECLOCALE": "0",
+            "TZ": "Asia/Kabul",
+        },
         "C.UTF-8, Los Angeles": {"LC_ALL": "C.UTF-8", "TZ": "America/Los_Angeles"},
     }
     have = available_locales()
@@ -107,10 +112,13 @@ def test_errors_read_the_same_in_a_bare_c_locale(archive, tmp_path):
     shutil.copytree(archive.parent, tmp_path / "site")
     broken = tmp_path / "site/content"
     claim = broken / "claims/unicode-claim.yaml"
-    claim.write_text(claim.read_text(encoding="utf-8").replace("claimant: zahra-ahmadi", "claimant: zahra-ahmadí"),
-                     encoding="utf-8")
-    runs = [run_build(REPO_ROOT, "check", "--content", str(broken), env=env)
-            for env in (BASELINE, environments()["bare C locale, Kabul"])]
+    claim.write_text(
+        claim.read_text(encoding="utf-8").replace("claimant: zahra-ahmadi", "claimant: zahra-ahmadí"), encoding="utf-8"
+    )
+    runs = [
+        run_build(REPO_ROOT, "check", "--content", str(broken), env=env)
+        for env in (BASELINE, environments()["bare C locale, Kabul"])
+    ]
     assert [run.code for run in runs] == [1, 1], [run.shown() for run in runs]
     assert not any("Traceback" in line for run in runs for line in run.err)
     assert len(runs[0].errors) == len(runs[1].errors) == 1

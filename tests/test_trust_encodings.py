@@ -13,10 +13,18 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-
 from built_site import broken_links, html_pages
 from sites import (
-    ARCHIVED_TEXT, CLAIM, CLAIM_PATH, MINIMAL_FILES, SOURCE, SOURCE_PATH, TEXT_PATH, minimal_site, replaced, single_error,
+    ARCHIVED_TEXT,
+    CLAIM,
+    CLAIM_PATH,
+    MINIMAL_FILES,
+    SOURCE,
+    SOURCE_PATH,
+    TEXT_PATH,
+    minimal_site,
+    replaced,
+    single_error,
 )
 from test_site import build_site
 from trust import site_differences
@@ -30,7 +38,9 @@ TEXT_FILES = [path for path in FILES if path.endswith((".yaml", ".md", ".txt")) 
 
 
 def built(root: Path, files: dict[str, str | bytes]) -> Path:
-    minimal_site(root, {path: text for path, text in files.items() if path not in MINIMAL_FILES or text != MINIMAL_FILES[path]})
+    minimal_site(
+        root, {path: text for path, text in files.items() if path not in MINIMAL_FILES or text != MINIMAL_FILES[path]}
+    )
     return build_site(root / "content", root / "public")
 
 
@@ -61,8 +71,9 @@ def test_an_archived_text_saved_another_way_is_read_the_same_and_published_as_it
     copy = "sources/ministry-statement/ministry-statement.txt"
     # The copy, and what names its digest and size: its source page and the dataset. (The claim's
     # ClaimReview would too, but this source has no url: it is no appearance aggregators can follow.)
-    assert site_differences(site, reference) == [f"differs: {path}" for path in sorted(
-        [copy, "data/claims.json", "sources/ministry-statement/index.html"])]
+    assert site_differences(site, reference) == [
+        f"differs: {path}" for path in sorted([copy, "data/claims.json", "sources/ministry-statement/index.html"])
+    ]
     assert (site / copy).read_bytes() == saved
     pages = [html_pages(folder)["sources/ministry-statement/index.html"] for folder in (site, reference)]
     texts = [lxml.html.tostring(doc.xpath("//div[@class='archived-text']")[0]) for doc in pages]
@@ -107,15 +118,21 @@ def test_a_page_that_is_not_utf8_is_refused_at_its_line_and_column(tmp_path):
 
 
 def test_a_nul_byte_in_a_content_file_is_refused_at_its_place(tmp_path):
-    where, message = single_error(tmp_path, {CLAIM_PATH: replaced(CLAIM, "summary: The bridge", "summary: The\x00bridge")})
+    where, message = single_error(
+        tmp_path, {CLAIM_PATH: replaced(CLAIM, "summary: The bridge", "summary: The\x00bridge")}
+    )
     assert where == f"{CLAIM_PATH}:5:13" and "NUL" in message
 
 
-@pytest.mark.parametrize("data, words", [
-    (ARCHIVED_TEXT.encode("utf-8").replace(b"March", b"M\xe4rz"), "not valid UTF-8 (line 3, column 58"),
-    (ARCHIVED_TEXT.encode("utf-8").replace(b"press office", b"press\x00office"), "NUL"),
-    (ARCHIVED_TEXT.encode("utf-16"), "not valid UTF-8"),
-], ids=["Latin-1", "NUL", "UTF-16"])
+@pytest.mark.parametrize(
+    "data, words",
+    [
+        (ARCHIVED_TEXT.encode("utf-8").replace(b"March", b"M\xe4rz"), "not valid UTF-8 (line 3, column 58"),
+        (ARCHIVED_TEXT.encode("utf-8").replace(b"press office", b"press\x00office"), "NUL"),
+        (ARCHIVED_TEXT.encode("utf-16"), "not valid UTF-8"),
+    ],
+    ids=["Latin-1", "NUL", "UTF-16"],
+)
 def test_an_archived_text_that_is_not_utf8_text_is_refused_at_its_path(tmp_path, data, words):
     where, message = single_error(tmp_path, {TEXT_PATH: data})
     assert where == f"{SOURCE_PATH}:4:7"
@@ -134,11 +151,16 @@ def test_a_quote_matches_its_text_whatever_the_normalisation(tmp_path, quote_for
     else:
         text = unicodedata.normalize(text_form, WORDS)
     assert (quote == text) == (quote_form == text_form == "NFD")
-    site = built(tmp_path, {
-        **FILES,
-        TEXT_PATH: f"The minister said: «{text}» and left.\n",
-        SOURCE_PATH: replaced(SOURCE, "text: The new bridge was finished in March, two months early.", f'text: "{quote}"'),
-    })
+    site = built(
+        tmp_path,
+        {
+            **FILES,
+            TEXT_PATH: f"The minister said: «{text}» and left.\n",
+            SOURCE_PATH: replaced(
+                SOURCE, "text: The new bridge was finished in March, two months early.", f'text: "{quote}"'
+            ),
+        },
+    )
     source_page = html_pages(site)["sources/ministry-statement/index.html"]
     marked = source_page.xpath("string(//mark[@id='text-quote-bridge-finished'])")
     assert unicodedata.normalize("NFC", marked) == unicodedata.normalize("NFC", WORDS)

@@ -25,37 +25,52 @@ from pathlib import Path
 import lxml.html
 import pytest
 import yaml
+from built_site import broken_links, html_pages
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-
-from bench.corpus import generate_corpus
-from site_builder.pages.views import CITED_BY_SHOWN, CLAIMS_PER_PAGE
-from site_builder.pipeline import BuiltSite
-from site_builder.pipeline import BuildOptions
-
-from built_site import broken_links, html_pages
 from sites import Site
 from test_site import build_site
 from trust import ERROR_LINE, assert_positioned_errors_only, json_ld, site_files, site_problems, visible_text, yaml_str
 
+from bench.corpus import generate_corpus
+from site_builder.pages.views import CITED_BY_SHOWN, CLAIMS_PER_PAGE
+from site_builder.pipeline import BuildOptions, BuiltSite
+
 BASE_URL = "https://generated.example.org/"
 VERDICTS = ("true", "mostly-true", "half-true", "mostly-false", "false", "unproven", "disputed", "opinion")
-SOURCE_KINDS = ("news-article", "statement", "interview", "speech", "social-post", "video", "report", "document", "other")
-PROPERTIES = settings(max_examples=30, deadline=None,
-                      suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SOURCE_KINDS = (
+    "news-article",
+    "statement",
+    "interview",
+    "speech",
+    "social-post",
+    "video",
+    "report",
+    "document",
+    "other",
+)
+PROPERTIES = settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 # Any character an editor can type into a text field. Left out: surrogates
 # and control characters, which YAML refuses typed (and which, written as
 # escapes, test_trust_hostile.py covers), and the noncharacters U+FFFE/U+FFFF
 # and U+FDD0-U+FDEF, reported there too.
-_TYPED = st.characters(blacklist_categories=("Cs", "Cc"),
-                       blacklist_characters="\ufffe\uffff" + "".join(map(chr, range(0xFDD0, 0xFDF0))))
+_TYPED = st.characters(
+    blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff" + "".join(map(chr, range(0xFDD0, 0xFDF0)))
+)
 TEXT = st.text(_TYPED, min_size=1, max_size=40).map(str.strip).filter(bool)
 # Words of archived texts and quotes: no white space (it separates them) and
 # no omission marks (which split a quote into parts).
-WORD = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp"),
-                             blacklist_characters="….\ufffe\uffff\x85\xa0" + "".join(map(chr, range(0xFDD0, 0xFDF0)))),
-               min_size=1, max_size=8).filter(lambda w: w.split() == [w])
+WORD = st.text(
+    st.characters(
+        blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp"),
+        blacklist_characters="….\ufffe\uffff\x85\xa0" + "".join(map(chr, range(0xFDD0, 0xFDF0))),
+    ),
+    min_size=1,
+    max_size=8,
+).filter(lambda w: w.split() == [w])
 # Words for Markdown: letters and digits only, so that random text never makes a link or a heading.
 PLAIN_WORD = st.text(st.characters(whitelist_categories=("Lu", "Ll", "Lo", "Nd")), min_size=1, max_size=10)
 SLUG = st.from_regex(r"[a-z][a-z0-9]{0,5}(-[a-z0-9]{1,5}){0,2}", fullmatch=True)
@@ -63,6 +78,7 @@ DATE = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2030, 12, 31))
 
 
 # -- writing YAML and knowing where each value stands ---------------------------------
+
 
 @dataclass
 class YamlWriter:
@@ -105,6 +121,7 @@ def emitted(record: dict) -> YamlWriter:
 
 # -- drawing archives ------------------------------------------------------------------
 
+
 @dataclass
 class Archive:
     site: dict
@@ -117,18 +134,26 @@ class Archive:
     def records(self) -> dict[str, dict]:
         """Every record file's record, by its path below the site's folder (site.yaml apart)."""
         files = {}
-        for folder, records in (("people", self.people), ("sources", self.sources), ("topics", self.topics),
-                                ("claims", self.claims)):
+        for folder, records in (
+            ("people", self.people),
+            ("sources", self.sources),
+            ("topics", self.topics),
+            ("claims", self.claims),
+        ):
             files.update({f"content/{folder}/{slug}.yaml": record for slug, record in records.items()})
         return files
 
     def write(self, root: Path, records: dict[str, dict] | None = None) -> dict[str, YamlWriter]:
         """The archive (or `records` in place of its own) as files; where each file's values stand."""
         site = Site(root)
-        site.write("content/site.yaml", (
-            f"title: {yaml_str(self.site['title'])}\nbase_url: {BASE_URL}\n"
-            f"description: {yaml_str(self.site['description'])}\n"
-            f"publisher:\n  name: {yaml_str(self.site['publisher'])}\n  url: https://publisher.example.net/\n"))
+        site.write(
+            "content/site.yaml",
+            (
+                f"title: {yaml_str(self.site['title'])}\nbase_url: {BASE_URL}\n"
+                f"description: {yaml_str(self.site['description'])}\n"
+                f"publisher:\n  name: {yaml_str(self.site['publisher'])}\n  url: https://publisher.example.net/\n"
+            ),
+        )
         writers = {path: emitted(record) for path, record in (records or self.records()).items()}
         for path, writer in writers.items():
             site.write(path, writer.text())
@@ -161,15 +186,18 @@ def archives(draw) -> Archive:
     sources, texts, quote_refs = {}, {}, []
     for n, slug in enumerate(draw(st.lists(SLUG, min_size=1, max_size=3, unique=True))):
         words = draw(st.lists(WORD, min_size=3, max_size=40))
-        breaks = draw(st.lists(st.sampled_from([" ", " ", " ", "\n", "\n\n"]), min_size=len(words) - 1, max_size=len(words) - 1))
+        breaks = draw(
+            st.lists(st.sampled_from([" ", " ", " ", "\n", "\n\n"]), min_size=len(words) - 1, max_size=len(words) - 1)
+        )
         texts[slug] = "".join(w + b for w, b in zip(words, breaks + [""])) + "\n"
         source = {"title": draw(TEXT), "kind": draw(st.sampled_from(SOURCE_KINDS)), "text": f"texts/{slug}.txt"}
         quotes = []
         for quote_id in draw(st.lists(SLUG, min_size=1 if n == 0 else 0, max_size=3, unique=True)):
             start = draw(st.integers(0, len(words) - 1))
             end = draw(st.integers(start + 1, min(len(words), start + 8)))
-            quotes.append({"id": quote_id, "speaker": draw(st.sampled_from(sorted(people))),
-                           "text": " ".join(words[start:end])})
+            quotes.append(
+                {"id": quote_id, "speaker": draw(st.sampled_from(sorted(people))), "text": " ".join(words[start:end])}
+            )
             quote_refs.append(f"{slug}#{quote_id}")
         if quotes:
             source["quotes"] = quotes
@@ -186,12 +214,20 @@ def archives(draw) -> Archive:
         links += [f"[{draw(PLAIN_WORD)}](source:{q})" for q in subset(draw, quote_refs, 1)]
         analysis = " ".join(draw(st.lists(PLAIN_WORD, min_size=1, max_size=12)) + links)
         claim = {
-            "claim": draw(TEXT), "claimant": draw(st.sampled_from(sorted(people))), "date": draw(DATE),
-            "verdict": draw(st.sampled_from(VERDICTS)), "summary": draw(TEXT), "analysis": analysis,
+            "claim": draw(TEXT),
+            "claimant": draw(st.sampled_from(sorted(people))),
+            "date": draw(DATE),
+            "verdict": draw(st.sampled_from(VERDICTS)),
+            "summary": draw(TEXT),
+            "analysis": analysis,
             "reviewed": draw(DATE),
         }
-        for key, items in (("quotes", quote_refs), ("appearances", sources), ("counterclaims", [c for c in claim_slugs if c != slug]),
-                           ("topics", [*topics, *implicit_topics])):
+        for key, items in (
+            ("quotes", quote_refs),
+            ("appearances", sources),
+            ("counterclaims", [c for c in claim_slugs if c != slug]),
+            ("topics", [*topics, *implicit_topics]),
+        ):
             chosen = subset(draw, items)
             if chosen:
                 claim[key] = chosen
@@ -204,12 +240,15 @@ def archives(draw) -> Archive:
 
 # -- valid archives -----------------------------------------------------------------
 
+
 def bucket(count: int) -> str:
     return "none" if count == 0 else "1-2" if count < 3 else "3 or more"
 
 
 def counterclaim_pairs(archive: Archive) -> set[frozenset]:
-    return {frozenset((slug, other)) for slug, claim in archive.claims.items() for other in claim.get("counterclaims", [])}
+    return {
+        frozenset((slug, other)) for slug, claim in archive.claims.items() for other in claim.get("counterclaims", [])
+    }
 
 
 @PROPERTIES
@@ -241,7 +280,8 @@ def test_a_generated_valid_archive_builds_and_keeps_its_promises(archive):
             one, two = sorted(pair)
             for this, that in ((one, two), (two, one)):
                 shown = pages[f"claims/{this}/index.html"].xpath(
-                    "//section[h2[normalize-space()='Counterclaims']]//*[contains(@class, 'card-title')]/a/@href")
+                    "//section[h2[normalize-space()='Counterclaims']]//*[contains(@class, 'card-title')]/a/@href"
+                )
                 assert f"/claims/{that}/" in shown, (this, that)
 
         dataset = json.loads((site / "data/claims.json").read_text(encoding="utf-8"))
@@ -251,9 +291,14 @@ def test_a_generated_valid_archive_builds_and_keeps_its_promises(archive):
 def expected_claims(archive: Archive, pairs: set[frozenset]) -> dict[str, dict]:
     return {
         slug: {
-            "claim": claim["claim"], "claimant": claim["claimant"], "date": claim["date"].isoformat(),
-            "verdict": claim["verdict"], "summary": claim["summary"], "reviewed": claim["reviewed"].isoformat(),
-            "quotes": sorted(claim.get("quotes", [])), "appearances": sorted(claim.get("appearances", [])),
+            "claim": claim["claim"],
+            "claimant": claim["claimant"],
+            "date": claim["date"].isoformat(),
+            "verdict": claim["verdict"],
+            "summary": claim["summary"],
+            "reviewed": claim["reviewed"].isoformat(),
+            "quotes": sorted(claim.get("quotes", [])),
+            "appearances": sorted(claim.get("appearances", [])),
             "topics": sorted(claim.get("topics", [])),
             "counterclaims": sorted(next(iter(pair - {slug})) for pair in pairs if slug in pair),
             "corrections": [(c["date"].isoformat(), c["note"]) for c in claim.get("corrections", [])],
@@ -265,10 +310,16 @@ def expected_claims(archive: Archive, pairs: set[frozenset]) -> dict[str, dict]:
 def dataset_claims(dataset: dict) -> dict[str, dict]:
     return {
         c["slug"]: {
-            "claim": c["claim"], "claimant": c["claimant"], "date": c["date"], "verdict": c["verdict"]["id"],
-            "summary": c["summary"], "reviewed": c["reviewed"],
-            "quotes": sorted(f"{q['source']}#{q['id']}" for q in c["quotes"]), "appearances": sorted(c["appearances"]),
-            "topics": sorted(c["topics"]), "counterclaims": sorted(c["counterclaims"]),
+            "claim": c["claim"],
+            "claimant": c["claimant"],
+            "date": c["date"],
+            "verdict": c["verdict"]["id"],
+            "summary": c["summary"],
+            "reviewed": c["reviewed"],
+            "quotes": sorted(f"{q['source']}#{q['id']}" for q in c["quotes"]),
+            "appearances": sorted(c["appearances"]),
+            "topics": sorted(c["topics"]),
+            "counterclaims": sorted(c["counterclaims"]),
             "corrections": [(x["date"], x["note"]) for x in c["corrections"]],
         }
         for c in dataset["claims"]
@@ -317,11 +368,17 @@ def mutations(draw, archive: Archive):
         return records, Mutation(path, ("value", key), f"{key} corrupted")
     path = draw(st.sampled_from(claims))
     record = records[path]
-    choices = [("claimant",), ("verdict",)] + [(key, i) for key in ("quotes", "appearances", "counterclaims")
-                                               for i in range(len(record.get(key, [])))]
+    choices = [("claimant",), ("verdict",)] + [
+        (key, i) for key in ("quotes", "appearances", "counterclaims") for i in range(len(record.get(key, [])))
+    ]
     target = draw(st.sampled_from(choices))
-    broken = {"claimant": "nobody-at-all", "verdict": "pants-on-fire", "quotes": "no-such-source#no-quote",
-              "appearances": "no-such-source", "counterclaims": "no-such-claim"}[target[0]]
+    broken = {
+        "claimant": "nobody-at-all",
+        "verdict": "pants-on-fire",
+        "quotes": "no-such-source#no-quote",
+        "appearances": "no-such-source",
+        "counterclaims": "no-such-claim",
+    }[target[0]]
     if len(target) == 1:
         record[target[0]] = broken
     else:
@@ -330,8 +387,22 @@ def mutations(draw, archive: Archive):
 
 
 KNOWN_KEYS = {
-    "claims": {"claim", "claimant", "date", "verdict", "summary", "analysis", "reviewed", "updated", "quotes",
-               "appearances", "counterclaims", "topics", "language", "corrections"},
+    "claims": {
+        "claim",
+        "claimant",
+        "date",
+        "verdict",
+        "summary",
+        "analysis",
+        "reviewed",
+        "updated",
+        "quotes",
+        "appearances",
+        "counterclaims",
+        "topics",
+        "language",
+        "corrections",
+    },
     "sources": {"title", "kind", "publisher", "url", "archive_url", "published", "language", "text", "quotes"},
     "people": {"name", "kind", "description", "affiliation", "url", "same_as"},
     "topics": {"title", "description"},
@@ -404,8 +475,10 @@ def test_a_topic_person_or_source_with_many_claims_lists_them_on_pages(crowded):
             doc = lxml.html.parse(str(page)).getroot()
             # Topic and person pages list cards; a source page, a compact list of the claims citing it
             # (the one the pager follows: each quote also lists its newest citing claims).
-            cards = doc.xpath("//main//ul[@class='cards']/li/*[@class='card-title']/a/@href"
-                              " | //main//nav[@class='pager']/preceding-sibling::ul[@class='claim-list'][1]/li/a[1]/@href")
+            cards = doc.xpath(
+                "//main//ul[@class='cards']/li/*[@class='card-title']/a/@href"
+                " | //main//nav[@class='pager']/preceding-sibling::ul[@class='claim-list'][1]/li/a[1]/@href"
+            )
             assert 0 < len(cards) <= CLAIMS_PER_PAGE, (page, len(cards))
             listed += cards
             # The pager names every page and marks this one; only the first is indexed for search.
@@ -433,7 +506,9 @@ def test_a_record_whose_list_shrinks_loses_its_last_pages_in_a_rebuild(crowded, 
     root, _ = crowded
     shutil.copytree(root / "content", tmp_path / "content")
     shutil.copytree(root / "texts", tmp_path / "texts")
-    project = BuiltSite(BuildOptions(content_dir=str(tmp_path / "content"), out_dir=str(tmp_path / "public"), search=False))
+    project = BuiltSite(
+        BuildOptions(content_dir=str(tmp_path / "content"), out_dir=str(tmp_path / "public"), search=False)
+    )
     project.build()
     claims = sorted((tmp_path / "content/claims").glob("*.yaml"))
     topic = yaml.safe_load(claims[0].read_text(encoding="utf-8"))["topics"][0]

@@ -19,14 +19,19 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from built_site import html_pages
 from lxml import etree
 from playwright.sync_api import expect
-
-from built_site import html_pages
 from sites import Site
 from test_site import build_site
 from trust import (
-    ERROR_LINE, assert_positioned_errors_only, executable_problems, json_ld, site_problems, visible_text, yaml_str,
+    ERROR_LINE,
+    assert_positioned_errors_only,
+    executable_problems,
+    json_ld,
+    site_problems,
+    visible_text,
+    yaml_str,
 )
 
 BASE_URL = "https://checks.example.net/"
@@ -134,59 +139,59 @@ def hostile_archive(payload: str) -> dict[str, str]:
 
     return {
         "content/site.yaml": f"""\
-title: {q['site-title']}
+title: {q["site-title"]}
 base_url: {BASE_URL}
-description: {q['site-description']}
-footer: {q['site-footer']}
+description: {q["site-description"]}
+footer: {q["site-footer"]}
 publisher:
-  name: {q['publisher-name']}
+  name: {q["publisher-name"]}
   url: https://checks.example.net/about/
 social:
-  - name: {q['social-name']}
+  - name: {q["social-name"]}
     url: https://social.example/@checks
 verdicts:
   - id: rated
-    label: {q['rated-label']}
+    label: {q["rated-label"]}
     rating: 1
-    description: {q['rated-description']}
+    description: {q["rated-description"]}
   - id: unrated
-    label: {q['unrated-label']}
-    description: {q['unrated-description']}
+    label: {q["unrated-label"]}
+    description: {q["unrated-description"]}
 """,
         "content/people/mallory.yaml": f"""\
-name: {q['person-name']}
-description: {q['person-description']}
+name: {q["person-name"]}
+description: {q["person-description"]}
 affiliation: mallory-org
 """,
         "content/people/mallory-org.yaml": f"""\
-name: {q['org-name']}
+name: {q["org-name"]}
 kind: organization
-description: {q['org-description']}
+description: {q["org-description"]}
 """,
         "content/sources/post.yaml": f"""\
-title: {q['source-title']}
+title: {q["source-title"]}
 kind: social-post
-publisher: {q['source-publisher']}
+publisher: {q["source-publisher"]}
 url: https://social.example.org/post
 text: archive/post.txt
 quotes:
   - id: q
     speaker: mallory
-    text: {q['quote-text']}
-    context: {q['quote-context']}
+    text: {q["quote-text"]}
+    context: {q["quote-context"]}
 """,
         "archive/post.txt": f"Before the quote: {v['quote-text']} After the quote.\n\n{v['archived-text']}\n",
         "content/topics/evil.yaml": f"""\
-title: {q['topic-title']}
-description: {q['topic-description']}
+title: {q["topic-title"]}
+description: {q["topic-description"]}
 """,
         "content/claims/evil.yaml": f"""\
-claim: {q['claim-claim']}
+claim: {q["claim-claim"]}
 claimant: mallory
 date: 2021-01-01
 verdict: rated
-summary: {q['claim-summary']}
-analysis: {markdown('claim-analysis')}
+summary: {q["claim-summary"]}
+analysis: {markdown("claim-analysis")}
 reviewed: 2021-01-02
 quotes:
   - post#q
@@ -198,26 +203,26 @@ counterclaims:
   - evil-too
 corrections:
   - date: 2021-01-03
-    note: {q['claim-correction']}
+    note: {q["claim-correction"]}
 """,
         "content/claims/evil-too.yaml": f"""\
-claim: {q['counter-claim']}
+claim: {q["counter-claim"]}
 claimant: mallory-org
 date: 2021-01-01
 verdict: unrated
-summary: {q['counter-summary']}
-analysis: {markdown('counter-analysis')}
+summary: {q["counter-summary"]}
+analysis: {markdown("counter-analysis")}
 reviewed: 2021-01-02
 """,
         "content/pages/about.md": f"""\
 ---
-title: {q['page-title']}
-description: {q['page-description']}
+title: {q["page-title"]}
+description: {q["page-description"]}
 nav: 1
 ---
-In code: `{v['page-body']}`
+In code: `{v["page-body"]}`
 
-{v['page-body']}
+{v["page-body"]}
 """,
     }
 
@@ -265,7 +270,8 @@ def test_hostile_text_in_every_text_field_comes_out_as_inert_text(tmp_path, payl
     assert feed.findtext(f"{atom}title") == value["site-title"]
     assert feed.findtext(f"{atom}author/{atom}name") == value["publisher-name"]
     assert sorted(e.findtext(f"{atom}title") for e in feed.iter(f"{atom}entry")) == sorted(
-        [value["claim-claim"], value["counter-claim"]])
+        [value["claim-claim"], value["counter-claim"]]
+    )
     assert value["topic-title"] in [c.get("term") for c in feed.iter(f"{atom}category")]
     dataset = json.loads((site / "data/claims.json").read_text(encoding="utf-8"))
     claims = {c["slug"]: c for c in dataset["claims"]}
@@ -336,6 +342,7 @@ PAGE_TEXT_LINE = 4  # the first line of the text in pages/md-<form>.md
 
 def url_archive(url: str, markdown_forms=MARKDOWN_URL_FORMS, yaml_urls: bool = True) -> dict[str, str]:
     """An archive with `url` in every YAML URL field (else good ones) and in each Markdown form given."""
+
     def field(good: str) -> str:
         return yaml_str(url) if yaml_urls else good
 
@@ -345,22 +352,22 @@ title: Checks
 base_url: {field(BASE_URL)}
 publisher:
   name: Checkers
-  url: {field('https://checks.example.net/about/')}
+  url: {field("https://checks.example.net/about/")}
 social:
   - name: Elsewhere
-    url: {field('https://social.example/@checks')}
+    url: {field("https://social.example/@checks")}
 """,
         "content/people/mallory.yaml": f"""\
 name: Mallory
-url: {field('https://mallory.example/')}
+url: {field("https://mallory.example/")}
 same_as:
-  - {field('https://www.wikidata.org/wiki/Q1')}
+  - {field("https://www.wikidata.org/wiki/Q1")}
 """,
         "content/sources/post.yaml": f"""\
 title: A post
 kind: social-post
-url: {field('https://social.example/post/1')}
-archive_url: {field('https://archive.example/post/1')}
+url: {field("https://social.example/post/1")}
+archive_url: {field("https://archive.example/post/1")}
 """,
         "content/claims/evil.yaml": claim_with_analysis("Nothing to see."),
     }
@@ -429,7 +436,9 @@ ODD_HTTP_URLS = [
 @pytest.mark.parametrize("url", ODD_HTTP_URLS, ids=range(len(ODD_HTTP_URLS)))
 def test_an_odd_but_http_url_comes_out_as_that_address(tmp_path, url):
     files = url_archive(url, ["link", "titled-link", "reference"])
-    files["content/site.yaml"] = files["content/site.yaml"].replace(f"base_url: {yaml_str(url)}", f"base_url: {BASE_URL}")
+    files["content/site.yaml"] = files["content/site.yaml"].replace(
+        f"base_url: {yaml_str(url)}", f"base_url: {BASE_URL}"
+    )
     write_archive(tmp_path, files)
     site = build_site(tmp_path / "content", tmp_path / "public")
     assert site_problems(site) == []
@@ -441,7 +450,9 @@ def test_an_odd_but_http_url_comes_out_as_that_address(tmp_path, url):
     assert review["itemReviewed"]["author"]["url"] == url and review["itemReviewed"]["author"]["sameAs"] == [url]
 
 
-@pytest.mark.parametrize("base_url", ["javascript:alert(1)//", "data:text/html,x/", "//evil.example/", "ftp://example.org/"])
+@pytest.mark.parametrize(
+    "base_url", ["javascript:alert(1)//", "data:text/html,x/", "//evil.example/", "ftp://example.org/"]
+)
 def test_a_base_url_given_on_the_command_line_must_be_http_too(tmp_path, base_url):
     site = write_archive(tmp_path, url_archive("https://ok.example/", [], yaml_urls=False))
     result = site.run("build", "--base-url", base_url)
@@ -452,16 +463,22 @@ def test_a_base_url_given_on_the_command_line_must_be_http_too(tmp_path, base_ur
 
 # -- other ways in ------------------------------------------------------------
 
+
 def test_a_control_character_in_text_is_refused_or_left_out_so_feeds_stay_well_formed(tmp_path):
     """YAML lets `"\\u0001"` be written; XML 1.0 and HTML forbid the character."""
     files = url_archive("https://ok.example/", [], yaml_urls=False)
-    files["content/site.yaml"] = files["content/site.yaml"].replace("title: Checks", 'title: "Checks\\u0001\\u001b\\uffff"')
+    files["content/site.yaml"] = files["content/site.yaml"].replace(
+        "title: Checks", 'title: "Checks\\u0001\\u001b\\uffff"'
+    )
     files["content/claims/evil.yaml"] = files["content/claims/evil.yaml"].replace(
-        "claim: Something was said.", 'claim: "Something\\u0008 was\\u007f said.\\ufffe"')
+        "claim: Something was said.", 'claim: "Something\\u0008 was\\u007f said.\\ufffe"'
+    )
     result = write_archive(tmp_path, files).run("build")
     if result.code == 1:
         assert [m.group("path", "line") for m in map(ERROR_LINE.match, result.errors)] == [
-            ("content/claims/evil.yaml", "1"), ("content/site.yaml", "1")], result.err
+            ("content/claims/evil.yaml", "1"),
+            ("content/site.yaml", "1"),
+        ], result.err
         return
     assert result.code == 0, result.err
     site = tmp_path / "public"
@@ -475,12 +492,18 @@ def test_a_control_character_in_text_is_refused_or_left_out_so_feeds_stay_well_f
 SVG_LOGOS = {
     "script": '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
     "onload": '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="1" height="1"/></svg>',
-    "link": ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
-             '<a xlink:href="javascript:alert(1)"><rect width="9" height="9"/></a></svg>'),
-    "foreign-object": ('<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><body xmlns="http://www.w3.org/1999/xhtml">'
-                       '<img src="x" onerror="alert(1)"/></body></foreignObject></svg>'),
-    "animate": ('<svg xmlns="http://www.w3.org/2000/svg"><a><animate attributeName="href" values="javascript:alert(1)"/>'
-                '<text y="9">x</text></a></svg>'),
+    "link": (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+        '<a xlink:href="javascript:alert(1)"><rect width="9" height="9"/></a></svg>'
+    ),
+    "foreign-object": (
+        '<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><body xmlns="http://www.w3.org/1999/xhtml">'
+        '<img src="x" onerror="alert(1)"/></body></foreignObject></svg>'
+    ),
+    "animate": (
+        '<svg xmlns="http://www.w3.org/2000/svg"><a><animate attributeName="href" values="javascript:alert(1)"/>'
+        '<text y="9">x</text></a></svg>'
+    ),
 }
 
 
@@ -495,7 +518,11 @@ def test_an_svg_logo_with_script_is_refused_or_made_inert(tmp_path, kind):
         assert [line.split(": error: ")[0] for line in result.errors] == ["content/site.yaml:9:7"], result.err
         return
     assert result.code == 0, result.err
-    published = [p for p in (tmp_path / "public").rglob("*.svg") if p.read_bytes() != (tmp_path / "public/assets/favicon.svg").read_bytes()]
+    published = [
+        p
+        for p in (tmp_path / "public").rglob("*.svg")
+        if p.read_bytes() != (tmp_path / "public/assets/favicon.svg").read_bytes()
+    ]
     assert published, "the logo was not published"
     for path in published:
         svg = etree.fromstring(path.read_bytes())
@@ -552,7 +579,9 @@ def test_markup_in_markdown_keeps_only_footnote_classes_alignment_and_mail_links
         main = pages[relpath].xpath("//main")[0]
         # Mail autolinks are links to the address (not a garbled target, not an error).
         assert main.xpath(".//a[starts-with(@href, 'mailto:')]/@href") == [
-            "mailto:tips@example.org", "mailto:desk@example.org"], relpath
+            "mailto:tips@example.org",
+            "mailto:desk@example.org",
+        ], relpath
         assert "tips@example.org" in visible_text(main)
         # No class but the footnotes' own: an analysis cannot draw a verdict badge.
         classes = {c for value in main.xpath(".//div[text()='False']/@class") for c in value.split()}
@@ -561,8 +590,13 @@ def test_markup_in_markdown_keeps_only_footnote_classes_alignment_and_mail_links
         styles = main.xpath(".//td/@style | .//th/@style")
         assert styles and all(re.fullmatch(r"text-align: ?(left|right|center)", s) for s in styles), styles
         # The tables extension's two columns twice, and the one raw cell with nothing but an alignment.
-        assert sorted(styles) == ["text-align:center", "text-align:left", "text-align:left",
-                                  "text-align:right", "text-align:right"], styles
+        assert sorted(styles) == [
+            "text-align:center",
+            "text-align:left",
+            "text-align:left",
+            "text-align:right",
+            "text-align:right",
+        ], styles
         assert "evil.example" not in etree.tostring(main, encoding="unicode")
         # Raw HTML's ids and links follow Markdown's rules: prefixed ids and archive links work.
         assert main.xpath(".//h3/@id") == ["section-method"]
@@ -583,7 +617,7 @@ def test_markup_that_could_pass_for_the_layout_or_leave_the_site_is_refused_at_i
             expected.append((path, line, named))
             assert f"{path}:{line}:{column}" in result.places, (path, line, column, result.err)
     got = sorted((m["path"], int(m["line"])) for m in map(ERROR_LINE.match, result.errors))
-    assert got == sorted((p, l) for p, l, _ in expected), result.err
+    assert got == sorted((p, line) for p, line, _ in expected), result.err
     for path, line, named in expected:
         [message] = [e for e in result.errors if e.startswith(f"{path}:{line}:")]
         assert named in message, message
@@ -593,24 +627,29 @@ def test_markup_that_could_pass_for_the_layout_or_leave_the_site_is_refused_at_i
 def test_no_layout_id_takes_a_prefix_markdown_ids_may_use():
     """Markdown's ids (headings, footnotes, raw HTML) all start so; the layout's must not."""
     templates = Path(__file__).resolve().parent.parent / "templates"
-    ids = [m[1] for path in templates.rglob("*.html") for m in re.finditer(r'\bid="([^"]*)"', path.read_text(encoding="utf-8"))]
+    ids = [
+        m[1]
+        for path in templates.rglob("*.html")
+        for m in re.finditer(r'\bid="([^"]*)"', path.read_text(encoding="utf-8"))
+    ]
     assert "main" in ids and "site-search-q" in ids
     assert not [i for i in ids if re.match(r"(section-|fn:|fnref\d*:)", i)]
 
 
 # -- in a real browser -----------------------------------------------------------
 
+
 def browser_archive() -> dict[str, str]:
     """One claim, person and source per payload, all found by searching 'bridge'."""
     files = url_archive("https://ok.example/", [], yaml_urls=False)
     for n, payload in enumerate(TEXT_PAYLOADS):
         files[f"content/claims/hostile-{n}.yaml"] = f"""\
-claim: {yaml_str(payload + ' bridge')}
+claim: {yaml_str(payload + " bridge")}
 claimant: mallory
 date: 2021-01-01
 verdict: "false"
-summary: {yaml_str('bridge ' + payload)}
-analysis: {yaml_str(payload + ' bridge')}
+summary: {yaml_str("bridge " + payload)}
+analysis: {yaml_str(payload + " bridge")}
 reviewed: 2021-01-02
 """
     return files

@@ -17,7 +17,6 @@ import stat
 from pathlib import Path
 
 import pytest
-
 from sites import SITE_PATH, SITE_YAML, SOURCE, SOURCE_PATH, TEXT_PATH, minimal_site, replaced
 from trust import assert_positioned_errors_only, run_build
 
@@ -38,8 +37,11 @@ def test_a_nul_in_a_path_is_a_positioned_error(tmp_path, field, command):
     assert result.code == 1, result.err
     if "json" in command:
         reported = json.loads("\n".join(result.out))
-        found = [(e["file"], e["line"], e["column"], e["message"]) for e in reported["errors"]] \
-            if isinstance(reported, dict) else [(e["file"], e["line"], e["column"], e["message"]) for e in reported]
+        found = (
+            [(e["file"], e["line"], e["column"], e["message"]) for e in reported["errors"]]
+            if isinstance(reported, dict)
+            else [(e["file"], e["line"], e["column"], e["message"]) for e in reported]
+        )
         assert [f"{f}:{line}:{col}" for f, line, col, _ in found] == [f"{path}:{where}"], reported
         assert "NUL" in found[0][3]
     else:
@@ -48,6 +50,7 @@ def test_a_nul_in_a_path_is_a_positioned_error(tmp_path, field, command):
 
 
 # -- anything that is not a regular file ---------------------------------------------
+
 
 def make_special(path: Path, kind: str) -> None:
     """A named pipe, a listening Unix socket's file or a character device (/dev/zero's numbers) at `path`."""
@@ -64,8 +67,13 @@ def make_special(path: Path, kind: str) -> None:
         os.mknod(path, stat.S_IFCHR | 0o644, os.makedev(1, 5))
 
 
-KINDS = ["fifo", "socket", pytest.param("device", marks=pytest.mark.skipif(
-    os.geteuid() != 0, reason="only root may create a device node (os.mknod)"))]
+KINDS = [
+    "fifo",
+    "socket",
+    pytest.param(
+        "device", marks=pytest.mark.skipif(os.geteuid() != 0, reason="only root may create a device node (os.mknod)")
+    ),
+]
 SAID = {"fifo": "named pipe (FIFO)", "socket": "socket", "device": "character device"}
 
 # Where a special file stands, the site's changes that make the build read it, and where the error is.
@@ -74,8 +82,11 @@ PLACES = {
     "logo": ("images/logo.png", {SITE_PATH: SITE_YAML + "logo: images/logo.png\n"}, f"{SITE_PATH}:6:7"),
     "static file": ("static/files/zero.bin", {}, "static/files/zero.bin:1:1"),
     "template": ("templates/robots.txt", {}, "templates/robots.txt:1:1"),
-    "catalogue": ("locales/fr/LC_MESSAGES/messages.po", {SITE_PATH: SITE_YAML + "language: fr\n"},
-                  "locales/fr/LC_MESSAGES/messages.po:1:1"),
+    "catalogue": (
+        "locales/fr/LC_MESSAGES/messages.po",
+        {SITE_PATH: SITE_YAML + "language: fr\n"},
+        "locales/fr/LC_MESSAGES/messages.po:1:1",
+    ),
     "content file": ("content/topics/pipe.yaml", {}, "content/topics/pipe.yaml:1:1"),
     "site.yaml": (SITE_PATH, {}, f"{SITE_PATH}:1:1"),
 }

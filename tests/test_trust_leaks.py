@@ -8,15 +8,13 @@ sandbox; an archive's translations are text, escaped like any other.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import jinja2
 import lxml.html
 import pytest
-
 from built_site import html_pages
-from sites import SITE_PATH, SITE_YAML, SOURCE, SOURCE_PATH, ARCHIVED_TEXT, minimal_site, replaced, single_error
+from sites import ARCHIVED_TEXT, SITE_PATH, SITE_YAML, SOURCE, SOURCE_PATH, minimal_site, replaced, single_error
 from trust import executable_problems, visible_text
 
 TOKEN = "ghp_SECRETTOKEN1234567890"
@@ -30,21 +28,33 @@ def published(root: Path) -> str:
 
 # -- names starting with '.' --------------------------------------------------------
 
-@pytest.mark.parametrize("written", [".git/config", "archive/.env", ".venv/notes.txt", ".github/../.github/x.txt",
-                                     "archive/./.hidden/statement.txt"])
+
+@pytest.mark.parametrize(
+    "written",
+    [".git/config", "archive/.env", ".venv/notes.txt", ".github/../.github/x.txt", "archive/./.hidden/statement.txt"],
+)
 def test_an_archived_text_behind_a_dot_name_is_refused_at_its_path(tmp_path, written):
     hidden = Path(written.replace("/./", "/"))
-    where, message = single_error(tmp_path, {
-        str(hidden): ARCHIVED_TEXT + GIT_CONFIG,
-        SOURCE_PATH: replaced(SOURCE, "text: archive/ministry-statement.txt", f"text: {written}"),
-    })
+    where, message = single_error(
+        tmp_path,
+        {
+            str(hidden): ARCHIVED_TEXT + GIT_CONFIG,
+            SOURCE_PATH: replaced(SOURCE, "text: archive/ministry-statement.txt", f"text: {written}"),
+        },
+    )
     assert where == f"{SOURCE_PATH}:4:7" and "starts with '.'" in message, message
 
 
 def test_an_archived_text_linked_into_a_dot_folder_is_refused(tmp_path):
     """A link inside the site that leads into .git/ is judged where it leads."""
-    site = minimal_site(tmp_path, {".git/config": ARCHIVED_TEXT + GIT_CONFIG, "archive/ministry-statement.txt": None,
-                                   "archive/README": "the archived texts\n"})
+    site = minimal_site(
+        tmp_path,
+        {
+            ".git/config": ARCHIVED_TEXT + GIT_CONFIG,
+            "archive/ministry-statement.txt": None,
+            "archive/README": "the archived texts\n",
+        },
+    )
     (tmp_path / "archive/ministry-statement.txt").symlink_to(tmp_path / ".git/config")
     result = site.run("build")
     assert result.code == 1 and result.places == [f"{SOURCE_PATH}:4:7"], result.err
@@ -52,22 +62,28 @@ def test_an_archived_text_linked_into_a_dot_folder_is_refused(tmp_path):
 
 
 def test_a_logo_behind_a_dot_name_is_refused(tmp_path):
-    where, message = single_error(tmp_path, {
-        ".github/logo.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>',
-        SITE_PATH: SITE_YAML + "logo: .github/logo.svg\n",
-    })
+    where, message = single_error(
+        tmp_path,
+        {
+            ".github/logo.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>',
+            SITE_PATH: SITE_YAML + "logo: .github/logo.svg\n",
+        },
+    )
     assert where == f"{SITE_PATH}:6:7" and "starts with '.'" in message, message
 
 
 def test_static_files_behind_dot_names_are_not_published_but_well_known_is(tmp_path):
-    site = minimal_site(tmp_path, {
-        "static/.env": f"TOKEN={TOKEN}\n",
-        "static/.git/config": GIT_CONFIG,
-        "static/files/.htpasswd": f"admin:{TOKEN}\n",
-        "static/files/report.txt": "a report\n",
-        "static/.well-known/security.txt": "Contact: mailto:security@factcheck.example.org\n",
-        ".git/config": GIT_CONFIG,
-    })
+    site = minimal_site(
+        tmp_path,
+        {
+            "static/.env": f"TOKEN={TOKEN}\n",
+            "static/.git/config": GIT_CONFIG,
+            "static/files/.htpasswd": f"admin:{TOKEN}\n",
+            "static/files/report.txt": "a report\n",
+            "static/.well-known/security.txt": "Contact: mailto:security@factcheck.example.org\n",
+            ".git/config": GIT_CONFIG,
+        },
+    )
     (tmp_path / "static/files/config-link").symlink_to(tmp_path / ".git/config")
     result = site.run("build")
     assert result.code == 1 and result.places == ["static/files/config-link:1:1"], result.err
@@ -80,6 +96,7 @@ def test_static_files_behind_dot_names_are_not_published_but_well_known_is(tmp_p
 
 
 # -- templates/ and locales/ held to the site's folder ----------------------------------
+
 
 @pytest.fixture
 def outside(tmp_path) -> Path:
@@ -149,10 +166,12 @@ def test_a_template_cannot_reach_python_or_files(tmp_path, outside, escape):
 
 def test_a_sandboxed_template_still_renders_what_templates_do(tmp_path):
     """Loops, filters, macros, namespaces and methods of plain values stay open to an archive's templates."""
-    template = ('{% extends "base.html" %}{% block main %}{% set ns = namespace(n=0) %}'
-                '{% for word in "a b c".split() %}{% set ns.n = ns.n + 1 %}{{ word|upper }}{% endfor %}'
-                '<p id="probe">{{ ns.n }} {{ "%s-%d"|format("x", 2) }} {{ [3, 1, 2]|sort|join(",") }} '
-                '{{ 2 ** 10 }} {{ "ab" * 3 }} {{ site.title|length }}</p>{% endblock %}\n')
+    template = (
+        '{% extends "base.html" %}{% block main %}{% set ns = namespace(n=0) %}'
+        '{% for word in "a b c".split() %}{% set ns.n = ns.n + 1 %}{{ word|upper }}{% endfor %}'
+        '<p id="probe">{{ ns.n }} {{ "%s-%d"|format("x", 2) }} {{ [3, 1, 2]|sort|join(",") }} '
+        '{{ 2 ** 10 }} {{ "ab" * 3 }} {{ site.title|length }}</p>{% endblock %}\n'
+    )
     site = minimal_site(tmp_path, {"templates/404.html": template})
     assert site.run("build").code == 0
     doc = lxml.html.parse(str(tmp_path / "public/404.html")).getroot()
@@ -188,8 +207,9 @@ msgstr[1] "%(num)d <script>alert(1)</script>"
 
 
 def test_an_archives_translations_are_text_placeholders_and_all(tmp_path):
-    site = minimal_site(tmp_path, {SITE_PATH: SITE_YAML + "language: fr\n",
-                                   "locales/fr/LC_MESSAGES/messages.po": CATALOGUE})
+    site = minimal_site(
+        tmp_path, {SITE_PATH: SITE_YAML + "language: fr\n", "locales/fr/LC_MESSAGES/messages.po": CATALOGUE}
+    )
     result = site.run("build")
     assert result.code == 0, result.err
     pages = html_pages(tmp_path / "public")
@@ -206,9 +226,10 @@ def test_an_archives_translations_are_text_placeholders_and_all(tmp_path):
 @pytest.mark.parametrize("archive", ["content", "examples/dari/content"])
 def test_the_built_in_templates_render_byte_for_byte_as_without_the_sandbox(tmp_path, monkeypatch, archive):
     """The sandbox changes what templates may reach, not one byte of what the shipped ones write."""
-    from site_builder import render
     from sites import Site
     from trust import REPO_ROOT, site_differences
+
+    from site_builder import render
 
     repo = Site(REPO_ROOT)
     content = str(REPO_ROOT / archive)

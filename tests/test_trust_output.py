@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from sites import minimal_site, tree_snapshot
 from trust import REPO_ROOT, kill_group, run_build
 
@@ -51,15 +50,18 @@ UNSAFE_OUTS = {
 @pytest.mark.parametrize("out", UNSAFE_OUTS)
 def test_an_output_folder_that_would_replace_the_archive_is_refused_with_exit_2(tmp_path, command, out):
     root = tmp_path / "site"
-    site = minimal_site(root, {"templates/base.html": None, "static/files/a.txt": "a\n",
-                               "locales/README": "translations\n"})
+    site = minimal_site(
+        root, {"templates/base.html": None, "static/files/a.txt": "a\n", "locales/README": "translations\n"}
+    )
     (root / "templates").mkdir(exist_ok=True)
     before = tree_snapshot(tmp_path)
     result = site.run(command, "--out", out, *(["--port", "0"] if command == "serve" else []))
     assert result.code == 2, result.err
     assert len(result.err) == 1 and result.err[0].startswith("build.py: error: --out "), result.err
     if UNSAFE_OUTS[out]:
-        assert UNSAFE_OUTS[out] in result.err[0] and f"--out '{out}' ({os.path.abspath(root / out)})" in result.err[0], result.err
+        assert (
+            UNSAFE_OUTS[out] in result.err[0] and f"--out '{out}' ({os.path.abspath(root / out)})" in result.err[0]
+        ), result.err
     assert tree_snapshot(tmp_path) == before
 
 
@@ -82,6 +84,7 @@ def test_an_output_folder_beside_the_content_builds(tmp_path):
 
 
 # -- folders no build wrote ------------------------------------------------------
+
 
 def test_a_build_marks_its_output_and_replaces_a_marked_folder(built_once):
     assert (built_once / MARKER).is_file()
@@ -123,6 +126,7 @@ def test_the_preview_refuses_a_folder_no_build_wrote(tmp_path):
 
 # -- public as a link to the deploy folder -----------------------------------------
 
+
 @pytest.mark.parametrize("target_exists", [True, False])
 def test_an_output_folder_that_is_a_link_is_built_through(tmp_path, target_exists):
     site = minimal_site(tmp_path / "site")
@@ -138,13 +142,17 @@ def test_an_output_folder_that_is_a_link_is_built_through(tmp_path, target_exist
         assert result.code == 0, result.err
         assert (tmp_path / "site/public").is_symlink() and os.readlink(tmp_path / "site/public") == str(www)
         assert (www / "index.html").is_file() and (www / MARKER).is_file() and not (www / "stale.html").exists()
-        leftovers = [p.name for p in [*(tmp_path / "site").iterdir(), *www.parent.iterdir()]
-                     if ".staging-" in p.name or p.name.endswith(".old")]
+        leftovers = [
+            p.name
+            for p in [*(tmp_path / "site").iterdir(), *www.parent.iterdir()]
+            if ".staging-" in p.name or p.name.endswith(".old")
+        ]
         assert leftovers == []
         assert sorted(p.name for p in www.parent.iterdir()) == [".www.lock", "www"]
 
 
 # -- children of a killed build ---------------------------------------------------
+
 
 def _alive(pid: int) -> bool:
     """Running, not a zombie waiting for a parent to read its status."""
@@ -195,10 +203,19 @@ def test_children_die_with_a_build_killed_alone(tmp_path, child):
     slow = tmp_path / "slow-pagefind"
     slow.write_text("#!/bin/sh\nexec sleep 60\n")
     slow.chmod(0o755)
-    argv = [sys.executable, "-c", PAGEFIND_ORPHAN, str(slow), str(tmp_path)] if child == "pagefind" \
+    argv = (
+        [sys.executable, "-c", PAGEFIND_ORPHAN, str(slow), str(tmp_path)]
+        if child == "pagefind"
         else [sys.executable, "-c", WORKER_ORPHANS]
-    parent = subprocess.Popen(argv, cwd=REPO_ROOT, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
-                              stdout=subprocess.PIPE, text=True, start_new_session=True)
+    )
+    parent = subprocess.Popen(
+        argv,
+        cwd=REPO_ROOT,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         out, _ = parent.communicate(timeout=30)
         assert parent.returncode == -signal.SIGKILL

@@ -13,10 +13,22 @@ import os
 from pathlib import Path
 
 import pytest
-
 from sites import (
-    ARCHIVED_TEXT, CLAIM, CLAIM_PATH, PERSON, PERSON_PATH, SITE_PATH, SITE_YAML, SOURCE, SOURCE_PATH, TEXT_PATH,
-    TOPIC, TOPIC_PATH, minimal_site, replaced, single_error,
+    ARCHIVED_TEXT,
+    CLAIM,
+    CLAIM_PATH,
+    PERSON,
+    PERSON_PATH,
+    SITE_PATH,
+    SITE_YAML,
+    SOURCE,
+    SOURCE_PATH,
+    TEXT_PATH,
+    TOPIC,
+    TOPIC_PATH,
+    minimal_site,
+    replaced,
+    single_error,
 )
 from trust import run_build
 
@@ -61,7 +73,9 @@ def test_an_archived_text_outside_the_site_is_refused_at_its_path(tmp_path, outs
         link(root / "archive/second.txt", outside / "secret.txt")
         link(root / "archive/first.txt", root / "archive/second.txt")
     source = replaced(SOURCE, TEXT_LINE, f"text: {written}")
-    source = replaced(source, "    text: The new bridge was finished in March, two months early.", "    text: The secret words")
+    source = replaced(
+        source, "    text: The new bridge was finished in March, two months early.", "    text: The secret words"
+    )
     where, message = single_error(root, {SOURCE_PATH: source})
     assert where == f"{SOURCE_PATH}:4:7"
     assert "outside the site" in message or "absolute path" in message
@@ -77,6 +91,7 @@ def test_an_archived_text_linked_from_inside_the_site_is_read(tmp_path):
 
 # -- content files and folders ---------------------------------------------------
 
+
 def move_outside(root: Path, relpath: str, outside: Path) -> None:
     """Move a content file or folder out of the site and leave a link in its place."""
     target = outside / Path(relpath).name
@@ -84,8 +99,10 @@ def move_outside(root: Path, relpath: str, outside: Path) -> None:
     (root / relpath).symlink_to(target)
 
 
-@pytest.mark.parametrize("relpath", [CLAIM_PATH, PERSON_PATH, SOURCE_PATH, TOPIC_PATH, SITE_PATH,
-                                     "content/claims", "content/people", "content/topics"])
+@pytest.mark.parametrize(
+    "relpath",
+    [CLAIM_PATH, PERSON_PATH, SOURCE_PATH, TOPIC_PATH, SITE_PATH, "content/claims", "content/people", "content/topics"],
+)
 def test_content_linked_from_outside_the_site_is_refused(tmp_path, outside, relpath):
     root = tmp_path / "site"
     site = minimal_site(root)
@@ -165,7 +182,9 @@ def test_a_file_name_that_is_not_a_slug_is_refused(tmp_path, what):
     assert "cannot be an id (" in result.errors[0]
 
 
-@pytest.mark.parametrize("folder, name", [("pages", "About"), ("pages", "about\u200b"), ("claims", "Bridge-finished-early")])
+@pytest.mark.parametrize(
+    "folder, name", [("pages", "About"), ("pages", "about\u200b"), ("claims", "Bridge-finished-early")]
+)
 def test_a_page_or_claim_file_name_that_is_not_a_slug_is_refused(tmp_path, folder, name):
     extension = ".md" if folder == "pages" else ".yaml"
     text = "---\ntitle: About\n---\nText.\n" if folder == "pages" else CLAIM
@@ -179,13 +198,21 @@ def test_a_content_folder_named_with_another_case_is_refused(tmp_path):
     assert result.errors[0].startswith("content/Topics:1:1: error: unexpected folder 'Topics'")
 
 
-@pytest.mark.parametrize("path, old, new, where", [
-    (CLAIM_PATH, "claimant: jane-roe", 'claimant: "jane\\u200b-roe"', "2:11"),
-    (CLAIM_PATH, "  - bridges", '  - "bridges\\u202e"', "13:5"),
-    (CLAIM_PATH, "  - ministry-statement#bridge-finished", '  - "ministry-statement#bridge\\u2060-finished"', "11:5"),
-    (SOURCE_PATH, "speaker: jane-roe", 'speaker: "jane-ro\\u0435"', "7:14"),
-    (PERSON_PATH, "name: Jane Roe", 'name: Jane Roe\naffiliation: "\\uff4aane-roe"', "2:14"),
-])
+@pytest.mark.parametrize(
+    "path, old, new, where",
+    [
+        (CLAIM_PATH, "claimant: jane-roe", 'claimant: "jane\\u200b-roe"', "2:11"),
+        (CLAIM_PATH, "  - bridges", '  - "bridges\\u202e"', "13:5"),
+        (
+            CLAIM_PATH,
+            "  - ministry-statement#bridge-finished",
+            '  - "ministry-statement#bridge\\u2060-finished"',
+            "11:5",
+        ),
+        (SOURCE_PATH, "speaker: jane-roe", 'speaker: "jane-ro\\u0435"', "7:14"),
+        (PERSON_PATH, "name: Jane Roe", 'name: Jane Roe\naffiliation: "\\uff4aane-roe"', "2:14"),
+    ],
+)
 def test_a_reference_with_invisible_or_look_alike_characters_is_refused_at_its_place(tmp_path, path, old, new, where):
     text = {CLAIM_PATH: CLAIM, SOURCE_PATH: SOURCE, PERSON_PATH: PERSON}[path]
     place, message = single_error(tmp_path, {path: replaced(text, old, new)})

@@ -20,13 +20,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from lxml import etree
-
-from bench.corpus import generate_corpus
 from built_site import broken_links, html_pages
+from lxml import etree
 from sites import CLAIM, CLAIM_PATH, minimal_site, replaced
 from test_site import DEFAULT_CONTENT, build_site
 from tools import axe_violations, vnu_errors
+
+from bench.corpus import generate_corpus
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -58,6 +58,7 @@ def corpus_site(corpus, tmp_path_factory) -> Path:
 
 # -- HTML and accessibility -----------------------------------------------------
 
+
 def test_every_page_of_both_archives_passes_the_nu_html_checker(default_site, corpus_site):
     assert len(list(corpus_site.rglob("*.html"))) > CORPUS_CLAIMS
     assert vnu_errors([default_site, corpus_site]) == []
@@ -65,8 +66,14 @@ def test_every_page_of_both_archives_passes_the_nu_html_checker(default_site, co
 
 def sample_pages(site: Path) -> dict[str, str]:
     """One page of each kind, the record pages with the most on them, by URL path below the site."""
-    pages = {"home": "", "claims index": "claims/", "verdicts": "verdicts/", "people list": "people/",
-             "corrections": "corrections/", "404": "404.html"}
+    pages = {
+        "home": "",
+        "claims index": "claims/",
+        "verdicts": "verdicts/",
+        "people list": "people/",
+        "corrections": "corrections/",
+        "404": "404.html",
+    }
     for kind, folder in (("claim", "claims"), ("source", "sources"), ("person", "people"), ("topic", "topics")):
         biggest = max((site / folder).glob("*/index.html"), key=lambda p: p.stat().st_size)
         pages[kind] = f"{folder}/{biggest.parent.name}/"
@@ -92,8 +99,13 @@ def test_axe_finds_nothing_on_a_page_of_each_kind_of_the_generated_archive(corpu
 def test_a_markdown_heading_never_takes_an_id_the_page_already_uses(tmp_path):
     """A heading's id comes from its words: '## Main' must not become a second id="main" (the skip link's target)."""
     headings = "  # Main\n\n  ## Site search q\n\n  ## Text quote bridge finished\n\n  [Jane Roe]"
-    minimal_site(tmp_path, {CLAIM_PATH: replaced(CLAIM, "  [Jane Roe]", headings),
-                            "content/pages/about.md": "---\ntitle: About\n---\n## Main\n\nText.\n"})
+    minimal_site(
+        tmp_path,
+        {
+            CLAIM_PATH: replaced(CLAIM, "  [Jane Roe]", headings),
+            "content/pages/about.md": "---\ntitle: About\n---\n## Main\n\nText.\n",
+        },
+    )
     site = build_site(tmp_path / "content", tmp_path / "public")
     for relpath, doc in html_pages(site).items():
         repeated = [i for i, n in Counter(doc.xpath("//@id")).items() if n > 1]
@@ -102,6 +114,7 @@ def test_a_markdown_heading_never_takes_an_id_the_page_already_uses(tmp_path):
 
 
 # -- links ------------------------------------------------------------------------
+
 
 def test_every_internal_link_and_anchor_of_the_generated_archive_resolves(corpus_site):
     assert broken_links(corpus_site, CORPUS_BASE_URL) == []
@@ -113,15 +126,20 @@ def test_every_internal_link_and_anchor_of_the_default_archive_resolves(default_
 
 # -- the search index ---------------------------------------------------------------
 
+
 def test_the_search_index_is_written_whole(default_site, corpus_site):
     """Pagefind's own scripts, styles and WebAssembly are the same bytes in every build, and none is cut short.
 
     Its indexer writes them as it quits; a build that swapped its folder in
     before they were all written would publish a broken search.
     """
+
     def assets(site: Path) -> dict[str, bytes]:
-        return {p.name: p.read_bytes() for p in (site / "pagefind").iterdir()
-                if p.is_file() and p.suffix in (".js", ".css", ".pagefind")}
+        return {
+            p.name: p.read_bytes()
+            for p in (site / "pagefind").iterdir()
+            if p.is_file() and p.suffix in (".js", ".css", ".pagefind")
+        }
 
     one, two = assets(default_site), assets(corpus_site)
     assert {"pagefind.js", "pagefind-ui.js", "pagefind-worker.js", "wasm.en.pagefind"} <= set(one)
@@ -130,13 +148,16 @@ def test_the_search_index_is_written_whole(default_site, corpus_site):
     assert all(data for data in one.values())
     for name in one:
         if name.endswith(".js"):
-            checked = subprocess.run(["node", "--check", str(default_site / "pagefind" / name)], capture_output=True, text=True)
+            checked = subprocess.run(
+                ["node", "--check", str(default_site / "pagefind" / name)], capture_output=True, text=True
+            )
             assert checked.returncode == 0, (name, checked.stderr[-500:])
     entry = json.loads((default_site / "pagefind/pagefind-entry.json").read_text())
     assert entry["languages"]["en"]["page_count"] > 0
 
 
 # -- the sitemap ------------------------------------------------------------------
+
 
 def sitemap_problems(path: Path, base_url: str) -> list[str]:
     schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "sitemap.xsd")))
@@ -180,8 +201,11 @@ def atom_problems(feed: etree._ElementTree) -> list[str]:
         problems.append("4.1.1: the feed has no link rel=self")
     for element in [root, *entries]:
         where = "the feed" if element is root else f"entry {element.findtext(f'{ATOM}id')}"
-        alternates = [(link.get("type"), link.get("hreflang")) for link in element.findall(f"{ATOM}link")
-                      if link.get("rel", "alternate") == "alternate"]
+        alternates = [
+            (link.get("type"), link.get("hreflang"))
+            for link in element.findall(f"{ATOM}link")
+            if link.get("rel", "alternate") == "alternate"
+        ]
         if len(alternates) != len(set(alternates)):
             problems.append(f"4.1.1/4.1.2: {where} has two alternate links of one type and language")
         identifier = element.findtext(f"{ATOM}id") or ""
@@ -194,7 +218,8 @@ def atom_problems(feed: etree._ElementTree) -> list[str]:
     for entry in entries:
         where = f"entry {entry.findtext(f'{ATOM}id')}"
         if entry.find(f"{ATOM}content") is None and not [
-                link for link in entry.findall(f"{ATOM}link") if link.get("rel", "alternate") == "alternate"]:
+            link for link in entry.findall(f"{ATOM}link") if link.get("rel", "alternate") == "alternate"
+        ]:
             problems.append(f"4.1.2: {where} has neither content nor an alternate link")
         content = entry.find(f"{ATOM}content")
         if content is not None and content.get("src") is not None and entry.find(f"{ATOM}summary") is None:
@@ -222,11 +247,16 @@ BROKEN_FEEDS = {
     "no id": ("<id>https://x.example/</id>", ""),
     "a date without a time zone": ("<updated>2021-09-20T00:00:00Z</updated>", "<updated>2021-09-20T00:00:00</updated>"),
     "no author anywhere": ("<author><name>Checkers</name></author>", ""),
-    "two alternate links": ('<link rel="alternate" type="text/html" href="https://x.example/"/>',
-                            '<link rel="alternate" type="text/html" href="https://x.example/"/>'
-                            '<link type="text/html" href="https://x.example/2"/>'),
+    "two alternate links": (
+        '<link rel="alternate" type="text/html" href="https://x.example/"/>',
+        '<link rel="alternate" type="text/html" href="https://x.example/"/>'
+        '<link type="text/html" href="https://x.example/2"/>',
+    ),
     "a relative entry id": ("<id>https://x.example/claims/a/</id>", "<id>claims/a/</id>"),
-    "an element the format does not have": ("<title>Checks</title>", "<title>Checks</title><atom:colour xmlns:atom='http://www.w3.org/2005/Atom'>red</atom:colour>"),
+    "an element the format does not have": (
+        "<title>Checks</title>",
+        "<title>Checks</title><atom:colour xmlns:atom='http://www.w3.org/2005/Atom'>red</atom:colour>",
+    ),
 }
 GOOD_FEED = """<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">
 <id>https://x.example/</id><title>Checks</title>
@@ -249,6 +279,8 @@ def test_the_feed_checks_catch_each_kind_of_mistake(mistake):
 
 def test_the_sitemap_check_catches_a_relative_location(tmp_path):
     path = tmp_path / "sitemap.xml"
-    path.write_text('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>claims/a/</loc>'
-                    "<lastmod>2021-09-20</lastmod></url></urlset>")
+    path.write_text(
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>claims/a/</loc>'
+        "<lastmod>2021-09-20</lastmod></url></urlset>"
+    )
     assert sitemap_problems(path, "https://x.example/") != []

@@ -14,6 +14,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_site import DEFAULT_CONTENT, build_site
+from trust import REPO_ROOT, run_build, site_differences, site_files
 
 from bench.corpus import edit_record, generate_corpus
 from site_builder import markdown as markdown_module
@@ -21,8 +23,6 @@ from site_builder import validate as validate_module
 from site_builder.errors import ErrorList
 from site_builder.urls import Urls
 from site_builder.validate import Validator, find_content_files
-from test_site import DEFAULT_CONTENT, build_site
-from trust import REPO_ROOT, run_build, site_differences, site_files
 
 
 def _entries(root: Path, kind: str) -> list[Path]:
@@ -121,8 +121,10 @@ def test_an_edited_text_is_converted_and_proved_again(tmp_path):
     build_site(copy / "content", tmp_path / "first")  # fills the cache
     assert _entries(copy, "markdown") and _entries(copy, "quotes")
     claim = sorted((copy / "content" / "claims").glob("*.yaml"))[0]
-    edit_record(claim, lambda record: record.update(analysis=record["analysis"] + "\n\nA *new* [link](claim:"
-                                                     + claim.stem + ")."))
+    edit_record(
+        claim,
+        lambda record: record.update(analysis=record["analysis"] + "\n\nA *new* [link](claim:" + claim.stem + ")."),
+    )
     source = next(p for p in sorted((copy / "content" / "sources").glob("*.yaml")) if "quotes:" in p.read_text())
 
     def shorten(record):
@@ -141,7 +143,9 @@ def test_errors_found_in_a_text_are_reported_alike_from_the_cache(tmp_path):
     """A link problem is part of what is kept: `check` after a failed build reports it at the same place."""
     generate_corpus(20, seed=3, folder=tmp_path)
     claim = sorted((tmp_path / "content" / "claims").glob("*.yaml"))[0]
-    edit_record(claim, lambda record: record.update(analysis=record["analysis"] + "\n\nSee [this](javascript:alert(1))."))
+    edit_record(
+        claim, lambda record: record.update(analysis=record["analysis"] + "\n\nSee [this](javascript:alert(1)).")
+    )
     runs = [run_build(REPO_ROOT, "build", "--content", str(tmp_path / "content"), "--out", str(tmp_path / "public"))]
     kept = _entries(tmp_path, "markdown")
     assert kept  # validation kept its work, though the build failed

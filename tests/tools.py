@@ -67,7 +67,7 @@ class _PrefixedQuietHandler(http.server.SimpleHTTPRequestHandler):
     def _local_path(self) -> str | None:
         path = urllib.parse.urlsplit(self.path).path
         if path.startswith(self.prefix):
-            return "/" + path[len(self.prefix):]
+            return "/" + path[len(self.prefix) :]
         if path + "/" == self.prefix:
             return "/"  # the directory redirect adds the slash
         return None
@@ -98,11 +98,11 @@ def serving(folder: str | Path, prefix: str = "/") -> Iterator[str]:
         raise FileNotFoundError(f"cannot serve {folder}: not a directory")
     prefix = normalize_prefix(prefix)
     handler = type("Handler", (_PrefixedQuietHandler,), {"prefix": prefix})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(folder))
-    )
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"serve {folder}", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"serve {folder}", daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
@@ -165,8 +165,7 @@ def vnu_errors(paths: str | Path | Iterable[str | Path]) -> list[str]:
     if java is None:
         raise MissingTool(f"java not found on PATH; {_INSTALL_HINT}")
     proc = subprocess.run(
-        [java, "-jar", str(VNU_JAR), "--errors-only", "--skip-non-html", "--format", "gnu",
-         *map(str, paths)],
+        [java, "-jar", str(VNU_JAR), "--errors-only", "--skip-non-html", "--format", "gnu", *map(str, paths)],
         capture_output=True,
         text=True,
         check=False,
@@ -190,6 +189,11 @@ def sdtt_report(page: str | Path) -> tuple[int, str]:
     node = shutil.which("node")
     if node is None:
         raise MissingTool(f"node not found on PATH; {_INSTALL_HINT}")
-    proc = subprocess.run([node, str(SDTT), "--file", str(page), "--presets", "Google"],
-                          capture_output=True, text=True, check=False, timeout=120)
+    proc = subprocess.run(
+        [node, str(SDTT), "--file", str(page), "--presets", "Google"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
     return proc.returncode, proc.stdout + proc.stderr

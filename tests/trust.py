@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import lxml.html
-from lxml import etree
-
 from built_site import html_pages
+from lxml import etree
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUILD_PY = REPO_ROOT / "build.py"
@@ -30,6 +29,7 @@ SUMMARY_LINE = re.compile(r"^\d+ errors?(; \S+ was left as it was)?$")
 
 
 # -- writing content ----------------------------------------------------------
+
 
 def yaml_str(text: str) -> str:
     """`text` as a YAML double-quoted scalar, every character kept exactly.
@@ -57,16 +57,51 @@ def yaml_str(text: str) -> str:
 SAFE_SCHEMES = {"http", "https", "mailto"}
 # Attributes a browser follows or loads as a URL.
 URL_ATTRIBUTES = {
-    "href", "src", "action", "formaction", "data", "poster", "background", "cite", "longdesc",
-    "srcset", "ping", "manifest", "codebase", "icon", "lowsrc", "dynsrc", "archive",
-    "classid", "profile", "usemap", "itemtype", "values", "to", "from",
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "data",
+    "poster",
+    "background",
+    "cite",
+    "longdesc",
+    "srcset",
+    "ping",
+    "manifest",
+    "codebase",
+    "icon",
+    "lowsrc",
+    "dynsrc",
+    "archive",
+    "classid",
+    "profile",
+    "usemap",
+    "itemtype",
+    "values",
+    "to",
+    "from",
 }
 # Elements our templates never write and content must never bring in. (Inline
 # SVG is the build's own, for charts; what could run inside it is checked
 # like any element: scripts, handlers, links, and the elements below.)
 FORBIDDEN_ELEMENTS = {
-    "iframe", "frame", "frameset", "object", "embed", "applet", "base", "portal", "math",
-    "style", "template", "foreignobject", "animate", "set", "handler", "listener",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "base",
+    "portal",
+    "math",
+    "style",
+    "template",
+    "foreignobject",
+    "animate",
+    "set",
+    "handler",
+    "listener",
 }
 ALLOWED_HTTP_EQUIV = {"content-security-policy", "content-type"}
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
@@ -125,7 +160,7 @@ def executable_problems(doc, where: str = "") -> list[str]:
             if name == "srcdoc":
                 problems.append(f"{here} srcdoc")
             if name in URL_ATTRIBUTES:
-                for url in (_srcset_urls(value) if name == "srcset" else [value]):
+                for url in _srcset_urls(value) if name == "srcset" else [value]:
                     scheme = url_scheme(url)
                     if scheme is not None and scheme not in SAFE_SCHEMES:
                         problems.append(f"{here} {name}={value!r}: scheme {scheme}:")
@@ -209,8 +244,9 @@ def feed_problems(feed: Path) -> list[str]:
         urls = [element.get(a) for a in ("href", "src") if element.get(a) is not None]
         if name in ("uri", "icon", "logo"):
             urls.append(element.text or "")
-        problems.extend(f"{feed.name}: <{name}> {url!r} is not http(s)" for url in urls
-                        if url_scheme(url) not in ("http", "https"))
+        problems.extend(
+            f"{feed.name}: <{name}> {url!r} is not http(s)" for url in urls if url_scheme(url) not in ("http", "https")
+        )
         if name == "content" and element.get("type") == "html" and (element.text or "").strip():
             fragment = lxml.html.fragment_fromstring(element.text, create_parent="div")
             problems.extend(executable_problems(fragment, f"{feed.name} entry content"))
@@ -234,8 +270,11 @@ def site_problems(site: Path) -> list[str]:
 def visible_text(doc) -> str:
     """What a reader sees (and the <title>): the text outside <script>."""
     return "".join(
-        text for element in doc.iter() if isinstance(element.tag, str) and element.tag != "script"
-        for text in (element.text, *(child.tail for child in element)) if text
+        text
+        for element in doc.iter()
+        if isinstance(element.tag, str) and element.tag != "script"
+        for text in (element.text, *(child.tail for child in element))
+        if text
     )
 
 
@@ -290,11 +329,22 @@ def run_build(cwd: Path, *args: str, timeout: float = 60, env: dict | None = Non
 def run_measured(cwd: Path, argv: list[str], timeout: float = 60, env: dict | None = None) -> Run:
     """`argv` from `cwd` as a process of its own, killed with its group after `timeout` seconds."""
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), **(env or {})}
-    done = subprocess.run([sys.executable, "-c", _MEASURE, str(timeout), *argv],
-                          cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout + 30)
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(timeout), *argv],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout + 30,
+    )
     result = json.loads(done.stdout)
-    return Run(result["code"], result["out"].splitlines(), result["err"].splitlines(),
-               result["seconds"], result["peak_kb"] / 1024)
+    return Run(
+        result["code"],
+        result["out"].splitlines(),
+        result["err"].splitlines(),
+        result["seconds"],
+        result["peak_kb"] / 1024,
+    )
 
 
 def assert_positioned_errors_only(err: list[str]) -> None:

@@ -68,12 +68,16 @@ def run(options: ImportOptions, out=None, err=None) -> int:
         if not os.path.exists(path):
             raise ImportUsageError(f"'{path}' does not exist: name the exported file or folder to import")
     if options.verdict_map and not os.path.isfile(options.verdict_map):
-        raise ImportUsageError(f"the verdict map '{options.verdict_map}' does not exist: write it first with --write-verdict-map")
+        raise ImportUsageError(
+            f"the verdict map '{options.verdict_map}' does not exist: write it first with --write-verdict-map"
+        )
     site_errors = ErrorList()
     site = read_site(options.content_dir, site_errors)
     if site is None:
         _print_errors(site_errors, err)
-        print("import: site.yaml has errors; fix them first (the import matches ratings to its verdict scale)", file=err)
+        print(
+            "import: site.yaml has errors; fix them first (the import matches ratings to its verdict scale)", file=err
+        )
         return EXIT_PROBLEMS
     scale = scale_of(site.verdicts, interface(site.language).gettext)
     map_errors = ErrorList()
@@ -99,9 +103,12 @@ def run(options: ImportOptions, out=None, err=None) -> int:
         if not options.dry_run:
             _write_file(options.write_verdict_map, text.encode("utf-8"))
         unmatched = sum(1 for r in folded if scale.by_fold.get(fold(r)) is None and fold(r) not in verdict_map)
-        print(f"{'would write' if options.dry_run else 'wrote'} {display_path(options.write_verdict_map)}: {len(folded)} distinct "
-              f"rating{'s' if len(folded) != 1 else ''}, {unmatched} without a verdict; write a verdict id after each, then run "
-              f"the import again with --verdict-map {display_path(options.write_verdict_map)}. No content was written.", file=out)
+        print(
+            f"{'would write' if options.dry_run else 'wrote'} {display_path(options.write_verdict_map)}: {len(folded)} distinct "
+            f"rating{'s' if len(folded) != 1 else ''}, {unmatched} without a verdict; write a verdict id after each, then run "
+            f"the import again with --verdict-map {display_path(options.write_verdict_map)}. No content was written.",
+            file=out,
+        )
         return EXIT_PROBLEMS if unmatched else EXIT_OK
 
     if existing.state_broken:
@@ -109,12 +116,18 @@ def run(options: ImportOptions, out=None, err=None) -> int:
         return EXIT_PROBLEMS
 
     if plan.unmatched:
-        print(f"import: {len(plan.unmatched)} rating{'s' if len(plan.unmatched) != 1 else ''} match no verdict of the site's "
-              f"scale ({', '.join(sorted(scale.ids))}) by id or label, so nothing was written:", file=err)
+        print(
+            f"import: {len(plan.unmatched)} rating{'s' if len(plan.unmatched) != 1 else ''} match no verdict of the site's "
+            f"scale ({', '.join(sorted(scale.ids))}) by id or label, so nothing was written:",
+            file=err,
+        )
         for line in unmatched_report(plan.unmatched):
             print(line, file=err)
-        print("Write a verdict map (--write-verdict-map FILE), fill in a verdict id for each rating, and run the import "
-              "again with --verdict-map FILE.", file=err)
+        print(
+            "Write a verdict map (--write-verdict-map FILE), fill in a verdict id for each rating, and run the import "
+            "again with --verdict-map FILE.",
+            file=err,
+        )
         print(_summary(plan, Outcome(), options), file=out)
         return EXIT_PROBLEMS
 
@@ -153,8 +166,11 @@ def run(options: ImportOptions, out=None, err=None) -> int:
         if to_write or entries != existing.written:
             _write_file(state_path(options.content_dir), state_text(entries).encode("utf-8"))
     if outcome.kept:
-        print(f"import: {len(outcome.kept)} file{'s' if len(outcome.kept) != 1 else ''} changed by an editor since the last "
-              "import, kept as they are (--force overwrites them):", file=err)
+        print(
+            f"import: {len(outcome.kept)} file{'s' if len(outcome.kept) != 1 else ''} changed by an editor since the last "
+            "import, kept as they are (--force overwrites them):",
+            file=err,
+        )
         for relpath in outcome.kept:
             print(f"  {display_path(os.path.join(options.content_dir, relpath))}", file=err)
     print(_summary(plan, outcome, options), file=out)
@@ -167,12 +183,16 @@ def _summary(plan, outcome: Outcome, options: ImportOptions) -> str:
 
     claims = lambda names: count("claims", names)  # noqa: E731
     verb = "would write" if options.dry_run else "wrote"
-    filled = ", ".join(f"{n} {what}" for what, n in sorted(plan.filled.items(), key=lambda kv: (-kv[1], kv[0]))) or "nothing"
-    return (f"import: {plan.read} items read ({plan.duplicates} duplicates, {plan.empty} empty, {plan.skipped} skipped); "
-            f"claims: {verb} {claims(outcome.new)} new and {claims(outcome.updated)} updated, {claims(outcome.unchanged)} unchanged, "
-            f"{claims(outcome.kept)} kept as an editor changed them; new: {count('people', outcome.new)} people, "
-            f"{count('sources', outcome.new)} sources, {count('topics', outcome.new)} topics; filled in: {filled}; "
-            f"{len(plan.unmatched)} unmatched ratings")
+    filled = (
+        ", ".join(f"{n} {what}" for what, n in sorted(plan.filled.items(), key=lambda kv: (-kv[1], kv[0]))) or "nothing"
+    )
+    return (
+        f"import: {plan.read} items read ({plan.duplicates} duplicates, {plan.empty} empty, {plan.skipped} skipped); "
+        f"claims: {verb} {claims(outcome.new)} new and {claims(outcome.updated)} updated, {claims(outcome.unchanged)} unchanged, "
+        f"{claims(outcome.kept)} kept as an editor changed them; new: {count('people', outcome.new)} people, "
+        f"{count('sources', outcome.new)} sources, {count('topics', outcome.new)} topics; filled in: {filled}; "
+        f"{len(plan.unmatched)} unmatched ratings"
+    )
 
 
 def _print_errors(errors: ErrorList, err) -> None:

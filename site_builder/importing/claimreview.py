@@ -12,9 +12,9 @@ import re
 import urllib.parse
 
 from ..errors import Position
-from .items import Appearance, Item, Problems, clean_block, clean_language, clean_line, clean_url, parse_date
-from .jsonpos import JsonInputError, JsonObject, PositionedJson
 from ..parallel import run_chunked
+from .items import Appearance, Item, Problems, clean_block, clean_language, clean_line, clean_url, parse_date
+from .jsonpos import JsonInputError, PositionedJson
 from .sources import InputFile, input_paths, read_input
 
 EXTENSIONS = (".html", ".htm", ".json", ".jsonld")
@@ -39,8 +39,9 @@ def read(paths: list[str], problems: Problems) -> tuple[list[Item], int]:
     read across processes, and come back in the order of the files.
     """
     items, empty = [], 0
-    for chunk_items, chunk_empty, errors in run_chunked(_read_chunk, input_paths(paths, EXTENSIONS, problems),
-                                                        lambda: None, stage="import"):
+    for chunk_items, chunk_empty, errors in run_chunked(
+        _read_chunk, input_paths(paths, EXTENSIONS, problems), lambda: None, stage="import"
+    ):
         items += chunk_items
         empty += chunk_empty
         problems.errors.extend(errors)
@@ -73,7 +74,10 @@ def _read_file(source: InputFile, problems: Problems):
             try:
                 value = positioned.load(start, end)
             except JsonInputError as exc:
-                problems.add(exc.pos, f"{exc.message} in this page's JSON-LD script; fix the page or export it again (the page's other scripts are still read)")
+                problems.add(
+                    exc.pos,
+                    f"{exc.message} in this page's JSON-LD script; fix the page or export it again (the page's other scripts are still read)",
+                )
                 continue
             _walk(value, positioned, found, 0)
         page = None
@@ -85,8 +89,11 @@ def _read_file(source: InputFile, problems: Problems):
             try:
                 page = HtmlPage(source)
             except ParserRejectedMarkup:  # html.parser gives up on some broken markup ('<![' unclosed)
-                problems.add(Position(source.path, 1, 1), "this page's HTML is too broken to read its text: its "
-                             "ClaimReview was imported without the article's text; save the page again")
+                problems.add(
+                    Position(source.path, 1, 1),
+                    "this page's HTML is too broken to read its text: its "
+                    "ClaimReview was imported without the article's text; save the page again",
+                )
         return found, page
     positioned = PositionedJson(source.path, source.text)
     try:
@@ -96,8 +103,11 @@ def _read_file(source: InputFile, problems: Problems):
         return found, None
     _walk(value, positioned, found, 0)
     if not found.reviews and not found.empty:
-        problems.add(Position(source.path, 1, 1), "this file holds no ClaimReview (an object with \"@type\": \"ClaimReview\"); "
-                     "is it the right file, or an API response for `import factcheck-api`?")
+        problems.add(
+            Position(source.path, 1, 1),
+            'this file holds no ClaimReview (an object with "@type": "ClaimReview"); '
+            "is it the right file, or an API response for `import factcheck-api`?",
+        )
     return found, None
 
 
@@ -164,8 +174,19 @@ def review_item(review: dict, pos: Position, problems: Problems) -> Item:
     if isinstance(author, dict):
         item.claimant = clean_line(author.get("name"))
         kinds = _types(author)
-        item.claimant_kind = "organization" if kinds & {"Organization", "NewsMediaOrganization", "GovernmentOrganization",
-                                                          "PoliticalParty", "Corporation", "NGO"} else ("person" if "Person" in kinds else None)
+        item.claimant_kind = (
+            "organization"
+            if kinds
+            & {
+                "Organization",
+                "NewsMediaOrganization",
+                "GovernmentOrganization",
+                "PoliticalParty",
+                "Corporation",
+                "NGO",
+            }
+            else ("person" if "Person" in kinds else None)
+        )
         item.claimant_url = clean_url(_first(author.get("url")))
         item.claimant_same_as = tuple(u for u in (clean_url(v) for v in _all(author.get("sameAs"))) if u)
     elif isinstance(author, str):
@@ -196,9 +217,14 @@ def review_item(review: dict, pos: Position, problems: Problems) -> Item:
                 continue
             url = clean_url(_first(appearance.get("url")))
             if url and all(a.url != url for a in item.appearances):
-                item.appearances.append(Appearance(url, clean_line(appearance.get("name") or appearance.get("headline")),
-                                                   parse_date(appearance.get("datePublished")),
-                                                   _name(appearance.get("author")) or _name(appearance.get("publisher"))))
+                item.appearances.append(
+                    Appearance(
+                        url,
+                        clean_line(appearance.get("name") or appearance.get("headline")),
+                        parse_date(appearance.get("datePublished")),
+                        _name(appearance.get("author")) or _name(appearance.get("publisher")),
+                    )
+                )
     return item
 
 

@@ -16,7 +16,19 @@ from .items import Item, Problems, clean_block, clean_language, clean_line, clea
 from .sources import input_files
 
 EXTENSIONS = (".csv", ".tsv", ".txt")
-KEYS = ("claim", "claimant", "date", "verdict", "summary", "analysis", "reviewed", "updated", "topics", "url", "language")
+KEYS = (
+    "claim",
+    "claimant",
+    "date",
+    "verdict",
+    "summary",
+    "analysis",
+    "reviewed",
+    "updated",
+    "topics",
+    "url",
+    "language",
+)
 MAX_FIELD_CHARS = 1_000_000
 
 
@@ -88,7 +100,10 @@ def _read_file(path: str, text: str, problems: Problems, columns: dict[str, str]
         problems.add(Position(path, reader.line_num or 1, 1), f"the header row cannot be read as CSV: {exc}")
         return []
     if not header or not any(h.strip() for h in header):
-        problems.add(Position(path, 1, 1), "this file has no header row: the first row must name the columns (claim, claimant, date, verdict, ...)")
+        problems.add(
+            Position(path, 1, 1),
+            "this file has no header row: the first row must name the columns (claim, claimant, date, verdict, ...)",
+        )
         return []
     names = {h.strip().casefold(): i for i, h in reversed(list(enumerate(header)))}
     index: dict[str, int] = {}
@@ -97,11 +112,17 @@ def _read_file(path: str, text: str, problems: Problems, columns: dict[str, str]
         if wanted.casefold() in names:
             index[key] = names[wanted.casefold()]
         elif key in columns:
-            problems.add(Position(path, 1, 1), f"--columns maps {key} to '{wanted}', but the header has no such column; "
-                         f"its columns are: {', '.join(h.strip() for h in header)}")
+            problems.add(
+                Position(path, 1, 1),
+                f"--columns maps {key} to '{wanted}', but the header has no such column; "
+                f"its columns are: {', '.join(h.strip() for h in header)}",
+            )
             return []
     if "claim" not in index:
-        problems.add(Position(path, 1, 1), "the header has no 'claim' column: name it claim or map it, like --columns claim=Statement")
+        problems.add(
+            Position(path, 1, 1),
+            "the header has no 'claim' column: name it claim or map it, like --columns claim=Statement",
+        )
         return []
     items = []
     start = reader.line_num + 1
@@ -111,18 +132,22 @@ def _read_file(path: str, text: str, problems: Problems, columns: dict[str, str]
         except StopIteration:
             break
         except csv.Error as exc:
-            problems.add(Position(path, reader.line_num, 1), f"this row cannot be read as CSV ({exc}): "
-                         "check its quotes; the rows after it were not read")
+            problems.add(
+                Position(path, reader.line_num, 1),
+                f"this row cannot be read as CSV ({exc}): check its quotes; the rows after it were not read",
+            )
             break
         pos = Position(path, start, 1)
-        row_lines = lines[start - 1:reader.line_num]
+        row_lines = lines[start - 1 : reader.line_num]
         start = reader.line_num + 1
         if not any(cell.strip() for cell in row):
             continue
         if len(row) > len(header):
-            problems.add(Position(path, pos.line, _field_column(row_lines[0] if row_lines else "", delimiter, len(header))),
-                         f"this row has {len(row)} fields but the header names {len(header)}: "
-                         "a separator inside a field needs quotes; row skipped")
+            problems.add(
+                Position(path, pos.line, _field_column(row_lines[0] if row_lines else "", delimiter, len(header))),
+                f"this row has {len(row)} fields but the header names {len(header)}: "
+                "a separator inside a field needs quotes; row skipped",
+            )
             continue
         item = _row_item(row, index, pos, row_lines[0] if row_lines else "", delimiter, problems)
         if item is not None:
@@ -138,27 +163,40 @@ def _row_item(row, index, pos: Position, line: str, delimiter: str, problems: Pr
     def where(key: str) -> Position:
         return Position(pos.path, pos.line, _field_column(line, delimiter, index[key]))
 
-    item = Item(pos, claim=clean_line(cell("claim")), claimant=clean_line(cell("claimant")),
-                rating=clean_block(cell("verdict")), summary=clean_block(cell("summary")),
-                analysis=clean_block(cell("analysis")))
+    item = Item(
+        pos,
+        claim=clean_line(cell("claim")),
+        claimant=clean_line(cell("claimant")),
+        rating=clean_block(cell("verdict")),
+        summary=clean_block(cell("summary")),
+        analysis=clean_block(cell("analysis")),
+    )
     for key in ("date", "reviewed", "updated"):
         value = cell(key)
         if value is None:
             continue
         date = parse_date(value)
         if date is None:
-            problems.add(where(key), f"'{value.strip()[:40]}' in column {key} is not a date: write dates as YYYY-MM-DD; row skipped")
+            problems.add(
+                where(key),
+                f"'{value.strip()[:40]}' in column {key} is not a date: write dates as YYYY-MM-DD; row skipped",
+            )
             return None
         setattr(item, key, date)
     if cell("url") is not None:
         item.url = clean_url(cell("url"))
         if item.url is None:
-            problems.add(where("url"), f"'{cell('url').strip()[:80]}' in column url is not an http(s) address; row skipped")
+            problems.add(
+                where("url"), f"'{cell('url').strip()[:80]}' in column url is not an http(s) address; row skipped"
+            )
             return None
     if cell("language") is not None:
         item.language = clean_language(cell("language"))
         if item.language is None:
-            problems.add(where("language"), f"'{cell('language').strip()[:20]}' in column language is not a language tag such as en or ar; row skipped")
+            problems.add(
+                where("language"),
+                f"'{cell('language').strip()[:20]}' in column language is not a language tag such as en or ar; row skipped",
+            )
             return None
     if cell("topics") is not None:
         item.topics = tuple(dict.fromkeys(t for t in (clean_line(p) for p in cell("topics").split(";")) if t))

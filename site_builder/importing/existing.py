@@ -58,8 +58,12 @@ class Existing:
     def current(self, relpath: str) -> bytes | None:
         """The file's bytes now; only files listed when the import started can exist (no open per new file)."""
         folder, _, name = relpath.partition("/")
-        listed = {"claims": self.claim_files, "people": self.people_files, "sources": self.source_files,
-                  "topics": self.topic_files}.get(folder)
+        listed = {
+            "claims": self.claim_files,
+            "people": self.people_files,
+            "sources": self.source_files,
+            "topics": self.topic_files,
+        }.get(folder)
         if listed is not None and name.removesuffix(".yaml") not in listed:
             return None
         try:
@@ -135,8 +139,11 @@ def _read_state(existing: Existing, problems) -> None:
         return
     except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
         existing.state_broken = True
-        problems.add(Position(path, 1, 1), "the import's state file cannot be read: restore it from the repository's history, "
-                     "or delete it (then every imported file counts as an editor's and is kept)")
+        problems.add(
+            Position(path, 1, 1),
+            "the import's state file cannot be read: restore it from the repository's history, "
+            "or delete it (then every imported file counts as an editor's and is kept)",
+        )
         return
     for relpath, entry in sorted(files.items()):
         if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
@@ -145,9 +152,16 @@ def _read_state(existing: Existing, problems) -> None:
         if relpath.startswith("claims/") and relpath.endswith(".yaml"):
             for key in entry.get("keys") or ():
                 if isinstance(key, str):
-                    existing.by_key.setdefault(key, relpath[len("claims/"):-len(".yaml")])
+                    existing.by_key.setdefault(key, relpath[len("claims/") : -len(".yaml")])
 
 
 def state_text(entries: dict[str, dict]) -> str:
-    return json.dumps({"version": STATE_VERSION, "files": dict(sorted(entries.items()))},
-                      ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    return (
+        json.dumps(
+            {"version": STATE_VERSION, "files": dict(sorted(entries.items()))},
+            ensure_ascii=False,
+            indent=1,
+            sort_keys=True,
+        )
+        + "\n"
+    )

@@ -26,8 +26,11 @@ def read(paths: list[str], problems: Problems) -> tuple[list[Item], int]:
             continue
         claims = _claims(value)
         if claims is None:
-            problems.add(positioned.pos(value), "this is not a Fact Check Tools API response: expected {\"claims\": [...]} "
-                         "or a list of claims; for ClaimReview JSON-LD use `import claimreview`")
+            problems.add(
+                positioned.pos(value),
+                'this is not a Fact Check Tools API response: expected {"claims": [...]} '
+                "or a list of claims; for ClaimReview JSON-LD use `import claimreview`",
+            )
             continue
         for claim in claims:
             items += _claim_items(claim, positioned, problems)
@@ -59,16 +62,18 @@ def _claim_items(claim, positioned: PositionedJson, problems: Problems) -> list[
     items = []
     for review in reviews:
         publisher = review.get("publisher") if isinstance(review.get("publisher"), dict) else {}
-        items.append(Item(
-            positioned.pos(review, pos),
-            claim=clean_line(claim.get("text")),
-            claimant=clean_line(claim.get("claimant")),
-            date=parse_date(claim.get("claimDate")),
-            rating=clean_block(review.get("textualRating")),
-            reviewed=parse_date(review.get("reviewDate")),
-            url=clean_url(review.get("url")),
-            title=clean_line(review.get("title")),
-            publisher=clean_line(publisher.get("name")) or clean_line(publisher.get("site")),
-            language=clean_language(review.get("languageCode")),
-        ))
+        items.append(
+            Item(
+                positioned.pos(review, pos),
+                claim=clean_line(claim.get("text")),
+                claimant=clean_line(claim.get("claimant")),
+                date=parse_date(claim.get("claimDate")),
+                rating=clean_block(review.get("textualRating")),
+                reviewed=parse_date(review.get("reviewDate")),
+                url=clean_url(review.get("url")),
+                title=clean_line(review.get("title")),
+                publisher=clean_line(publisher.get("name")) or clean_line(publisher.get("site")),
+                language=clean_language(review.get("languageCode")),
+            )
+        )
     return items

@@ -13,11 +13,41 @@ from .items import Item, clean_block, clean_language, clean_line, clean_url
 from .sources import InputFile
 
 # Where CMSes put the article's text, most specific first (WordPress, schema.org microdata, this tool's own pages).
-BODY_SELECTORS = ("[itemprop=articleBody]", "[itemprop=reviewBody]", ".entry-content", ".post-content",
-                  ".article-body", ".article-content", "section.analysis > div", "article", "main")
+BODY_SELECTORS = (
+    "[itemprop=articleBody]",
+    "[itemprop=reviewBody]",
+    ".entry-content",
+    ".post-content",
+    ".article-body",
+    ".article-content",
+    "section.analysis > div",
+    "article",
+    "main",
+)
 # Never part of the text: scripts, navigation, forms, embeds, and images (which would point at the old site).
-DROPPED = ("script", "style", "noscript", "template", "nav", "aside", "form", "iframe", "object", "embed",
-           "svg", "img", "picture", "video", "audio", "button", "input", "select", "textarea", "header", "footer")
+DROPPED = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "aside",
+    "form",
+    "iframe",
+    "object",
+    "embed",
+    "svg",
+    "img",
+    "picture",
+    "video",
+    "audio",
+    "button",
+    "input",
+    "select",
+    "textarea",
+    "header",
+    "footer",
+)
 
 
 class _Converter(MarkdownConverter):
@@ -77,7 +107,7 @@ class HtmlPage:
         if item.summary is None and self.description:
             summary = self.description
             if item.rating and summary.lower().startswith(item.rating.lower() + ":"):
-                summary = summary[len(item.rating) + 1:].strip()  # "False: ..." as this tool's own pages write it
+                summary = summary[len(item.rating) + 1 :].strip()  # "False: ..." as this tool's own pages write it
             item.summary = summary or None
         body = self.article_markdown(item.url)
         if body:

@@ -14,7 +14,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ..errors import ErrorList, Position
-from ..schema import _LANGUAGE_RE as LANGUAGE_RE, URL_RE
+from ..schema import _LANGUAGE_RE as LANGUAGE_RE
+from ..schema import URL_RE
 
 
 @dataclass

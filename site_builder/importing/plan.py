@@ -39,8 +39,22 @@ MAX_PUBLISHER = SOURCE.by_key["publisher"].type.max_chars
 MAX_TOPIC = TOPIC.by_key["title"].type.max_chars
 # A rating longer than this is a paragraph: it is the publisher's summary too.
 PARAGRAPH_RATING = 80
-SOCIAL_HOSTS = ("twitter.com", "x.com", "facebook.com", "fb.com", "instagram.com", "tiktok.com", "t.me",
-                "telegram.me", "threads.net", "bsky.app", "reddit.com", "linkedin.com", "vk.com", "weibo.com")
+SOCIAL_HOSTS = (
+    "twitter.com",
+    "x.com",
+    "facebook.com",
+    "fb.com",
+    "instagram.com",
+    "tiktok.com",
+    "t.me",
+    "telegram.me",
+    "threads.net",
+    "bsky.app",
+    "reddit.com",
+    "linkedin.com",
+    "vk.com",
+    "weibo.com",
+)
 VIDEO_HOSTS = ("youtube.com", "youtu.be", "vimeo.com", "dailymotion.com", "rumble.com")
 _TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|mc_cid|mc_eid)$")
 
@@ -100,7 +114,7 @@ def make_slug(text: str, taken, fallback: str) -> str:
     while slug in taken:
         n += 1
         suffix = f"-{n}"
-        slug = base[:SLUG_MAX - len(suffix)].rstrip("-") + suffix
+        slug = base[: SLUG_MAX - len(suffix)].rstrip("-") + suffix
     return slug
 
 
@@ -108,7 +122,7 @@ def _cut(text: str, limit: int) -> str:
     """At most `limit` characters, ending at a word with an ellipsis."""
     if len(text) <= limit:
         return text
-    cut = text[:limit - 1]
+    cut = text[: limit - 1]
     space = cut.rfind(" ")
     return (cut[:space] if space > limit // 2 else cut).rstrip() + "…"
 
@@ -176,13 +190,22 @@ class Planner:
         if not item.claim:
             return self._skip(item, "this fact-check has no claim text (claimReviewed, text or the claim column)")
         if len(item.claim) > MAX_CLAIM:
-            return self._skip(item, f"the claim text is {len(item.claim):,} characters long, more than a claim's {MAX_CLAIM}: "
-                              "it is probably an article, not a claim")
+            return self._skip(
+                item,
+                f"the claim text is {len(item.claim):,} characters long, more than a claim's {MAX_CLAIM}: "
+                "it is probably an article, not a claim",
+            )
         if not item.rating:
-            return self._skip(item, "this fact-check has no textual rating (reviewRating's alternateName, textualRating or the verdict column)")
+            return self._skip(
+                item,
+                "this fact-check has no textual rating (reviewRating's alternateName, textualRating or the verdict column)",
+            )
         if not item.claimant:
-            return self._skip(item, "this fact-check does not say who made the claim (itemReviewed's author, claimant or the "
-                              "claimant column), and every claim needs a claimant: add it to the export, or write this claim by hand")
+            return self._skip(
+                item,
+                "this fact-check does not say who made the claim (itemReviewed's author, claimant or the "
+                "claimant column), and every claim needs a claimant: add it to the export, or write this claim by hand",
+            )
         if item.reviewed is None and item.updated is not None:
             item.reviewed = item.updated
             item.filled.append("review dates from the date modified")
@@ -198,7 +221,9 @@ class Planner:
             item.reviewed = item.date
             item.filled.append("review dates from the claim date")
         if item.date is None:
-            return self._skip(item, "this fact-check has no date at all (neither when the claim was made nor when it was reviewed)")
+            return self._skip(
+                item, "this fact-check has no date at all (neither when the claim was made nor when it was reviewed)"
+            )
         return True
 
     def _collapse(self, items: list[Item]) -> list[Item]:
@@ -235,8 +260,9 @@ class Planner:
         appearances = list(dict.fromkeys(appearances))
         topics = list(dict.fromkeys(self._topic(t) for t in item.topics))
         original_rating = None
-        if fold(item.rating) not in (fold(verdict), fold(self.scale.labels[verdict])) and \
-                all(fold(item.rating) != fold(label) for label in self.scale.other_labels.get(verdict, ())):
+        if fold(item.rating) not in (fold(verdict), fold(self.scale.labels[verdict])) and all(
+            fold(item.rating) != fold(label) for label in self.scale.other_labels.get(verdict, ())
+        ):
             original_rating = _cut(item.rating, MAX_RATING)
         summary = item.summary
         if summary is None:
@@ -259,12 +285,20 @@ class Planner:
         for filled in item.filled:
             plan.filled[filled] += 1
         fields = [
-            ("claim", item.claim), ("claimant", claimant), ("date", item.date.isoformat()), ("verdict", verdict),
-            ("summary", ("block", summary)), ("analysis", ("block", analysis)), ("reviewed", item.reviewed.isoformat()),
+            ("claim", item.claim),
+            ("claimant", claimant),
+            ("date", item.date.isoformat()),
+            ("verdict", verdict),
+            ("summary", ("block", summary)),
+            ("analysis", ("block", analysis)),
+            ("reviewed", item.reviewed.isoformat()),
             ("updated", item.updated.isoformat() if item.updated and item.updated > item.reviewed else None),
-            ("appearances", appearances), ("topics", topics), ("language", self._language(item)),
+            ("appearances", appearances),
+            ("topics", topics),
+            ("language", self._language(item)),
             ("original_rating", ("block", original_rating) if original_rating else None),
-            ("original_url", item.url), ("aliases", self._aliases(item, slug)),
+            ("original_url", item.url),
+            ("aliases", self._aliases(item, slug)),
         ]
         plan.files.append(Planned(f"claims/{slug}.yaml", yaml_out.record(fields), "claim", keys, item.pos))
 
@@ -274,7 +308,7 @@ class Planner:
             return None
         path = urllib.parse.urlsplit(item.url).path
         prefix = self.base_path + "claims/"
-        slug = path[len(prefix):].rstrip("/") if path.startswith(prefix) else ""
+        slug = path[len(prefix) :].rstrip("/") if path.startswith(prefix) else ""
         return slug if SLUG_RE.fullmatch(slug) and len(slug) <= SLUG_MAX and slug not in self.claim_slugs else None
 
     def _rated(self, rating: str, publisher: str | None) -> str:
@@ -295,12 +329,17 @@ class Planner:
         text_script = script_of(item.claim + " " + (item.summary or ""))
         declared = item.language
         if declared and not agrees(language_script(declared), text_script):
-            self.plan.notes.append(f"{item.pos.shown()}: note: the export labels this claim '{declared}', but its text is in "
-                                   f"{script_name(text_script)} script: not marked '{declared}'")
+            self.plan.notes.append(
+                f"{item.pos.shown()}: note: the export labels this claim '{declared}', but its text is in "
+                f"{script_name(text_script)} script: not marked '{declared}'"
+            )
             self.plan.filled["languages contradicting the text's script, not applied"] += 1
             declared = None
         if declared:
-            same = declared.lower() == self.site.language.lower() or declared.split("-")[0].lower() == self.site.language.split("-")[0].lower()
+            same = (
+                declared.lower() == self.site.language.lower()
+                or declared.split("-")[0].lower() == self.site.language.split("-")[0].lower()
+            )
             return None if same else declared
         if text_script and self.site_script and not agrees(self.site_script, text_script):
             # The page must not claim the site's language for it; the script is known, the language is not.
@@ -316,25 +355,40 @@ class Planner:
         if not parts.path.startswith(self.base_path):
             return []
         if parts.query:
-            self.plan.notes.append(f"{item.pos.shown()}: note: its old address {parts.path}?{parts.query} is not kept as an "
-                                   "alias: a static site cannot answer an address with a ?query")
+            self.plan.notes.append(
+                f"{item.pos.shown()}: note: its old address {parts.path}?{parts.query} is not kept as an "
+                "alias: a static site cannot answer an address with a ?query"
+            )
             return []
-        path = "/" + parts.path[len(self.base_path):]
+        path = "/" + parts.path[len(self.base_path) :]
         if path in ("/", f"/claims/{slug}/", f"/claims/{slug}"):
             return []  # the claim's own address: nothing to redirect
         output, problem = alias_output(path)
         first = output.split("/")[0]
-        if problem or (output == f"{first}/index.html" and first in self.existing.page_slugs) or \
-                first in BUILT_IN_FOLDERS and (first not in ("claims", "sources", "people", "topics")
-                                               or output.count("/") < 2 or output.split("/")[1] in self._taken(first)):
-            self.plan.notes.append(f"{item.pos.shown()}: note: its old address {path} is not kept as an alias: "
-                                   + (f"it {problem}" if problem else "the build writes a page there"))
+        if (
+            problem
+            or (output == f"{first}/index.html" and first in self.existing.page_slugs)
+            or first in BUILT_IN_FOLDERS
+            and (
+                first not in ("claims", "sources", "people", "topics")
+                or output.count("/") < 2
+                or output.split("/")[1] in self._taken(first)
+            )
+        ):
+            self.plan.notes.append(
+                f"{item.pos.shown()}: note: its old address {path} is not kept as an alias: "
+                + (f"it {problem}" if problem else "the build writes a page there")
+            )
             return []
         return [path]
 
     def _taken(self, folder: str) -> set[str]:
-        return {"claims": self.claim_slugs, "sources": self.source_slugs, "people": self.person_slugs,
-                "topics": self.topic_slugs}[folder]
+        return {
+            "claims": self.claim_slugs,
+            "sources": self.source_slugs,
+            "people": self.person_slugs,
+            "topics": self.topic_slugs,
+        }[folder]
 
     # -- what a claim needs ---------------------------------------------------
 
@@ -349,8 +403,12 @@ class Planner:
         url = item.claimant_url
         if url and _host(url) in (self.base_host, _host(item.url)):
             url = None  # the old archive's page about them, not theirs
-        fields = [("name", name), ("kind", item.claimant_kind if item.claimant_kind == "organization" else None),
-                  ("url", url), ("same_as", list(dict.fromkeys(item.claimant_same_as)))]
+        fields = [
+            ("name", name),
+            ("kind", item.claimant_kind if item.claimant_kind == "organization" else None),
+            ("url", url),
+            ("same_as", list(dict.fromkeys(item.claimant_same_as))),
+        ]
         self.plan.files.append(Planned(f"people/{slug}.yaml", yaml_out.record(fields), "person", origin=item.pos))
         return slug
 
@@ -368,8 +426,13 @@ class Planner:
         self.sources[key] = slug
         host = _host(appearance.url)
         kind = "social-post" if host.endswith(SOCIAL_HOSTS) else "video" if host.endswith(VIDEO_HOSTS) else "other"
-        fields = [("title", title), ("kind", kind), ("publisher", appearance.publisher and _cut(appearance.publisher, MAX_PUBLISHER)),
-                  ("url", appearance.url), ("published", appearance.published and appearance.published.isoformat())]
+        fields = [
+            ("title", title),
+            ("kind", kind),
+            ("publisher", appearance.publisher and _cut(appearance.publisher, MAX_PUBLISHER)),
+            ("url", appearance.url),
+            ("published", appearance.published and appearance.published.isoformat()),
+        ]
         self.plan.files.append(Planned(f"sources/{slug}.yaml", yaml_out.record(fields), "source", origin=item.pos))
         return slug
 

@@ -11,27 +11,82 @@ import unicodedata
 from collections import Counter
 
 # The first word of a character's Unicode name → ISO 15924 code.
-_NAME_SCRIPTS = {"LATIN": "Latn", "ARABIC": "Arab", "HEBREW": "Hebr", "CYRILLIC": "Cyrl", "GREEK": "Grek",
-                 "CJK": "Hani", "HIRAGANA": "Jpan", "KATAKANA": "Jpan", "HANGUL": "Kore", "DEVANAGARI": "Deva",
-                 "BENGALI": "Beng", "THAI": "Thai", "ETHIOPIC": "Ethi", "GEORGIAN": "Geor", "ARMENIAN": "Armn",
-                 "TAMIL": "Taml", "TELUGU": "Telu", "GUJARATI": "Gujr", "GURMUKHI": "Guru", "KANNADA": "Knda",
-                 "MALAYALAM": "Mlym", "SINHALA": "Sinh", "KHMER": "Khmr", "LAO": "Laoo", "MYANMAR": "Mymr",
-                 "THAANA": "Thaa", "SYRIAC": "Syrc", "TIBETAN": "Tibt"}
+_NAME_SCRIPTS = {
+    "LATIN": "Latn",
+    "ARABIC": "Arab",
+    "HEBREW": "Hebr",
+    "CYRILLIC": "Cyrl",
+    "GREEK": "Grek",
+    "CJK": "Hani",
+    "HIRAGANA": "Jpan",
+    "KATAKANA": "Jpan",
+    "HANGUL": "Kore",
+    "DEVANAGARI": "Deva",
+    "BENGALI": "Beng",
+    "THAI": "Thai",
+    "ETHIOPIC": "Ethi",
+    "GEORGIAN": "Geor",
+    "ARMENIAN": "Armn",
+    "TAMIL": "Taml",
+    "TELUGU": "Telu",
+    "GUJARATI": "Gujr",
+    "GURMUKHI": "Guru",
+    "KANNADA": "Knda",
+    "MALAYALAM": "Mlym",
+    "SINHALA": "Sinh",
+    "KHMER": "Khmr",
+    "LAO": "Laoo",
+    "MYANMAR": "Mymr",
+    "THAANA": "Thaa",
+    "SYRIAC": "Syrc",
+    "TIBETAN": "Tibt",
+}
 
 # Languages and the script they are written in (where one script is the rule).
 LANGUAGE_SCRIPTS = {
     **dict.fromkeys("ar fa prs ps ur ckb sd ug ks".split(), "Arab"),
     **dict.fromkeys("he yi".split(), "Hebr"),
     **dict.fromkeys("ru uk be bg mk kk ky tg mn".split(), "Cyrl"),
-    "el": "Grek", "zh": "Hani", "ja": "Jpan", "ko": "Kore",
-    **dict.fromkeys("hi mr ne".split(), "Deva"), "bn": "Beng", "th": "Thai", "am": "Ethi", "ti": "Ethi",
-    "ka": "Geor", "hy": "Armn", "ta": "Taml", "te": "Telu", "gu": "Gujr", "kn": "Knda", "ml": "Mlym",
-    "si": "Sinh", "km": "Khmr", "lo": "Laoo", "my": "Mymr", "dv": "Thaa",
-    **dict.fromkeys(("en fr es pt de it nl sv da nb nn no fi is et lv lt pl cs sk sl hr bs sq ro hu tr az "
-                     "id ms tl fil vi sw ha yo ig zu xh af so eu ca gl ga cy mt lb rw uz tk").split(), "Latn"),
+    "el": "Grek",
+    "zh": "Hani",
+    "ja": "Jpan",
+    "ko": "Kore",
+    **dict.fromkeys("hi mr ne".split(), "Deva"),
+    "bn": "Beng",
+    "th": "Thai",
+    "am": "Ethi",
+    "ti": "Ethi",
+    "ka": "Geor",
+    "hy": "Armn",
+    "ta": "Taml",
+    "te": "Telu",
+    "gu": "Gujr",
+    "kn": "Knda",
+    "ml": "Mlym",
+    "si": "Sinh",
+    "km": "Khmr",
+    "lo": "Laoo",
+    "my": "Mymr",
+    "dv": "Thaa",
+    **dict.fromkeys(
+        (
+            "en fr es pt de it nl sv da nb nn no fi is et lv lt pl cs sk sl hr bs sq ro hu tr az "
+            "id ms tl fil vi sw ha yo ig zu xh af so eu ca gl ga cy mt lb rw uz tk"
+        ).split(),
+        "Latn",
+    ),
 }
-SCRIPT_NAMES = {"Latn": "Latin", "Arab": "Arabic", "Hebr": "Hebrew", "Cyrl": "Cyrillic", "Grek": "Greek",
-                "Hani": "Chinese (Han)", "Jpan": "Japanese", "Kore": "Korean (Hangul)", "Deva": "Devanagari"}
+SCRIPT_NAMES = {
+    "Latn": "Latin",
+    "Arab": "Arabic",
+    "Hebr": "Hebrew",
+    "Cyrl": "Cyrillic",
+    "Grek": "Greek",
+    "Hani": "Chinese (Han)",
+    "Jpan": "Japanese",
+    "Kore": "Korean (Hangul)",
+    "Deva": "Devanagari",
+}
 
 
 def script_of(text: str) -> str | None:

@@ -38,8 +38,11 @@ def input_paths(paths: list[str], extensions: tuple[str, ...], problems: Problem
         inside = []
         for folder, dirs, files in os.walk(path):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            inside += [os.path.join(folder, f) for f in sorted(files)
-                       if f.lower().endswith(extensions) and not f.startswith(".")]
+            inside += [
+                os.path.join(folder, f)
+                for f in sorted(files)
+                if f.lower().endswith(extensions) and not f.startswith(".")
+            ]
         if not inside:
             problems.add(Position(path, 1, 1), f"this folder holds no {', '.join(extensions)} file to import")
         found += inside
@@ -48,7 +51,9 @@ def input_paths(paths: list[str], extensions: tuple[str, ...], problems: Problem
 
 def read_input(path: str, problems: Problems) -> InputFile | None:
     try:
-        data = read_bytes(path, MAX_INPUT_BYTES)  # the build's one rule: regular files only, bounded, a FIFO never hangs
+        data = read_bytes(
+            path, MAX_INPUT_BYTES
+        )  # the build's one rule: regular files only, bounded, a FIFO never hangs
     except UnreadableFile as exc:
         problems.add(Position(path, 1, 1), f"this file {exc}: export the data to a regular file")
         return None
@@ -71,12 +76,16 @@ def decode(path: str, data: bytes, problems: Problems) -> str | None:
         if text is None:
             line = data.count(b"\n", 0, exc.start) + 1
             column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-            problems.add(Position(path, line, column), f"this file is not valid UTF-8 (byte 0x{data[exc.start]:02x}): "
-                         "export it again as UTF-8")
+            problems.add(
+                Position(path, line, column),
+                f"this file is not valid UTF-8 (byte 0x{data[exc.start]:02x}): export it again as UTF-8",
+            )
             return None
     if "\x00" in text:
         at = text.index("\x00")
-        problems.add(Position(path, text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)),
-                     "this file contains a NUL byte: it is not a text export")
+        problems.add(
+            Position(path, text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)),
+            "this file contains a NUL byte: it is not a text export",
+        )
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -59,7 +59,7 @@ def read_verdict_map(path: str, scale: Scale, errors: ErrorList) -> dict[str, st
         errors.add(root.pos, "the verdict map should be a mapping: each rating, a colon, and a verdict id")
         return {}
     mapping: dict[str, str] = {}
-    for rating, (key_node, value) in root.entries.items():
+    for rating, (_key_node, value) in root.entries.items():
         if not isinstance(value, Scalar):
             errors.add(value.pos, f"the verdict for '{rating[:60]}' should be one verdict id, not a list or mapping")
             continue
@@ -67,7 +67,10 @@ def read_verdict_map(path: str, scale: Scale, errors: ErrorList) -> dict[str, st
         if not verdict:
             continue
         if verdict not in scale.ids:
-            errors.add(value.pos, f"'{verdict[:60]}' is not a verdict of this site's scale; write one of: {', '.join(sorted(scale.ids))}")
+            errors.add(
+                value.pos,
+                f"'{verdict[:60]}' is not a verdict of this site's scale; write one of: {', '.join(sorted(scale.ids))}",
+            )
             continue
         mapping[fold(rating)] = verdict
     return mapping
@@ -80,10 +83,13 @@ def match(rating: str, scale: Scale, mapping: dict[str, str]) -> str | None:
 
 def verdict_map_text(counts: Counter, examples: dict[str, str], scale: Scale, mapping: dict[str, str]) -> str:
     """The YAML an editor fills in: every distinct rating, most frequent first, with its count and an example."""
-    lines = ["# The import's verdict map: write after each rating the id of the verdict it means on this site,",
-             f"# one of: {', '.join(sorted(scale.ids))}.",
-             "# Leave a value empty to let the import match the rating itself (it matches ids and labels only).",
-             "# Then run the import again with --verdict-map and this file.", ""]
+    lines = [
+        "# The import's verdict map: write after each rating the id of the verdict it means on this site,",
+        f"# one of: {', '.join(sorted(scale.ids))}.",
+        "# Leave a value empty to let the import match the rating itself (it matches ids and labels only).",
+        "# Then run the import again with --verdict-map and this file.",
+        "",
+    ]
     for rating, count in sorted(counts.items(), key=lambda kv: (-kv[1], fold(kv[0]), kv[0])):
         example = examples[rating]
         example = example if len(example) <= 100 else example[:99] + "…"
@@ -98,5 +104,7 @@ def verdict_map_text(counts: Counter, examples: dict[str, str], scale: Scale, ma
 
 
 def unmatched_report(counts: Counter) -> list[str]:
-    return [f"  {count:>6} × {rating if len(rating) <= 100 else rating[:99] + '…'}"
-            for rating, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return [
+        f"  {count:>6} × {rating if len(rating) <= 100 else rating[:99] + '…'}"
+        for rating, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]

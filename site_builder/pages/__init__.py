@@ -63,7 +63,9 @@ class SitePages:
             family = BY_KIND[kind]
             origin = family.records(self.lib)[slug].pos
             for number, path in enumerate(family.outputs(self.lib, slug), start=1):
-                plans.append(Plan(path, family.template, origin, functools.partial(self.record_page, kind, slug, number)))
+                plans.append(
+                    Plan(path, family.template, origin, functools.partial(self.record_page, kind, slug, number))
+                )
         return plans
 
     def record_page(self, kind: str, slug: str, number: int = 1) -> Output:
@@ -94,7 +96,11 @@ class SitePages:
     def figures(self) -> list[model.Figure]:
         """v2: every image the published site shows."""
         lib = self.lib
-        texts = [c.analysis for c in lib.claims.values()] + [p.body for p in lib.pages.values()] + [s.bio for s in lib.staff.values() if s.bio]
+        texts = (
+            [c.analysis for c in lib.claims.values()]
+            + [p.body for p in lib.pages.values()]
+            + [s.bio for s in lib.staff.values() if s.bio]
+        )
         own = [r.image for r in (*lib.claims.values(), *lib.staff.values(), *lib.pages.values()) if r.image]
         return own + [f for text in texts for f in text.images]
 
@@ -112,14 +118,18 @@ class SitePages:
             files.append((BRAND_STYLESHEET, lambda: [stylesheet]))
         if site_.logo:
             files.append((logo_path(site_.logo), lambda: [site_.logo.data]))
-        stylesheets = [self.urls.page("assets/site.css")] + ([self.urls.page(BRAND_STYLESHEET)] if site_.accent_color else [])
+        stylesheets = [self.urls.page("assets/site.css")] + (
+            [self.urls.page(BRAND_STYLESHEET)] if site_.accent_color else []
+        )
         files += cms.admin_files(site_, stylesheets)
         written = {}
         for figure in self.figures():  # v2: the same file used twice is written once
             for version in images.versions(figure.file):
                 written.setdefault(version.path, (figure.file, version))
-        files += [(path, functools.partial(_image_bytes, image, version, self.image_cache))
-                  for path, (image, version) in sorted(written.items())]
+        files += [
+            (path, functools.partial(_image_bytes, image, version, self.image_cache))
+            for path, (image, version) in sorted(written.items())
+        ]
         return files
 
 
@@ -155,8 +165,11 @@ def _image_bytes(image: model.ContentImage, version, cache: str | None) -> Itera
 
 def _site_view(library: Library, urls: Urls) -> SiteView:
     site_, ui = library.site, library.ui
-    nav = [(family.nav[0], Link(urls.page(f"{family.folder}/"), ui.gettext(family.nav[1])))
-           for family in FAMILIES if family.nav and family.in_nav(library)]
+    nav = [
+        (family.nav[0], Link(urls.page(f"{family.folder}/"), ui.gettext(family.nav[1])))
+        for family in FAMILIES
+        if family.nav and family.in_nav(library)
+    ]
     nav.append((_VERDICTS_NAV, Link(urls.page("verdicts/"), ui.gettext("Verdicts"))))
     return SiteView(
         title=site_.title,
@@ -169,8 +182,10 @@ def _site_view(library: Library, urls: Urls) -> SiteView:
         # The archive's own pages follow the built-in items, which stay where readers of any archive find them.
         nav=(
             *(link for _, link in sorted(nav, key=lambda entry: entry[0])),
-            *(Link(urls.page(f"{p.slug}/"), p.title)
-              for p in sorted((p for p in library.pages.values() if p.nav is not None), key=lambda p: (p.nav, p.slug))),
+            *(
+                Link(urls.page(f"{p.slug}/"), p.title)
+                for p in sorted((p for p in library.pages.values() if p.nav is not None), key=lambda p: (p.nav, p.slug))
+            ),
         ),
         home_url=urls.page(),
         stylesheet_url=urls.page("assets/site.css"),

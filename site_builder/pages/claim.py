@@ -17,8 +17,22 @@ from ..structured_data import claim_review
 from ..text import direction
 from ..urls import output_file
 from .family import Family, Key
-from .views import (ClaimCard, DateView, ClaimMap, CorrectionView, Link, Output, PageMeta, Pagination, QuoteView,
-                    ShareImage, SourceCard, Views, page_count, page_share)
+from .views import (
+    ClaimCard,
+    ClaimMap,
+    CorrectionView,
+    DateView,
+    Link,
+    Output,
+    PageMeta,
+    Pagination,
+    QuoteView,
+    ShareImage,
+    SourceCard,
+    Views,
+    page_count,
+    page_share,
+)
 
 MAP_NEIGHBOURS = 6  # related claims a claim's map draws and lists: the closest few (12 were 20 of a page's 38 KB)
 
@@ -43,7 +57,9 @@ class ClaimPage:
     updated: DateView | None  # when it was last changed
     corrections: tuple[CorrectionView, ...]  # its corrections log, in the order written
     structured_data: Markup  # JSON-LD, escaped so it cannot close its script element
-    related: tuple[RelatedClaim, ...]  # counterclaims, then claims sharing a quote, then a source; at most MAP_NEIGHBOURS
+    related: tuple[
+        RelatedClaim, ...
+    ]  # counterclaims, then claims sharing a quote, then a source; at most MAP_NEIGHBOURS
     claim_map: ClaimMap  # the claim among its related claims, drawn
     history_url: str | None  # the claim file's change history in the archive's repository; None without `repository`
     original_rating: str | None  # an imported fact-check's rating in its original publisher's own words
@@ -51,7 +67,9 @@ class ClaimPage:
     authors: tuple[Link, ...] = ()  # v2: the staff who researched and wrote it, for the byline
     editors: tuple[Link, ...] = ()  # v2: the staff who reviewed it
     report_error_url: str | None = None  # v2: site.yaml's report_error_url with this claim's address passed along
-    corrections_policy_url: str | None = None  # v2: the archive's page corrections-policy, if it has one, shown with report_error_url
+    corrections_policy_url: str | None = (
+        None  # v2: the archive's page corrections-policy, if it has one, shown with report_error_url
+    )
     image: Markup | None = None  # v2: the claim's image (a screenshot) as a <figure> of responsive versions
 
 
@@ -72,7 +90,9 @@ class ClaimsIndexPage:
     total: int  # how many claims the whole list has, across its pages
     claims: tuple[ClaimCard, ...]  # this page's share of the list, newest review first
     pagination: Pagination  # where this page stands in the list
-    by_verdict: tuple[ClaimGroup, ...]  # links to the claims of each verdict, in scale order (first page of the full index only)
+    by_verdict: tuple[
+        ClaimGroup, ...
+    ]  # links to the claims of each verdict, in scale order (first page of the full index only)
     by_claimant: tuple[ClaimGroup, ...]  # links to each claimant's claims, by name (idem)
     by_topic: tuple[ClaimGroup, ...]  # links to each topic's claims, by title (idem)
 
@@ -91,15 +111,30 @@ class ClaimFamily(Family):
     contract = ClaimPage
     writes = "each claim's page, `claims/<slug>/`"
     nav = (10, N_("Fact-checks"))
-    index_templates = {"claims.html": (ClaimsIndexPage, "the index of all fact-checks, `claims/`"),
-                       "alias.html": (AliasPage, "each old address a claim lists in `aliases`, which redirects to the claim")}
+    index_templates = {
+        "claims.html": (ClaimsIndexPage, "the index of all fact-checks, `claims/`"),
+        "alias.html": (AliasPage, "each old address a claim lists in `aliases`, which redirects to the claim"),
+    }
 
     def describe(self, views: Views, claim: model.Claim) -> PageMeta:
         card = views.cards[claim.slug]
-        image = ShareImage(views.urls.absolute(views.urls.page(share_image_path(claim.slug))), share_image.WIDTH,
-                           share_image.HEIGHT, f"{card.verdict.label}: {claim.claim}")
-        return views.meta("claim", claim.claim, f"{card.verdict.label}: {claim.summary}", f"claims/{claim.slug}/", card.lang,
-                          "article", claim.reviewed, claim.updated or claim.reviewed, image)
+        image = ShareImage(
+            views.urls.absolute(views.urls.page(share_image_path(claim.slug))),
+            share_image.WIDTH,
+            share_image.HEIGHT,
+            f"{card.verdict.label}: {claim.claim}",
+        )
+        return views.meta(
+            "claim",
+            claim.claim,
+            f"{card.verdict.label}: {claim.summary}",
+            f"claims/{claim.slug}/",
+            card.lang,
+            "article",
+            claim.reviewed,
+            claim.updated or claim.reviewed,
+            image,
+        )
 
     def page(self, views: Views, claim: model.Claim, number: int = 1) -> Output:
         lib, urls, ui = views.lib, views.urls, views.ui
@@ -119,8 +154,12 @@ class ClaimFamily(Family):
             corrections=tuple(CorrectionView(views.date(c.date), c.note) for c in claim.corrections),
             structured_data=claim_review(claim, lib, urls),
             related=related,
-            claim_map=views.claim_map([card, *(r.claim for r in related)], ui.gettext("Claims related to “%(claim)s”", claim=claim.claim),
-                                      len(related), centred=True),
+            claim_map=views.claim_map(
+                [card, *(r.claim for r in related)],
+                ui.gettext("Claims related to “%(claim)s”", claim=claim.claim),
+                len(related),
+                centred=True,
+            ),
             history_url=f"{repository}/commits/main/content/claims/{claim.slug}.yaml" if repository else None,
             original_rating=claim.original_rating,
             original_url=claim.original_url,
@@ -130,8 +169,13 @@ class ClaimFamily(Family):
             image=views.figure(claim.image),
             corrections_policy_url=urls.page("corrections-policy/") if "corrections-policy" in lib.pages else None,
         )
-        return Output(output_file(self.folder, claim.slug), self.template, context, claim.pos,
-                      functools.partial(self.attachments, views, claim.slug))
+        return Output(
+            output_file(self.folder, claim.slug),
+            self.template,
+            context,
+            claim.pos,
+            functools.partial(self.attachments, views, claim.slug),
+        )
 
     def related(self, views: Views, claim: model.Claim) -> tuple[RelatedClaim, ...]:
         """Counterclaims, then claims citing one of its quotes, then claims using one of its sources; each by slug."""
@@ -141,8 +185,14 @@ class ClaimFamily(Family):
         # every claim costs each claim a dozen steps, not a pass over them all.
         groups = (
             (views.ui.gettext("counterclaim"), [sorted(lib.counterclaims.get(claim.slug, ()))]),
-            (views.ui.gettext("shares a quote"), [lib.claims_citing_quote.get((ref.source, ref.quote), ()) for ref in claim.quotes]),
-            (views.ui.gettext("shares a source"), [lib.claims_by_source.get(source, ()) for source in sorted(claim.sources)]),
+            (
+                views.ui.gettext("shares a quote"),
+                [lib.claims_citing_quote.get((ref.source, ref.quote), ()) for ref in claim.quotes],
+            ),
+            (
+                views.ui.gettext("shares a source"),
+                [lib.claims_by_source.get(source, ()) for source in sorted(claim.sources)],
+            ),
         )
         seen, related = {claim.slug}, []
         for relation, lists in groups:
@@ -160,42 +210,97 @@ class ClaimFamily(Family):
     def attachments(self, views: Views, slug: str) -> list[tuple[str, bytes]]:
         """The claim's share image, the picture link previews show."""
         claim, card, site_lang = views.lib.claims[slug], views.cards[slug], views.site_lang
-        return [(share_image_path(slug), share_image.render_cached(
-            share_image.cache_dir(views.image_cache), views.lib.site.title, claim.claim, card.verdict.label, card.verdict.tone, direction=card.dir, language=card.lang,
-            site_direction=direction(site_lang), site_language=site_lang))]
+        return [
+            (
+                share_image_path(slug),
+                share_image.render_cached(
+                    share_image.cache_dir(views.image_cache),
+                    views.lib.site.title,
+                    claim.claim,
+                    card.verdict.label,
+                    card.verdict.tone,
+                    direction=card.dir,
+                    language=card.lang,
+                    site_direction=direction(site_lang),
+                    site_language=site_lang,
+                ),
+            )
+        ]
 
     def site_wide(self, views: Views) -> list[Output]:
         """The index of all claims and one per verdict, each cut into pages of CLAIMS_PER_PAGE."""
         lib, urls, ui = views.lib, views.urls, views.ui
         all_cards = views.claim_cards(lib.claims)
-        by_verdict = {badge.id: tuple(c for c in all_cards if c.verdict.id == badge.id) for badge in views.badges.values()}
+        by_verdict = {
+            badge.id: tuple(c for c in all_cards if c.verdict.id == badge.id) for badge in views.badges.values()
+        }
         groups = (
-            tuple(ClaimGroup(f"verdict-{badge.id}", badge.label, urls.page(f"claims/verdict/{badge.id}/"), len(by_verdict[badge.id]))
-                  for badge in views.badges.values() if by_verdict[badge.id]),
-            tuple(ClaimGroup(f"claimant-{slug}", lib.people[slug].name, urls.record("person", slug), len(claims))
-                  for slug, claims in sorted(lib.claims_by_claimant.items(), key=lambda kv: lib.people[kv[0]].name.casefold())),
-            tuple(ClaimGroup(f"topic-{slug}", lib.topics[slug].title, urls.record("topic", slug), len(claims))
-                  for slug, claims in sorted(lib.claims_by_topic.items(), key=lambda kv: lib.topics[kv[0]].title.casefold())),
+            tuple(
+                ClaimGroup(
+                    f"verdict-{badge.id}",
+                    badge.label,
+                    urls.page(f"claims/verdict/{badge.id}/"),
+                    len(by_verdict[badge.id]),
+                )
+                for badge in views.badges.values()
+                if by_verdict[badge.id]
+            ),
+            tuple(
+                ClaimGroup(f"claimant-{slug}", lib.people[slug].name, urls.record("person", slug), len(claims))
+                for slug, claims in sorted(
+                    lib.claims_by_claimant.items(), key=lambda kv: lib.people[kv[0]].name.casefold()
+                )
+            ),
+            tuple(
+                ClaimGroup(f"topic-{slug}", lib.topics[slug].title, urls.record("topic", slug), len(claims))
+                for slug, claims in sorted(
+                    lib.claims_by_topic.items(), key=lambda kv: lib.topics[kv[0]].title.casefold()
+                )
+            ),
         )
-        pages = _claim_list_pages(views, "claims/", ui.gettext("All fact-checks"),
-                                  ui.ngettext("All %(num)d fact-check, newest first, by verdict, claimant and topic.",
-                                              "All %(num)d fact-checks, newest first, by verdict, claimant and topic.", len(all_cards)),
-                                  all_cards, groups)
+        pages = _claim_list_pages(
+            views,
+            "claims/",
+            ui.gettext("All fact-checks"),
+            ui.ngettext(
+                "All %(num)d fact-check, newest first, by verdict, claimant and topic.",
+                "All %(num)d fact-checks, newest first, by verdict, claimant and topic.",
+                len(all_cards),
+            ),
+            all_cards,
+            groups,
+        )
         for badge in views.badges.values():
             if by_verdict[badge.id]:
-                verdict_pages = _claim_list_pages(views, f"claims/verdict/{badge.id}/", ui.gettext("Fact-checks rated %(verdict)s", verdict=badge.label),
-                                                  ui.gettext("Every claim rated %(verdict)s, newest first.", verdict=badge.label), by_verdict[badge.id])
+                verdict_pages = _claim_list_pages(
+                    views,
+                    f"claims/verdict/{badge.id}/",
+                    ui.gettext("Fact-checks rated %(verdict)s", verdict=badge.label),
+                    ui.gettext("Every claim rated %(verdict)s, newest first.", verdict=badge.label),
+                    by_verdict[badge.id],
+                )
                 first = verdict_pages[0]
-                meta = views.with_feed(first.context.meta, by_verdict[badge.id], ui.gettext(
-                    "%(site)s: fact-checks rated %(verdict)s", site=lib.site.title, verdict=badge.label))
+                meta = views.with_feed(
+                    first.context.meta,
+                    by_verdict[badge.id],
+                    ui.gettext("%(site)s: fact-checks rated %(verdict)s", site=lib.site.title, verdict=badge.label),
+                )
                 verdict_pages[0] = dataclasses.replace(first, context=dataclasses.replace(first.context, meta=meta))
                 pages += verdict_pages
         return pages
 
     def aliases(self, views: Views) -> list[Output]:
         """One redirect page per alias."""
-        return [Output(alias.output, "alias.html", AliasPage(self.meta(views, claim), views.urls.record("claim", claim.slug)), alias.pos)
-                for claim in views.lib.claims.values() for alias in claim.aliases]
+        return [
+            Output(
+                alias.output,
+                "alias.html",
+                AliasPage(self.meta(views, claim), views.urls.record("claim", claim.slug)),
+                alias.pos,
+            )
+            for claim in views.lib.claims.values()
+            for alias in claim.aliases
+        ]
 
     def shows(self, lib: Library, key: Key) -> set[str]:
         kind, slug = key
@@ -212,7 +317,11 @@ class ClaimFamily(Family):
         if kind == "source":
             return set(lib.claims_by_source.get(slug, ()))
         if kind == "person":  # the speaker of quotes it cites (its own claims: pages.dependent_pages)
-            return {c for source, quote in lib.quotes_by_speaker.get(slug, ()) for c in lib.claims_citing_quote.get((source, quote), ())}
+            return {
+                c
+                for source, quote in lib.quotes_by_speaker.get(slug, ())
+                for c in lib.claims_citing_quote.get((source, quote), ())
+            }
         if kind == "topic":
             return set(lib.claims_by_topic.get(slug, ()))
         if kind == "staff":  # the byline
@@ -240,14 +349,23 @@ def _report_error_url(views: Views, claim: model.Claim) -> str | None:
     return f"{base}{joiner}url={urllib.parse.quote(address, safe='')}"
 
 
-def _claim_list_pages(views: Views, path: str, heading: str, description: str, cards: tuple[ClaimCard, ...],
-                      groups: tuple = ((), (), ())) -> list[Output]:
+def _claim_list_pages(
+    views: Views, path: str, heading: str, description: str, cards: tuple[ClaimCard, ...], groups: tuple = ((), (), ())
+) -> list[Output]:
     count = page_count(len(cards))
     paths = [path] + [f"{path}page/{n}/" for n in range(2, count + 1)]
     pages = []
     for number in range(1, count + 1):
-        title = heading if number == 1 else views.ui.gettext("%(heading)s, page %(number)s of %(count)s", heading=heading,
-                                                             number=views.ui.number(number), count=views.ui.number(count))
+        title = (
+            heading
+            if number == 1
+            else views.ui.gettext(
+                "%(heading)s, page %(number)s of %(count)s",
+                heading=heading,
+                number=views.ui.number(number),
+                count=views.ui.number(count),
+            )
+        )
         context = ClaimsIndexPage(
             meta=views.meta("claims", title, description, paths[number - 1]),
             heading=heading,

@@ -48,7 +48,9 @@ class Family:
     def outputs(self, lib: Library, slug: str) -> list[str]:
         """Every file a record's pages take: a long list of claims goes on pages of CLAIMS_PER_PAGE."""
         count = page_count(len(self.claims_listed(lib, slug))) if self.paged else 1
-        return [output_file(self.folder, slug)] + [f"{self.folder}/{slug}/page/{n}/index.html" for n in range(2, count + 1)]
+        return [output_file(self.folder, slug)] + [
+            f"{self.folder}/{slug}/page/{n}/index.html" for n in range(2, count + 1)
+        ]
 
     def meta(self, views: Views, record) -> PageMeta:
         """The record page's metadata, with a draft's or embargoed record's banner: sitemap, feeds and aliases use it too."""

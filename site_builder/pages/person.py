@@ -43,14 +43,18 @@ class PersonFamily(Family):
     def describe(self, views: Views, person: model.Person) -> PageMeta:
         ui = views.ui
         description = person.description or ui.gettext("Claims and quotes of %(name)s.", name=person.name)
-        return views.with_feed(views.meta("person", person.name, description, f"people/{person.slug}/", og_type="profile"),
-                               self.claims_listed(views.lib, person.slug),
-                               ui.gettext("%(site)s: claims by %(name)s", site=views.lib.site.title, name=person.name))
+        return views.with_feed(
+            views.meta("person", person.name, description, f"people/{person.slug}/", og_type="profile"),
+            self.claims_listed(views.lib, person.slug),
+            ui.gettext("%(site)s: claims by %(name)s", site=views.lib.site.title, name=person.name),
+        )
 
     def page(self, views: Views, person: model.Person, number: int = 1) -> Output:
         lib, ui = views.lib, views.ui
         claims = views.claim_cards(self.claims_listed(lib, person.slug))
-        shown, meta, pagination, output = views.share(self.meta(views, person), self.folder, person.slug, claims, number)
+        shown, meta, pagination, output = views.share(
+            self.meta(views, person), self.folder, person.slug, claims, number
+        )
         context = PersonPage(
             meta=meta,
             name=person.name,
@@ -65,19 +69,34 @@ class PersonFamily(Family):
             claims=shown,
             tally=views.tally(claims),
             verdict_chart=views.verdict_chart(claims, ui.gettext("Verdicts on %(name)s’s claims", name=person.name)),
-            timeline=views.timeline(shown, ui.gettext("Claims by %(name)s by the date they were made", name=person.name)),
-            quotes=tuple(views.quote(lib.sources[s], q) for s, qid in lib.quotes_by_speaker.get(person.slug, ())
-                         for q in lib.sources[s].quotes if q.id == qid) if number == 1 else (),
+            timeline=views.timeline(
+                shown, ui.gettext("Claims by %(name)s by the date they were made", name=person.name)
+            ),
+            quotes=tuple(
+                views.quote(lib.sources[s], q)
+                for s, qid in lib.quotes_by_speaker.get(person.slug, ())
+                for q in lib.sources[s].quotes
+                if q.id == qid
+            )
+            if number == 1
+            else (),
             pagination=pagination,
         )
         return Output(output, self.template, context, person.pos)
 
     def site_wide(self, views: Views) -> list[Output]:
         ui, urls = views.ui, views.urls
-        items = [(Link(urls.record("person", p.slug), p.name), p.description)
-                 for p in sorted(views.lib.people.values(), key=lambda p: p.name.casefold())]
-        return list_pages(views, self.folder, ui.gettext("People and organisations"),
-                          ui.gettext("Everyone whose claims or quotes are in the archive."), items)
+        items = [
+            (Link(urls.record("person", p.slug), p.name), p.description)
+            for p in sorted(views.lib.people.values(), key=lambda p: p.name.casefold())
+        ]
+        return list_pages(
+            views,
+            self.folder,
+            ui.gettext("People and organisations"),
+            ui.gettext("Everyone whose claims or quotes are in the archive."),
+            items,
+        )
 
     def shows(self, lib: Library, key: Key) -> set[str]:
         kind, slug = key

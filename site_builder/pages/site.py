@@ -76,7 +76,10 @@ class SearchPage:
 TEMPLATES: dict[str, tuple[type, str]] = {
     "home.html": (HomePage, "the home page, `index.html`"),
     "page.html": (TextPage, "each of the archive's own pages, `<slug>/`, from `content/pages/<slug>.md`"),
-    "list.html": (ListPage, "the index of each family but the claims': `sources/`, `people/`, `topics/` and (with staff) `staff/`"),
+    "list.html": (
+        ListPage,
+        "the index of each family but the claims': `sources/`, `people/`, `topics/` and (with staff) `staff/`",
+    ),
     "verdicts.html": (VerdictsPage, "the verdict scale, `verdicts/`"),
     "corrections.html": (CorrectionsPage, "the list of corrections, `corrections/`"),
     "search.html": (SearchPage, "the search page, `search/`"),
@@ -89,13 +92,24 @@ TEMPLATES: dict[str, tuple[type, str]] = {
 
 def text_pages(views: Views) -> list[Output]:
     """The archive's own pages: they show no record, so only a change to them or to the site changes them."""
-    return [Output(f"{page.slug}/index.html", "page.html", TextPage(text_page_meta(views, page), Markup(page.body.html), views.figure(page.image)), page.pos)
-            for page in views.lib.pages.values()]
+    return [
+        Output(
+            f"{page.slug}/index.html",
+            "page.html",
+            TextPage(text_page_meta(views, page), Markup(page.body.html), views.figure(page.image)),
+            page.pos,
+        )
+        for page in views.lib.pages.values()
+    ]
 
 
 def text_page_meta(views: Views, page) -> PageMeta:
-    meta = views.meta("page", page.title, page.description or views.ui.gettext("%(page)s: %(site)s.", page=page.title, site=views.lib.site.title),
-                      f"{page.slug}/")
+    meta = views.meta(
+        "page",
+        page.title,
+        page.description or views.ui.gettext("%(page)s: %(site)s.", page=page.title, site=views.lib.site.title),
+        f"{page.slug}/",
+    )
     return views.held(("page", page.slug), meta)
 
 
@@ -109,35 +123,66 @@ def site_wide_pages(views: Views, families: tuple[Family, ...]) -> list[Output]:
     metas += [text_page_meta(views, page) for page in views.lib.pages.values()]
     metas += [page.context.meta for page in indexes]
     urls = views.urls
-    return indexes + [not_found_page(views), search_page(views)] + feed_pages(views, families) + [
-        Output("feed.xml", "feed.xml", atom_feed(views.lib, urls, views.ui)),
-        Output("sitemap.xml", "sitemap.xml", sitemap(meta for meta in metas if not meta.noindex)),
-        Output("robots.txt", "robots.txt", Robots(urls.absolute(urls.page("sitemap.xml")))),
-    ]
+    return (
+        indexes
+        + [not_found_page(views), search_page(views)]
+        + feed_pages(views, families)
+        + [
+            Output("feed.xml", "feed.xml", atom_feed(views.lib, urls, views.ui)),
+            Output("sitemap.xml", "sitemap.xml", sitemap(meta for meta in metas if not meta.noindex)),
+            Output("robots.txt", "robots.txt", Robots(urls.absolute(urls.page("sitemap.xml")))),
+        ]
+    )
 
 
 def feed_pages(views: Views, families: tuple[Family, ...]) -> list[Output]:
     """v2: an Atom feed per topic, claimant, staff member and verdict, beside its page."""
     lib = views.lib
-    groups = [(family.meta(views, family.records(lib)[slug]), claims) for family in families if family.listing
-              for slug, claims in getattr(lib, family.listing).items()]
+    groups = [
+        (family.meta(views, family.records(lib)[slug]), claims)
+        for family in families
+        if family.listing
+        for slug, claims in getattr(lib, family.listing).items()
+    ]
     by_verdict: dict[str, list[str]] = {}
     for slug, claim in lib.claims.items():
         by_verdict.setdefault(claim.verdict.slug, []).append(slug)
     for verdict_id, claims in by_verdict.items():
         meta = views.meta("claims", views.badges[verdict_id].label, "", f"claims/verdict/{verdict_id}/")
-        title = views.ui.gettext("%(site)s: fact-checks rated %(verdict)s", site=lib.site.title, verdict=views.badges[verdict_id].label)
+        title = views.ui.gettext(
+            "%(site)s: fact-checks rated %(verdict)s", site=lib.site.title, verdict=views.badges[verdict_id].label
+        )
         groups.append((views.with_feed(meta, claims, title), claims))
-    return [Output(views.urls.output_path(meta.feed.url), "feed.xml",
-                   atom_feed(lib, views.urls, views.ui, claims=claims, title=meta.feed.text, self_path=meta.feed.url, alternate=meta.canonical))
-            for meta, claims in groups if meta.feed is not None and claims]
+    return [
+        Output(
+            views.urls.output_path(meta.feed.url),
+            "feed.xml",
+            atom_feed(
+                lib,
+                views.urls,
+                views.ui,
+                claims=claims,
+                title=meta.feed.text,
+                self_path=meta.feed.url,
+                alternate=meta.canonical,
+            ),
+        )
+        for meta, claims in groups
+        if meta.feed is not None and claims
+    ]
 
 
 def home_page(views: Views) -> Output:
     lib, ui = views.lib, views.ui
     all_cards = views.claim_cards(lib.claims)
     context = HomePage(
-        meta=views.meta("home", lib.site.title, lib.site.description or ui.gettext("Fact-checks published by %(publisher)s.", publisher=lib.site.publisher.name), ""),
+        meta=views.meta(
+            "home",
+            lib.site.title,
+            lib.site.description
+            or ui.gettext("Fact-checks published by %(publisher)s.", publisher=lib.site.publisher.name),
+            "",
+        ),
         latest=all_cards[:LATEST_ON_HOME],
         tally=views.tally(all_cards),
         claim_count=len(all_cards),
@@ -149,8 +194,12 @@ def home_page(views: Views) -> Output:
 
 def verdicts_page(views: Views) -> Output:
     context = VerdictsPage(
-        meta=views.meta("verdicts", views.ui.gettext("The verdict scale"),
-                        views.ui.gettext("What each verdict means and how many claims have it."), "verdicts/"),
+        meta=views.meta(
+            "verdicts",
+            views.ui.gettext("The verdict scale"),
+            views.ui.gettext("What each verdict means and how many claims have it."),
+            "verdicts/",
+        ),
         verdicts=views.tally(views.claim_cards(views.lib.claims), keep_zero=True),
     )
     return Output("verdicts/index.html", "verdicts.html", context)
@@ -161,24 +210,47 @@ def corrections_page(views: Views) -> Output:
     for slug, claim in views.lib.claims.items():
         if claim.corrections:
             newest_first = sorted(claim.corrections, key=lambda c: c.date, reverse=True)
-            corrected.append(CorrectedClaim(views.cards[slug], tuple(CorrectionView(views.date(c.date), c.note) for c in newest_first)))
+            corrected.append(
+                CorrectedClaim(
+                    views.cards[slug], tuple(CorrectionView(views.date(c.date), c.note) for c in newest_first)
+                )
+            )
     corrected.sort(key=lambda entry: (-int(entry.corrections[0].date.iso.replace("-", "")), entry.claim.slug))
     context = CorrectionsPage(
-        meta=views.meta("corrections", views.ui.gettext("Corrections"),
-                        views.ui.gettext("Every fact-check corrected since it was published, the latest correction first."), "corrections/"),
+        meta=views.meta(
+            "corrections",
+            views.ui.gettext("Corrections"),
+            views.ui.gettext("Every fact-check corrected since it was published, the latest correction first."),
+            "corrections/",
+        ),
         claims=tuple(corrected),
     )
     return Output("corrections/index.html", "corrections.html", context)
 
 
 def not_found_page(views: Views) -> Output:
-    return Output("404.html", "404.html", NotFoundPage(views.meta("not-found", views.ui.gettext("Page not found"),
-                                                               views.ui.gettext("There is no page at this address."), "404.html")))
+    return Output(
+        "404.html",
+        "404.html",
+        NotFoundPage(
+            views.meta(
+                "not-found",
+                views.ui.gettext("Page not found"),
+                views.ui.gettext("There is no page at this address."),
+                "404.html",
+            )
+        ),
+    )
 
 
 def search_page(views: Views) -> Output:
     context = SearchPage(
-        meta=views.meta("search", views.ui.gettext("Search"), views.ui.gettext("Search the fact-checks, their sources and the people quoted."), "search/"),
+        meta=views.meta(
+            "search",
+            views.ui.gettext("Search"),
+            views.ui.gettext("Search the fact-checks, their sources and the people quoted."),
+            "search/",
+        ),
         bundle_url=views.urls.page("pagefind/"),
         script_url=views.urls.page("assets/search.js"),
         stylesheet_url=views.urls.page("assets/search.css"),

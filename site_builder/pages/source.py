@@ -14,8 +14,19 @@ from ..i18n import N_
 from ..library import Library
 from ..urls import archived_file_output, quote_anchor
 from .family import Family, Key
-from .views import (SOURCE_KIND_LABELS, ClaimCard, DateView, Link, Output, PageMeta, Pagination, QuoteView, SourceCard, Views,
-                    list_pages)
+from .views import (
+    SOURCE_KIND_LABELS,
+    ClaimCard,
+    DateView,
+    Link,
+    Output,
+    PageMeta,
+    Pagination,
+    QuoteView,
+    SourceCard,
+    Views,
+    list_pages,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,13 +66,22 @@ class SourceFamily(Family):
 
     def describe(self, views: Views, source: model.Source) -> PageMeta:
         count = len(source.quotes)
-        description = views.ui.ngettext("%(kind)s with %(num)d archived quote.", "%(kind)s with %(num)d archived quotes.",
-                                        count, kind=views.ui.gettext(SOURCE_KIND_LABELS[source.kind]))
+        description = views.ui.ngettext(
+            "%(kind)s with %(num)d archived quote.",
+            "%(kind)s with %(num)d archived quotes.",
+            count,
+            kind=views.ui.gettext(SOURCE_KIND_LABELS[source.kind]),
+        )
         return views.meta("source", source.title, description, f"sources/{source.slug}/", source.language)
 
     def page(self, views: Views, source: model.Source, number: int = 1) -> Output:
         shown, meta, pagination, output = views.share(
-            self.meta(views, source), self.folder, source.slug, views.claim_cards(self.claims_listed(views.lib, source.slug)), number)
+            self.meta(views, source),
+            self.folder,
+            source.slug,
+            views.claim_cards(self.claims_listed(views.lib, source.slug)),
+            number,
+        )
         text = None
         if source.text is not None and number == 1:
             text = marked_text(source.text.text, {quote_anchor(q.id): q.spans for q in source.quotes})
@@ -80,12 +100,24 @@ class SourceFamily(Family):
 
     def site_wide(self, views: Views) -> list[Output]:
         ui, urls = views.ui, views.urls
-        items = [(Link(urls.record("source", s.slug), s.title),
-                  ui.gettext("%(kind)s, %(publisher)s", kind=ui.gettext(SOURCE_KIND_LABELS[s.kind]), publisher=s.publisher)
-                  if s.publisher else ui.gettext(SOURCE_KIND_LABELS[s.kind]))
-                 for s in views.lib.sources.values()]
-        return list_pages(views, self.folder, ui.gettext("Sources"),
-                          ui.gettext("The documents behind the fact-checks, with their original quotes."), items)
+        items = [
+            (
+                Link(urls.record("source", s.slug), s.title),
+                ui.gettext(
+                    "%(kind)s, %(publisher)s", kind=ui.gettext(SOURCE_KIND_LABELS[s.kind]), publisher=s.publisher
+                )
+                if s.publisher
+                else ui.gettext(SOURCE_KIND_LABELS[s.kind]),
+            )
+            for s in views.lib.sources.values()
+        ]
+        return list_pages(
+            views,
+            self.folder,
+            ui.gettext("Sources"),
+            ui.gettext("The documents behind the fact-checks, with their original quotes."),
+            items,
+        )
 
     def shows(self, lib: Library, key: Key) -> set[str]:
         kind, slug = key
@@ -113,8 +145,11 @@ def _archived_file(views: Views, source: model.Source) -> ArchivedFile | None:
         return None
     ui = views.ui
     kilobytes = text.size / 1000
-    size = (ui.gettext("%(size)s KB", size=ui.number(round(kilobytes, 1))) if kilobytes < 1000
-            else ui.gettext("%(size)s MB", size=ui.number(round(kilobytes / 1000, 1))))
+    size = (
+        ui.gettext("%(size)s KB", size=ui.number(round(kilobytes, 1)))
+        if kilobytes < 1000
+        else ui.gettext("%(size)s MB", size=ui.number(round(kilobytes / 1000, 1)))
+    )
     return ArchivedFile(
         url=views.urls.page(archived_file_output(source.slug, text.path)),
         name=archived_file_output(source.slug, text.path).rsplit("/", 1)[-1],
@@ -129,7 +164,9 @@ def _archived_file(views: Views, source: model.Source) -> ArchivedFile | None:
 def _date_time(views: Views, value: dt.datetime | None) -> DateView | None:
     if value is None:
         return None
-    value = value.astimezone(dt.timezone.utc)
+    value = value.astimezone(dt.UTC)
     time = format_time(value, "HH:mm", locale=views.ui.locale)
-    return DateView(value.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                    views.ui.gettext("%(date)s, %(time)s UTC", date=views.ui.date(value.date()), time=time))
+    return DateView(
+        value.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        views.ui.gettext("%(date)s, %(time)s UTC", date=views.ui.date(value.date()), time=time),
+    )

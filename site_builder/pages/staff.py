@@ -40,10 +40,14 @@ class StaffFamily(Family):
 
     def describe(self, views: Views, member: model.Staff) -> PageMeta:
         ui, site = views.ui, views.lib.site
-        description = ui.gettext("%(role)s at %(publisher)s: their fact-checks.", role=member.role, publisher=site.publisher.name)
-        return views.with_feed(views.meta("staff", member.name, description, f"staff/{member.slug}/", og_type="profile"),
-                               self.claims_listed(views.lib, member.slug),
-                               ui.gettext("%(site)s: fact-checks by %(name)s", site=site.title, name=member.name))
+        description = ui.gettext(
+            "%(role)s at %(publisher)s: their fact-checks.", role=member.role, publisher=site.publisher.name
+        )
+        return views.with_feed(
+            views.meta("staff", member.name, description, f"staff/{member.slug}/", og_type="profile"),
+            self.claims_listed(views.lib, member.slug),
+            ui.gettext("%(site)s: fact-checks by %(name)s", site=site.title, name=member.name),
+        )
 
     def page(self, views: Views, member: model.Staff, number: int = 1) -> Output:
         context = StaffPage(
@@ -61,9 +65,19 @@ class StaffFamily(Family):
         lib, ui, urls = views.lib, views.ui, views.urls
         if not lib.staff:  # IFCN asks for the key staff to be named; an archive without staff has no such page
             return []
-        items = [(Link(urls.record("staff", s.slug), s.name), s.role) for s in sorted(lib.staff.values(), key=lambda s: s.name.casefold())]
-        return list_pages(views, self.folder, ui.gettext("Our team"),
-                          ui.gettext("The people who check and edit the fact-checks of %(publisher)s.", publisher=lib.site.publisher.name), items)
+        items = [
+            (Link(urls.record("staff", s.slug), s.name), s.role)
+            for s in sorted(lib.staff.values(), key=lambda s: s.name.casefold())
+        ]
+        return list_pages(
+            views,
+            self.folder,
+            ui.gettext("Our team"),
+            ui.gettext(
+                "The people who check and edit the fact-checks of %(publisher)s.", publisher=lib.site.publisher.name
+            ),
+            items,
+        )
 
     def shows(self, lib: Library, key: Key) -> set[str]:
         kind, slug = key

@@ -39,10 +39,16 @@ class TopicFamily(Family):
 
     def describe(self, views: Views, topic: model.Topic) -> PageMeta:
         ui = views.ui
-        return views.with_feed(views.meta("topic", topic.title, topic.description or ui.gettext("Fact-checks about %(topic)s.", topic=topic.title),
-                                          f"topics/{topic.slug}/"),
-                               self.claims_listed(views.lib, topic.slug),
-                               ui.gettext("%(site)s: fact-checks about %(topic)s", site=views.lib.site.title, topic=topic.title))
+        return views.with_feed(
+            views.meta(
+                "topic",
+                topic.title,
+                topic.description or ui.gettext("Fact-checks about %(topic)s.", topic=topic.title),
+                f"topics/{topic.slug}/",
+            ),
+            self.claims_listed(views.lib, topic.slug),
+            ui.gettext("%(site)s: fact-checks about %(topic)s", site=views.lib.site.title, topic=topic.title),
+        )
 
     def page(self, views: Views, topic: model.Topic, number: int = 1) -> Output:
         ui = views.ui
@@ -54,19 +60,33 @@ class TopicFamily(Family):
             description=topic.description,
             claims=shown,
             tally=views.tally(claims),
-            verdict_chart=views.verdict_chart(claims, ui.gettext("Verdicts on claims about %(topic)s", topic=topic.title)),
-            timeline=views.timeline(shown, ui.gettext("Claims about %(topic)s by the date they were made", topic=topic.title)),
-            claim_map=views.claim_map(claims[:MAP_TOPIC_CLAIMS], ui.gettext("Claims about %(topic)s and how they relate", topic=topic.title),
-                                      len(claims), centred=False) if claims and number == 1 else None,
+            verdict_chart=views.verdict_chart(
+                claims, ui.gettext("Verdicts on claims about %(topic)s", topic=topic.title)
+            ),
+            timeline=views.timeline(
+                shown, ui.gettext("Claims about %(topic)s by the date they were made", topic=topic.title)
+            ),
+            claim_map=views.claim_map(
+                claims[:MAP_TOPIC_CLAIMS],
+                ui.gettext("Claims about %(topic)s and how they relate", topic=topic.title),
+                len(claims),
+                centred=False,
+            )
+            if claims and number == 1
+            else None,
             pagination=pagination,
         )
         return Output(output, self.template, context, topic.pos)
 
     def site_wide(self, views: Views) -> list[Output]:
         ui, urls = views.ui, views.urls
-        items = [(Link(urls.record("topic", t.slug), t.title), t.description)
-                 for t in sorted(views.lib.topics.values(), key=lambda t: t.title.casefold())]
-        return list_pages(views, self.folder, ui.gettext("Topics"), ui.gettext("Fact-checks grouped by subject."), items)
+        items = [
+            (Link(urls.record("topic", t.slug), t.title), t.description)
+            for t in sorted(views.lib.topics.values(), key=lambda t: t.title.casefold())
+        ]
+        return list_pages(
+            views, self.folder, ui.gettext("Topics"), ui.gettext("Fact-checks grouped by subject."), items
+        )
 
     def shows(self, lib: Library, key: Key) -> set[str]:
         kind, slug = key

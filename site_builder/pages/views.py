@@ -24,15 +24,20 @@ from ..text import direction
 from ..urls import Urls, output_file, quote_anchor
 
 SOURCE_KIND_LABELS = {
-    "news-article": N_("News article"), "statement": N_("Statement"), "interview": N_("Interview"),
-    "speech": N_("Speech"), "social-post": N_("Social media post"), "video": N_("Video"),
-    "report": N_("Report"), "document": N_("Document"), "other": N_("Other"),
+    "news-article": N_("News article"),
+    "statement": N_("Statement"),
+    "interview": N_("Interview"),
+    "speech": N_("Speech"),
+    "social-post": N_("Social media post"),
+    "video": N_("Video"),
+    "report": N_("Report"),
+    "document": N_("Document"),
+    "other": N_("Other"),
 }
 CLAIMS_PER_PAGE = 50
 ITEMS_PER_PAGE = 100  # entries of an index of sources, people, topics or staff on one page
 PAGER_AROUND = 2  # pages a pager links on either side of the reader's, besides the first and the last
 CITED_BY_SHOWN = 20  # claims a source page lists under each quote; all are in its paged list of claims
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +166,7 @@ class Pagination:
     count: int  # how many pages the list has
     previous: Link | None  # the page before, if any
     next: Link | None  # the page after, if any
-    pages: tuple["PageLink", ...]  # the first and last pages and those around this one, in order; others are gaps
+    pages: tuple[PageLink, ...]  # the first and last pages and those around this one, in order; others are gaps
     number_text: str = ""  # `number` in the site's digits
     count_text: str = ""  # `count` in the site's digits
 
@@ -209,9 +214,13 @@ class PageMeta:
     published: str | None = None  # ISO dates, for articles' metadata and the sitemap
     modified: str | None = None  # ISO date the page last changed, with published
     image: ShareImage | None = None  # the page's own link preview picture, if it has one
-    banner: str | None = None  # v2: "Draft: not published" or "Embargoed until …" on unpublished pages (build --drafts, serve)
+    banner: str | None = (
+        None  # v2: "Draft: not published" or "Embargoed until …" on unpublished pages (build --drafts, serve)
+    )
     noindex: bool = False  # v2: keep search engines away: the page is not published
-    feed: Link | None = None  # v2: the Atom feed of this page's claims (a topic's, claimant's, staff member's, verdict's)
+    feed: Link | None = (
+        None  # v2: the Atom feed of this page's claims (a topic's, claimant's, staff member's, verdict's)
+    )
 
     @property
     def og_locale(self) -> str:
@@ -230,10 +239,14 @@ class SiteView:
     base_path: str  # the URL path the site lives under, ending in /
     base_url: str  # the absolute URL of the home page
     publisher: Link  # who publishes the fact-checks
-    nav: tuple[Link, ...]  # the header's navigation: the built-in indexes, then the archive's pages with `nav`, in order
+    nav: tuple[
+        Link, ...
+    ]  # the header's navigation: the built-in indexes, then the archive's pages with `nav`, in order
     home_url: str  # the home page
     stylesheet_url: str  # the main stylesheet
-    brand_stylesheet_url: str | None  # the accent colour's stylesheet, loaded after the main one; None without accent_color
+    brand_stylesheet_url: (
+        str | None
+    )  # the accent colour's stylesheet, loaded after the main one; None without accent_color
     logo_url: str | None  # the logo shown in the header in place of the title; None without one
     footer: str | None  # site.yaml's footer text, plain
     social: tuple[Link, ...]  # site.yaml's social links, for the footer
@@ -284,7 +297,7 @@ class Plan:
     output: Output | None = None  # already built: the site-wide pages, which are few
 
     @classmethod
-    def ready(cls, output: Output) -> "Plan":
+    def ready(cls, output: Output) -> Plan:
         return cls(output.path, output.template, output.origin, lambda: output, output)
 
 
@@ -303,10 +316,20 @@ class Views:
         rated = sum(1 for v in site.verdicts if v.rating is not None)
         unrated = [v.id for v in site.verdicts if v.rating is None]
         self.badges = {
-            v.id: VerdictBadge(v.id, v.label, v.rating, rated, v.description, urls.page(f"verdicts/#verdict-{v.id}"),
-                               verdict_tone(v.rating, rated, unrated.index(v.id) if v.rating is None else 0),
-                               ui.gettext("unrated") if v.rating is None else
-                               ui.gettext("%(rating)s of %(size)s on the rating scale", rating=ui.number(v.rating), size=ui.number(rated)))
+            v.id: VerdictBadge(
+                v.id,
+                v.label,
+                v.rating,
+                rated,
+                v.description,
+                urls.page(f"verdicts/#verdict-{v.id}"),
+                verdict_tone(v.rating, rated, unrated.index(v.id) if v.rating is None else 0),
+                ui.gettext("unrated")
+                if v.rating is None
+                else ui.gettext(
+                    "%(rating)s of %(size)s on the rating scale", rating=ui.number(v.rating), size=ui.number(rated)
+                ),
+            )
             for v in site.verdicts
         }
         self.cards = {slug: self.card(claim) for slug, claim in library.claims.items()}
@@ -372,7 +395,9 @@ class Views:
         in_context = None
         if source.text is not None and quote.spans:
             before, after = context_around(source.text.text, quote.spans)
-            in_context = QuoteInContext(before, after, self.urls.record("source", source.slug, f"text-{quote_anchor(quote.id)}"))
+            in_context = QuoteInContext(
+                before, after, self.urls.record("source", source.slug, f"text-{quote_anchor(quote.id)}")
+            )
         return QuoteView(
             id=quote.id,
             url=self.urls.quote(source.slug, quote.id),
@@ -407,12 +432,33 @@ class Views:
             if keep_zero or counts[id_]
         )
 
-    def meta(self, kind: str, title: str, description: str, path: str, lang: str | None = None, og_type: str = "website",
-             published: dt.date | None = None, modified: dt.date | None = None, image: ShareImage | None = None) -> PageMeta:
+    def meta(
+        self,
+        kind: str,
+        title: str,
+        description: str,
+        path: str,
+        lang: str | None = None,
+        og_type: str = "website",
+        published: dt.date | None = None,
+        modified: dt.date | None = None,
+        image: ShareImage | None = None,
+    ) -> PageMeta:
         lang = lang or self.site_lang
         url = self.urls.page(path)
-        return PageMeta(kind, title, description, url, self.urls.absolute(url), lang, direction(lang), og_type,
-                        published and published.isoformat(), modified and modified.isoformat(), image)
+        return PageMeta(
+            kind,
+            title,
+            description,
+            url,
+            self.urls.absolute(url),
+            lang,
+            direction(lang),
+            og_type,
+            published and published.isoformat(),
+            modified and modified.isoformat(),
+            image,
+        )
 
     def held(self, key: tuple[str, str], meta: PageMeta) -> PageMeta:
         """An unpublished record's page, shown by build --drafts and serve: a banner says so, and noindex."""
@@ -422,7 +468,9 @@ class Views:
         if held.until is None:
             banner = self.ui.gettext("Draft: not published")
         else:
-            banner = self.ui.gettext("Embargoed until %(time)s", time=f"{self.ui.date(held.until.date())}, {held.until:%H:%M} UTC")
+            banner = self.ui.gettext(
+                "Embargoed until %(time)s", time=f"{self.ui.date(held.until.date())}, {held.until:%H:%M} UTC"
+            )
         return dataclasses.replace(meta, banner=banner, noindex=True)
 
     def with_feed(self, meta: PageMeta, claims, title: str) -> PageMeta:
@@ -439,8 +487,12 @@ class Views:
         path = f"{folder}/{slug}/"
         pagination = self.pagination(path, number, count)
         if number > 1:
-            title = self.ui.gettext("%(heading)s, page %(number)s of %(count)s", heading=meta.title,
-                                    number=self.ui.number(number), count=self.ui.number(count))
+            title = self.ui.gettext(
+                "%(heading)s, page %(number)s of %(count)s",
+                heading=meta.title,
+                number=self.ui.number(number),
+                count=self.ui.number(count),
+            )
             url = self.urls.page(f"{path}page/{number}/")
             meta = dataclasses.replace(meta, title=title, path=url, canonical=self.urls.absolute(url), image=None)
         output = output_file(folder, slug) if number == 1 else f"{path}page/{number}/index.html"
@@ -448,6 +500,7 @@ class Views:
 
     def pagination(self, path: str, number: int, count: int) -> Pagination:
         """Page `number` of `count` of the list at `path` ('claims/'); the others at <path>page/<n>/."""
+
         def link(n: int) -> Link:
             return Link(self.urls.page(path if n == 1 else f"{path}page/{n}/"), self.ui.number(n))
 
@@ -461,14 +514,23 @@ class Views:
                 pages.append(PageLink(None, "…"))
             pages.append(PageLink(link(n).url, link(n).text, n == number))
             last = n
-        return Pagination(number, count, link(number - 1) if number > 1 else None,
-                          link(number + 1) if number < count else None, tuple(pages), self.ui.number(number), self.ui.number(count))
+        return Pagination(
+            number,
+            count,
+            link(number - 1) if number > 1 else None,
+            link(number + 1) if number < count else None,
+            tuple(pages),
+            self.ui.number(number),
+            self.ui.number(count),
+        )
 
     def figure(self, figure: model.Figure | None) -> Markup | None:
         # At the top of its page: loaded at once, not lazily.
         return Markup(images.picture_html(figure, self.urls, lazy=False)) if figure else None
 
-    def claim_map(self, cards: list[ClaimCard] | tuple[ClaimCard, ...], title: str, total: int, centred: bool) -> ClaimMap:
+    def claim_map(
+        self, cards: list[ClaimCard] | tuple[ClaimCard, ...], title: str, total: int, centred: bool
+    ) -> ClaimMap:
         """The claims as nodes; an edge wherever two are counterclaims or share a quote or source."""
         lib = self.lib
         sources = {card.slug: lib.claims[card.slug].sources for card in cards}
@@ -482,31 +544,52 @@ class Views:
                     edges.append(charts.MapEdge(a, b, "shared"))
         if centred:
             edges = [e for e in edges if e.a == 0]
-        nodes = [charts.MapNode(c.url, c.claim, c.verdict.label, c.verdict.tone, c.lang if c.lang != self.site_lang else None)
-                 for c in cards]
+        nodes = [
+            charts.MapNode(
+                c.url, c.claim, c.verdict.label, c.verdict.tone, c.lang if c.lang != self.site_lang else None
+            )
+            for c in cards
+        ]
         shown = len(cards) - (1 if centred else 0)
         ui = self.ui
-        desc = (ui.ngettext("%(num)d related claim around the claim; lines join counterclaims (dashed) and claims "
-                            "sharing a quote or source (solid). The list below names the same claims.",
-                            "%(num)d related claims around the claim; lines join counterclaims (dashed) and claims "
-                            "sharing a quote or source (solid). The list below names the same claims.", shown)
-                if centred else
-                ui.ngettext("%(num)d of %(total)d claim; lines join counterclaims (dashed) and claims sharing a quote or source (solid).",
-                            "%(num)d of %(total)d claims; lines join counterclaims (dashed) and claims sharing a quote or source (solid).",
-                            total, num=shown, total=total))
+        desc = (
+            ui.ngettext(
+                "%(num)d related claim around the claim; lines join counterclaims (dashed) and claims "
+                "sharing a quote or source (solid). The list below names the same claims.",
+                "%(num)d related claims around the claim; lines join counterclaims (dashed) and claims "
+                "sharing a quote or source (solid). The list below names the same claims.",
+                shown,
+            )
+            if centred
+            else ui.ngettext(
+                "%(num)d of %(total)d claim; lines join counterclaims (dashed) and claims sharing a quote or source (solid).",
+                "%(num)d of %(total)d claims; lines join counterclaims (dashed) and claims sharing a quote or source (solid).",
+                total,
+                num=shown,
+                total=total,
+            )
+        )
         # Both layouts go out; the stylesheet shows the one that fits the screen.
-        return ClaimMap(charts.claim_map(nodes, edges, title, desc, centred, ui)
-                        + charts.claim_map_narrow(nodes, edges, title, desc, centred, ui), shown, total)
+        return ClaimMap(
+            charts.claim_map(nodes, edges, title, desc, centred, ui)
+            + charts.claim_map_narrow(nodes, edges, title, desc, centred, ui),
+            shown,
+            total,
+        )
 
     def verdict_chart(self, claims: tuple[ClaimCard, ...], title: str) -> Markup | None:
         if not claims:
             return None
-        return charts.verdict_bars([charts.Bar(c.verdict.label, c.verdict.tone, c.count) for c in self.tally(claims)], title, self.ui)
+        return charts.verdict_bars(
+            [charts.Bar(c.verdict.label, c.verdict.tone, c.count) for c in self.tally(claims)], title, self.ui
+        )
 
     def timeline(self, claims: tuple[ClaimCard, ...], title: str) -> Markup | None:
         if not claims:
             return None
-        points = [charts.TimelinePoint(self.lib.claims[c.slug].date, c.claim, c.verdict.label, c.verdict.tone) for c in claims]
+        points = [
+            charts.TimelinePoint(self.lib.claims[c.slug].date, c.claim, c.verdict.label, c.verdict.tone) for c in claims
+        ]
         return charts.timeline(points, title, self.ui) + charts.timeline(points, title, self.ui, narrow=True)
 
 
@@ -516,18 +599,30 @@ def list_pages(views: Views, folder: str, heading: str, description: str, items:
     pages = []
     for number in range(1, count + 1):
         path = f"{folder}/" if number == 1 else f"{folder}/page/{number}/"
-        title = heading if number == 1 else views.ui.gettext("%(heading)s, page %(number)s of %(count)s", heading=heading,
-                                                             number=views.ui.number(number), count=views.ui.number(count))
-        shown = tuple(items[(number - 1) * ITEMS_PER_PAGE:number * ITEMS_PER_PAGE])
-        context = ListPage(views.meta(folder, title, description, path), heading, shown,
-                           views.pagination(f"{folder}/", number, count) if count > 1 else None)
+        title = (
+            heading
+            if number == 1
+            else views.ui.gettext(
+                "%(heading)s, page %(number)s of %(count)s",
+                heading=heading,
+                number=views.ui.number(number),
+                count=views.ui.number(count),
+            )
+        )
+        shown = tuple(items[(number - 1) * ITEMS_PER_PAGE : number * ITEMS_PER_PAGE])
+        context = ListPage(
+            views.meta(folder, title, description, path),
+            heading,
+            shown,
+            views.pagination(f"{folder}/", number, count) if count > 1 else None,
+        )
         pages.append(Output(f"{path}index.html", "list.html", context))
     return pages
 
 
 def page_share(items: tuple, number: int) -> tuple:
     """Page `number`'s share of a list cut into pages of CLAIMS_PER_PAGE."""
-    return items[(number - 1) * CLAIMS_PER_PAGE:number * CLAIMS_PER_PAGE]
+    return items[(number - 1) * CLAIMS_PER_PAGE : number * CLAIMS_PER_PAGE]
 
 
 def page_count(items: int) -> int:
