@@ -89,6 +89,9 @@ _ALLOWED_CLASSES = {"footnote", "footnote-ref", "footnote-backref"}
 _OWN_ID = re.compile(r"^(?:section-|fn:|fnref\d*:)\S*$")
 # The tables extension's column alignment is the only style kept, value and all.
 _TEXT_ALIGN = re.compile(r"^\s*text-align\s*:\s*(left|right|center|justify|start|end)\s*;?\s*$", re.IGNORECASE)
+_CELL_ALIGN = re.compile(
+    r'<(td|th)((?: [a-z-]+="[^"]*")*?) style="text-align: ?(left|right|center|justify|start|end);?"'
+)
 _ALLOWED_TAGS = _ALLOWED_TAGS | {"img"}  # v2: images, see IMAGE_PLACEHOLDER
 # v2: where run() leaves an image it accepted: the n-th image of the text.
 IMAGE_PLACEHOLDER = re.compile(r'<img\b[^>]*?\bsrc="#fact-check-image-(\d+)"[^>]*>|<img\b[^>]*>')
@@ -177,6 +180,9 @@ class MarkdownConverter:
             link_rel=None,
             strip_comments=True,
         )
+        # The pages' Content-Security-Policy (style-src 'self') refuses style attributes:
+        # a column's alignment goes out as a class the stylesheet aligns.
+        html = _CELL_ALIGN.sub(r'<\1\2 class="align-\3"', html)
         return html, self._links.found, self._links.problems
 
     @property
