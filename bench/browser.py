@@ -14,6 +14,7 @@ search index refreshed).
 from __future__ import annotations
 
 import contextlib
+import re
 import functools
 import http.server
 import shutil
@@ -130,7 +131,7 @@ def query_bytes(site: Path, query: str) -> dict:
     return {"query": query, "page_load": loaded, "query_transfer": queried, "results_shown": shown}
 
 
-def preview_edit(corpus: Path, work: Path, timeout: float = 3600) -> dict:
+def preview_edit(corpus: Path, work: Path, timeout: float = 900) -> dict:
     """Seconds from one claim's save to its page reloaded in the preview, and to search finding the new word."""
     for part in ("content", "texts"):
         shutil.copytree(corpus / part, work / part)
@@ -200,6 +201,9 @@ def _search_until_found(browser, base: str, word: str, slug: str, deadline: floa
             # The message names the query once its results (none, until the index has the word) are in.
             page.locator(MESSAGE).filter(has_text=word).wait_for(timeout=TIMEOUT_MS)
             links = page.locator(RESULT_LINK)
+            # The message comes before the results: across many shards their fragments take a while longer.
+            if not page.locator(MESSAGE).filter(has_text=re.compile(r"^No results")).count():
+                links.first.wait_for(timeout=TIMEOUT_MS)
             if links.count() and links.first.get_attribute("href").rstrip("/").endswith(slug):
                 return True
         finally:
