@@ -14,9 +14,9 @@ search index refreshed).
 from __future__ import annotations
 
 import contextlib
-import re
 import functools
 import http.server
+import re
 import shutil
 import subprocess
 import sys
