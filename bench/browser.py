@@ -192,6 +192,8 @@ def preview_edit(corpus: Path, work: Path, timeout: float = 900) -> dict:
 
 def _search_until_found(browser, base: str, word: str, slug: str, deadline: float) -> bool:
     """/search/ asked afresh (no cached index) until `word` finds the claim, or the deadline passes."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     while time.perf_counter() < deadline:
         context = browser.new_context()
         try:
@@ -201,9 +203,13 @@ def _search_until_found(browser, base: str, word: str, slug: str, deadline: floa
             # The message names the query once its results (none, until the index has the word) are in.
             page.locator(MESSAGE).filter(has_text=word).wait_for(timeout=TIMEOUT_MS)
             links = page.locator(RESULT_LINK)
-            # The message comes before the results: across many shards their fragments take a while longer.
+            # The message comes before the results: across many shards their fragments take a while longer,
+            # and a shard swapped in while they load leaves them unshown: then ask again.
             if not page.locator(MESSAGE).filter(has_text=re.compile(r"^No results")).count():
-                links.first.wait_for(timeout=TIMEOUT_MS)
+                try:
+                    links.first.wait_for(timeout=TIMEOUT_MS)
+                except PlaywrightTimeout:
+                    continue
             if links.count() and links.first.get_attribute("href").rstrip("/").endswith(slug):
                 return True
         finally:
