@@ -151,3 +151,22 @@ def test_a_new_claim_on_a_static_files_path_is_refused_as_a_full_build_refuses_i
     assert [str(e) for e in rebuilt.value.errors] == [str(e) for e in full.value.errors]
     assert "this static file would overwrite claims/copy-of-a-claim/index.html" in rebuilt.value.errors[0].message
     assert tree(archive / "public") == before
+
+
+def test_a_removed_sources_archived_copy_goes_with_it(archive):
+    project = BuiltSite(
+        BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "public"), search=False)
+    )
+    project.build()
+    original = next(
+        p for p in sorted((archive / "content/sources").glob("*.yaml")) if "\ntext:" in p.read_text("utf-8")
+    )
+    copy = archive / "content/sources/a-copy-of-a-source.yaml"
+    shutil.copy(original, copy)
+    project.rebuild()
+    copies = [p for p in (archive / "public/sources/a-copy-of-a-source").iterdir() if p.name != "index.html"]
+    assert copies, "the copy's archived file was not published"
+    os.remove(copy)
+    project.rebuild()
+    assert not (archive / "public/sources/a-copy-of-a-source").exists()
+    assert_same_as_full_build(archive, project)
