@@ -92,12 +92,9 @@ def atom_feed(
         return tuple((lib.staff[r.slug].name, urls.absolute(urls.record("staff", r.slug))) for r in refs)
 
     # Newest change first, then by address: the entries are chosen before they are made.
-    newest = sorted(
-        heapq.nsmallest(
-            limit,
-            ((_descending(updated(c)), urls.absolute(urls.record("claim", c.slug)), c) for c in chosen),
-            key=lambda e: e[:2],
-        ),
+    newest = heapq.nsmallest(
+        limit,
+        ((_descending(updated(c)), urls.absolute(urls.record("claim", c.slug)), c) for c in chosen),
         key=lambda e: e[:2],
     )
     entries = []

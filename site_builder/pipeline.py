@@ -32,6 +32,7 @@ from .i18n import check_catalogues
 from .library import Library, build_library
 from .pages import BY_KIND, Plan, SitePages, dependent_pages
 from .pages.family import Key
+from .pages.source import archived_files
 from .parallel import run_chunked
 from .publishing import Publishing, publish
 from .render import BUILTIN_TEMPLATES, Renderer, TemplateFailed
@@ -336,10 +337,7 @@ class BuiltSite:
         reloads the page being edited then.
         """
         if self.built is None or self._layout_signature() != self._layout:
-            report = self.build()
-            if shown:
-                shown(report)
-            return report
+            return self._rebuild_whole(None, shown)
         options = self.options
         started = time.perf_counter()
         report = BuildReport(full=False)
@@ -348,14 +346,14 @@ class BuiltSite:
         self.content = content  # even if it fails: the next rebuild re-reads only what changes
         watch.lap("validate")
         if content.site != self.built.content.site:
-            return self.rebuild_whole(content, shown)
+            return self._rebuild_whole(content, shown)
         library = resolve(content, options)
         watch.lap("resolve")
         # Against the last good build, not the last read: edits made while the
         # content had errors are rendered once it is fixed.
         changed = _changed_keys(self.built.content, content)
         if any(kind == "page" for kind, _ in changed):
-            return self.rebuild_whole(content, shown)
+            return self._rebuild_whole(content, shown)
         pages = SitePages(library, Urls(options.base_url or library.site.base_url), options.image_cache())
         previous = self.built
         records = _records_plan(pages, previous, changed)
@@ -380,7 +378,7 @@ class BuiltSite:
             self.refresh_search(report)
         return report
 
-    def rebuild_whole(self, content: Content | None, shown) -> BuildReport:
+    def _rebuild_whole(self, content: Content | None, shown) -> BuildReport:
         report = self.build(content)
         if shown:
             shown(report)
@@ -430,7 +428,7 @@ def _records_plan(pages: SitePages, previous: Built, changed: set[Key]) -> SiteP
     now_archived = {relpath for relpath, _ in archived}
     gone += [
         relpath
-        for relpath, _ in SitePages(old, pages.urls).archived_files()
+        for relpath, _ in archived_files(old)
         if relpath.split("/")[1] in changed_sources and relpath not in now_archived
     ]
     archived = [(relpath, path) for relpath, path in archived if relpath.split("/")[1] in changed_sources]

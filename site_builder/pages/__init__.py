@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 
 from .. import brand, cms, images, model
 from ..dataset import DATASET_PATH, claims_dataset
@@ -72,19 +72,11 @@ class SitePages:
         family = BY_KIND[kind]
         return family.page(self.views, family.records(self.lib)[slug], number)
 
-    def outputs(self, kind: str, slug: str) -> list[str]:
-        """The files of a record's pages."""
-        return BY_KIND[kind].outputs(self.lib, slug)
-
     def site_wide(self) -> list[Output]:
         """The archive's own pages, then the pages that show the whole archive; the claims' aliases last,
         so that a clash names the alias rather than the page it would hide."""
         views = self.views
         return site.text_pages(views) + site.site_wide_pages(views, FAMILIES) + claim.FAMILY.aliases(views)
-
-    def attachment_paths(self) -> list[str]:
-        """Where attachments() writes, for every record: reserved before anything is written."""
-        return [path for kind, slug in self.record_keys() for path in BY_KIND[kind].attachment_paths(self.lib, slug)]
 
     def attachments(self, key: Key) -> list[tuple[str, bytes]]:
         kind, slug = key
@@ -159,7 +151,7 @@ def logo_path(logo: model.Image) -> str:
     return f"assets/logo{logo.extension}"
 
 
-def _image_bytes(image: model.ContentImage, version, cache: str | None) -> Iterator[bytes]:
+def _image_bytes(image: model.ContentImage, version, cache: str | None) -> list[bytes]:
     return [images.render(image, version, cache)]
 
 

@@ -356,16 +356,7 @@ def _claim_list_pages(
     paths = [path] + [f"{path}page/{n}/" for n in range(2, count + 1)]
     pages = []
     for number in range(1, count + 1):
-        title = (
-            heading
-            if number == 1
-            else views.ui.gettext(
-                "%(heading)s, page %(number)s of %(count)s",
-                heading=heading,
-                number=views.ui.number(number),
-                count=views.ui.number(count),
-            )
-        )
+        title = views.page_title(heading, number, count)
         context = ClaimsIndexPage(
             meta=views.meta("claims", title, description, paths[number - 1]),
             heading=heading,

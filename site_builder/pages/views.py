@@ -487,16 +487,22 @@ class Views:
         path = f"{folder}/{slug}/"
         pagination = self.pagination(path, number, count)
         if number > 1:
-            title = self.ui.gettext(
-                "%(heading)s, page %(number)s of %(count)s",
-                heading=meta.title,
-                number=self.ui.number(number),
-                count=self.ui.number(count),
-            )
+            title = self.page_title(meta.title, number, count)
             url = self.urls.page(f"{path}page/{number}/")
             meta = dataclasses.replace(meta, title=title, path=url, canonical=self.urls.absolute(url), image=None)
         output = output_file(folder, slug) if number == 1 else f"{path}page/{number}/index.html"
         return page_share(cards, number), meta, pagination, output
+
+    def page_title(self, heading: str, number: int, count: int) -> str:
+        """The title of page `number` of `count` of a list: its heading alone on the first."""
+        if number == 1:
+            return heading
+        return self.ui.gettext(
+            "%(heading)s, page %(number)s of %(count)s",
+            heading=heading,
+            number=self.ui.number(number),
+            count=self.ui.number(count),
+        )
 
     def pagination(self, path: str, number: int, count: int) -> Pagination:
         """Page `number` of `count` of the list at `path` ('claims/'); the others at <path>page/<n>/."""
@@ -599,16 +605,7 @@ def list_pages(views: Views, folder: str, heading: str, description: str, items:
     pages = []
     for number in range(1, count + 1):
         path = f"{folder}/" if number == 1 else f"{folder}/page/{number}/"
-        title = (
-            heading
-            if number == 1
-            else views.ui.gettext(
-                "%(heading)s, page %(number)s of %(count)s",
-                heading=heading,
-                number=views.ui.number(number),
-                count=views.ui.number(count),
-            )
-        )
+        title = views.page_title(heading, number, count)
         shown = tuple(items[(number - 1) * ITEMS_PER_PAGE : number * ITEMS_PER_PAGE])
         context = ListPage(
             views.meta(folder, title, description, path),
