@@ -14,7 +14,24 @@ from dataclasses import dataclass
 
 from .i18n import Interface
 from .library import Library
+from .model import Markdown
 from .urls import Urls
+
+
+@dataclass(frozen=True, slots=True)
+class FeedContent:
+    """An entry's analysis and corrections log as HTML, joined when the feed is written.
+
+    Every feed is planned before any is written, and hundreds of feeds show
+    the same claims: a copy of each analysis per feed was 9.5 of the 17 MB a
+    1,000-claim plan held. This keeps the claim's own record instead.
+    """
+
+    analysis: Markdown
+    corrections: str  # the corrections log, as HTML
+
+    def __str__(self) -> str:
+        return self.analysis.html + self.corrections
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +41,9 @@ class FeedEntry:
     lang: str  # its language
     verdict: str  # the verdict's label
     summary: str  # the verdict in one or two sentences, then its corrections' notes
-    content: str  # the analysis as sanitized HTML, then its corrections log; plain str so the template escapes it into XML text
+    content: (
+        FeedContent  # the analysis as sanitized HTML, then its corrections log; the template escapes its text into XML
+    )
     published: str  # RFC 3339
     updated: str  # RFC 3339: when it was last changed or corrected, whichever is later
     categories: tuple[str, ...]  # its topics' titles
@@ -114,7 +133,7 @@ def atom_feed(
                         ),
                     ]
                 ),
-                content=claim.analysis.html + _corrections_html(claim.corrections, ui),
+                content=FeedContent(claim.analysis, _corrections_html(claim.corrections, ui)),
                 published=_timestamp(claim.reviewed),
                 updated=updated(claim),
                 categories=tuple(lib.topics[t.slug].title for t in claim.topics),

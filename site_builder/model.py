@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
 
 from .errors import Position
 
@@ -75,12 +76,40 @@ class Figure:
     pos: Position
 
 
-@dataclass(frozen=True, slots=True)
+# Long texts are held deflated: at 100,000 claims the analyses (Markdown and
+# HTML) and the archived texts were half of the build's memory, and each is
+# read a few times at most. Short ones stay as they are.
+_PACK_FROM = 512  # characters
+
+
+def _pack(text: str) -> str | bytes:
+    return zlib.compress(text.encode("utf-8"), 1) if len(text) >= _PACK_FROM else text
+
+
+def _unpack(packed: str | bytes) -> str:
+    return packed if isinstance(packed, str) else zlib.decompress(packed).decode("utf-8")
+
+
+@dataclass(frozen=True, slots=True, init=False)
 class Markdown:
-    source: str
-    html: str  # sanitized; internal links already point at their URLs
+    packed_source: str | bytes = field(repr=False)
+    packed_html: str | bytes = field(repr=False)
     links: tuple[InternalLink, ...]
-    images: tuple[Figure, ...] = ()  # v2: its ![alt](file) images, already in `html` as <picture>s
+    images: tuple[Figure, ...]  # v2: its ![alt](file) images, already in `html` as <picture>s
+
+    def __init__(self, source: str, html: str, links: tuple[InternalLink, ...], images: tuple[Figure, ...] = ()):
+        object.__setattr__(self, "packed_source", _pack(source))
+        object.__setattr__(self, "packed_html", _pack(html))
+        object.__setattr__(self, "links", links)
+        object.__setattr__(self, "images", images)
+
+    @property
+    def source(self) -> str:
+        return _unpack(self.packed_source)
+
+    @property
+    def html(self) -> str:  # sanitized; internal links already point at their URLs
+        return _unpack(self.packed_html)
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,17 +258,46 @@ class Section:
     heading: str | None = None  # the heading's text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class ArchivedText:
     path: str  # as written in the source file, relative to the site root
-    text: str  # NFC-normalised, LF line ends
-    sha256: str = ""  # hex digest of the archived file's bytes
-    format: str = "txt"  # txt, html, pdf or warc: how the text was taken from the file
-    media_type: str = "text/plain"  # what the text came from (a WARC's page or PDF)
-    size: int = 0  # the archived file's bytes
-    sections: tuple[Section, ...] = ()  # where its pages or headings start
-    target_url: str | None = None  # the URL a WARC recorded
-    captured: str | None = None  # when a WARC says it was recorded
+    packed_text: str | bytes = field(repr=False)
+    sha256: str  # hex digest of the archived file's bytes
+    format: str  # txt, html, pdf or warc: how the text was taken from the file
+    media_type: str  # what the text came from (a WARC's page or PDF)
+    size: int  # the archived file's bytes
+    sections: tuple[Section, ...]  # where its pages or headings start
+    target_url: str | None  # the URL a WARC recorded
+    captured: str | None  # when a WARC says it was recorded
+
+    def __init__(
+        self,
+        path: str,
+        text: str,
+        sha256: str = "",
+        format: str = "txt",
+        media_type: str = "text/plain",
+        size: int = 0,
+        sections: tuple[Section, ...] = (),
+        target_url: str | None = None,
+        captured: str | None = None,
+    ):
+        for name, value in (
+            ("path", path),
+            ("packed_text", _pack(text)),
+            ("sha256", sha256),
+            ("format", format),
+            ("media_type", media_type),
+            ("size", size),
+            ("sections", sections),
+            ("target_url", target_url),
+            ("captured", captured),
+        ):
+            object.__setattr__(self, name, value)
+
+    @property
+    def text(self) -> str:  # NFC-normalised, LF line ends
+        return _unpack(self.packed_text)
 
 
 @dataclass(frozen=True, slots=True)
