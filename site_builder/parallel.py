@@ -9,6 +9,7 @@ process, where forking would cost more than it saves.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -55,12 +56,18 @@ def run_chunked(
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
     context = multiprocessing.get_context("fork")
     results, done = [], 0
-    with context.Pool(workers, initializer=_start_worker, initargs=(setup, os.getpid())) as pool:
-        for chunk, result in zip(chunks, pool.imap(_run_chunk, [(work, chunk) for chunk in chunks])):
-            results.append(result)
-            done += len(chunk)
-            if stage:
-                progress.stage(stage, done, len(items))
+    # A collection in a worker writes to every object it scans, which copies
+    # the parent's pages one by one: frozen, the library stays shared.
+    gc.freeze()
+    try:
+        with context.Pool(workers, initializer=_start_worker, initargs=(setup, os.getpid())) as pool:
+            for chunk, result in zip(chunks, pool.imap(_run_chunk, [(work, chunk) for chunk in chunks])):
+                results.append(result)
+                done += len(chunk)
+                if stage:
+                    progress.stage(stage, done, len(items))
+    finally:
+        gc.unfreeze()
     return results
 
 
