@@ -275,6 +275,7 @@ class _Run:
         self.site, self.out, self.shard = site, out, shard
         self.pages = 0
         self.peak = 0
+        self.own_peak = 0  # bytes, the highest VmHWM sampled
         self.seconds = 0.0
         self.returncode: int | None = None
         self._exited = False
@@ -317,6 +318,22 @@ class _Run:
                 self.returncode = info.si_status if info.si_code == os.CLD_EXITED else -info.si_status
         return self._exited
 
+    def sample_peak(self) -> None:
+        """Pagefind's own peak RSS so far, read from /proc while it runs.
+
+        Its rusage cannot tell it: Linux carries the build's peak at the fork
+        into the child's, so at 100,000 claims every shard read as the main
+        process's 2.7 GB whatever it used itself.
+        """
+        try:
+            with open(f"/proc/{self.process.pid}/status", encoding="ascii") as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        self.own_peak = max(self.own_peak, int(line.split()[1]) * 1024)
+                        return
+        except (OSError, ValueError):
+            pass  # not Linux, or already gone
+
     def collect(self) -> None:
         """Reap Pagefind, reading its own peak RSS (os.wait4 rather than Popen.wait returns its rusage)."""
         if self._collected:
@@ -325,8 +342,8 @@ class _Run:
         try:
             _, status, usage = os.wait4(self.process.pid, 0)
             self.process.returncode = os.waitstatus_to_exitcode(status)
-            # Linux carries the build's peak so far into the child's, so the figure is never below it.
-            self.peak = usage.ru_maxrss * _RSS_UNIT
+            # rusage's figure, never below the build's own peak at the fork, where /proc was not read.
+            self.peak = self.own_peak or usage.ru_maxrss * _RSS_UNIT
         except ChildProcessError:
             pass
         self._timer.cancel()
@@ -358,12 +375,10 @@ class _Run:
 
 
 def _wait_any(running: list[_Run]) -> _Run:
-    """The first of the running Pagefinds to end."""
-    if len(running) == 1:
-        running[0].exited(block=True)
-        return running[0]
+    """The first of the running Pagefinds to end, their memory read meanwhile."""
     while True:
         for run in running:
+            run.sample_peak()
             if run.exited(block=False):
                 return run
         time.sleep(0.05)
