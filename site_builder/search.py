@@ -75,6 +75,12 @@ ROUTE_CHUNK_BYTES = 48_000
 # so that re-indexing some shards rebuilds the routing table from the rest
 # without decoding their index again.
 WORDS_FILE = "pagefind-words.txt.gz"
+# Languages whose words a query cannot be routed by: the router takes a
+# query word's first half to be the start of every word it matches, which
+# holds where Pagefind's stemmer only trims endings (or there is none) and
+# words are spaced. Arabic's stemmer also strips prefixes; Greek's and
+# Tamil's rules were not checked; the others are written without spaces.
+UNROUTED_LANGUAGES = frozenset({"ar", "el", "ta", "zh", "ja", "ko", "th", "lo", "km", "my"})
 
 # Peak RSS in bytes, for `build -v`, from the last index_folder() call:
 # "workers" the largest child before Pagefind started (the forked validation
@@ -257,7 +263,7 @@ class Indexing:
         shards = [shard_name(shard) for shard in range(self._count)]
         for name in UI_FILES:
             shutil.copyfile(os.path.join(self.index_dir, shards[0], name), os.path.join(self.index_dir, name))
-        write_merging_script(self.index_dir, shards)
+        write_merging_script(self.index_dir, shards, self.language)
 
     def cancel(self) -> None:
         """Stop Pagefind: the build failed while it was indexing."""
@@ -271,9 +277,12 @@ class Indexing:
         shutil.rmtree(self._work, ignore_errors=True)
 
 
-def write_merging_script(index_dir: str, shards: list[str]) -> None:
+def write_merging_script(index_dir: str, shards: list[str], language: str) -> None:
     """pagefind/pagefind.js: Pagefind's API over `shards`, the first one the primary index, with its routing table."""
-    routes = write_routes(index_dir, shards)
+    routed = language.split("-")[0].lower() not in UNROUTED_LANGUAGES
+    routes = write_routes(index_dir, shards) if routed else []
+    if not routed:
+        shutil.rmtree(os.path.join(index_dir, ROUTE_FOLDER), ignore_errors=True)
     with open(MERGING_SCRIPT, encoding="utf-8") as f:
         script = f.read()
     script = (
@@ -522,7 +531,7 @@ def refresh_search_index(
                     swap_folders(fresh, os.path.join(live, shard_name(shard)))
                     shutil.rmtree(fresh, ignore_errors=True)
                 # The routing table and the filters' names follow the shards' new words.
-                write_merging_script(live, _live_shards(live))
+                write_merging_script(live, _live_shards(live), language)
             return sum(_page_count(os.path.join(live, name)) for name in _live_shards(live))
     fresh = os.path.join(out_dir, f".{INDEX_FOLDER}-new")
     shutil.rmtree(fresh, ignore_errors=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -435,6 +436,17 @@ def test_the_routing_table_names_the_shards_holding_each_word(sharded):
         assert mask == sum(1 << i for i, name in enumerate(names) if word in words[name]), word
     # The words are Pagefind's own: its stems, as a query matches them ("claimed" is indexed as "claim").
     assert "claim" in table and "claimed" not in table
+
+
+def test_a_language_whose_stemmer_strips_prefixes_is_not_routed(sharded, tmp_path):
+    # Arabic's stemmer takes prefixes off too: a query word's start would name the wrong shards.
+    index = tmp_path / "pagefind"
+    shutil.copytree(sharded / "pagefind", index)
+    search.write_merging_script(str(index), list(shard_entries(sharded)), "ar-SA")
+    assert re.search(r"^const ROUTES = \[\];$", (index / "pagefind.js").read_text(encoding="utf-8"), re.MULTILINE)
+    assert not (index / "route").exists()
+    search.write_merging_script(str(index), list(shard_entries(sharded)), "fa-AF")
+    assert routes(tmp_path) == routes(sharded)
 
 
 def test_a_rare_word_loads_only_the_shards_that_may_hold_it(serve_dir, browse, sharded):
