@@ -17,8 +17,9 @@
 //   routes to the shards holding some word that starts so. The first shard,
 //   Pagefind's primary index, is always loaded.
 // - Filters are loaded when the reader asks for them (loadFilters(), when a
-//   filter group is first opened): until then filters() names them, with
-//   no values.
+//   filter group is first opened), and only in the shards merged: the
+//   others hold no page the query finds. Until then filters() names them,
+//   with no values.
 //
 // One correction Pagefind's merge lacks: within one index, a word the index
 // does not hold at all is dropped from the query (so a typo does not empty
@@ -223,16 +224,18 @@ export async function preload(term, opts = {}) {
   return pagefind.preload(term, opts);
 }
 
-// Until loadFilters(): the filters' names, without values (loading them costs every shard's filter index).
+// Until loadFilters(): the filters' names, without values (loading them costs each shard's filter index).
+// Then the counts over the shards merged so far: those a query can find
+// anything in, so that a query's counts are the whole archive's.
 export async function filters() {
+  await prime();
   if (!filtersWanted) {
     return Object.fromEntries(FILTERS.map((name) => [name, {}]));
   }
-  await merge(SHARDS);
   return ordered(await pagefind.filters());
 }
 
-// Every shard's filters, counted over the whole archive from now on; their counts.
+// The filters of every shard merged, now and from now on; their counts.
 export async function loadFilters() {
   filtersWanted = true;
   return filters();

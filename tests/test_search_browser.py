@@ -480,6 +480,14 @@ def test_a_rare_word_loads_only_the_shards_that_may_hold_it(serve_dir, browse, s
     assert search.shard_name(search.shard_of(f"claims/{slug}/index.html", count)) in loaded
     assert loaded <= may_hold(word) | {names[0]}
     assert not [url for url in fetched if url.endswith(".pf_filter")]
+    # Its filters, once asked for, from those shards alone: the others hold no page it finds.
+    page.locator("summary.pagefind-ui__filter-name", has_text="Verdict").click()
+    verdicts = page.locator(".pagefind-ui__filter-block", has=page.locator("summary", has_text="Verdict"))
+    expect(verdicts.locator(".pagefind-ui__filter-label", has_text="(1)")).to_have_count(1)  # the claim's verdict
+    page.wait_for_load_state("networkidle")
+    filtered = {url.split("/pagefind/")[1].split("/")[0] for url in fetched if url.endswith(".pf_filter")}
+    assert filtered == loaded
+    assert {url.split("/pagefind/")[1].split("/")[0] for url in fetched if url.endswith(".pf_meta")} == loaded
     assert page.problems == []
 
 
