@@ -299,6 +299,7 @@ def table(results: list[dict]) -> str:
         lambda r: _transfer(_get(r, "search_query", "query_transfer")),
         lambda r: _get(r, "search_query", "query_transfer", "bytes"),
     )
+    row("search: the query's kB by kind of file", lambda r: _kinds(_get(r, "search_query", "query_transfer")))
     row("preview: first build", *seconds(lambda r: _get(r, "preview", "first_build_seconds")))
     row("preview: claim saved -> page reloaded (chromium)", *seconds(lambda r: _get(r, "preview", "reload_seconds")))
     row("preview: claim saved -> search finds it (chromium)", *seconds(lambda r: _get(r, "preview", "search_seconds")))
@@ -373,6 +374,11 @@ def _comparison_state(result: dict) -> str:
 
 def _transfer(numbers: dict | None) -> str:
     return "—" if not numbers else f"{numbers['bytes'] / 1000:.1f} kB in {numbers['requests']} requests"
+
+
+def _kinds(numbers: dict | None) -> str:
+    kinds = (numbers or {}).get("kinds")
+    return "—" if not kinds else ", ".join(f"{kind} {part['bytes'] / 1000:.0f}" for kind, part in kinds.items())
 
 
 def _per_claim(result: dict, run: str) -> str:

@@ -64,11 +64,32 @@ def _serving(folder: Path):
         server.server_close()
 
 
+# What a response is, by its address: Pagefind's files by their extension, the rest by its own.
+_KINDS = (
+    ("pagefind-entry.json", "entry"),
+    (".pf_meta", "pf_meta"),
+    (".pf_filter", "filter"),
+    (".pf_index", "index"),
+    (".pf_fragment", "fragment"),
+    (".pagefind", "wasm"),
+    (".js", "script"),
+    (".css", "style"),
+    (".json", "data"),
+)
+
+
+def request_kind(url: str) -> str:
+    """The kind of file a request fetched (entry, pf_meta, filter, index, fragment, wasm, script...)."""
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    return next((kind for ending, kind in _KINDS if path.endswith(ending)), "other")
+
+
 class _Traffic:
-    """Bytes of every finished response on a page, and whether any request is still in flight."""
+    """Bytes of every finished response on a page, by kind, and whether any request is still in flight."""
 
     def __init__(self, page) -> None:
         self.bytes, self.requests, self.pending, self.last_change = 0, 0, 0, time.monotonic()
+        self.kinds: dict[str, dict] = {}
         page.on("request", self._started)
         page.on("requestfinished", self._finished)
         page.on("requestfailed", self._failed)
@@ -79,8 +100,12 @@ class _Traffic:
 
     def _finished(self, request) -> None:
         sizes = request.sizes()
-        self.bytes += sizes["responseHeadersSize"] + sizes["responseBodySize"]
+        size = sizes["responseHeadersSize"] + sizes["responseBodySize"]
+        self.bytes += size
         self.requests += 1
+        kind = self.kinds.setdefault(request_kind(request.url), {"bytes": 0, "requests": 0})
+        kind["bytes"] += size
+        kind["requests"] += 1
         self._failed(request)
 
     def _failed(self, request) -> None:
@@ -96,8 +121,9 @@ class _Traffic:
         raise TimeoutError("the page's requests did not finish")
 
     def take(self) -> dict:
-        taken = {"bytes": self.bytes, "requests": self.requests}
+        taken = {"bytes": self.bytes, "requests": self.requests, "kinds": dict(sorted(self.kinds.items()))}
         self.bytes = self.requests = 0
+        self.kinds = {}
         return taken
 
 

@@ -17,6 +17,7 @@ Pagefind's Python API decide how it is called:
 from __future__ import annotations
 
 import functools
+import gzip
 import hashlib
 import json
 import os
@@ -29,6 +30,7 @@ import threading
 import time
 from collections.abc import Iterable
 
+import cbor2
 from pagefind.service import get_executable
 
 from .pages import searched_folders
@@ -64,6 +66,21 @@ SHARD_PREFIX = "shard-"
 MERGING_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "search_shards.js")
 # What the search page loads from pagefind/ itself besides pagefind.js.
 UI_FILES = ("pagefind-ui.js", "pagefind-ui.css")
+# A sharded index's routing table (search_shards.js reads it): each word of
+# the index with the shards holding it, in chunks of about this many bytes
+# before compression (Pagefind's own index chunks are about 25 KB compressed).
+ROUTE_FOLDER = "route"
+ROUTE_CHUNK_BYTES = 48_000
+# Each shard's words, one a line, written beside its index when it is built,
+# so that re-indexing some shards rebuilds the routing table from the rest
+# without decoding their index again.
+WORDS_FILE = "pagefind-words.txt.gz"
+# Languages whose words a query cannot be routed by: the router takes a
+# query word's first half to be the start of every word it matches, which
+# holds where Pagefind's stemmer only trims endings (or there is none) and
+# words are spaced. Arabic's stemmer also strips prefixes; Greek's and
+# Tamil's rules were not checked; the others are written without spaces.
+UNROUTED_LANGUAGES = frozenset({"ar", "el", "ta", "zh", "ja", "ko", "th", "lo", "km", "my"})
 
 # Peak RSS in bytes, for `build -v`, from the last index_folder() call:
 # "workers" the largest child before Pagefind started (the forked validation
@@ -212,6 +229,7 @@ class Indexing:
                 if done.shard is not None:
                     # Its links, while the next shard indexes: removing 16,000 takes 8 s here.
                     shutil.rmtree(done.site, ignore_errors=True)
+                    write_words(done.out)
         except BaseException as exc:  # noqa: BLE001 (handed to wait(), in the build's thread)
             self._error = exc
 
@@ -245,7 +263,7 @@ class Indexing:
         shards = [shard_name(shard) for shard in range(self._count)]
         for name in UI_FILES:
             shutil.copyfile(os.path.join(self.index_dir, shards[0], name), os.path.join(self.index_dir, name))
-        write_merging_script(self.index_dir, shards)
+        write_merging_script(self.index_dir, shards, self.language)
 
     def cancel(self) -> None:
         """Stop Pagefind: the build failed while it was indexing."""
@@ -259,13 +277,121 @@ class Indexing:
         shutil.rmtree(self._work, ignore_errors=True)
 
 
-def write_merging_script(index_dir: str, shards: list[str]) -> None:
-    """pagefind/pagefind.js: Pagefind's API over `shards`, the first one the primary index."""
+def write_merging_script(index_dir: str, shards: list[str], language: str) -> None:
+    """pagefind/pagefind.js: Pagefind's API over `shards`, the first one the primary index, with its routing table."""
+    routed = language.split("-")[0].lower() not in UNROUTED_LANGUAGES
+    routes = write_routes(index_dir, shards) if routed else []
+    if not routed:
+        shutil.rmtree(os.path.join(index_dir, ROUTE_FOLDER), ignore_errors=True)
     with open(MERGING_SCRIPT, encoding="utf-8") as f:
         script = f.read()
-    script = script.replace('"./SHARD0/', json.dumps(f"./{shards[0]}/")[:-1]).replace('["SHARDS"]', json.dumps(shards))
+    script = (
+        script.replace('"./SHARD0/', json.dumps(f"./{shards[0]}/")[:-1])
+        .replace('["SHARDS"]', json.dumps(shards))
+        .replace('["FILTERS"]', json.dumps(filter_names(index_dir, shards), ensure_ascii=False))
+        .replace('["ROUTES"]', json.dumps(routes, ensure_ascii=False))
+    )
     with open(os.path.join(index_dir, "pagefind.js"), "w", encoding="utf-8") as f:
         f.write(script)
+
+
+def _decoded(path: str):
+    """A Pagefind file's content: gzip, a signature, then CBOR."""
+    with open(path, "rb") as f:
+        data = gzip.decompress(f.read())
+    if data.startswith(b"pagefind_dcd"):
+        data = data[len(b"pagefind_dcd") :]
+    return cbor2.loads(data)
+
+
+def _meta(shard_dir: str) -> list:
+    """A shard's pf_meta: [version, pages, index chunks, filters, sorts, meta fields] in Pagefind 1.5."""
+    names = [name for name in os.listdir(shard_dir) if name.endswith(".pf_meta")]
+    if len(names) != 1:
+        raise SearchIndexFailed(f"the search index was written incompletely ({shard_dir}: {len(names)} pf_meta files)")
+    return _decoded(os.path.join(shard_dir, names[0]))
+
+
+def write_words(shard_dir: str) -> None:
+    """The words a shard's index holds (Pagefind's stems, as a query matches them), into WORDS_FILE."""
+    words = set()
+    for name in os.listdir(os.path.join(shard_dir, "index")):
+        if name.endswith(".pf_index"):
+            # WordIndex {words: [PackedWord [word, pages, ...], ...]}
+            words.update(entry[0] for entry in _decoded(os.path.join(shard_dir, "index", name))[0])
+    with gzip.open(os.path.join(shard_dir, WORDS_FILE), "wt", encoding="utf-8", compresslevel=1) as f:
+        f.write("\n".join(sorted(words)))
+
+
+def _words(shard_dir: str) -> list[str]:
+    path = os.path.join(shard_dir, WORDS_FILE)
+    if not os.path.isfile(path):  # an index from before the routing table
+        write_words(shard_dir)
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        return [word for word in f.read().split("\n") if word]
+
+
+def _code_units(word: str) -> bytes:
+    # JavaScript compares strings by UTF-16 code units, not code points.
+    return word.encode("utf-16-be")
+
+
+def write_routes(index_dir: str, shards: list[str]) -> list[list[str]]:
+    """route/*.pf_route: every word with a hexadecimal mask of the shards holding it; [first word, file] a chunk.
+
+    Files are named by their content's hash, so a browser holding an older
+    pagefind.js asks for files that are gone and searches every shard,
+    rather than routing by a table that no longer matches the shards.
+    """
+    masks: dict[str, int] = {}
+    for number, shard in enumerate(shards):
+        bit = 1 << number
+        for word in _words(os.path.join(index_dir, shard)):
+            masks[word] = masks.get(word, 0) | bit
+    fresh = os.path.join(index_dir, f".{ROUTE_FOLDER}-new")
+    shutil.rmtree(fresh, ignore_errors=True)
+    os.makedirs(fresh)
+    routes, lines, size = [], [], 0
+
+    def flush() -> None:
+        data = gzip.compress("\n".join(lines).encode("utf-8"), compresslevel=9, mtime=0)
+        name = hashlib.sha256(data).hexdigest()[:12]
+        with open(os.path.join(fresh, f"{name}.pf_route"), "wb") as f:
+            f.write(data)
+        routes.append([lines[0].split("\t", 1)[0], name])
+
+    for word in sorted(masks, key=_code_units):
+        line = f"{word}\t{masks[word]:x}"
+        lines.append(line)
+        size += len(line) + 1
+        if size >= ROUTE_CHUNK_BYTES:
+            flush()
+            lines, size = [], 0
+    if lines:
+        flush()
+    if routes:
+        routes[0][0] = ""  # the first chunk also holds whatever sorts before its first word
+    _put_in_place(fresh, os.path.join(index_dir, ROUTE_FOLDER))
+    return routes
+
+
+def _put_in_place(fresh: str, live: str) -> None:
+    """The folder `fresh` swapped in as `live` (or moved there), the old content gone."""
+    if os.path.isdir(live):
+        swap_folders(fresh, live)
+        shutil.rmtree(fresh, ignore_errors=True)
+    else:
+        os.rename(fresh, live)
+
+
+def filter_names(index_dir: str, shards: list[str]) -> list[str]:
+    """The filters of all shards, in the order the pages name them (the first shard's first)."""
+    names: list[str] = []
+    for shard in shards:
+        for name, _hash in _meta(os.path.join(index_dir, shard))[3]:
+            if name not in names:
+                names.append(name)
+    return names
 
 
 class _Run:
@@ -419,15 +545,13 @@ def refresh_search_index(
                     fresh = os.path.join(live, f".{shard_name(shard)}-new")
                     swap_folders(fresh, os.path.join(live, shard_name(shard)))
                     shutil.rmtree(fresh, ignore_errors=True)
+                # The routing table and the filters' names follow the shards' new words.
+                write_merging_script(live, _live_shards(live), language)
             return sum(_page_count(os.path.join(live, name)) for name in _live_shards(live))
     fresh = os.path.join(out_dir, f".{INDEX_FOLDER}-new")
     shutil.rmtree(fresh, ignore_errors=True)
     count = index_folder(out_dir, language, fresh, shard_pages)
-    if os.path.isdir(live):
-        swap_folders(fresh, live)
-        shutil.rmtree(fresh, ignore_errors=True)
-    else:
-        os.rename(fresh, live)
+    _put_in_place(fresh, live)
     return count
 
 

@@ -4,8 +4,10 @@ the search page as a reader would, under the pages' Content-Security-Policy.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
+import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -325,11 +327,16 @@ def first_result(page, phrase: str) -> str:
 
 def distinctive_phrases(site: Path) -> dict[str, str]:
     """Claim slug -> three words of its text around a word no other record page holds (nor begins with)."""
+    return {slug: " ".join(words[max(i - 1, 0) : i + 2]) for slug, (words, i) in distinctive_words(site).items()}
+
+
+def distinctive_words(site: Path) -> dict[str, tuple[list[str], int]]:
+    """Claim slug -> the words of its text and the place of one no other record page holds (nor begins with)."""
     words_of = {
         page: set(re.findall(r"\w+", re.sub(r"<[^>]+>", " ", (site / page).read_text(encoding="utf-8")).lower()))
         for page in search.record_pages(str(site))
     }
-    phrases = {}
+    phrases: dict[str, tuple[list[str], int]] = {}
     for slug, text in sorted(claim_texts(site).items()):
         own = f"claims/{slug}/index.html"
         words = re.findall(r"[A-Za-z]+", re.sub(r"\]\([^)]*\)", "]", text))  # Markdown links without their targets
@@ -339,7 +346,7 @@ def distinctive_phrases(site: Path) -> dict[str, str]:
             if bare in words_of[own] and not any(
                 other.startswith(bare) for page in words_of if page != own for other in words_of[page]
             ):
-                phrases[slug] = " ".join(words[max(i - 1, 0) : i + 2])
+                phrases[slug] = (words, i)
                 break
     return phrases
 
@@ -370,7 +377,11 @@ def test_a_verdict_filter_counts_and_finds_claims_of_every_shard(serve_dir, brow
     assert len(shards) >= 2  # else this test would not cross shards
     # Every claim page says what was "claimed": the panel counts every claim of each verdict, summed over the shards.
     page = browse(serve_dir(sharded) + "search/?q=claimed")
+    fetched = requested(page)
     page.wait_for_selector(RESULT)
+    page.wait_for_load_state("networkidle")
+    # Filters cost every shard's filter index: none is loaded until the reader opens a group of them.
+    assert not [url for url in fetched if url.endswith(".pf_filter")]
     page.locator("summary.pagefind-ui__filter-name", has_text="Verdict").click()
     option = page.locator(".pagefind-ui__filter-value", has=page.locator(f"input[value='{chosen}']"))
     expect(option.locator(".pagefind-ui__filter-label")).to_have_text(f"{chosen} ({len(slugs)})")
@@ -386,6 +397,97 @@ def test_a_verdict_filter_counts_and_finds_claims_of_every_shard(serve_dir, brow
         f"items => items.map(item => item.querySelector('{RESULT_LINK}').getAttribute('href'))"
     )
     assert sorted(found) == sorted(f"/claims/{slug}/" for slug in slugs)
+    # Counted over the whole archive: every shard's filters loaded.
+    assert {url.split("/pagefind/")[1].split("/")[0] for url in fetched if url.endswith(".pf_filter")} == set(
+        shard_entries(sharded)
+    )
+    assert page.problems == []
+
+
+def requested(page) -> list[str]:
+    """The addresses `page` requests from now on, as a list that grows."""
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    return urls
+
+
+def routes(site: Path) -> dict[str, int]:
+    """Word -> mask of the shards holding it, from the routing table pagefind/pagefind.js names."""
+    script = (site / "pagefind" / "pagefind.js").read_text(encoding="utf-8")
+    chunks = json.loads(re.search(r"^const ROUTES = (.*);$", script, re.MULTILINE).group(1))
+    table: dict[str, int] = {}
+    firsts = []
+    for first, name in chunks:
+        with gzip.open(site / "pagefind" / "route" / f"{name}.pf_route", "rt", encoding="utf-8") as f:
+            lines = [line.split("\t") for line in f.read().split("\n")]
+        firsts.append(lines[0][0])
+        assert first in ("", lines[0][0])
+        table.update((word, int(mask, 16)) for word, mask in lines)
+    assert firsts == sorted(firsts) and chunks[0][0] == ""
+    return table
+
+
+def test_the_routing_table_names_the_shards_holding_each_word(sharded):
+    table = routes(sharded)
+    names = list(shard_entries(sharded))
+    words = {name: set(search._words(str(sharded / "pagefind" / name))) for name in names}
+    assert set(table) == set().union(*words.values())
+    for word, mask in table.items():
+        assert mask == sum(1 << i for i, name in enumerate(names) if word in words[name]), word
+    # The words are Pagefind's own: its stems, as a query matches them ("claimed" is indexed as "claim").
+    assert "claim" in table and "claimed" not in table
+
+
+def test_a_language_whose_stemmer_strips_prefixes_is_not_routed(sharded, tmp_path):
+    # Arabic's stemmer takes prefixes off too: a query word's start would name the wrong shards.
+    index = tmp_path / "pagefind"
+    shutil.copytree(sharded / "pagefind", index)
+    search.write_merging_script(str(index), list(shard_entries(sharded)), "ar-SA")
+    assert re.search(r"^const ROUTES = \[\];$", (index / "pagefind.js").read_text(encoding="utf-8"), re.MULTILINE)
+    assert not (index / "route").exists()
+    search.write_merging_script(str(index), list(shard_entries(sharded)), "fa-AF")
+    assert routes(tmp_path) == routes(sharded)
+
+
+def test_a_rare_word_loads_only_the_shards_that_may_hold_it(serve_dir, browse, sharded):
+    table = routes(sharded)
+    names = list(shard_entries(sharded))
+    count = len(names)
+
+    def may_hold(word: str) -> set[str]:
+        # As search_shards.js routes: the shards holding a word that starts with the word's first half.
+        prefix = word.lower()[: -(-len(word) // 2)]
+        mask = 0
+        for indexed, shards in table.items():
+            if indexed.startswith(prefix):
+                mask |= shards
+        return {name for i, name in enumerate(names) if mask >> i & 1}
+
+    candidates = sorted(
+        (len(may_hold(words[i])), slug, words[i])
+        for slug, (words, i) in distinctive_words(sharded).items()
+        if search.shard_of(f"claims/{slug}/index.html", count)
+    )
+    held, slug, word = candidates[0]
+    assert held < count - 1  # else this would show nothing
+    page = browse(serve_dir(sharded) + "search/")
+    fetched = requested(page)
+    assert first_result(page, word) == f"/claims/{slug}/"
+    assert result_count(page) == 1
+    page.wait_for_load_state("networkidle")
+    loaded = {url.split("/pagefind/")[1].split("/")[0] for url in fetched if url.endswith(".pf_meta")}
+    # The primary index, always, and the shards the routing table allows: the claim's among them.
+    assert search.shard_name(search.shard_of(f"claims/{slug}/index.html", count)) in loaded
+    assert loaded <= may_hold(word) | {names[0]}
+    assert not [url for url in fetched if url.endswith(".pf_filter")]
+    # Its filters, once asked for, from those shards alone: the others hold no page it finds.
+    page.locator("summary.pagefind-ui__filter-name", has_text="Verdict").click()
+    verdicts = page.locator(".pagefind-ui__filter-block", has=page.locator("summary", has_text="Verdict"))
+    expect(verdicts.locator(".pagefind-ui__filter-label", has_text="(1)")).to_have_count(1)  # the claim's verdict
+    page.wait_for_load_state("networkidle")
+    filtered = {url.split("/pagefind/")[1].split("/")[0] for url in fetched if url.endswith(".pf_filter")}
+    assert filtered == loaded
+    assert {url.split("/pagefind/")[1].split("/")[0] for url in fetched if url.endswith(".pf_meta")} == loaded
     assert page.problems == []
 
 
@@ -427,6 +529,8 @@ def test_an_edited_claim_is_found_after_only_its_shards_are_indexed_again(serve_
     assert {name for name in before if before[name] != after[name]} == touched
     assert report.indexed == len(search.record_pages(str(site)))
     assert not list((site / "pagefind").glob(".*"))  # nothing left of the shards indexed aside
+    # The routing table was written again from the shards' new words.
+    assert routes(site)["zorblatquux"] == 1 << search.shard_of(page_of_claim, count)
     page = browse(serve_dir(site) + "search/")
     assert first_result(page, "zorblatquux") == f"/claims/{claim.stem}/"
     assert page.problems == []

@@ -93,6 +93,44 @@
     document.documentElement.classList.add("search-ready");
   }
 
+  // A sharded index loads its filters only when the reader first opens a
+  // group of them (search_shards.js: at 100,000 claims they would cost a
+  // query about 2 MB): then the current search runs again to count them.
+  var filtersLoaded = false;
+  function loadFilters() {
+    if (filtersLoaded) {
+      return;
+    }
+    filtersLoaded = true;
+    import(new URL(root.dataset.bundlePath + "pagefind.js", window.location.href).href)
+      .then(function (pagefind) {
+        return typeof pagefind.loadFilters === "function" ? pagefind.loadFilters() : null;
+      })
+      .then(function (loaded) {
+        if (!loaded) {
+          return;
+        }
+        var selected = {};
+        root.querySelectorAll(".pagefind-ui__filter-checkbox:checked").forEach(function (box) {
+          (selected[box.name] = selected[box.name] || []).push(box.value);
+        });
+        ui.triggerFilters(selected);
+      })
+      .catch(function (error) {
+        filtersLoaded = false;
+        console.error("search: the filters could not be loaded", error);
+      });
+  }
+  root.addEventListener(
+    "toggle",
+    function (event) {
+      if (event.target.classList && event.target.classList.contains("pagefind-ui__filter-block") && event.target.open) {
+        loadFilters();
+      }
+    },
+    true,
+  );
+
   // Pagefind labels its box with a title only; the page's heading is its visible label.
   var input = root.querySelector(".pagefind-ui__search-input");
   if (input) {
