@@ -133,7 +133,7 @@ def test_every_claim_has_a_share_image_of_1200_by_630(site):
         doc = lxml.html.parse(str(folder / "index.html"))
         [url] = doc.xpath("//meta[@property='og:image']/@content")
         assert url == f"https://checks.example.net/claims/{folder.name}/og.png"
-        assert doc.xpath("//meta[@name='twitter:image']/@content") == [url]
+        assert doc.xpath("//meta[@name='twitter:card']/@content") == ["summary_large_image"]
         assert doc.xpath("//meta[@property='og:image:width']/@content") == ["1200"]
         assert doc.xpath("//meta[@property='og:image:height']/@content") == ["630"]
 

@@ -544,8 +544,11 @@ def test_every_page_has_one_h1_language_landmarks_and_metadata(default_site):
         )
         for name in ("og:title", "og:description", "og:url", "og:type"):
             assert doc.xpath(f"//meta[@property='{name}']/@content"), (relpath, name)
-        for name in ("twitter:card", "twitter:title", "description"):
+        for name in ("twitter:card", "description"):
             assert doc.xpath(f"//meta[@name='{name}']/@content"), (relpath, name)
+        # X falls back to og:title, og:description and og:image: their copies were 0.5 KB a page.
+        for name in ("twitter:title", "twitter:description", "twitter:image"):
+            assert not doc.xpath(f"//meta[@name='{name}']"), (relpath, name)
         csp = doc.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")
         assert csp and "script-src 'self' 'wasm-unsafe-eval';" in csp[0] and "object-src 'none'" in csp[0], relpath
 
@@ -675,6 +678,23 @@ def test_feed_lists_every_claim_newest_first_with_content_dates(small_site):
     )
     content = lxml.html.fragment_fromstring(entries[0].findtext(f"{ATOM}content"), create_parent="div")
     assert content.xpath("//h3[.='What the records say']")
+
+
+def test_a_records_feed_gives_each_claim_its_summary_and_link_not_its_analysis(small_site):
+    # Issue 19: a topic's or a person's feed is one of hundreds; the analysis whole was 80% of each entry.
+    site_feed = etree.parse(str(small_site / "feed.xml")).getroot()
+    analyses = {e.findtext(f"{ATOM}id"): e.findtext(f"{ATOM}content") for e in site_feed.iter(f"{ATOM}entry")}
+    feeds = sorted(small_site.glob("*/*/feed.xml"))
+    assert feeds
+    for path in feeds:
+        entries = etree.parse(str(path)).getroot().findall(f"{ATOM}entry")
+        assert entries, path
+        for entry in entries:
+            url = entry.findtext(f"{ATOM}id")
+            assert analyses[url], url  # the site's feed still carries it
+            assert entry.find(f"{ATOM}content") is None, (path, url)
+            assert entry.findtext(f"{ATOM}summary").strip(), (path, url)
+            assert [link.get("href") for link in entry.findall(f"{ATOM}link[@rel='alternate']")] == [url]
 
 
 def test_sitemap_and_robots_list_every_page_with_absolute_urls(default_site):

@@ -191,7 +191,7 @@ class ClaimMap:
 
 @dataclass(frozen=True, slots=True)
 class ShareImage:
-    """The picture link previews show: og:image and twitter:image."""
+    """The picture link previews show: og:image (X reads it too)."""
 
     url: str  # absolute URL of the PNG
     width: int  # pixels
