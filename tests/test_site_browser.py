@@ -165,7 +165,7 @@ CHART_TEXT = """() => [...document.querySelectorAll('svg.chart')].filter(svg => 
 })"""
 
 
-@pytest.mark.parametrize("kind", ("claim", "person", "topic"))
+@pytest.mark.parametrize("kind", ("person", "topic"))
 def test_chart_text_is_readable_and_whole_on_a_phone(chromium_browser, serve_dir, site, kind):
     context, page = open_page(chromium_browser, serve_dir(site) + path_of(site, kind), "light", 360)
     try:
@@ -173,6 +173,69 @@ def test_chart_text_is_readable_and_whole_on_a_phone(chromium_browser, serve_dir
         assert texts, "no chart shown"
         assert [t for t in texts if t["px"] < 12] == []
         assert [t for t in texts if t["text"].endswith("…") or not t["inside"]] == []
+    finally:
+        context.close()
+
+
+# Each related claim's entry: its link, where it stands, its dot's colours, and its words.
+RELATED = """() => [...document.querySelectorAll('.related-list > li')].map(li => {
+    const dot = getComputedStyle(li, '::before'), r = li.getBoundingClientRect(), a = li.querySelector('a');
+    return {href: a.getAttribute('href'), text: li.innerText, shown: r.width > 0 && r.height > 0,
+            dot: [dot.content, dot.width, dot.borderTopColor, dot.backgroundColor, dot.display]};
+})"""
+
+
+def test_on_a_phone_the_related_list_is_the_claim_map(chromium_browser, serve_dir, site):
+    # Issue 19: one drawing, for wide screens; on a phone the list is the map, a dot in each
+    # claim's verdict colour beside the claim written whole and how it relates, in words.
+    context, page = open_page(chromium_browser, serve_dir(site) + first_record(site, "claims"), "light", 360)
+    try:
+        assert page.locator(".claim-map-section svg").count() == 1
+        assert not page.locator(".claim-map-section svg").is_visible()
+        assert not page.locator(".claim-map-figure").is_visible()  # its caption speaks of circles
+        items = page.evaluate(RELATED)
+        assert len(items) >= 2 and all(item["shown"] for item in items)
+        for item in items:
+            content, width, edge, fill, display = item["dot"]
+            assert content == '""' and display != "none" and float(width[:-2]) >= 8, item
+            assert edge != fill and edge not in ("rgba(0, 0, 0, 0)", "rgb(0, 0, 0)"), item
+            assert item["text"].rstrip().endswith(("(counterclaim)", "(shares a quote)", "(shares a source)")), item
+            assert "…" not in item["text"]
+        # The dots tell the verdicts apart as the badges beside them do.
+        tones = page.evaluate("() => [...document.querySelectorAll('.related-list > li')].map(li => li.className)")
+        assert len({item["dot"][2] for item in items}) == len({c.split()[0] for c in tones}) >= 2
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    finally:
+        context.close()
+
+
+def test_on_a_desktop_the_claim_map_draws_the_list_and_the_keyboard_takes_the_list(chromium_browser, serve_dir, site):
+    context, page = open_page(chromium_browser, serve_dir(site) + first_record(site, "claims"), "light", 1280)
+    try:
+        svg = page.locator(".claim-map-section svg")
+        assert svg.is_visible() and svg.bounding_box()["width"] >= 600
+        items = page.evaluate(RELATED)
+        # Each list entry's dot has its node's colour in the drawing.
+        nodes = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.claim-map a')].map(a =>
+            [a.getAttribute('href'), getComputedStyle(a.querySelector('circle')).stroke]))""")
+        assert items and all(nodes[item["href"]] == item["dot"][2] for item in items)
+        # Tab goes through the list's links, never into the hidden drawing's.
+        page.evaluate(
+            "() => { const h = document.querySelector('.claim-map-section h2'); h.tabIndex = -1; h.focus(); }"
+        )
+        focused = []
+        for _ in range(3 * len(items)):
+            page.keyboard.press("Tab")
+            focused.append(
+                page.evaluate(
+                    "() => [!!document.activeElement.closest('svg'), document.activeElement.getAttribute('href')]"
+                )
+            )
+        assert not any(in_svg for in_svg, _ in focused)
+        assert {item["href"] for item in items} <= {href for _, href in focused}
+        page.locator(".claim-map a").nth(1).click()  # a mouse still follows a node
+        page.wait_for_load_state()
+        assert page.url.endswith(items[0]["href"])
     finally:
         context.close()
 
