@@ -5,12 +5,11 @@ on every page; the page chrome (skip link, focus, print) working as intended.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from test_site import DEFAULT_CONTENT, build_site
-from tools import axe_violations, vnu_errors
+from tools import axe_violations, read_dataset, vnu_errors
 
 SCHEMES = ("light", "dark")
 WIDTHS = (360, 1280)
@@ -241,7 +240,7 @@ def test_on_a_desktop_the_claim_map_draws_the_list_and_the_keyboard_takes_the_li
 
 
 def test_each_quote_shows_once_on_its_claim_page(chromium_browser, serve_dir, site):
-    data = json.loads((site / "data/claims.json").read_text(encoding="utf-8"))
+    data = read_dataset(site)
     quotes = {(s["slug"], q["id"]): q["text"] for s in data["sources"] for q in s["quotes"]}
     context = chromium_browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
