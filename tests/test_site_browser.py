@@ -5,9 +5,12 @@ on every page; the page chrome (skip link, focus, print) working as intended.
 
 from __future__ import annotations
 
+import io
+import re
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from test_site import DEFAULT_CONTENT, build_site
 from tools import axe_violations, read_dataset, vnu_errors
 
@@ -148,6 +151,37 @@ def test_verdict_badge_is_words_with_colour_as_extra(chromium_browser, serve_dir
             "unrated" in (place or "") for _, place, _, _ in badges
         )
         assert len({colour for _, _, colour, _ in badges}) >= 3  # colour tells verdicts apart at a glance
+    finally:
+        context.close()
+
+
+def test_verdict_pips_draw_the_place_on_the_scale(chromium_browser, serve_dir, site):
+    # One empty element a badge, drawn by the stylesheet from its classes (issue 19: an element a
+    # step was 6% of the HTML): a ring per rated verdict, as many filled as the place, whole.
+    context, page = open_page(chromium_browser, serve_dir(site) + "verdicts/", "light", 1280, device_scale_factor=2)
+    try:
+        pips = page.locator(".verdict .pips")
+        assert pips.count() >= 3
+        for n in range(pips.count()):
+            element = pips.nth(n)
+            place = element.locator("xpath=..").locator(".verdict-place").inner_text()
+            on, of = (int(x) for x in re.findall(r"\d+", place)[:2])
+            assert element.get_attribute("class").split() == ["pips", f"on{on}", f"of{of}"]
+            assert element.evaluate("e => e.childElementCount + e.textContent.length") == 0
+            box = element.bounding_box()
+            with Image.open(io.BytesIO(element.screenshot())) as shot:
+                picture = shot.convert("RGB")
+            # Sample each ring's centre: the text's colour where it is filled, the badge's where not.
+            step, middle = picture.width / of, picture.height // 2
+            centres = [picture.getpixel((int(step * k + picture.height / 2), middle)) for k in range(of)]
+            ink = sorted(set(centres), key=sum)[0]
+            assert [sum(abs(a - b) for a, b in zip(c, ink)) < 60 for c in centres] == [True] * on + [False] * (
+                of - on
+            ), (
+                place,
+                centres,
+            )
+            assert box["width"] == pytest.approx(of * (box["height"] + 2) - 2, abs=1)
     finally:
         context.close()
 
