@@ -28,8 +28,9 @@ DATASET_FORMAT = "fact-check-archive"
 # file was 85 MB at 10,000 claims, and would be 850 MB at 100,000, over GitHub Pages' 100 MB a file.
 DATASET_VERSION = 3
 PART_RECORDS = 1000  # records a part holds: about 1.3 MB gzipped (4.4 MB of JSON) of the bench's claims
-# zlib's level 6, as `gzip` writes: 25 against 31 MB for level 1 at 10,000 claims, for 4 s more of one core.
-GZIP_LEVEL = 6
+# zlib's level at 10,000 bench claims (85 MB of JSON): 2 gives 29.8 MB in 1.2 s of one core, 4 gives
+# 27.6 MB in 1.5 s, 6 (gzip's own) 24.9 MB in 4.5 s; each rebuild writes every part again.
+GZIP_LEVEL = 4
 LISTS = ("claims", "sources", "people", "topics")
 
 
