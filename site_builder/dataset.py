@@ -39,6 +39,12 @@ def part_path(name: str, number: int) -> str:
     return f"data/{name}-{number:04d}.jsonl.gz"
 
 
+def is_part(path: str) -> bool:
+    """Whether an output path is a part of the dataset, as `part_path` names them."""
+    name, _, rest = path.removeprefix("data/").partition("-")
+    return path.startswith("data/") and name in LISTS and rest.endswith(".jsonl.gz") and rest[:-9].isdigit()
+
+
 def dataset_files(lib: Library, urls: Urls) -> list[tuple[str, Callable[[], Iterable[bytes]]]]:
     """The index and every part: (path in the output, what makes its bytes, in pieces).
 
