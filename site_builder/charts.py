@@ -226,13 +226,23 @@ def _legend_narrow(y: float, ui: Interface, mx: Callable[[float], float]) -> str
 
 
 def claim_map(
-    nodes: list[MapNode], edges: list[MapEdge], title: str, desc: str, centred: bool, ui: Interface
+    nodes: list[MapNode],
+    edges: list[MapEdge],
+    title: str,
+    desc: str,
+    centred: bool,
+    ui: Interface,
+    named: bool = True,
 ) -> Markup:
     """Nodes on an ellipse, the first in the middle when `centred`; every node a link to its claim.
 
     Labels alternate below and above their node, so neighbours on the ring
     never write on the same line. The ring starts at the top and runs in the
     reading direction: clockwise, or anticlockwise right to left.
+
+    Unless `named`, the map is a picture of a list the page gives beside it, which is
+    the map's text: hidden from assistive technology, with no name for itself or its
+    links, which a mouse can follow but the keyboard skips (the list's links are the same).
     """
     width, height = 760.0, 520.0
     mx = _mirror(ui, width)
@@ -255,28 +265,35 @@ def claim_map(
         ]
     )
     labels = []
+    hidden = ' aria-hidden="true"' if named else ""  # inside a hidden map, once for all
     for index, (node, (x, y)) in enumerate(zip(nodes, positions)):
         radius = 16 if centred and index == 0 else 13
         above = (index % 2 == 1) and not (centred and index == 0)
         first_line = y - radius - 22 if above else y + radius + 16
         # Translators: a claim map's link to a claim, as screen readers announce it.
         name = ui.gettext("%(claim)s (verdict: %(verdict)s)", claim=node.claim, verdict=node.verdict)
+        named_as = f' aria-label="{escape(name)}"><title>{escape(name)}</title>' if named else ' tabindex="-1">'
         # The labels are drawn outside the link, over a clear area of it: truncated
         # words inside would make a link whose visible text its name does not contain.
         area_top = first_line - 13 if above else y - radius
         body.append(
-            f'<a href="{escape(node.url)}" class="map-node tone-{escape(node.tone)}" aria-label="{escape(name)}">'
-            f"<title>{escape(name)}</title>"
+            f'<a href="{escape(node.url)}" class="map-node tone-{escape(node.tone)}"{named_as}'
             f'<rect class="map-hit" x="{_num(x - 75)}" y="{_num(area_top)}" width="150" height="{_num(first_line + 19 - area_top if not above else y + radius - area_top)}"/>'
             f'<circle cx="{_num(x)}" cy="{_num(y)}" r="{radius}"/></a>'
         )
         labels.append(
-            f'<g class="map-label tone-{escape(node.tone)}" aria-hidden="true">'
+            f'<g class="map-label tone-{escape(node.tone)}"{hidden}>'
             f'<text class="map-claim" x="{_num(x)}" y="{_num(first_line)}"{_language(node.lang)}>{escape(truncate(node.claim, MAP_LABEL_CHARS))}</text>'
             f'<text class="map-verdict" x="{_num(x)}" y="{_num(first_line + 15)}">{escape(truncate(node.verdict, MAP_LABEL_CHARS))}</text></g>'
         )
     body += labels
-    body.append(_legend(height, ui, mx))
+    body.append(_legend(height, ui, mx, hidden))
+    if not named:
+        direction = ' direction="rtl"' if ui.dir == "rtl" else ""
+        return Markup(
+            f'<svg xmlns="{SVG_NS}" class="chart claim-map chart-wide" viewBox="0 0 {_num(width)} {_num(height)}" '
+            f'aria-hidden="true" focusable="false"{direction}>{"".join(body)}</svg>'
+        )
     return _svg("claim-map chart-wide", width, height, title, desc, body, ui, role="group")
 
 
@@ -297,7 +314,7 @@ def _edge_paths(edges: list[tuple[str, str]]) -> list[str]:
     ]
 
 
-def _legend(height: float, ui: Interface, mx: Callable[[float], float]) -> str:
+def _legend(height: float, ui: Interface, mx: Callable[[float], float], hidden: str = ' aria-hidden="true"') -> str:
     """A sample of each kind of line and its name, from the reading side's edge."""
     y = height - 14
     # Translators: the claim map's legend: the line joining a claim and its counterclaim.
@@ -313,7 +330,7 @@ def _legend(height: float, ui: Interface, mx: Callable[[float], float]) -> str:
             f'x2="{_num(mx(at + 40))}" y2="{_num(y - 5)}"/>'
             f'<text x="{_num(mx(at + 48))}" y="{_num(y)}">{escape(name)}</text>'
         )
-    return f'<g class="map-legend" aria-hidden="true">{"".join(entries)}</g>'
+    return f'<g class="map-legend"{hidden}>{"".join(entries)}</g>'
 
 
 def timeline(points: list[TimelinePoint], title: str, ui: Interface, narrow: bool = False) -> Markup:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import rcssmin
 
-from . import progress, share_image
+from . import dataset, progress, share_image
 from .errors import BuildFailed, ErrorList, Position
 from .files import site_root
 from .i18n import check_catalogues
@@ -443,7 +443,10 @@ def _site_wide_plan(pages: SitePages, previous: Built) -> SitePlan:
     plans = [Plan.ready(output) for output in site_wide if previous.contexts.get(output.path) != output.context]
     contexts = {output.path: output.context for output in site_wide}
     gone = sorted(previous.contexts.keys() - contexts.keys())  # e.g. a page of an index that got shorter
-    return SitePlan(plans, [], pages.data_files(), [], list(previous.static.values()), contexts, gone)
+    data_files = pages.data_files()
+    made = {path for path, _ in data_files}  # a shorter list has fewer dataset parts: the last ones go
+    gone += sorted(path for path in previous.digests if dataset.is_part(path) and path not in made)
+    return SitePlan(plans, [], data_files, [], list(previous.static.values()), contexts, gone)
 
 
 def _record_files(lib: Library, key: Key) -> list[str]:

@@ -29,6 +29,7 @@ from evidence_files import (
     warc,
 )
 from sites import PLACEHOLDER_WARNING, minimal_site, replaced, single_error, tree_snapshot
+from tools import read_dataset
 from warcio.archiveiterator import ArchiveIterator
 
 from site_builder import archiver
@@ -164,7 +165,7 @@ def test_a_quote_in_an_html_page_names_the_heading_it_falls_under(site):
     assert quote_figure(doc, "opened-monday").xpath(".//p[@class='attribution']//q/text()") == [
         "Bridge opens two months early"
     ]
-    data = json.loads((site.root / "public/data/claims.json").read_text(encoding="utf-8"))
+    data = read_dataset(site.root / "public")
     quotes = {(s["slug"], q["id"]): (q["page"], q["heading"]) for s in data["sources"] for q in s["quotes"]}
     assert quotes[("harbour-report", "finished-in-march")] == ("1", None)
     assert quotes[("harbour-times", "finished-early")] == (None, "What the minister said")
@@ -301,7 +302,7 @@ def test_the_dataset_and_the_claim_review_carry_the_digest_the_date_and_the_orig
     )
     site = minimal_site(tmp_path, {**FILES, "content/claims/bridge-finished-early.yaml": claim})
     assert site.run("build").code == 0
-    data = json.loads((site.root / "public/data/claims.json").read_text(encoding="utf-8"))
+    data = read_dataset(site.root / "public")
     source = next(s for s in data["sources"] if s["slug"] == "harbour-times")
     digest = hashlib.sha256(ARTICLE_HTML.encode()).hexdigest()
     assert source["original_url"] == "http://harbour-times.example/news/bridge-opens-early"

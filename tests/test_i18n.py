@@ -25,6 +25,7 @@ from sites import (
     replaced,
 )
 from test_site import build_site, write_site
+from tools import read_dataset
 
 from site_builder import i18n
 
@@ -193,7 +194,7 @@ def test_dari_pages_use_the_catalogue_words_dates_and_default_scale(dari_site):
     # The feed and the dataset carry the default scale in the site's language too.
     feed = (dari_site / "feed.xml").read_text(encoding="utf-8")
     assert dari.gettext("Mostly true") in feed and "Mostly true" not in feed
-    dataset = json.loads((dari_site / "data" / "claims.json").read_text(encoding="utf-8"))
+    dataset = read_dataset(dari_site)
     assert {v["label"] for v in dataset["verdicts"]} >= {dari.gettext("False"), dari.gettext("Unproven")}
 
 

@@ -133,6 +133,21 @@ def test_site_wide_pages_follow_a_shorter_index(archive, monkeypatch):
     assert_same_as_full_build(archive, project)
 
 
+def test_a_shorter_list_leaves_no_dataset_part_behind(archive, monkeypatch):
+    from site_builder import dataset
+
+    monkeypatch.setattr(dataset, "PART_RECORDS", 2)
+    project = BuiltSite(
+        BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "public"), search=False)
+    )
+    project.build()
+    assert (archive / "public/data/claims-0005.jsonl.gz").exists()  # nine claims, two a part
+    os.remove(archive / "content/claims/taliban-negotiated-with-us-for-two-years.yaml")  # cited by no other file
+    project.rebuild()
+    assert not (archive / "public/data/claims-0005.jsonl.gz").exists()
+    assert_same_as_full_build(archive, project)
+
+
 def test_a_new_claim_on_a_static_files_path_is_refused_as_a_full_build_refuses_it(archive):
     """A rebuild must not overwrite a static file that a full build would refuse to overwrite."""
     static_page = archive / "static/claims/copy-of-a-claim/index.html"

@@ -7,6 +7,7 @@ stale entries must write the same bytes, and the cache must keep only what the l
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import shutil
@@ -16,9 +17,10 @@ from pathlib import Path
 import pytest
 import yaml
 from sites import tree_snapshot
+from tools import read_dataset
 from trust import REPO_ROOT
 
-from site_builder import share_image
+from site_builder import dataset, share_image
 from site_builder.pipeline import BuildOptions, build
 
 EDITED = "content/claims/bridge-finished-early.yaml"
@@ -95,10 +97,31 @@ def test_the_cache_can_be_deleted_and_a_missing_cache_is_made_again(dari):
 
 def test_the_dataset_has_each_analysis_once_as_its_markdown(dari):
     files = _build(dari, "out-data")
-    data = json.loads(files["data/claims.json"])
-    assert data["version"] == 2 and data["claims"]
+    data = read_dataset(dari / "out-data")
+    assert data["version"] == 3 and data["claims"]
     for claim in data["claims"]:
         written = yaml.safe_load((dari / "content" / "claims" / f"{claim['slug']}.yaml").read_text(encoding="utf-8"))
         assert claim["analysis"] == {"markdown": written["analysis"].strip()}
         page = files[f"claims/{claim['slug']}/index.html"].decode("utf-8")
         assert "<p>" in page and "<p>" not in json.dumps(claim, ensure_ascii=False)  # no HTML copy beside it
+
+
+def test_the_dataset_is_bounded_parts_that_rebuild_to_the_same_bytes(dari, monkeypatch):
+    # Issue 19: one file was 85 MB at 10,000 claims; parts of PART_RECORDS keep each file bounded.
+    monkeypatch.setattr(dataset, "PART_RECORDS", 2)
+    files = _build(dari, "out-parts")
+    index = json.loads(files["data/claims.json"])
+    whole = read_dataset(dari / "out-parts")  # each part's records, first and last as its entry says
+    slugs = sorted(p.stem for p in (dari / "content" / "claims").glob("*.yaml"))
+    assert [c["slug"] for c in whole["claims"]] == slugs and len(slugs) > 2
+    assert [p["records"] for p in index["claims"]["parts"]] == [2] * (len(slugs) // 2) + [len(slugs) % 2] * (
+        len(slugs) % 2
+    )
+    for name in dataset.LISTS:
+        for number, part in enumerate(index[name]["parts"], 1):
+            data = files[dataset.part_path(name, number)]
+            assert part["url"].endswith(dataset.part_path(name, number))
+            # gzip as `gzip -n` writes it: no time and no name, so rebuilds are byte-identical anywhere.
+            assert data[:4] == b"\x1f\x8b\x08\x00" and data[4:8] == bytes(4)
+            assert gzip.decompress(data).decode("utf-8").endswith("\n")
+    assert _build(dari, "out-parts-again") == files

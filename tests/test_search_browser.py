@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from playwright.sync_api import expect
 from test_site import DEFAULT_CONTENT, build_site
-from tools import axe_violations
+from tools import axe_violations, read_dataset
 
 from bench.corpus import generate_corpus
 from site_builder import search
@@ -34,7 +34,7 @@ def site(tmp_path_factory) -> Path:
 
 def quotes_cited_once(site: Path) -> list[tuple[str, str]]:
     """(quote text, the one claim citing it) from the built dataset."""
-    data = json.loads((site / "data/claims.json").read_text(encoding="utf-8"))
+    data = read_dataset(site)
     return [(q["text"], q["cited_by"][0]) for s in data["sources"] for q in s["quotes"] if len(q["cited_by"]) == 1]
 
 
@@ -81,7 +81,7 @@ def test_typing_a_quote_phrase_finds_its_claim_first(serve_dir, browse, site):
 
 def test_every_quote_finds_a_claim_citing_it_first(serve_dir, browse, site):
     page = browse(serve_dir(site) + "search/")
-    data = json.loads((site / "data/claims.json").read_text(encoding="utf-8"))
+    data = read_dataset(site)
     for source in data["sources"]:
         for quote in source["quotes"]:
             if not quote["cited_by"]:
@@ -285,7 +285,7 @@ def shard_count(site: Path) -> int:
 
 def claim_texts(site: Path) -> dict[str, str]:
     """Claim slug -> its summary and analysis, from the built dataset."""
-    data = json.loads((site / "data/claims.json").read_text(encoding="utf-8"))
+    data = read_dataset(site)
     return {claim["slug"]: f"{claim['summary']} {claim['analysis']['markdown']}" for claim in data["claims"]}
 
 
@@ -367,7 +367,7 @@ def test_a_phrase_finds_its_claim_first_whichever_shard_holds_it(serve_dir, brow
 
 
 def test_a_verdict_filter_counts_and_finds_claims_of_every_shard(serve_dir, browse, sharded):
-    data = json.loads((sharded / "data/claims.json").read_text(encoding="utf-8"))
+    data = read_dataset(sharded)
     count = shard_count(sharded)
     verdicts = {}
     for claim in data["claims"]:

@@ -22,7 +22,9 @@ import yaml
 from built_site import broken_links, html_pages  # noqa: F401 (other test modules import them from here)
 from lxml import etree
 from sites import CLAIM, CLAIM_PATH, TOPIC_PATH, minimal_site, replaced
+from tools import read_dataset
 
+from site_builder.dataset import LISTS
 from site_builder.pipeline import BuildOptions, build
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -544,8 +546,11 @@ def test_every_page_has_one_h1_language_landmarks_and_metadata(default_site):
         )
         for name in ("og:title", "og:description", "og:url", "og:type"):
             assert doc.xpath(f"//meta[@property='{name}']/@content"), (relpath, name)
-        for name in ("twitter:card", "twitter:title", "description"):
+        for name in ("twitter:card", "description"):
             assert doc.xpath(f"//meta[@name='{name}']/@content"), (relpath, name)
+        # X falls back to og:title, og:description and og:image: their copies were 0.5 KB a page.
+        for name in ("twitter:title", "twitter:description", "twitter:image"):
+            assert not doc.xpath(f"//meta[@name='{name}']"), (relpath, name)
         csp = doc.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")
         assert csp and "script-src 'self' 'wasm-unsafe-eval';" in csp[0] and "object-src 'none'" in csp[0], relpath
 
@@ -677,6 +682,23 @@ def test_feed_lists_every_claim_newest_first_with_content_dates(small_site):
     assert content.xpath("//h3[.='What the records say']")
 
 
+def test_a_records_feed_gives_each_claim_its_summary_and_link_not_its_analysis(small_site):
+    # Issue 19: a topic's or a person's feed is one of hundreds; the analysis whole was 80% of each entry.
+    site_feed = etree.parse(str(small_site / "feed.xml")).getroot()
+    analyses = {e.findtext(f"{ATOM}id"): e.findtext(f"{ATOM}content") for e in site_feed.iter(f"{ATOM}entry")}
+    feeds = sorted(small_site.glob("*/*/feed.xml"))
+    assert feeds
+    for path in feeds:
+        entries = etree.parse(str(path)).getroot().findall(f"{ATOM}entry")
+        assert entries, path
+        for entry in entries:
+            url = entry.findtext(f"{ATOM}id")
+            assert analyses[url], url  # the site's feed still carries it
+            assert entry.find(f"{ATOM}content") is None, (path, url)
+            assert entry.findtext(f"{ATOM}summary").strip(), (path, url)
+            assert [link.get("href") for link in entry.findall(f"{ATOM}link[@rel='alternate']")] == [url]
+
+
 def test_sitemap_and_robots_list_every_page_with_absolute_urls(default_site):
     urls = {
         u.findtext(f"{SITEMAP}loc"): u.findtext(f"{SITEMAP}lastmod")
@@ -694,8 +716,8 @@ def test_sitemap_and_robots_list_every_page_with_absolute_urls(default_site):
 
 
 def test_dataset_round_trips_every_claim(small_site):
-    data = json.loads((small_site / "data/claims.json").read_text(encoding="utf-8"))
-    assert data["format"] == "fact-check-archive" and data["version"] == 2
+    data = read_dataset(small_site)
+    assert data["format"] == "fact-check-archive" and data["version"] == 3
     claims = {c["slug"]: c for c in data["claims"]}
     assert set(claims) == {p.split("/")[-1][:-5] for p in SMALL_SITE if p.startswith("content/claims/")}
     for slug, claim in claims.items():
@@ -728,34 +750,34 @@ def test_dataset_round_trips_every_claim(small_site):
 
 
 def test_dataset_has_every_claim_of_the_default_archive(default_site):
-    data = json.loads((default_site / "data/claims.json").read_text(encoding="utf-8"))
+    data = read_dataset(default_site)
     assert sorted(c["slug"] for c in data["claims"]) == sorted(
         p.stem for p in (DEFAULT_CONTENT / "claims").glob("*.yaml")
     )
 
 
 @pytest.mark.parametrize("topics", [True, False])
-def test_the_dataset_written_in_pieces_is_one_document_with_a_record_a_line(tmp_path, topics):
-    # Without topics the list is empty, and still valid JSON.
+def test_the_dataset_is_an_index_and_parts_of_a_record_a_line(tmp_path, topics):
+    # Without topics the list is empty: no part, and still in the index.
     changes = {} if topics else {CLAIM_PATH: replaced(CLAIM, "topics:\n  - bridges\n", ""), TOPIC_PATH: None}
     site = minimal_site(tmp_path, changes)
     assert site.run("build").code == 0
-    text = (tmp_path / "public/data/claims.json").read_text(encoding="utf-8")
-    data = json.loads(text)
+    public = tmp_path / "public"
+    index = json.loads((public / "data/claims.json").read_text(encoding="utf-8"))
+    assert (index["topics"] == {"count": 0, "parts": []}) == (not topics)
+    data = read_dataset(public)  # every part gunzips to one record a line, as the index counts them
     assert (data["topics"] == []) == (not topics)
-    lines = text.splitlines()
-    for key in ("claims", "sources", "people", "verdicts") + (("topics",) if topics else ()):
-        for record in data[key]:
-            assert (
-                json.dumps(record, ensure_ascii=False) + "," in lines or json.dumps(record, ensure_ascii=False) in lines
-            )
-    assert lines[0] == "{" and lines[-1] == "}"
+    written = sorted(p.relative_to(public).as_posix() for p in (public / "data").iterdir())
+    listed = sorted(part["url"].split("/", 3)[3] for name in LISTS for part in index[name]["parts"])
+    assert written == sorted(["data/claims.json", *listed])  # nothing unlisted is published beside them
 
 
 def test_every_dataset_key_is_documented(small_site):
     doc = (REPO_ROOT / "docs/dataset.md").read_text(encoding="utf-8")
-    data = json.loads((small_site / "data/claims.json").read_text(encoding="utf-8"))
+    data = read_dataset(small_site)
     keys = set(data) | set(data["site"]) | set(data["verdicts"][0])
+    index = json.loads((small_site / "data/claims.json").read_text(encoding="utf-8"))
+    keys |= set(index["claims"]) | set(index["claims"]["parts"][0])
     for records in ("claims", "sources", "people", "topics"):
         keys |= set(data[records][0])
     keys |= set(data["sources"][0]["quotes"][0]) | set(data["claims"][0]["quotes"][0])
@@ -871,7 +893,7 @@ def test_hostile_text_in_every_field_comes_out_inert(tmp_path):
     assert feed.findtext(f"{ATOM}title") == HOSTILE
     assert not any(isinstance(e.tag, str) and e.tag.endswith("script") for e in feed.iter())
     etree.parse(str(site / "sitemap.xml"))
-    dataset = json.loads((site / "data/claims.json").read_text(encoding="utf-8"))
+    dataset = read_dataset(site)
     assert dataset["claims"][0]["claim"] == HOSTILE
 
 

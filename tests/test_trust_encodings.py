@@ -72,7 +72,8 @@ def test_an_archived_text_saved_another_way_is_read_the_same_and_published_as_it
     # The copy, and what names its digest and size: its source page and the dataset. (The claim's
     # ClaimReview would too, but this source has no url: it is no appearance aggregators can follow.)
     assert site_differences(site, reference) == [
-        f"differs: {path}" for path in sorted([copy, "data/claims.json", "sources/ministry-statement/index.html"])
+        f"differs: {path}"
+        for path in sorted([copy, "data/sources-0001.jsonl.gz", "sources/ministry-statement/index.html"])
     ]
     assert (site / copy).read_bytes() == saved
     pages = [html_pages(folder)["sources/ministry-statement/index.html"] for folder in (site, reference)]

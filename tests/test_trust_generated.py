@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import json
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sites import Site
 from test_site import build_site
+from tools import read_dataset
 from trust import ERROR_LINE, assert_positioned_errors_only, json_ld, site_files, site_problems, visible_text, yaml_str
 
 from bench.corpus import generate_corpus
@@ -284,7 +284,7 @@ def test_a_generated_valid_archive_builds_and_keeps_its_promises(archive):
                 )
                 assert f"/claims/{that}/" in shown, (this, that)
 
-        dataset = json.loads((site / "data/claims.json").read_text(encoding="utf-8"))
+        dataset = read_dataset(site)
         assert dataset_claims(dataset) == expected_claims(archive, pairs)
 
 

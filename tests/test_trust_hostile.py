@@ -13,7 +13,6 @@ text back exactly, as text.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from pathlib import Path
@@ -24,6 +23,7 @@ from lxml import etree
 from playwright.sync_api import expect
 from sites import Site
 from test_site import build_site
+from tools import read_dataset
 from trust import (
     ERROR_LINE,
     assert_positioned_errors_only,
@@ -273,7 +273,7 @@ def test_hostile_text_in_every_text_field_comes_out_as_inert_text(tmp_path, payl
         [value["claim-claim"], value["counter-claim"]]
     )
     assert value["topic-title"] in [c.get("term") for c in feed.iter(f"{atom}category")]
-    dataset = json.loads((site / "data/claims.json").read_text(encoding="utf-8"))
+    dataset = read_dataset(site)
     claims = {c["slug"]: c for c in dataset["claims"]}
     assert claims["evil"]["claim"] == value["claim-claim"]
     assert claims["evil"]["summary"] == value["claim-summary"]

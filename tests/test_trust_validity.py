@@ -24,7 +24,7 @@ from built_site import broken_links, html_pages
 from lxml import etree
 from sites import CLAIM, CLAIM_PATH, minimal_site, replaced
 from test_site import DEFAULT_CONTENT, build_site
-from tools import axe_violations, vnu_errors
+from tools import axe_violations, read_dataset, vnu_errors
 
 from bench.corpus import generate_corpus
 
@@ -238,7 +238,7 @@ def test_the_feeds_follow_rfc_4287(default_site, corpus_site):
 
 def test_every_feed_entry_is_a_claim_of_the_archive(corpus_site):
     feed = etree.parse(str(corpus_site / "feed.xml")).getroot()
-    dataset = json.loads((corpus_site / "data/claims.json").read_text(encoding="utf-8"))
+    dataset = read_dataset(corpus_site)
     entries = [e.findtext(f"{ATOM}id") for e in feed.iter(f"{ATOM}entry")]
     assert entries and set(entries) <= {c["url"] for c in dataset["claims"]}
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import http.server
+import json
 import shutil
 import subprocess
 import threading
@@ -47,6 +49,27 @@ def require_file(path: Path, what: str) -> Path:
     if not path.is_file():
         raise MissingTool(f"{what} not found at {path}; {_INSTALL_HINT}")
     return path
+
+
+def read_dataset(site: Path) -> dict:
+    """The built dataset (docs/dataset.md) as one document: its index at data/claims.json, and in
+    place of each list's parts the records they hold, every part read as a reuser would."""
+    index = json.loads((site / "data/claims.json").read_text(encoding="utf-8"))
+    data, base = dict(index), index["site"]["url"]
+    for name in ("claims", "sources", "people", "topics"):
+        records = []
+        for part in index[name]["parts"]:
+            assert part["url"].startswith(base), part
+            # Lines end at "\n" alone: a record's text may hold U+2028 or U+0085, which str.splitlines breaks at.
+            text = gzip.decompress((site / part["url"][len(base) :]).read_bytes()).decode("utf-8")
+            assert text.endswith("\n"), part
+            lines = text[:-1].split("\n")
+            assert len(lines) == part["records"] and lines, part
+            records += [json.loads(line) for line in lines]
+            assert (records[-len(lines)]["slug"], records[-1]["slug"]) == (part["first"], part["last"]), part
+        assert len(records) == index[name]["count"], name
+        data[name] = records
+    return data
 
 
 def normalize_prefix(prefix: str) -> str:

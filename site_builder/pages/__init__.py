@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Iterable
 
 from .. import brand, cms, images, model
-from ..dataset import DATASET_PATH, claims_dataset
+from ..dataset import DATASET_PATH, dataset_files
 from ..library import Library
 from ..text import direction
 from ..urls import Urls
@@ -103,7 +103,7 @@ class SitePages:
         everything else the build holds in memory.
         """
         site_ = self.lib.site
-        files = [(DATASET_PATH, functools.partial(claims_dataset, self.lib, self.urls))]
+        files = dataset_files(self.lib, self.urls)
         if site_.accent_color:
             dark = site_.accent_color_dark or brand.dark_variant(site_.accent_color)
             stylesheet = brand.brand_stylesheet(site_.accent_color, dark)

@@ -43,6 +43,7 @@ class RelatedClaim:
 
     claim: ClaimCard  # the related claim
     relation: str  # how it relates, in words: counterclaim, shares a quote, shares a source
+    edge: str = "shared"  # the map's kind of line to it, as its classes name it: counterclaim or shared
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,24 +185,26 @@ class ClaimFamily(Family):
         # at the first MAP_NEIGHBOURS it needs, so a quote or source cited by
         # every claim costs each claim a dozen steps, not a pass over them all.
         groups = (
-            (views.ui.gettext("counterclaim"), [sorted(lib.counterclaims.get(claim.slug, ()))]),
+            (views.ui.gettext("counterclaim"), [sorted(lib.counterclaims.get(claim.slug, ()))], "counterclaim"),
             (
                 views.ui.gettext("shares a quote"),
                 [lib.claims_citing_quote.get((ref.source, ref.quote), ()) for ref in claim.quotes],
+                "shared",
             ),
             (
                 views.ui.gettext("shares a source"),
                 [lib.claims_by_source.get(source, ()) for source in sorted(claim.sources)],
+                "shared",
             ),
         )
         seen, related = {claim.slug}, []
-        for relation, lists in groups:
+        for relation, lists, edge in groups:
             for slug in heapq.merge(*lists):
                 if len(related) == MAP_NEIGHBOURS:
                     return tuple(related)
                 if slug not in seen:
                     seen.add(slug)
-                    related.append(RelatedClaim(views.cards[slug], relation))
+                    related.append(RelatedClaim(views.cards[slug], relation, edge))
         return tuple(related)
 
     def attachment_paths(self, lib: Library, slug: str) -> list[str]:
