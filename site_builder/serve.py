@@ -37,12 +37,9 @@ from .errors import BuildFailed
 from .pipeline import BuildOptions, BuildReport, BuiltSite
 from .render import BUILTIN_TEMPLATES
 from .search import PREVIEW_SHARD_PAGES, SearchIndexFailed
+from .watcher import NoInotify, PollingWatcher, Watcher
 from .writer import OutputError
 
-POLL_SECONDS = 0.25  # how often the folders are scanned while nothing changes
-POLL_SHARE = 0.2  # at most this share of one CPU goes to scanning (a large archive scans slower)
-SETTLE_SECONDS = 0.1  # a save often touches several files: wait until they are all written
-SETTLE_POLL_SECONDS = 0.05
 SHOWN_ERRORS = 50  # the overlay lists the first ones; the terminal has them all
 KEEPALIVE_SECONDS = 15  # a comment on the event stream, so a closed tab frees its thread
 # A client has this long from connecting to the end of its request's headers,
@@ -159,7 +156,15 @@ class Preview:
             flush=True,
         )
         while not self.stopping.is_set():
-            changed = self.watcher.wait_for_changes(self.stopping)
+            try:
+                changed = self.watcher.wait_for_changes(self.stopping)
+            except NoInotify as exc:
+                # Out of inotify watches (a folder was added): scan from now on, beginning with everything.
+                print(f"build.py: note: {exc}; watching by scanning the folders instead", file=sys.stderr, flush=True)
+                folders = self.watcher.folders
+                self.watcher.close()
+                self.watcher = PollingWatcher(folders)
+                changed = set(self.watcher.files)
             if changed:
                 self.rebuild(changed)
 
@@ -173,6 +178,7 @@ class Preview:
             self._serving.join(timeout=5)
         self.live.close()
         self.httpd.server_close()
+        self.watcher.close()
 
     def _first_build(self) -> None:
         """Content errors are shown, not fatal: the editor fixes them while the server runs.
@@ -295,85 +301,6 @@ def _inside(path: str, folder: str) -> bool:
 
 def _indexed(report: BuildReport) -> str:
     return f"; search index in {report.stages['index']:.2f} s" if "index" in report.stages else ""
-
-
-class Watcher:
-    """Notices files added, changed or removed under some folders, by polling.
-
-    Polling, not inotify: no dependency, and the same behaviour on every file
-    system (network drives, containers' bind mounts). A file has changed when
-    its modification time or size has. Hidden files are skipped, as the
-    content reader skips them: editors' swap files are hidden.
-    """
-
-    def __init__(self, folders) -> None:
-        self.folders: set[str] = set()
-        self.files: dict[str, tuple[int, int]] = {}
-        self.watch_also(folders)
-
-    def watch_also(self, folders) -> None:
-        """Add folders; what they hold now is the baseline, not a change."""
-        for folder in sorted(set(folders) - self.folders):
-            self.folders.add(folder)
-            _scan(folder, self.files)
-
-    def changes(self) -> set[str]:
-        """Paths added, changed or removed since the last call."""
-        current: dict[str, tuple[int, int]] = {}
-        try:
-            for folder in sorted(self.folders):
-                _scan(folder, current)
-        except _OutOfFiles:
-            # Files that could not be opened are not files removed: look again at the next poll.
-            return set()
-        changed = {path for path in current.keys() | self.files.keys() if current.get(path) != self.files.get(path)}
-        self.files = current
-        return changed
-
-    def wait_for_changes(self, stop: threading.Event) -> set[str]:
-        """Block until files changed and then stayed as they are for SETTLE_SECONDS.
-
-        Returns the changed paths, or an empty set once `stop` is set.
-        """
-        changed: set[str] = set()
-        last_change = 0.0
-        while not stop.is_set():
-            started = time.monotonic()
-            fresh = self.changes()
-            now = time.monotonic()
-            if fresh:
-                changed |= fresh
-                last_change = now
-            elif changed and now - last_change >= SETTLE_SECONDS:
-                return changed
-            scan = now - started
-            stop.wait(max(SETTLE_POLL_SECONDS if changed else POLL_SECONDS, scan / POLL_SHARE - scan))
-        return set()
-
-
-class _OutOfFiles(Exception):
-    """The process may open no more files for now (EMFILE, ENFILE)."""
-
-
-def _scan(folder: str, into: dict[str, tuple[int, int]]) -> None:
-    try:
-        entries = os.scandir(folder)
-    except OSError as exc:  # not there (yet), or removed while scanning
-        if exc.errno in (errno.EMFILE, errno.ENFILE):
-            raise _OutOfFiles() from exc
-        return
-    with entries:
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            try:
-                if entry.is_dir():
-                    _scan(entry.path, into)
-                else:
-                    stat = entry.stat()
-                    into[entry.path] = (stat.st_mtime_ns, stat.st_size)
-            except OSError:
-                continue
 
 
 class LiveReload:

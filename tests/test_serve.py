@@ -31,7 +31,8 @@ from lxml import html
 from tools import axe_violations
 
 from site_builder import serve
-from site_builder.serve import SHOWN_ERRORS, LiveReload, Watcher, with_live_reload
+from site_builder.serve import SHOWN_ERRORS, LiveReload, with_live_reload
+from site_builder.watcher import InotifyWatcher, PollingWatcher, Watcher
 
 ROOT = Path(__file__).resolve().parent.parent
 CLAIM = "content/claims/paryan-completely-cleared-of-taliban.yaml"
@@ -662,23 +663,100 @@ def test_live_reload_tag_goes_before_the_end_of_head():
     assert with_live_reload(b"<p>bare</p>", "ab-1").endswith(b"defer></script>\n")
 
 
-def test_watcher_sees_added_changed_and_removed_files_but_not_hidden_ones(tmp_path):
+WATCHERS = [PollingWatcher, InotifyWatcher]
+
+
+def test_the_preview_watches_with_inotify_here(tmp_path):
+    """This machine is Linux: the kernel's events, not scans (a fallback here would hide a broken inotify)."""
+    watcher = Watcher([str(tmp_path)])
+    assert isinstance(watcher, InotifyWatcher)
+    watcher.close()
+    assert isinstance(Watcher([str(tmp_path)], poll=True), PollingWatcher)
+
+
+@pytest.mark.parametrize("kind", WATCHERS)
+def test_watcher_sees_added_changed_and_removed_files_but_not_hidden_ones(tmp_path, kind):
     (tmp_path / "claims").mkdir()
     kept, changed, removed = (tmp_path / "claims" / name for name in ("kept.yaml", "changed.yaml", "removed.yaml"))
     for path in (kept, changed, removed):
         path.write_text("a: 1\n")
-    watcher = Watcher([str(tmp_path)])
+    watcher = kind([str(tmp_path)])
     assert watcher.changes() == set()
     changed.write_text("a: 22\n")
     removed.unlink()
     added = tmp_path / "claims" / "added.yaml"
     added.write_text("a: 1\n")
     (tmp_path / "claims" / ".added.yaml.swp").write_text("x")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "index").write_text("x")
     assert watcher.changes() == {str(changed), str(removed), str(added)}
     assert watcher.changes() == set()
     stop = threading.Event()
     threading.Timer(0.3, lambda: os.utime(kept, ns=(1, 1))).start()
     assert watcher.wait_for_changes(stop) == {str(kept)}
+    watcher.close()
+
+
+@pytest.mark.parametrize("kind", WATCHERS)
+def test_watcher_follows_folders_added_moved_and_removed_and_a_folder_that_appears(tmp_path, kind):
+    content, later = tmp_path / "content", tmp_path / "templates"
+    (content / "claims").mkdir(parents=True)
+    old = content / "claims" / "old.yaml"
+    old.write_text("a: 1\n")
+    watcher = kind([str(content), str(later)])
+    # A folder made and filled at once (an unpacked archive, a checkout): its files are changes, and so are later ones.
+    (content / "sources" / "deep").mkdir(parents=True)
+    deep = content / "sources" / "deep" / "one.yaml"
+    deep.write_text("a: 1\n")
+    assert watcher.changes() == {str(deep)}
+    deep.write_text("a: 2\n")
+    assert watcher.changes() == {str(deep)}
+    # Moved away, a folder's files are gone; moved back under another name, they are new.
+    aside = tmp_path / "aside"
+    (content / "claims").rename(aside)
+    assert watcher.changes() == {str(old)}
+    (aside / "old.yaml").write_text("a: 3\n")  # no longer watched
+    assert watcher.changes() == set()
+    aside.rename(content / "people")
+    assert watcher.changes() == {str(content / "people" / "old.yaml")}
+    shutil.rmtree(content / "sources")
+    assert watcher.changes() == {str(deep)}
+    # The archive's own templates/ appears: creating it is a change.
+    later.mkdir()
+    (later / "base.html").write_text("x")
+    assert watcher.changes() == {str(later / "base.html")}
+    watcher.close()
+
+
+def test_inotify_sees_a_file_saved_twice_in_one_clock_tick(tmp_path):
+    """Same size, same modification time: polling cannot tell, the kernel's event can."""
+    claim = tmp_path / "one.yaml"
+    claim.write_text("a: 1\n")
+    stat = claim.stat()
+    watcher = InotifyWatcher([str(tmp_path)])
+    claim.write_text("a: 2\n")
+    os.utime(claim, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert watcher.changes() == {str(claim)}
+    watcher.close()
+
+
+def test_inotify_out_of_watches_falls_back_to_polling(tmp_path, monkeypatch):
+    from site_builder import watcher as watching
+
+    monkeypatch.setattr(watching, "_libc", lambda: (_ for _ in ()).throw(watching.NoInotify("no inotify")))
+    assert isinstance(Watcher([str(tmp_path)]), PollingWatcher)
+
+
+def test_an_overflowing_inotify_queue_is_caught_up_by_a_scan(tmp_path, monkeypatch):
+    claim = tmp_path / "one.yaml"
+    claim.write_text("a: 1\n")
+    watcher = InotifyWatcher([str(tmp_path)])
+    claim.write_text("a: 22\n")
+    added = tmp_path / "two.yaml"
+    added.write_text("b: 1\n")
+    monkeypatch.setattr(watcher, "_events", lambda: iter([(-1, 0x4000, "")]))  # IN_Q_OVERFLOW, the rest lost
+    assert watcher.changes() == {str(claim), str(added)}
+    watcher.close()
 
 
 def test_a_watcher_out_of_files_sees_no_change_rather_than_every_file_removed(tmp_path, monkeypatch):
@@ -686,7 +764,7 @@ def test_a_watcher_out_of_files_sees_no_change_rather_than_every_file_removed(tm
     (tmp_path / "claims").mkdir()
     claim = tmp_path / "claims" / "one.yaml"
     claim.write_text("a: 1\n")
-    watcher = Watcher([str(tmp_path)])
+    watcher = PollingWatcher([str(tmp_path)])
     real_scandir = os.scandir
 
     def out_of_files(path):
