@@ -18,6 +18,7 @@ change any page, and a page's title may be in the navigation of every page.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -30,6 +31,7 @@ from .errors import BuildFailed, ErrorList, Position
 from .files import site_root
 from .i18n import check_catalogues
 from .library import Library, build_library
+from .library_update import updated_library
 from .pages import BY_KIND, Plan, SitePages, dependent_pages
 from .pages.family import Key
 from .pages.source import archived_files
@@ -135,6 +137,9 @@ class Content:
     files: dict[str, FileResult]
     locale_dirs: tuple[str, ...] = ()  # the archive's own catalogues, checked
     verdicts: tuple | None = None  # the verdict scale, known even when site.yaml has other errors
+    # The content folder's listing and what it found wrong, for a rebuild told exactly what changed.
+    listing: tuple = ()
+    listing_errors: tuple = ()
 
     def errors(self) -> ErrorList:
         errors = ErrorList()
@@ -168,17 +173,32 @@ def _signature(path: str) -> tuple[int, int]:
 
 
 def read_content(
-    options: BuildOptions, previous: Content | None = None, touched: frozenset[str] = frozenset()
+    options: BuildOptions,
+    previous: Content | None = None,
+    touched: frozenset[str] = frozenset(),
+    complete: bool = False,
 ) -> Content:
     """Read and validate every content file; files unchanged since `previous` are reused.
 
     Unchanged means same size and modification time and not in `touched` (the
     paths a file watcher reported: two saves within one clock tick can leave
-    the modification time as it was).
+    the modification time as it was). `complete`: `touched` names every path
+    that changed (the preview's watcher reports them all); if they are all
+    files `previous` read and still there, the folder is not listed again nor
+    any other file looked at (0.3 s of a rebuild at 10,000 claims).
     """
     site_errors, layout_errors = ErrorList(), ErrorList()
     site = read_site(options.content_dir, site_errors)
-    files = find_content_files(options.content_dir, layout_errors)
+    edited = _edited_files(options.content_dir, previous, touched) if complete else None
+    if edited is None:
+        listing_errors = ErrorList()
+        files = find_content_files(options.content_dir, listing_errors)
+        signatures = {f.path: _signature(f.path) for f in files}
+    else:
+        files, listing_errors = list(previous.listing), previous.listing_errors
+        signatures = {path: result.signature for path, result in previous.files.items()}
+        signatures.update({path: _signature(path) for path in edited})
+    layout_errors.extend(listing_errors)
     # The archive's templates/ and locales/ are held to the site's folder, as content/ and static/ are.
     contained = {}
     for folder in ("templates", "locales"):
@@ -189,9 +209,10 @@ def read_content(
     locale_dirs = options.locale_dirs() if contained["locales"] else ()
     for folder in locale_dirs:
         check_catalogues(folder, layout_errors)
-    signatures = {f.path: _signature(f.path) for f in files}
     kept = {}
-    if previous is not None and previous.site == site:
+    if previous is not None and previous.site == site and edited is not None:
+        kept = {path: result for path, result in previous.files.items() if path not in edited}
+    elif previous is not None and previous.site == site:
         touched = {os.path.abspath(p) for p in touched}
         kept = {
             f.path: previous.files[f.path]
@@ -213,7 +234,28 @@ def read_content(
             )
     ordered = {f.path: results[f.path] for f in files}
     scale = site.verdicts if site else verdict_scale(options.content_dir)
-    return Content(site, list(site_errors), list(layout_errors), ordered, locale_dirs, scale)
+    return Content(
+        site, list(site_errors), list(layout_errors), ordered, locale_dirs, scale, tuple(files), tuple(listing_errors)
+    )
+
+
+def _edited_files(content_dir: str, previous: Content | None, touched) -> set[str] | None:
+    """The content files among `touched`, if each is one `previous` read and is still there; else None."""
+    if previous is None or not previous.listing:
+        return None
+    folder = os.path.abspath(content_dir)
+    edited = set()
+    for path in touched:
+        relative = os.path.relpath(os.path.abspath(path), folder)
+        if relative.startswith(os.pardir + os.sep) or relative == os.pardir:
+            continue  # a template, an archived text: not a content file
+        if relative == "site.yaml":
+            continue  # read every time
+        path = os.path.join(content_dir, relative)
+        if path not in previous.files or not os.path.isfile(path):
+            return None  # a file added or removed, or not one of the records: list the folder again
+        edited.add(path)
+    return edited
 
 
 def resolve(content: Content, options: BuildOptions | None = None) -> Library:
@@ -327,33 +369,46 @@ class BuiltSite:
         self.content = self.built.content
         return self.built.report
 
-    def rebuild(self, touched=frozenset(), shown: Callable[[BuildReport], None] | None = None) -> BuildReport:
+    def rebuild(
+        self, touched=frozenset(), shown: Callable[[BuildReport], None] | None = None, complete: bool = False
+    ) -> BuildReport:
         """Bring the output up to date with the content; raises BuildFailed on errors.
 
         `touched`: paths a watcher saw change, read again even if their size and
-        modification time look the same. `shown(report)` is called once the
+        modification time look the same; `complete`: nothing else changed (read_content). `shown(report)` is called once the
         pages of the changed records are written, before the site-wide pages
         and data files (which at 10,000 claims take seconds): the preview
         reloads the page being edited then.
         """
         if self.built is None or self._layout_signature() != self._layout:
             return self._rebuild_whole(None, shown)
+        # A full collection walks every object of the library (about a second at 10,000 claims) and
+        # comes at random: none while the edited pages are made; it may run once they are shown.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._rebuild(touched, shown, collecting, complete)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _rebuild(self, touched, shown, collecting: bool, complete: bool) -> BuildReport:
         options = self.options
         started = time.perf_counter()
         report = BuildReport(full=False)
         watch = _Stopwatch(report)
-        content = read_content(options, previous=self.content, touched=frozenset(touched))
+        content = read_content(options, previous=self.content, touched=frozenset(touched), complete=complete)
         self.content = content  # even if it fails: the next rebuild re-reads only what changes
         watch.lap("validate")
         if content.site != self.built.content.site:
-            return self._rebuild_whole(content, shown)
-        library = resolve(content, options)
+            return self._rebuild_whole(content, shown, collecting)
+        library = self._updated_library(content) or resolve(content, options)
         watch.lap("resolve")
         # Against the last good build, not the last read: edits made while the
         # content had errors are rendered once it is fixed.
         changed = _changed_keys(self.built.content, content)
         if any(kind == "page" for kind, _ in changed):
-            return self._rebuild_whole(content, shown)
+            return self._rebuild_whole(content, shown, collecting)
         pages = SitePages(library, Urls(options.base_url or library.site.base_url), options.image_cache())
         previous = self.built
         records = _records_plan(pages, previous, changed)
@@ -363,6 +418,8 @@ class BuiltSite:
             report.pages, report.written = len(records.pages), len(output.written)
             if shown:
                 shown(report)
+            if collecting:
+                gc.enable()
             site_wide = _site_wide_plan(pages, previous)
             watch.lap("plan")
             _write(options, pages, site_wide, output, ErrorList(), watch, report)
@@ -378,7 +435,24 @@ class BuiltSite:
             self.refresh_search(report)
         return report
 
-    def _rebuild_whole(self, content: Content | None, shown) -> BuildReport:
+    def _updated_library(self, content: Content) -> Library | None:
+        """The last build's library with its edited claims replaced, if claims are all that changed (library_update)."""
+        before = self.built.content
+        if before.files.keys() != content.files.keys() or content.errors():
+            return None
+        edited = {}
+        for path, result in content.files.items():
+            old = before.files[path]
+            if result is old:
+                continue
+            if result.kind != "claim" or old.record is None or result.record is None:
+                return None
+            edited[result.record.slug] = result.record
+        return updated_library(self.built.library, edited, content.site, self.options.publishing())
+
+    def _rebuild_whole(self, content: Content | None, shown, collecting: bool = False) -> BuildReport:
+        if collecting:  # a full build's garbage is collected as it goes
+            gc.enable()
         report = self.build(content)
         if shown:
             shown(report)

@@ -209,7 +209,9 @@ class Preview:
         """
         try:
             # The browser reloads as soon as the edited pages are written; the site-wide pages follow.
-            report = self.project.rebuild(touched=changed | self._sources_reading(changed), shown=self.live.succeeded)
+            report = self.project.rebuild(
+                touched=changed | self._sources_reading(changed), shown=self.live.succeeded, complete=True
+            )
             if report.written or report.full:
                 self._index(report)
         except BuildFailed as failed:
