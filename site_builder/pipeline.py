@@ -38,7 +38,7 @@ from .pages.source import archived_files
 from .parallel import run_chunked
 from .publishing import Publishing, publish
 from .render import BUILTIN_TEMPLATES, Renderer, TemplateFailed
-from .search import INDEX_FOLDER, Indexing, refresh_search_index
+from .search import INDEX_FOLDER, PREVIEW_SHARD_WORKERS, Indexing, SearchRefresh, refresh_search_index
 from .urls import Urls
 from .validate import (
     StaticFile,
@@ -356,11 +356,14 @@ def full_build(options: BuildOptions, content: Content | None = None) -> Built:
 class BuiltSite:
     """A site kept up to date between edits (the preview, the benchmark): built once, then rebuilt in place."""
 
-    def __init__(self, options: BuildOptions) -> None:
+    def __init__(self, options: BuildOptions, live_search: bool = False) -> None:
         self.options = options
         self.built: Built | None = None
         self.content: Content | None = None  # the last read, even if it failed
         self._layout = None
+        # The preview's: a rebuild refreshes the live index's shards itself, begun as soon as the
+        # record pages are written (a full build is left to the caller's refresh_search()).
+        self.live_search = live_search
 
     def build(self, content: Content | None = None) -> BuildReport:
         """A full build; later `rebuild()`s start from what it leaves."""
@@ -420,9 +423,15 @@ class BuiltSite:
                 shown(report)
             if collecting:
                 gc.enable()
-            site_wide = _site_wide_plan(pages, previous)
-            watch.lap("plan")
-            _write(options, pages, site_wide, output, ErrorList(), watch, report)
+            refresh = self._start_refresh(library, output.written) if self.live_search else None
+            try:
+                site_wide = _site_wide_plan(pages, previous)
+                watch.lap("plan")
+                _write(options, pages, site_wide, output, ErrorList(), watch, report)
+            except BaseException:
+                if refresh is not None:
+                    refresh.cancel()
+                raise
         report.written, report.changed = len(output.written), list(output.written)
         self.built = _finished(
             report,
@@ -431,9 +440,28 @@ class BuiltSite:
             [records, site_wide],
             Built(report, content, library, output.digests, site_wide.contexts, previous.static),
         )
-        if options.search and output.written:
+        if refresh is not None:
+            self._finish_refresh(refresh, report)
+        elif options.search and output.written:
             self.refresh_search(report)
         return report
+
+    def _start_refresh(self, library: Library, written: list[str]) -> SearchRefresh | None:
+        if not written:
+            return None
+        return SearchRefresh(
+            self.options.out_dir,
+            library.site.language,
+            list(written),
+            self.options.search_shard_pages,
+            PREVIEW_SHARD_WORKERS,
+        )
+
+    def _finish_refresh(self, refresh: SearchRefresh, report: BuildReport) -> None:
+        """The shards indexed meanwhile swapped in; "index" is the time from the record pages to the fresh index."""
+        with OutputLock(self.options.out_dir):
+            report.indexed = refresh.wait()
+        report.stages = {**report.stages, "index": time.perf_counter() - refresh.started}
 
     def _updated_library(self, content: Content) -> Library | None:
         """The last build's library with its edited claims replaced, if claims are all that changed (library_update)."""

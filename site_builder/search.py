@@ -55,7 +55,11 @@ SHARD_PAGES = 4000
 # The preview's shards: smaller, since an edit re-indexes its shard while the
 # editor waits (Pagefind takes about 4 ms a page), and a reader on the same
 # machine loads the extra chunks for nothing.
-PREVIEW_SHARD_PAGES = 500
+PREVIEW_SHARD_PAGES = 250
+# The preview's shards are small (Pagefind needs about 200 MB for 250 pages),
+# and an edit touches several (the claim's page, its claimant's, topics' and
+# related claims'): two at once.
+PREVIEW_SHARD_WORKERS = 2
 # Shards indexed at once. Each Pagefind keeps about 1.4 of the 2 cores busy,
 # so two at once gain little time and double the memory.
 SHARD_WORKERS = 1
@@ -145,6 +149,8 @@ class Indexing:
         shards: set[int] | None = None,
         count: int | None = None,
         shard_pages: int | None = None,
+        workers: int = SHARD_WORKERS,
+        pages: list[str] | None = None,
     ) -> None:
         self.site_dir = os.path.abspath(site_dir)
         self.index_dir = os.path.abspath(index_dir or os.path.join(self.site_dir, INDEX_FOLDER))
@@ -155,6 +161,7 @@ class Indexing:
                 "the search index could not be built: Pagefind's binary is missing; run `make build` to install it"
             )
         self._only, self._count, self._shard_pages = shards, count, shard_pages
+        self._workers, self._pages = workers, pages  # `pages`: record_pages(site_dir), if the caller has them
         self._work = os.path.join(self.site_dir, f".{INDEX_FOLDER}-work")
         self._runs: list[_Run] = []
         self._lock = threading.Lock()
@@ -168,11 +175,10 @@ class Indexing:
 
     def _plan(self) -> list[tuple[int | None, str, str]]:
         """(shard, folder to index, folder to write) for every Pagefind run."""
+        pages = self._pages
         if self._count is None:
-            pages = record_pages(self.site_dir)
+            pages = record_pages(self.site_dir) if pages is None else pages
             self._count = shard_count(len(pages), self._shard_pages)
-        else:
-            pages = None
         if self._count == 1:
             return [(None, self.site_dir, self.index_dir)]
         pages = record_pages(self.site_dir) if pages is None else pages
@@ -199,7 +205,7 @@ class Indexing:
                 with self._lock:
                     if self._cancelled:
                         return
-                    while pending and len(running) < SHARD_WORKERS:
+                    while pending and len(running) < self._workers:
                         shard, site, out = pending.pop(0)
                         run = _Run(self._executable, site, out, self.language, shard)
                         running.append(run)
@@ -393,27 +399,65 @@ def refresh_search_index(
     indexed afresh and swapped in whole. `shard_pages`: as SHARD_PAGES,
     the same in every call on one folder.
     """
-    live = os.path.join(out_dir, INDEX_FOLDER)
-    if changed is not None and os.path.isdir(live):
-        count = shard_count(len(record_pages(out_dir)), shard_pages)
-        if count > 1 and _live_shards(live) == [shard_name(shard) for shard in range(count)]:
-            touched = {shard_of(relpath, count) for relpath in changed if is_record_page(relpath)}
-            if touched:
-                Indexing(out_dir, language, live, shards=touched, count=count).wait()
-                for shard in sorted(touched):
-                    fresh = os.path.join(live, f".{shard_name(shard)}-new")
-                    swap_folders(fresh, os.path.join(live, shard_name(shard)))
-                    shutil.rmtree(fresh, ignore_errors=True)
-            return sum(_page_count(os.path.join(live, name)) for name in _live_shards(live))
-    fresh = os.path.join(out_dir, f".{INDEX_FOLDER}-new")
-    shutil.rmtree(fresh, ignore_errors=True)
-    count = index_folder(out_dir, language, fresh, shard_pages)
-    if os.path.isdir(live):
-        swap_folders(fresh, live)
-        shutil.rmtree(fresh, ignore_errors=True)
-    else:
-        os.rename(fresh, live)
-    return count
+    return SearchRefresh(out_dir, language, changed, shard_pages).wait()
+
+
+class SearchRefresh:
+    """refresh_search_index at work: started once the record pages are written, waited for after the rest.
+
+    The preview starts it as soon as an edit's record pages are written, so
+    that Pagefind indexes their shards while the site-wide pages are made
+    (seconds at 10,000 claims); nothing it reads is written meanwhile.
+    """
+
+    def __init__(
+        self,
+        out_dir: str,
+        language: str,
+        changed: Iterable[str] | None = None,
+        shard_pages: int | None = None,
+        workers: int = SHARD_WORKERS,
+    ) -> None:
+        self.started = time.perf_counter()
+        self.live = os.path.join(out_dir, INDEX_FOLDER)
+        self._touched: set[int] = set()
+        self._fresh: str | None = None
+        self._indexing: Indexing | None = None
+        if changed is not None and os.path.isdir(self.live):
+            pages = record_pages(out_dir)
+            count = shard_count(len(pages), shard_pages)
+            if count > 1 and _live_shards(self.live) == [shard_name(shard) for shard in range(count)]:
+                self._touched = {shard_of(relpath, count) for relpath in changed if is_record_page(relpath)}
+                if self._touched:
+                    self._indexing = Indexing(
+                        out_dir, language, self.live, shards=self._touched, count=count, workers=workers, pages=pages
+                    )
+                return
+        self._fresh = os.path.join(out_dir, f".{INDEX_FOLDER}-new")
+        shutil.rmtree(self._fresh, ignore_errors=True)
+        self._indexing = Indexing(out_dir, language, self._fresh, shard_pages=shard_pages, workers=workers)
+
+    def wait(self) -> int:
+        """Once indexed, the fresh shards (or the whole fresh index) swapped in; the pages the index holds."""
+        if self._fresh is None:
+            if self._indexing is not None:
+                self._indexing.wait()
+            for shard in sorted(self._touched):
+                fresh = os.path.join(self.live, f".{shard_name(shard)}-new")
+                swap_folders(fresh, os.path.join(self.live, shard_name(shard)))
+                shutil.rmtree(fresh, ignore_errors=True)
+            return sum(_page_count(os.path.join(self.live, name)) for name in _live_shards(self.live))
+        count = self._indexing.wait()
+        if os.path.isdir(self.live):
+            swap_folders(self._fresh, self.live)
+            shutil.rmtree(self._fresh, ignore_errors=True)
+        else:
+            os.rename(self._fresh, self.live)
+        return count
+
+    def cancel(self) -> None:
+        if self._indexing is not None:
+            self._indexing.cancel()
 
 
 def is_record_page(relpath: str) -> bool:
