@@ -208,13 +208,19 @@ class Preview:
 
         Every failure is reported; none ends the server.
         """
+        shown_after: list[int] = []
+
+        def shown(report: BuildReport) -> None:
+            shown_after.append(report.written)
+            self.live.succeeded(report)
+
         try:
             # The browser reloads as soon as the edited pages are written; the site-wide pages follow.
-            report = self.project.rebuild(
-                touched=changed | self._sources_reading(changed), shown=self.live.succeeded, complete=True
-            )
+            report = self.project.rebuild(touched=changed | self._sources_reading(changed), shown=shown, complete=True)
             if report.full:  # a partial rebuild refreshed the index's shards itself, while it wrote the rest
                 self._index(report)
+            elif shown_after and report.changed[shown_after[0] :]:
+                self.live.followed_by(report, _url_paths(report.changed[shown_after[0] :]))
         except BuildFailed as failed:
             self._failed(failed.errors)
             return
@@ -302,6 +308,15 @@ def _inside(path: str, folder: str) -> bool:
     return os.path.commonpath([os.path.abspath(path), folder]) == folder
 
 
+def _url_paths(relpaths: list[str]) -> list[str]:
+    """The addresses of the pages among output paths, as a browser's location.pathname has them."""
+    return [
+        "/" + (relpath[: -len("index.html")] if relpath.endswith("index.html") else relpath)
+        for relpath in relpaths
+        if relpath.endswith(".html")
+    ]
+
+
 def _indexed(report: BuildReport) -> str:
     return f"; search index in {report.stages['index']:.2f} s" if "index" in report.stages else ""
 
@@ -316,6 +331,9 @@ class LiveReload:
         self.builds = 0
         self.errors: list[str] = []
         self.report: BuildReport | None = None
+        # After a rebuild's second part (its site-wide pages, written after the reload): the build it
+        # follows and the pages it changed; a page showing that build and not among them is current.
+        self.followed: dict | None = None
         self.version = 0  # counts every change above
         self.closed = False
 
@@ -326,7 +344,16 @@ class LiveReload:
     def succeeded(self, report: BuildReport) -> None:
         with self._changed:
             self.builds += 1
-            self.errors, self.report = [], report
+            self.errors, self.report, self.followed = [], report, None
+            self._announce()
+
+    def followed_by(self, report: BuildReport, paths: list[str]) -> None:
+        """The rest of a rebuild, written after `succeeded`: only the open pages at `paths` (URL paths) reload."""
+        with self._changed:
+            since = self.build_id
+            self.builds += 1
+            self.report = report
+            self.followed = {"build": self.build_id, "since": since, "changed": sorted(paths)}
             self._announce()
 
     def failed(self, errors: list[str]) -> None:
@@ -348,7 +375,10 @@ class LiveReload:
     def events(self) -> bytes:
         """The current state as Server-Sent Events: the build to show, then any errors."""
         with self._changed:
-            message = f"event: reload\ndata: {self.build_id}\n\n"
+            message = ""
+            if self.followed is not None:
+                message += f"event: followed\ndata: {json.dumps(self.followed, ensure_ascii=False)}\n\n"
+            message += f"event: reload\ndata: {self.build_id}\n\n"
             if self.errors:
                 shown = {"total": len(self.errors), "errors": self.errors[:SHOWN_ERRORS]}
                 message += f"event: errors\ndata: {json.dumps(shown, ensure_ascii=False)}\n\n"

@@ -598,6 +598,9 @@ def test_first_build_with_errors_keeps_serving_until_fixed(archive):
 
 
 def test_the_open_page_reloads_itself_and_shows_errors_over_the_last_good_page(preview, archive, page):
+    # The list of claims is written after the claim's page (and the reload): it reloads once more, the claim's not.
+    listing = page.context.new_page()
+    listing.goto(preview.url + "claims/")
     page.goto(preview.url + CLAIM_URL)
     page.evaluate("window.__marker = 1")
     edit(archive / CLAIM, "summary:", f"summary: {NEW_SUMMARY}")
@@ -609,8 +612,12 @@ def test_the_open_page_reloads_itself_and_shows_errors_over_the_last_good_page(p
     )
     reload_seconds = time.monotonic() - saved
     assert reload_seconds < 2
+    page.evaluate("window.__marker = 3")
     # The page reloads first; the line comes once the search index has been refreshed too.
     preview.wait_for_line(preview.stdout, re.compile(r"^rebuilt .*; search index in"), timeout=10)
+    listing.wait_for_function("(text) => document.body.innerText.includes(text)", arg=NEW_SUMMARY, timeout=5000)
+    assert page.evaluate("window.__marker") == 3
+    listing.close()
     hits = page.evaluate("""async () => { const pf = await import('/pagefind/pagefind.js');
         const s = await pf.search('quokkaberry'); return s.results.length; }""")
     assert hits == 1
