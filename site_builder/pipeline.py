@@ -525,12 +525,13 @@ def _records_plan(pages: SitePages, previous: Built, changed: set[Key]) -> SiteP
             now = set(_record_files(library, key)) if _exists(library, key) else set()
             gone += [path for path in _record_files(old, key) if path not in now]
     changed_sources = {slug for kind, slug in changed if kind == "source"}
-    archived = pages.archived_files()
+    # Only a changed source's archived files can come or go (listing every source's takes 0.05 s at 10,000 claims).
+    archived = pages.archived_files() if changed_sources else []
     # An archived copy goes with its source, or when the source names another file.
     now_archived = {relpath for relpath, _ in archived}
     gone += [
         relpath
-        for relpath, _ in archived_files(old)
+        for relpath, _ in (archived_files(old) if changed_sources else [])
         if relpath.split("/")[1] in changed_sources and relpath not in now_archived
     ]
     archived = [(relpath, path) for relpath, path in archived if relpath.split("/")[1] in changed_sources]

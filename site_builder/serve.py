@@ -85,13 +85,15 @@ class PortUnavailable(Exception):
     """The address could not be listened on: the port is taken, or not ours to use."""
 
 
-def serve(content_dir: str, out_dir: str, host: str, port: int, force: bool = False, now=None) -> int:
+def serve(
+    content_dir: str, out_dir: str, host: str, port: int, force: bool = False, now=None, poll: bool = False
+) -> int:
     """Build, serve and rebuild on every save until Ctrl-C; the exit code."""
     # A shell that starts us in the background hands down SIGINT ignored, and
     # Python then never raises KeyboardInterrupt: Ctrl-C (or a test's SIGINT)
     # must stop the server whatever we inherited.
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    preview = Preview(content_dir, out_dir, host, port, force=force, now=now)
+    preview = Preview(content_dir, out_dir, host, port, force=force, now=now, poll=poll)
     if not is_loopback(host):
         print(
             f"build.py: warning: serving on {host}: every machine that can reach this one can read the preview, "
@@ -114,7 +116,14 @@ class Preview:
     """A preview of one archive: its project, its HTTP server and its file watcher."""
 
     def __init__(
-        self, content_dir: str, out_dir: str, host: str = "127.0.0.1", port: int = 0, force: bool = False, now=None
+        self,
+        content_dir: str,
+        out_dir: str,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        force: bool = False,
+        now=None,
+        poll: bool = False,
     ) -> None:
         self.httpd = _PreviewServer(host, port, out_dir)
         bound_port = self.httpd.server_address[1]
@@ -140,7 +149,8 @@ class Preview:
                 os.path.join(self.options.site_root, "templates"),
                 self.options.static_dir(),
                 os.path.join(self.options.site_root, "locales"),
-            ]
+            ],
+            poll=poll,
         )
         self.stopping = threading.Event()
         self._serving: threading.Thread | None = None

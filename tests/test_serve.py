@@ -53,12 +53,22 @@ def archive(tmp_path):
 class Server:
     """`build.py serve` running in `folder`; its output lines are collected as they come."""
 
-    def __init__(self, folder: Path, port: int = 0, host: str | None = None, max_files: int | None = None) -> None:
+    def __init__(
+        self, folder: Path, port: int = 0, host: str | None = None, max_files: int | None = None, poll: bool = False
+    ) -> None:
         def limit_files():  # in the child: as `ulimit -n max_files` would
             resource.setrlimit(resource.RLIMIT_NOFILE, (max_files, max_files))
 
         self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port), *(["--host", host] if host else [])],
+            [
+                sys.executable,
+                str(ROOT / "build.py"),
+                "serve",
+                "--port",
+                str(port),
+                *(["--host", host] if host else []),
+                *(["--poll"] if poll else []),
+            ],
             cwd=folder,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -512,6 +522,16 @@ def test_an_edit_is_served_within_two_seconds_and_rebuilds_only_its_dependents(p
     # The search index was swapped for one that knows the new text (before the line was printed).
     fragments = (archive / ".preview" / "pagefind" / "fragment").glob("*.pf_fragment")
     assert any(NEW_SUMMARY.encode() in gzip.decompress(f.read_bytes()) for f in fragments)
+
+
+def test_a_preview_told_to_poll_sees_an_edit_by_scanning(archive):
+    server = Server(archive, poll=True)
+    try:
+        edit(archive / CLAIM, "summary:", f"summary: {NEW_SUMMARY}")
+        server.wait_for_line(server.stdout, re.compile(r"^rebuilt \d+ pages"), timeout=30)
+        assert NEW_SUMMARY.encode() in server.get(CLAIM_URL)[2]
+    finally:
+        assert server.interrupt() == 0
 
 
 def test_an_archives_own_template_and_static_file_are_picked_up_when_they_appear(preview, archive):
