@@ -38,7 +38,7 @@ from .pages.source import archived_files
 from .parallel import run_chunked
 from .publishing import Publishing, publish
 from .render import BUILTIN_TEMPLATES, Renderer, TemplateFailed
-from .search import INDEX_FOLDER, PREVIEW_SHARD_WORKERS, Indexing, SearchRefresh, refresh_search_index
+from .search import INDEX_FOLDER, PREVIEW_SHARD_WORKERS, SHARD_WORKERS, Indexing, SearchRefresh
 from .urls import Urls
 from .validate import (
     StaticFile,
@@ -310,6 +310,7 @@ class SitePlan:
     static: list[StaticFile]  # copied by a full build; a rebuild only keeps its pages off their paths
     contexts: dict[str, object]  # the site-wide pages' contexts, by output path
     gone: list[str] = field(default_factory=list)  # a rebuild's files no longer built
+    shown_first: int = 0  # a rebuild's: its first pages, the edited records' own, are shown before the rest are made
 
 
 def build(options: BuildOptions) -> BuildReport:
@@ -378,10 +379,11 @@ class BuiltSite:
         """Bring the output up to date with the content; raises BuildFailed on errors.
 
         `touched`: paths a watcher saw change, read again even if their size and
-        modification time look the same; `complete`: nothing else changed (read_content). `shown(report)` is called once the
-        pages of the changed records are written, before the site-wide pages
-        and data files (which at 10,000 claims take seconds): the preview
-        reloads the page being edited then.
+        modification time look the same; `complete`: nothing else changed
+        (read_content). `shown(report)` is called once the pages of the
+        changed records are written, before the site-wide pages and data files
+        (which at 10,000 claims take seconds): the preview reloads the page
+        being edited then.
         """
         if self.built is None or self._layout_signature() != self._layout:
             return self._rebuild_whole(None, shown)
@@ -417,12 +419,16 @@ class BuiltSite:
         records = _records_plan(pages, previous, changed)
         watch.lap("plan")
         with LiveOutput(options.out_dir, previous.digests) as output:
-            _write(options, pages, records, output, ErrorList(), watch, report)
+
+            def show() -> None:
+                report.pages, report.written = len(records.pages), len(output.written)
+                if shown:
+                    shown(report)
+                if collecting:
+                    gc.enable()
+
+            _write(options, pages, records, output, ErrorList(), watch, report, show)
             report.pages, report.written = len(records.pages), len(output.written)
-            if shown:
-                shown(report)
-            if collecting:
-                gc.enable()
             refresh = self._start_refresh(library, output.written) if self.live_search else None
             try:
                 site_wide = _site_wide_plan(pages, previous)
@@ -494,12 +500,13 @@ class BuiltSite:
         started = time.perf_counter()
         with OutputLock(self.options.out_dir):
             # After a rebuild only the shards holding what it changed are indexed again.
-            report.indexed = refresh_search_index(
+            report.indexed = SearchRefresh(
                 self.options.out_dir,
                 self.built.library.site.language,
                 None if report.full else report.changed,
                 self.options.search_shard_pages,
-            )
+                PREVIEW_SHARD_WORKERS if self.live_search else SHARD_WORKERS,
+            ).wait()
         # A new dict, not an added key: the preview's /__status may be reading the old one.
         report.stages = {**report.stages, "index": time.perf_counter() - started}
 
@@ -535,8 +542,11 @@ def _records_plan(pages: SitePages, previous: Built, changed: set[Key]) -> SiteP
         if relpath.split("/")[1] in changed_sources and relpath not in now_archived
     ]
     archived = [(relpath, path) for relpath, path in archived if relpath.split("/")[1] in changed_sources]
+    # The edited records' own pages first: the editor is looking at one of them.
+    own = pages.record_plans(key for key in kept if key in changed)
+    plans = own + pages.record_plans(key for key in kept if key not in changed)
     return SitePlan(
-        pages.record_plans(kept), kept, [], archived, list(previous.static.values()), previous.contexts, gone
+        plans, kept, [], archived, list(previous.static.values()), previous.contexts, gone, shown_first=len(own)
     )
 
 
@@ -563,15 +573,26 @@ def _write(
     static_errors: ErrorList,
     watch: _Stopwatch,
     report: BuildReport,
+    shown: Callable[[], None] | None = None,
 ) -> dict[str, bytes]:
-    """Reserve every path, then render and write the plan into `output`; the digests of what was written."""
+    """Reserve every path, then render and write the plan into `output`; the digests of what was written.
+
+    `shown()` is called once the plan's `shown_first` pages are written.
+    """
     for relpath, _ in plan.archived:
         output.claim(relpath, "its source, as the source's archived file")
     attachment_paths = [
         path for key in plan.attachments for path in BY_KIND[key[0]].attachment_paths(pages.lib, key[1])
     ]
     _refuse_clashes(output, plan.pages, plan.data_files, attachment_paths, plan.static, static_errors)
-    digests = render_pages(pages, plan.pages, output, template_dirs=options.template_dirs())
+    if shown is None:
+        digests = render_pages(pages, plan.pages, output, template_dirs=options.template_dirs())
+    else:
+        digests = render_pages(pages, plan.pages[: plan.shown_first], output, template_dirs=options.template_dirs())
+        shown()
+        digests.update(
+            render_pages(pages, plan.pages[plan.shown_first :], output, template_dirs=options.template_dirs())
+        )
     watch.lap("render")
     # The index needs only the pages: Pagefind reads them while the rest is written.
     indexing = (

@@ -138,7 +138,7 @@ class Indexing:
     links to its pages (Pagefind takes one glob, and a list of thousands of
     paths overflows a command line), into `index_dir/shard-NNNN/`. `shards`
     limits the run to those shards, each written to `.shard-NNNN-new/` for
-    the caller to swap in (refresh_search_index).
+    the caller to swap in (SearchRefresh).
     """
 
     def __init__(
@@ -388,26 +388,17 @@ def _children_peak() -> int:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * _RSS_UNIT
 
 
-def refresh_search_index(
-    out_dir: str, language: str, changed: Iterable[str] | None = None, shard_pages: int | None = None
-) -> int:
-    """Bring the live folder's index up to date; the number of pages it holds.
+class SearchRefresh:
+    """The live folder's index brought up to date: begun on creation, finished by wait().
 
     Given the output paths a rebuild `changed`, only the shards holding
     them are indexed again, each swapped in whole, while the others keep
     answering; otherwise (or when the shard count moved) the whole index is
     indexed afresh and swapped in whole. `shard_pages`: as SHARD_PAGES,
-    the same in every call on one folder.
-    """
-    return SearchRefresh(out_dir, language, changed, shard_pages).wait()
-
-
-class SearchRefresh:
-    """refresh_search_index at work: started once the record pages are written, waited for after the rest.
-
-    The preview starts it as soon as an edit's record pages are written, so
-    that Pagefind indexes their shards while the site-wide pages are made
-    (seconds at 10,000 claims); nothing it reads is written meanwhile.
+    the same in every call on one folder. The preview begins it as soon as
+    an edit's record pages are written, so that Pagefind indexes their
+    shards while the site-wide pages are made (seconds at 10,000 claims);
+    nothing it reads is written meanwhile.
     """
 
     def __init__(
