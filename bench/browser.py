@@ -44,6 +44,7 @@ INPUT = ".pagefind-ui__search-input"
 RESULT = ".pagefind-ui__result"
 RESULT_LINK = ".pagefind-ui__result-link"
 MESSAGE = ".pagefind-ui__message"
+ANSWERED = re.compile(r"\bresults? for\b")  # Pagefind UI's "No results for", "1 result for", "N results for"
 SETTLED_SECONDS = 1.0  # no request in flight for this long: the query's requests are all done
 TIMEOUT_MS = 120_000
 
@@ -218,8 +219,9 @@ def _search_until_found(browser, base: str, word: str, slug: str, deadline: floa
             page = context.new_page()
             page.goto(base + "search/", wait_until="load")
             page.fill(INPUT, word)
-            # The message names the query once its results (none, until the index has the word) are in.
-            page.locator(MESSAGE).filter(has_text=word).wait_for(timeout=TIMEOUT_MS)
+            # The message names the query once its results (none, until the index has the word) are in;
+            # before, it says "Searching for ...", which names it too (taken for the answer, each edit waited 120 s).
+            page.locator(MESSAGE).filter(has_text=word).filter(has_text=ANSWERED).wait_for(timeout=TIMEOUT_MS)
             links = page.locator(RESULT_LINK)
             # The message comes before the results: across many shards their fragments take a while longer,
             # and a shard swapped in while they load leaves them unshown: then ask again.

@@ -38,7 +38,15 @@ from .pages.source import archived_files
 from .parallel import run_chunked
 from .publishing import Publishing, publish
 from .render import BUILTIN_TEMPLATES, Renderer, TemplateFailed
-from .search import INDEX_FOLDER, PREVIEW_SHARD_WORKERS, SHARD_WORKERS, Indexing, SearchRefresh
+from .search import (
+    INDEX_FOLDER,
+    PREVIEW_SHARD_WORKERS,
+    SHARD_WORKERS,
+    Indexing,
+    SearchRefresh,
+    indexed_digest,
+    is_record_page,
+)
 from .urls import Urls
 from .validate import (
     StaticFile,
@@ -365,10 +373,13 @@ class BuiltSite:
         # The preview's: a rebuild refreshes the live index's shards itself, begun as soon as the
         # record pages are written (a full build is left to the caller's refresh_search()).
         self.live_search = live_search
+        # Whether the index holds the record pages as they are on disk (not after a failed refresh).
+        self._index_current = False
 
     def build(self, content: Content | None = None) -> BuildReport:
         """A full build; later `rebuild()`s start from what it leaves."""
         self._layout = self._layout_signature()
+        self._index_current = False
         self.built = full_build(self.options, content)
         self.content = self.built.content
         return self.built.report
@@ -418,6 +429,8 @@ class BuiltSite:
         previous = self.built
         records = _records_plan(pages, previous, changed)
         watch.lap("plan")
+        # What the index read of the record pages about to be replaced (the index holds them as they are).
+        indexed = _read_record_pages(options.out_dir, records.pages) if self.live_search and self._index_current else {}
         with LiveOutput(options.out_dir, previous.digests) as output:
 
             def show() -> None:
@@ -429,7 +442,11 @@ class BuiltSite:
 
             _write(options, pages, records, output, ErrorList(), watch, report, show)
             report.pages, report.written = len(records.pages), len(output.written)
-            refresh = self._start_refresh(library, output.written) if self.live_search else None
+            refresh = (
+                self._start_refresh(library, _index_changes(options.out_dir, output.written, indexed))
+                if self.live_search
+                else None
+            )
             try:
                 site_wide = _site_wide_plan(pages, previous)
                 watch.lap("plan")
@@ -452,9 +469,7 @@ class BuiltSite:
             self.refresh_search(report)
         return report
 
-    def _start_refresh(self, library: Library, written: list[str]) -> SearchRefresh | None:
-        if not written:
-            return None
+    def _start_refresh(self, library: Library, written: list[str]) -> SearchRefresh:
         return SearchRefresh(
             self.options.out_dir,
             library.site.language,
@@ -465,8 +480,10 @@ class BuiltSite:
 
     def _finish_refresh(self, refresh: SearchRefresh, report: BuildReport) -> None:
         """The shards indexed meanwhile swapped in; "index" is the time from the record pages to the fresh index."""
+        self._index_current = False
         with OutputLock(self.options.out_dir):
             report.indexed = refresh.wait()
+        self._index_current = True
         report.stages = {**report.stages, "index": time.perf_counter() - refresh.started}
 
     def _updated_library(self, content: Content) -> Library | None:
@@ -498,6 +515,7 @@ class BuiltSite:
         The preview calls it once the browser has reloaded, so that the page does not wait for the index.
         """
         started = time.perf_counter()
+        self._index_current = False
         with OutputLock(self.options.out_dir):
             # After a rebuild only the shards holding what it changed are indexed again.
             report.indexed = SearchRefresh(
@@ -507,6 +525,7 @@ class BuiltSite:
                 self.options.search_shard_pages,
                 PREVIEW_SHARD_WORKERS if self.live_search else SHARD_WORKERS,
             ).wait()
+        self._index_current = True
         # A new dict, not an added key: the preview's /__status may be reading the old one.
         report.stages = {**report.stages, "index": time.perf_counter() - started}
 
@@ -557,6 +576,39 @@ def _site_wide_plan(pages: SitePages, previous: Built) -> SitePlan:
     contexts = {output.path: output.context for output in site_wide}
     gone = sorted(previous.contexts.keys() - contexts.keys())  # e.g. a page of an index that got shorter
     return SitePlan(plans, [], pages.data_files(), [], list(previous.static.values()), contexts, gone)
+
+
+def _read_record_pages(out_dir: str, plans: list[Plan]) -> dict[str, bytes]:
+    found = {}
+    for plan in plans:
+        if is_record_page(plan.path):
+            try:
+                with open(os.path.join(out_dir, plan.path), "rb") as f:
+                    found[plan.path] = f.read()
+            except OSError:
+                continue
+    return found
+
+
+def _index_changes(out_dir: str, written: list[str], before: dict[str, bytes]) -> list[str]:
+    """The written paths, less the record pages whose change the index cannot see (search.indexed_digest).
+
+    An edit of a claim rewrites the pages that list it (its claimant's, its
+    topics', related claims'), in parts the index ignores: their shards
+    need no new index, and most edits then re-index one shard, not five to nine.
+    """
+    kept = []
+    for relpath in written:
+        if relpath in before:
+            try:
+                with open(os.path.join(out_dir, relpath), "rb") as f:
+                    now = f.read()
+            except OSError:
+                now = None
+            if now is not None and indexed_digest(now) == indexed_digest(before[relpath]):
+                continue
+        kept.append(relpath)
+    return kept
 
 
 def _record_files(lib: Library, key: Key) -> list[str]:

@@ -29,6 +29,7 @@ import threading
 import time
 from collections.abc import Iterable
 
+import lxml.html
 from pagefind.service import get_executable
 
 from .pages import searched_folders
@@ -449,6 +450,34 @@ class SearchRefresh:
     def cancel(self) -> None:
         if self._indexing is not None:
             self._indexing.cancel()
+
+
+def indexed_digest(html: bytes) -> bytes:
+    """A digest of what Pagefind can read of a page: equal digests, equal index entries.
+
+    The words of `data-pagefind-ignore` elements are left out (the lists of
+    claims on a claim's, person's or topic's page, which an edit of another
+    claim changes); everything else is kept, and inside ignored elements every
+    element that carries a Pagefind attribute or is an image (filters and
+    meta there still count unless ignored "all": kept, to be safe).
+    """
+    root = lxml.html.fromstring(html)
+    for element in root.xpath("//*[@data-pagefind-ignore]"):
+        _without_words(element)
+    return hashlib.sha256(lxml.html.tostring(root, encoding="utf-8")).digest()
+
+
+def _without_words(element) -> None:
+    if not isinstance(element.tag, str):  # a comment
+        return
+    if element.tag == "img" or any(
+        name.startswith("data-pagefind-") and name != "data-pagefind-ignore" for name in element.attrib
+    ):
+        return  # its text may be a filter's or meta's value
+    element.text = None
+    for child in element:
+        _without_words(child)
+        child.tail = None
 
 
 def is_record_page(relpath: str) -> bool:

@@ -342,3 +342,26 @@ def test_preview_rebuild_after_claim_edit_equals_full_build(archive, name):
     incremental, full = tree(archive / "public"), tree(fresh)
     assert sorted(incremental) == sorted(full)
     assert [name for name in full if incremental[name] != full[name]] == []
+
+
+def test_the_index_digest_sees_what_pagefind_reads_and_not_the_words_it_ignores():
+    from site_builder.search import indexed_digest
+
+    def page(body: str, ignored: str) -> bytes:
+        return (
+            f"<html><head><title>t</title></head><body><article data-pagefind-body><p>{body}</p>"
+            f"<section data-pagefind-ignore><h2>Related</h2><ul><li>{ignored}</li></ul></section>"
+            "</article></body></html>"
+        ).encode()
+
+    same = indexed_digest(page("Claim text.", "Another claim's summary."))
+    assert indexed_digest(page("Claim text.", "Another claim's new summary.")) == same
+    assert indexed_digest(page("Claim text, edited.", "Another claim's summary.")) != same
+    # A filter inside an ignored part still counts for Pagefind (unless ignored "all"): kept.
+    filtered = '<a data-pagefind-filter="topic">Budget</a>'
+    assert indexed_digest(page("Claim text.", filtered)) != indexed_digest(
+        page("Claim text.", filtered.replace("Budget", "Trade"))
+    )
+    assert indexed_digest(page("Claim text.", '<img src="a.png" alt="x">')) != indexed_digest(
+        page("Claim text.", '<img src="b.png" alt="x">')
+    )
