@@ -476,6 +476,7 @@ class BuiltSite:
             list(written),
             self.options.search_shard_pages,
             PREVIEW_SHARD_WORKERS,
+            swap_early=True,
         )
 
     def _finish_refresh(self, refresh: SearchRefresh, report: BuildReport) -> None:
@@ -484,7 +485,7 @@ class BuiltSite:
         with OutputLock(self.options.out_dir):
             report.indexed = refresh.wait()
         self._index_current = True
-        report.stages = {**report.stages, "index": time.perf_counter() - refresh.started}
+        report.stages = {**report.stages, "index": refresh.finished - refresh.started}
 
     def _updated_library(self, content: Content) -> Library | None:
         """The last build's library with its edited claims replaced, if claims are all that changed (library_update)."""

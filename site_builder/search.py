@@ -409,9 +409,21 @@ class SearchRefresh:
         changed: Iterable[str] | None = None,
         shard_pages: int | None = None,
         workers: int = SHARD_WORKERS,
+        swap_early: bool = False,
     ) -> None:
-        self.started = time.perf_counter()
+        self.started = self.finished = time.perf_counter()
         self.live = os.path.join(out_dir, INDEX_FOLDER)
+        # `swap_early`: swapped in as soon as Pagefind is done, on a thread of its own, not when wait()
+        # is called: the preview's site-wide pages take longer than an edit's shard.
+        self._swapper: threading.Thread | None = None
+        self._cancelled = False
+        self._result: int | BaseException = 0
+        self._begin(out_dir, language, changed, shard_pages, workers)
+        if swap_early:
+            self._swapper = threading.Thread(target=self._swap_early, name="search swap", daemon=True)
+            self._swapper.start()
+
+    def _begin(self, out_dir, language, changed, shard_pages, workers) -> None:
         self._touched: set[int] = set()
         self._fresh: str | None = None
         self._indexing: Indexing | None = None
@@ -431,15 +443,38 @@ class SearchRefresh:
 
     def wait(self) -> int:
         """Once indexed, the fresh shards (or the whole fresh index) swapped in; the pages the index holds."""
+        if self._swapper is None:
+            return self._finish()
+        self._swapper.join()
+        if isinstance(self._result, BaseException):
+            raise self._result
+        return self._result
+
+    def _swap_early(self) -> None:
+        try:
+            self._result = self._finish()
+        except BaseException as exc:  # noqa: BLE001 (raised by wait(), in the caller's thread)
+            self._result = exc
+
+    def _finish(self) -> int:
+        count = self._swap()
+        self.finished = time.perf_counter()
+        return count
+
+    def _swap(self) -> int:
         if self._fresh is None:
             if self._indexing is not None:
                 self._indexing.wait()
+            if self._cancelled:
+                return 0
             for shard in sorted(self._touched):
                 fresh = os.path.join(self.live, f".{shard_name(shard)}-new")
                 swap_folders(fresh, os.path.join(self.live, shard_name(shard)))
                 shutil.rmtree(fresh, ignore_errors=True)
             return sum(_page_count(os.path.join(self.live, name)) for name in _live_shards(self.live))
         count = self._indexing.wait()
+        if self._cancelled:
+            return 0
         if os.path.isdir(self.live):
             swap_folders(self._fresh, self.live)
             shutil.rmtree(self._fresh, ignore_errors=True)
@@ -448,8 +483,11 @@ class SearchRefresh:
         return count
 
     def cancel(self) -> None:
+        self._cancelled = True
         if self._indexing is not None:
             self._indexing.cancel()
+        if self._swapper is not None:
+            self._swapper.join()
 
 
 def indexed_digest(html: bytes) -> bytes:
