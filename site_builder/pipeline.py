@@ -43,6 +43,7 @@ from .search import (
     PREVIEW_SHARD_WORKERS,
     SHARD_WORKERS,
     Indexing,
+    SearchIndexFailed,
     SearchRefresh,
     indexed_digest,
     is_record_page,
@@ -455,6 +456,9 @@ class BuiltSite:
                 if refresh is not None:
                     refresh.cancel()
                 raise
+            # Under the output's lock still: a second lock of our own could find the first held by a
+            # Pagefind just forked and not yet started (it holds the lock's file until it is).
+            index_failed = self._finish_refresh(refresh, report) if refresh is not None else None
         report.written, report.changed = len(output.written), list(output.written)
         self.built = _finished(
             report,
@@ -463,9 +467,9 @@ class BuiltSite:
             [records, site_wide],
             Built(report, content, library, output.digests, site_wide.contexts, previous.static),
         )
-        if refresh is not None:
-            self._finish_refresh(refresh, report)
-        elif options.search and output.written:
+        if index_failed is not None:
+            raise index_failed
+        if refresh is None and options.search and output.written:
             self.refresh_search(report)
         return report
 
@@ -479,13 +483,19 @@ class BuiltSite:
             swap_early=True,
         )
 
-    def _finish_refresh(self, refresh: SearchRefresh, report: BuildReport) -> None:
-        """The shards indexed meanwhile swapped in; "index" is the time from the record pages to the fresh index."""
+    def _finish_refresh(self, refresh: SearchRefresh, report: BuildReport) -> SearchIndexFailed | None:
+        """The shards indexed meanwhile swapped in; "index" is the time from the record pages to the fresh index.
+
+        A failure is returned, to be raised once the rebuild is recorded.
+        """
         self._index_current = False
-        with OutputLock(self.options.out_dir):
+        try:
             report.indexed = refresh.wait()
+        except SearchIndexFailed as failed:
+            return failed
         self._index_current = True
         report.stages = {**report.stages, "index": refresh.finished - refresh.started}
+        return None
 
     def _updated_library(self, content: Content) -> Library | None:
         """The last build's library with its edited claims replaced, if claims are all that changed (library_update)."""

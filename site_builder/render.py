@@ -173,7 +173,8 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 
     Each build makes a new Renderer; a preview's rebuild would otherwise
     compile every template again (about 0.1 s of its reload). The compiled
-    code holds the words TranslatedOnce folded in, so each catalogue has its own.
+    code holds the words TranslatedOnce folded in, so each catalogue (and
+    environment class) has its own.
     """
 
     def __init__(self) -> None:
@@ -188,13 +189,14 @@ class _CompiledTemplates(jinja2.BytecodeCache):
         self._code[bucket.key] = bucket.bytecode_to_string()
 
 
-_COMPILED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # translations -> _CompiledTemplates
+# translations -> environment class -> _CompiledTemplates (a sandbox compiles its calls differently)
+_COMPILED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 class Renderer:
     def __init__(self, site_view, ui: Interface, template_dirs: list[str] | None = None) -> None:
         self.env = SiteSandbox(
-            bytecode_cache=_COMPILED.setdefault(ui.translations, _CompiledTemplates()),
+            bytecode_cache=_COMPILED.setdefault(ui.translations, {}).setdefault(SiteSandbox, _CompiledTemplates()),
             loader=SiteLoader(template_dirs or [BUILTIN_TEMPLATES]),
             autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
             undefined=jinja2.StrictUndefined,
