@@ -6,9 +6,10 @@ and entry file included) and those the query caused (index chunks, filters,
 the results' fragments), each the sum of the responses' headers and bodies.
 
 `preview_edit`: `build.py serve` on a copy of the corpus, a claim's page open;
-one claim's summary saved with a word no page has: the seconds from the save
-to the page showing it (the live reload), then to /search/ finding it (the
-search index refreshed).
+claims' summaries saved one after another, each with a word no page has:
+the seconds from the save to the page showing it (the live reload), then to
+/search/ finding it (the search index refreshed), medians of the edits.
+`python -m bench.browser --claims N` runs this alone and writes its JSON.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import functools
 import http.server
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -42,6 +44,7 @@ INPUT = ".pagefind-ui__search-input"
 RESULT = ".pagefind-ui__result"
 RESULT_LINK = ".pagefind-ui__result-link"
 MESSAGE = ".pagefind-ui__message"
+ANSWERED = re.compile(r"\bresults? for\b")  # Pagefind UI's "No results for", "1 result for", "N results for"
 SETTLED_SECONDS = 1.0  # no request in flight for this long: the query's requests are all done
 TIMEOUT_MS = 120_000
 
@@ -157,8 +160,12 @@ def query_bytes(site: Path, query: str) -> dict:
     return {"query": query, "page_load": loaded, "query_transfer": queried, "results_shown": shown}
 
 
-def preview_edit(corpus: Path, work: Path, timeout: float = 900) -> dict:
-    """Seconds from one claim's save to its page reloaded in the preview, and to search finding the new word."""
+def preview_edit(corpus: Path, work: Path, timeout: float = 900, edits: int = 5) -> dict:
+    """Seconds from a claim's save to its page reloaded in the preview, and to search finding the new word.
+
+    `edits` claims are edited one after the other, each once the last one's
+    rebuild and index are done; the figures are their medians, each edit's kept.
+    """
     for part in ("content", "texts"):
         shutil.copytree(corpus / part, work / part)
     # The cold and warm builds' cache, as an editor's machine keeps it between sessions (entries are
@@ -184,23 +191,31 @@ def preview_edit(corpus: Path, work: Path, timeout: float = 900) -> dict:
     lines: list[str] = []
     ready = threading.Event()
     threading.Thread(target=_read_lines, args=(server, lines, ready), daemon=True).start()
+    reloads: list[float] = []
+    searches: list[float | None] = []
     try:
         if not ready.wait(timeout) or server.poll() is not None:
             raise RuntimeError("the preview did not start:\n" + "".join(lines[-20:]))
         first = time.perf_counter() - started
         base = next(line.split()[1] for line in lines if line.startswith("serving "))
         claims = sorted((content / "claims").iterdir())
-        claim = claims[len(claims) // 3]
-        word = "zyxwbenchedit"  # no generated word has these letters together
         with _browser() as browser:
-            page = browser.new_page()
-            page.goto(f"{base}claims/{claim.stem}/", wait_until="load")
-            saved = time.perf_counter()
-            edit_record(claim, lambda record: record.update(summary=record["summary"] + f" {word}."))
-            page.get_by_text(word).first.wait_for(timeout=timeout * 1000)
-            reloaded = time.perf_counter() - saved
-            found = _search_until_found(browser, base, word, claim.stem, saved + timeout)
-            searched = time.perf_counter() - saved
+            for edit in range(edits):
+                claim = claims[len(claims) * (edit + 1) // (edits + 1)]
+                word = f"zyxwbenchedit{'abcdefghij'[edit % 10]}"  # no generated word has these letters together
+                page = browser.new_page()
+                page.goto(f"{base}claims/{claim.stem}/", wait_until="load")
+                rebuilt = sum(line.startswith("rebuilt") for line in lines)
+                saved = time.perf_counter()
+                edit_record(claim, lambda record, word=word: record.update(summary=record["summary"] + f" {word}."))
+                page.get_by_text(word).first.wait_for(timeout=timeout * 1000)
+                reloads.append(time.perf_counter() - saved)
+                found = _search_until_found(browser, base, word, claim.stem, saved + timeout)
+                searches.append(time.perf_counter() - saved if found else None)
+                page.close()
+                # The next edit once this one's rebuild is over, its index included.
+                while sum(line.startswith("rebuilt") for line in lines) <= rebuilt and server.poll() is None:
+                    time.sleep(0.05)
     finally:
         server.terminate()
         try:
@@ -208,10 +223,14 @@ def preview_edit(corpus: Path, work: Path, timeout: float = 900) -> dict:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+    found = [s for s in searches if s is not None]
     return {
         "first_build_seconds": round(first, 3),
-        "reload_seconds": round(reloaded, 3),
-        "search_seconds": round(searched, 3) if found else None,
+        "edits": edits,
+        "reload_seconds": round(statistics.median(reloads), 3),  # medians
+        "search_seconds": round(statistics.median(found), 3) if len(found) == len(searches) else None,
+        "reload_each": [round(s, 3) for s in reloads],
+        "search_each": [None if s is None else round(s, 3) for s in searches],
         "log": [line.rstrip() for line in lines if line.startswith(("built", "rebuilt"))],
     }
 
@@ -226,8 +245,9 @@ def _search_until_found(browser, base: str, word: str, slug: str, deadline: floa
             page = context.new_page()
             page.goto(base + "search/", wait_until="load")
             page.fill(INPUT, word)
-            # The message names the query once its results (none, until the index has the word) are in.
-            page.locator(MESSAGE).filter(has_text=word).wait_for(timeout=TIMEOUT_MS)
+            # The message names the query once its results (none, until the index has the word) are in;
+            # before, it says "Searching for ...", which names it too (taken for the answer, each edit waited 120 s).
+            page.locator(MESSAGE).filter(has_text=word).filter(has_text=ANSWERED).wait_for(timeout=TIMEOUT_MS)
             links = page.locator(RESULT_LINK)
             # The message comes before the results: across many shards their fragments take a while longer,
             # and a shard swapped in while they load leaves them unshown: then ask again.
@@ -250,3 +270,35 @@ def _read_lines(process: subprocess.Popen, lines: list[str], ready: threading.Ev
         if line.startswith("serving "):
             ready.set()
     ready.set()  # ended: the caller sees it has exited
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The preview's figures alone: `python -m bench.browser --claims 10000 [--edits 5]`."""
+    import argparse
+    import datetime as dt
+    import json
+    import tempfile
+
+    from .corpus import BENCH_DIR, ensure_corpus
+
+    parser = argparse.ArgumentParser(prog="python -m bench.browser", description=preview_edit.__doc__.split("\n")[0])
+    parser.add_argument("--claims", type=int, default=10000)
+    parser.add_argument("--edits", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=BENCH_DIR / "results")
+    args = parser.parse_args(argv)
+    corpus, _ = ensure_corpus(args.claims)
+    with tempfile.TemporaryDirectory(prefix=f"bench-preview-N{args.claims}-") as tmp:
+        result = preview_edit(corpus, Path(tmp), edits=args.edits)
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=BENCH_DIR).stdout.strip()
+    record = {"what": "bench.browser.preview_edit", "commit": commit, "claims": args.claims, **result}
+    now = dt.datetime.now(dt.UTC)
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / f"{now:%Y%m%d-%H%M%S}-N{args.claims}-preview.json"
+    path.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps(record, indent=1, ensure_ascii=False))
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

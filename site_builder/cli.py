@@ -107,6 +107,12 @@ def parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="preview folder (default: .preview, so that public/ is never overwritten)",
     )
+    serve_cmd.add_argument(
+        "--poll",
+        action="store_true",
+        help="notice saves by scanning the folders, not by the system's file events: for folders on a network "
+        "drive or shared into a container, whose saves the events miss (a save then shows up to a second later)",
+    )
     _now_arg(serve_cmd)
     _force_arg(serve_cmd)
 
@@ -539,7 +545,7 @@ def _archive(args) -> int:
 
 def _serve(args) -> int:
     try:
-        return serve.serve(args.content, args.out, args.host, args.port, force=args.force, now=args.now)
+        return serve.serve(args.content, args.out, args.host, args.port, force=args.force, now=args.now, poll=args.poll)
     except serve.PortUnavailable as exc:
         print(f"build.py: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

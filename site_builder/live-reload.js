@@ -4,22 +4,35 @@
 // The server's event stream says which build to show ("reload", a build id)
 // and, while the content has errors, what they are ("errors": JSON with their
 // `total` and the first of them as `path:line:col: error: message` lines). A page reloads when the build id
-// differs from the one it was served with; errors are shown over the last
+// differs from the one it was served with (unless a "followed" event says the
+// new build changed other pages only); errors are shown over the last
 // good page until a build succeeds. The pages' CSP allows no inline style,
 // so the overlay is styled through element.style, which CSP does not govern.
 (() => {
   "use strict";
 
-  const servedBuild = document.currentScript ? document.currentScript.dataset.build : "";
+  let servedBuild = document.currentScript ? document.currentScript.dataset.build : "";
+  // A rebuild reloads pages once its edited records' pages are written; its site-wide pages
+  // follow as a later build, with the pages it changed: only those reload again.
+  let followed = null;
+  const here = location.pathname.replace(/index\.html$/, "");
   let overlay = null;
   let focusBefore = null;
 
   function connect() {
     const events = new EventSource("/__livereload");
+    events.addEventListener("followed", (event) => {
+      followed = JSON.parse(event.data);
+    });
     events.addEventListener("reload", (event) => {
-      if (event.data !== servedBuild) {
-        location.reload();
+      if (event.data === servedBuild) {
+        return;
       }
+      if (followed && followed.build === event.data && followed.since === servedBuild && !followed.changed.includes(here)) {
+        servedBuild = event.data; // this page did not change since the build it shows
+        return;
+      }
+      location.reload();
     });
     events.addEventListener("errors", (event) => showErrors(JSON.parse(event.data)));
     events.addEventListener("error", () => {

@@ -31,6 +31,7 @@ import time
 from collections.abc import Iterable
 
 import cbor2
+import lxml.html
 from pagefind.service import get_executable
 
 from .pages import searched_folders
@@ -57,7 +58,11 @@ SHARD_PAGES = 4000
 # The preview's shards: smaller, since an edit re-indexes its shard while the
 # editor waits (Pagefind takes about 4 ms a page), and a reader on the same
 # machine loads the extra chunks for nothing.
-PREVIEW_SHARD_PAGES = 500
+PREVIEW_SHARD_PAGES = 250
+# The preview's shards are small (Pagefind needs about 200 MB for 250 pages),
+# and an edit touches several (the claim's page, its claimant's, topics' and
+# related claims'): two at once.
+PREVIEW_SHARD_WORKERS = 2
 # Shards indexed at once. Each Pagefind keeps about 1.4 of the 2 cores busy,
 # so two at once gain little time and double the memory.
 SHARD_WORKERS = 1
@@ -151,7 +156,7 @@ class Indexing:
     links to its pages (Pagefind takes one glob, and a list of thousands of
     paths overflows a command line), into `index_dir/shard-NNNN/`. `shards`
     limits the run to those shards, each written to `.shard-NNNN-new/` for
-    the caller to swap in (refresh_search_index).
+    the caller to swap in (SearchRefresh).
     """
 
     def __init__(
@@ -162,6 +167,8 @@ class Indexing:
         shards: set[int] | None = None,
         count: int | None = None,
         shard_pages: int | None = None,
+        workers: int = SHARD_WORKERS,
+        pages: list[str] | None = None,
     ) -> None:
         self.site_dir = os.path.abspath(site_dir)
         self.index_dir = os.path.abspath(index_dir or os.path.join(self.site_dir, INDEX_FOLDER))
@@ -172,6 +179,7 @@ class Indexing:
                 "the search index could not be built: Pagefind's binary is missing; run `make build` to install it"
             )
         self._only, self._count, self._shard_pages = shards, count, shard_pages
+        self._workers, self._pages = workers, pages  # `pages`: record_pages(site_dir), if the caller has them
         self._work = os.path.join(self.site_dir, f".{INDEX_FOLDER}-work")
         self._runs: list[_Run] = []
         self._lock = threading.Lock()
@@ -185,11 +193,10 @@ class Indexing:
 
     def _plan(self) -> list[tuple[int | None, str, str]]:
         """(shard, folder to index, folder to write) for every Pagefind run."""
+        pages = self._pages
         if self._count is None:
-            pages = record_pages(self.site_dir)
+            pages = record_pages(self.site_dir) if pages is None else pages
             self._count = shard_count(len(pages), self._shard_pages)
-        else:
-            pages = None
         if self._count == 1:
             return [(None, self.site_dir, self.index_dir)]
         pages = record_pages(self.site_dir) if pages is None else pages
@@ -216,7 +223,7 @@ class Indexing:
                 with self._lock:
                     if self._cancelled:
                         return
-                    while pending and len(running) < SHARD_WORKERS:
+                    while pending and len(running) < self._workers:
                         shard, site, out = pending.pop(0)
                         run = _Run(self._executable, site, out, self.language, shard)
                         running.append(run)
@@ -523,36 +530,136 @@ def _children_peak() -> int:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * _RSS_UNIT
 
 
-def refresh_search_index(
-    out_dir: str, language: str, changed: Iterable[str] | None = None, shard_pages: int | None = None
-) -> int:
-    """Bring the live folder's index up to date; the number of pages it holds.
+class SearchRefresh:
+    """The live folder's index brought up to date: begun on creation, finished by wait().
 
     Given the output paths a rebuild `changed`, only the shards holding
     them are indexed again, each swapped in whole, while the others keep
     answering; otherwise (or when the shard count moved) the whole index is
     indexed afresh and swapped in whole. `shard_pages`: as SHARD_PAGES,
-    the same in every call on one folder.
+    the same in every call on one folder. The preview begins it as soon as
+    an edit's record pages are written, so that Pagefind indexes their
+    shards while the site-wide pages are made (seconds at 10,000 claims);
+    nothing it reads is written meanwhile.
     """
-    live = os.path.join(out_dir, INDEX_FOLDER)
-    if changed is not None and os.path.isdir(live):
-        count = shard_count(len(record_pages(out_dir)), shard_pages)
-        if count > 1 and _live_shards(live) == [shard_name(shard) for shard in range(count)]:
-            touched = {shard_of(relpath, count) for relpath in changed if is_record_page(relpath)}
-            if touched:
-                Indexing(out_dir, language, live, shards=touched, count=count).wait()
-                for shard in sorted(touched):
-                    fresh = os.path.join(live, f".{shard_name(shard)}-new")
-                    swap_folders(fresh, os.path.join(live, shard_name(shard)))
-                    shutil.rmtree(fresh, ignore_errors=True)
-                # The routing table and the filters' names follow the shards' new words.
-                write_merging_script(live, _live_shards(live), language)
-            return sum(_page_count(os.path.join(live, name)) for name in _live_shards(live))
-    fresh = os.path.join(out_dir, f".{INDEX_FOLDER}-new")
-    shutil.rmtree(fresh, ignore_errors=True)
-    count = index_folder(out_dir, language, fresh, shard_pages)
-    _put_in_place(fresh, live)
-    return count
+
+    def __init__(
+        self,
+        out_dir: str,
+        language: str,
+        changed: Iterable[str] | None = None,
+        shard_pages: int | None = None,
+        workers: int = SHARD_WORKERS,
+        swap_early: bool = False,
+    ) -> None:
+        self.started = self.finished = time.perf_counter()
+        self.live = os.path.join(out_dir, INDEX_FOLDER)
+        # `swap_early`: swapped in as soon as Pagefind is done, on a thread of its own, not when wait()
+        # is called: the preview's site-wide pages take longer than an edit's shard.
+        self._swapper: threading.Thread | None = None
+        self._cancelled = False
+        self._result: int | BaseException = 0
+        self._begin(out_dir, language, changed, shard_pages, workers)
+        if swap_early:
+            self._swapper = threading.Thread(target=self._swap_early, name="search swap", daemon=True)
+            self._swapper.start()
+
+    def _begin(self, out_dir, language, changed, shard_pages, workers) -> None:
+        self._language = language
+        self._touched: set[int] = set()
+        self._fresh: str | None = None
+        self._indexing: Indexing | None = None
+        if changed is not None and os.path.isdir(self.live):
+            pages = record_pages(out_dir)
+            count = shard_count(len(pages), shard_pages)
+            if count > 1 and _live_shards(self.live) == [shard_name(shard) for shard in range(count)]:
+                self._touched = {shard_of(relpath, count) for relpath in changed if is_record_page(relpath)}
+                if self._touched:
+                    self._indexing = Indexing(
+                        out_dir, language, self.live, shards=self._touched, count=count, workers=workers, pages=pages
+                    )
+                return
+        self._fresh = os.path.join(out_dir, f".{INDEX_FOLDER}-new")
+        shutil.rmtree(self._fresh, ignore_errors=True)
+        self._indexing = Indexing(out_dir, language, self._fresh, shard_pages=shard_pages, workers=workers)
+
+    def wait(self) -> int:
+        """Once indexed, the fresh shards (or the whole fresh index) swapped in; the pages the index holds."""
+        if self._swapper is None:
+            return self._finish()
+        self._swapper.join()
+        if isinstance(self._result, BaseException):
+            raise self._result
+        return self._result
+
+    def _swap_early(self) -> None:
+        try:
+            self._result = self._finish()
+        except BaseException as exc:  # noqa: BLE001 (raised by wait(), in the caller's thread)
+            self._result = exc
+
+    def _finish(self) -> int:
+        count = self._swap()
+        self.finished = time.perf_counter()
+        return count
+
+    def _swap(self) -> int:
+        if self._fresh is None:
+            if self._indexing is not None:
+                self._indexing.wait()
+            if self._cancelled:
+                return 0
+            for shard in sorted(self._touched):
+                fresh = os.path.join(self.live, f".{shard_name(shard)}-new")
+                swap_folders(fresh, os.path.join(self.live, shard_name(shard)))
+                shutil.rmtree(fresh, ignore_errors=True)
+            if self._touched:  # the routing table and the filters' names follow the shards' new words
+                write_merging_script(self.live, _live_shards(self.live), self._language)
+            return sum(_page_count(os.path.join(self.live, name)) for name in _live_shards(self.live))
+        count = self._indexing.wait()
+        if self._cancelled:
+            return 0
+        if os.path.isdir(self.live):
+            swap_folders(self._fresh, self.live)
+            shutil.rmtree(self._fresh, ignore_errors=True)
+        else:
+            os.rename(self._fresh, self.live)
+        return count
+
+    def cancel(self) -> None:
+        self._cancelled = True
+        if self._indexing is not None:
+            self._indexing.cancel()
+        if self._swapper is not None:
+            self._swapper.join()
+
+
+def indexed_digest(html: bytes) -> bytes:
+    """A digest of what Pagefind can read of a page: equal digests, equal index entries.
+
+    The words of `data-pagefind-ignore` elements are left out (the lists of
+    claims on a claim's, person's or topic's page, which an edit of another
+    claim changes); everything else is kept, and inside ignored elements every
+    element that carries a Pagefind attribute or is an image (filters and
+    meta there still count unless ignored "all": kept, to be safe).
+    """
+    root = lxml.html.fromstring(html)
+    for element in root.xpath("//*[@data-pagefind-ignore]"):
+        _without_words(element)
+    return hashlib.sha256(lxml.html.tostring(root, encoding="utf-8")).digest()
+
+
+def _without_words(element) -> None:
+    if not isinstance(element.tag, str):  # a comment
+        return
+    if element.tag == "img" or any(
+        name.startswith("data-pagefind-") and name != "data-pagefind-ignore" for name in element.attrib
+    ):
+        return  # its text may be a filter's or meta's value
+    element.text = None
+    for child in element:
+        _without_words(child)
+        child.tail = None
 
 
 def is_record_page(relpath: str) -> bool:

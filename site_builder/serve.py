@@ -4,8 +4,9 @@ The main thread watches and rebuilds (so Ctrl-C lands there); the HTTP server
 answers from its own threads. The output folder only ever changes by
 whole-file renames and folder swaps (writer.py, pipeline.py), so a request
 never sees half a file. The open page reloads as soon as the pages are
-written; the search index is refreshed after, since Pagefind re-indexes the
-whole site (about 70 s for 10,000 claims, against 7 s for the pages).
+written; the search index is refreshed after: after an edit, only the
+shards that hold its record pages, indexed while the site-wide pages are
+written (pipeline.BuiltSite's live_search).
 
 The live-reload script is added to HTML pages as they are sent, never written
 into the output: the preview folder holds what `build` would make for the
@@ -37,12 +38,9 @@ from .errors import BuildFailed
 from .pipeline import BuildOptions, BuildReport, BuiltSite
 from .render import BUILTIN_TEMPLATES
 from .search import PREVIEW_SHARD_PAGES, SearchIndexFailed
+from .watcher import NoInotify, PollingWatcher, Watcher
 from .writer import OutputError
 
-POLL_SECONDS = 0.25  # how often the folders are scanned while nothing changes
-POLL_SHARE = 0.2  # at most this share of one CPU goes to scanning (a large archive scans slower)
-SETTLE_SECONDS = 0.1  # a save often touches several files: wait until they are all written
-SETTLE_POLL_SECONDS = 0.05
 SHOWN_ERRORS = 50  # the overlay lists the first ones; the terminal has them all
 KEEPALIVE_SECONDS = 15  # a comment on the event stream, so a closed tab frees its thread
 # A client has this long from connecting to the end of its request's headers,
@@ -87,13 +85,15 @@ class PortUnavailable(Exception):
     """The address could not be listened on: the port is taken, or not ours to use."""
 
 
-def serve(content_dir: str, out_dir: str, host: str, port: int, force: bool = False, now=None) -> int:
+def serve(
+    content_dir: str, out_dir: str, host: str, port: int, force: bool = False, now=None, poll: bool = False
+) -> int:
     """Build, serve and rebuild on every save until Ctrl-C; the exit code."""
     # A shell that starts us in the background hands down SIGINT ignored, and
     # Python then never raises KeyboardInterrupt: Ctrl-C (or a test's SIGINT)
     # must stop the server whatever we inherited.
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    preview = Preview(content_dir, out_dir, host, port, force=force, now=now)
+    preview = Preview(content_dir, out_dir, host, port, force=force, now=now, poll=poll)
     if not is_loopback(host):
         print(
             f"build.py: warning: serving on {host}: every machine that can reach this one can read the preview, "
@@ -116,7 +116,14 @@ class Preview:
     """A preview of one archive: its project, its HTTP server and its file watcher."""
 
     def __init__(
-        self, content_dir: str, out_dir: str, host: str = "127.0.0.1", port: int = 0, force: bool = False, now=None
+        self,
+        content_dir: str,
+        out_dir: str,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        force: bool = False,
+        now=None,
+        poll: bool = False,
     ) -> None:
         self.httpd = _PreviewServer(host, port, out_dir)
         bound_port = self.httpd.server_address[1]
@@ -132,7 +139,7 @@ class Preview:
             drafts=True,
             now=now,
         )  # the preview shows drafts and embargoed claims, with their banners
-        self.project = BuiltSite(self.options)
+        self.project = BuiltSite(self.options, live_search=True)
         self.live = self.httpd.live
         # The archive's own templates/ and static/ too, even before they exist: creating one is a change.
         self.watcher = Watcher(
@@ -142,7 +149,8 @@ class Preview:
                 os.path.join(self.options.site_root, "templates"),
                 self.options.static_dir(),
                 os.path.join(self.options.site_root, "locales"),
-            ]
+            ],
+            poll=poll,
         )
         self.stopping = threading.Event()
         self._serving: threading.Thread | None = None
@@ -159,7 +167,15 @@ class Preview:
             flush=True,
         )
         while not self.stopping.is_set():
-            changed = self.watcher.wait_for_changes(self.stopping)
+            try:
+                changed = self.watcher.wait_for_changes(self.stopping)
+            except NoInotify as exc:
+                # Out of inotify watches (a folder was added): scan from now on, beginning with everything.
+                print(f"build.py: note: {exc}; watching by scanning the folders instead", file=sys.stderr, flush=True)
+                folders = self.watcher.folders
+                self.watcher.close()
+                self.watcher = PollingWatcher(folders)
+                changed = set(self.watcher.files)
             if changed:
                 self.rebuild(changed)
 
@@ -173,6 +189,7 @@ class Preview:
             self._serving.join(timeout=5)
         self.live.close()
         self.httpd.server_close()
+        self.watcher.close()
 
     def _first_build(self) -> None:
         """Content errors are shown, not fatal: the editor fixes them while the server runs.
@@ -201,11 +218,19 @@ class Preview:
 
         Every failure is reported; none ends the server.
         """
+        shown_after: list[int] = []
+
+        def shown(report: BuildReport) -> None:
+            shown_after.append(report.written)
+            self.live.succeeded(report)
+
         try:
             # The browser reloads as soon as the edited pages are written; the site-wide pages follow.
-            report = self.project.rebuild(touched=changed | self._sources_reading(changed), shown=self.live.succeeded)
-            if report.written or report.full:
+            report = self.project.rebuild(touched=changed | self._sources_reading(changed), shown=shown, complete=True)
+            if report.full:  # a partial rebuild refreshed the index's shards itself, while it wrote the rest
                 self._index(report)
+            elif shown_after and report.changed[shown_after[0] :]:
+                self.live.followed_by(report, _url_paths(report.changed[shown_after[0] :]))
         except BuildFailed as failed:
             self._failed(failed.errors)
             return
@@ -213,7 +238,7 @@ class Preview:
             self._failed_without_position(str(exc))
             return
         except Exception as exc:  # noqa: BLE001 (a bug must not end the preview; the next save builds afresh)
-            self.project = BuiltSite(self.options)
+            self.project = BuiltSite(self.options, live_search=True)
             self._failed_without_position(
                 f"internal error: {type(exc).__name__}: {exc} (a bug in the site "
                 "builder, not in your content: please report it)"
@@ -293,87 +318,17 @@ def _inside(path: str, folder: str) -> bool:
     return os.path.commonpath([os.path.abspath(path), folder]) == folder
 
 
+def _url_paths(relpaths: list[str]) -> list[str]:
+    """The addresses of the pages among output paths, as a browser's location.pathname has them."""
+    return [
+        "/" + (relpath[: -len("index.html")] if relpath.endswith("index.html") else relpath)
+        for relpath in relpaths
+        if relpath.endswith(".html")
+    ]
+
+
 def _indexed(report: BuildReport) -> str:
     return f"; search index in {report.stages['index']:.2f} s" if "index" in report.stages else ""
-
-
-class Watcher:
-    """Notices files added, changed or removed under some folders, by polling.
-
-    Polling, not inotify: no dependency, and the same behaviour on every file
-    system (network drives, containers' bind mounts). A file has changed when
-    its modification time or size has. Hidden files are skipped, as the
-    content reader skips them: editors' swap files are hidden.
-    """
-
-    def __init__(self, folders) -> None:
-        self.folders: set[str] = set()
-        self.files: dict[str, tuple[int, int]] = {}
-        self.watch_also(folders)
-
-    def watch_also(self, folders) -> None:
-        """Add folders; what they hold now is the baseline, not a change."""
-        for folder in sorted(set(folders) - self.folders):
-            self.folders.add(folder)
-            _scan(folder, self.files)
-
-    def changes(self) -> set[str]:
-        """Paths added, changed or removed since the last call."""
-        current: dict[str, tuple[int, int]] = {}
-        try:
-            for folder in sorted(self.folders):
-                _scan(folder, current)
-        except _OutOfFiles:
-            # Files that could not be opened are not files removed: look again at the next poll.
-            return set()
-        changed = {path for path in current.keys() | self.files.keys() if current.get(path) != self.files.get(path)}
-        self.files = current
-        return changed
-
-    def wait_for_changes(self, stop: threading.Event) -> set[str]:
-        """Block until files changed and then stayed as they are for SETTLE_SECONDS.
-
-        Returns the changed paths, or an empty set once `stop` is set.
-        """
-        changed: set[str] = set()
-        last_change = 0.0
-        while not stop.is_set():
-            started = time.monotonic()
-            fresh = self.changes()
-            now = time.monotonic()
-            if fresh:
-                changed |= fresh
-                last_change = now
-            elif changed and now - last_change >= SETTLE_SECONDS:
-                return changed
-            scan = now - started
-            stop.wait(max(SETTLE_POLL_SECONDS if changed else POLL_SECONDS, scan / POLL_SHARE - scan))
-        return set()
-
-
-class _OutOfFiles(Exception):
-    """The process may open no more files for now (EMFILE, ENFILE)."""
-
-
-def _scan(folder: str, into: dict[str, tuple[int, int]]) -> None:
-    try:
-        entries = os.scandir(folder)
-    except OSError as exc:  # not there (yet), or removed while scanning
-        if exc.errno in (errno.EMFILE, errno.ENFILE):
-            raise _OutOfFiles() from exc
-        return
-    with entries:
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            try:
-                if entry.is_dir():
-                    _scan(entry.path, into)
-                else:
-                    stat = entry.stat()
-                    into[entry.path] = (stat.st_mtime_ns, stat.st_size)
-            except OSError:
-                continue
 
 
 class LiveReload:
@@ -386,6 +341,9 @@ class LiveReload:
         self.builds = 0
         self.errors: list[str] = []
         self.report: BuildReport | None = None
+        # After a rebuild's second part (its site-wide pages, written after the reload): the build it
+        # follows and the pages it changed; a page showing that build and not among them is current.
+        self.followed: dict | None = None
         self.version = 0  # counts every change above
         self.closed = False
 
@@ -396,7 +354,16 @@ class LiveReload:
     def succeeded(self, report: BuildReport) -> None:
         with self._changed:
             self.builds += 1
-            self.errors, self.report = [], report
+            self.errors, self.report, self.followed = [], report, None
+            self._announce()
+
+    def followed_by(self, report: BuildReport, paths: list[str]) -> None:
+        """The rest of a rebuild, written after `succeeded`: only the open pages at `paths` (URL paths) reload."""
+        with self._changed:
+            since = self.build_id
+            self.builds += 1
+            self.report = report
+            self.followed = {"build": self.build_id, "since": since, "changed": sorted(paths)}
             self._announce()
 
     def failed(self, errors: list[str]) -> None:
@@ -418,7 +385,10 @@ class LiveReload:
     def events(self) -> bytes:
         """The current state as Server-Sent Events: the build to show, then any errors."""
         with self._changed:
-            message = f"event: reload\ndata: {self.build_id}\n\n"
+            message = ""
+            if self.followed is not None:
+                message += f"event: followed\ndata: {json.dumps(self.followed, ensure_ascii=False)}\n\n"
+            message += f"event: reload\ndata: {self.build_id}\n\n"
             if self.errors:
                 shown = {"total": len(self.errors), "errors": self.errors[:SHOWN_ERRORS]}
                 message += f"event: errors\ndata: {json.dumps(shown, ensure_ascii=False)}\n\n"

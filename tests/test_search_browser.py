@@ -500,13 +500,19 @@ def test_a_shared_search_url_opens_with_results_from_the_shards(serve_dir, brows
     assert page.problems == []
 
 
-def test_an_edited_claim_is_found_after_only_its_shards_are_indexed_again(serve_dir, browse, tmp_path, monkeypatch):
+@pytest.mark.parametrize("live", [False, True], ids=["build", "preview"])
+def test_an_edited_claim_is_found_after_only_its_shards_are_indexed_again(
+    serve_dir, browse, tmp_path, monkeypatch, live
+):
+    """`live`: as the preview, whose rebuild indexes the shards while it writes the site-wide pages."""
     monkeypatch.setattr(search, "SHARD_PAGES", SHARDED_PAGES)
     generate_corpus(SHARDED_CLAIMS, seed=19, folder=tmp_path)
-    options = BuildOptions(content_dir=str(tmp_path / "content"), out_dir=str(tmp_path / "public"), search=True)
-    project = BuiltSite(options)
+    options = BuildOptions(content_dir=str(tmp_path / "content"), out_dir=str(tmp_path / "public"), search=not live)
+    project = BuiltSite(options, live_search=live)
     with ThreadPoolExecutor(max_workers=1) as pool:  # see build_site: not in Playwright's thread
-        pool.submit(project.build).result()
+        built = pool.submit(project.build).result()
+        if live:  # as the preview indexes its first build, once it is served
+            pool.submit(project.refresh_search, built).result()
         site = tmp_path / "public"
         count = shard_count(site)
         before = {
@@ -517,7 +523,8 @@ def test_an_edited_claim_is_found_after_only_its_shards_are_indexed_again(serve_
             claim.read_text(encoding="utf-8").replace("summary: >-\n", "summary: >-\n  Zorblatquux gravel. "),
             encoding="utf-8",
         )
-        report = pool.submit(project.rebuild, {str(claim)}).result()
+        report = pool.submit(project.rebuild, {str(claim)}, None, live).result()
+    assert "index" in report.stages
     page_of_claim = f"claims/{claim.stem}/index.html"
     assert page_of_claim in report.changed
     touched = {
@@ -525,6 +532,11 @@ def test_an_edited_claim_is_found_after_only_its_shards_are_indexed_again(serve_
     }
     assert search.shard_name(search.shard_of(page_of_claim, count)) in touched
     assert len(touched) < len(before)  # else this would show nothing
+    if live:
+        # The other pages that changed (its claimant's, topics', related claims') changed where the index
+        # does not look: only the claim's own shard is indexed again.
+        assert len(touched) > 1
+        touched = {search.shard_name(search.shard_of(page_of_claim, count))}
     after = {name: (site / "pagefind" / name / "pagefind-entry.json").stat().st_ino for name in shard_entries(site)}
     assert {name for name in before if before[name] != after[name]} == touched
     assert report.indexed == len(search.record_pages(str(site)))

@@ -31,7 +31,8 @@ from lxml import html
 from tools import axe_violations
 
 from site_builder import serve
-from site_builder.serve import SHOWN_ERRORS, LiveReload, Watcher, with_live_reload
+from site_builder.serve import SHOWN_ERRORS, LiveReload, with_live_reload
+from site_builder.watcher import InotifyWatcher, PollingWatcher, Watcher
 
 ROOT = Path(__file__).resolve().parent.parent
 CLAIM = "content/claims/paryan-completely-cleared-of-taliban.yaml"
@@ -52,12 +53,22 @@ def archive(tmp_path):
 class Server:
     """`build.py serve` running in `folder`; its output lines are collected as they come."""
 
-    def __init__(self, folder: Path, port: int = 0, host: str | None = None, max_files: int | None = None) -> None:
+    def __init__(
+        self, folder: Path, port: int = 0, host: str | None = None, max_files: int | None = None, poll: bool = False
+    ) -> None:
         def limit_files():  # in the child: as `ulimit -n max_files` would
             resource.setrlimit(resource.RLIMIT_NOFILE, (max_files, max_files))
 
         self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port), *(["--host", host] if host else [])],
+            [
+                sys.executable,
+                str(ROOT / "build.py"),
+                "serve",
+                "--port",
+                str(port),
+                *(["--host", host] if host else []),
+                *(["--poll"] if poll else []),
+            ],
             cwd=folder,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -513,6 +524,16 @@ def test_an_edit_is_served_within_two_seconds_and_rebuilds_only_its_dependents(p
     assert any(NEW_SUMMARY.encode() in gzip.decompress(f.read_bytes()) for f in fragments)
 
 
+def test_a_preview_told_to_poll_sees_an_edit_by_scanning(archive):
+    server = Server(archive, poll=True)
+    try:
+        edit(archive / CLAIM, "summary:", f"summary: {NEW_SUMMARY}")
+        server.wait_for_line(server.stdout, re.compile(r"^rebuilt \d+ pages"), timeout=30)
+        assert NEW_SUMMARY.encode() in server.get(CLAIM_URL)[2]
+    finally:
+        assert server.interrupt() == 0
+
+
 def test_an_archives_own_template_and_static_file_are_picked_up_when_they_appear(preview, archive):
     (archive / "static").mkdir()
     (archive / "static" / "humans.txt").write_text("Made by the archive's team.\n", encoding="utf-8")
@@ -597,6 +618,9 @@ def test_first_build_with_errors_keeps_serving_until_fixed(archive):
 
 
 def test_the_open_page_reloads_itself_and_shows_errors_over_the_last_good_page(preview, archive, page):
+    # The list of claims is written after the claim's page (and the reload): it reloads once more, the claim's not.
+    listing = page.context.new_page()
+    listing.goto(preview.url + "claims/")
     page.goto(preview.url + CLAIM_URL)
     page.evaluate("window.__marker = 1")
     edit(archive / CLAIM, "summary:", f"summary: {NEW_SUMMARY}")
@@ -608,8 +632,12 @@ def test_the_open_page_reloads_itself_and_shows_errors_over_the_last_good_page(p
     )
     reload_seconds = time.monotonic() - saved
     assert reload_seconds < 2
+    page.evaluate("window.__marker = 3")
     # The page reloads first; the line comes once the search index has been refreshed too.
     preview.wait_for_line(preview.stdout, re.compile(r"^rebuilt .*; search index in"), timeout=10)
+    listing.wait_for_function("(text) => document.body.innerText.includes(text)", arg=NEW_SUMMARY, timeout=5000)
+    assert page.evaluate("window.__marker") == 3
+    listing.close()
     hits = page.evaluate("""async () => { const pf = await import('/pagefind/pagefind.js');
         const s = await pf.search('quokkaberry'); return s.results.length; }""")
     assert hits == 1
@@ -662,23 +690,100 @@ def test_live_reload_tag_goes_before_the_end_of_head():
     assert with_live_reload(b"<p>bare</p>", "ab-1").endswith(b"defer></script>\n")
 
 
-def test_watcher_sees_added_changed_and_removed_files_but_not_hidden_ones(tmp_path):
+WATCHERS = [PollingWatcher, InotifyWatcher]
+
+
+def test_the_preview_watches_with_inotify_here(tmp_path):
+    """This machine is Linux: the kernel's events, not scans (a fallback here would hide a broken inotify)."""
+    watcher = Watcher([str(tmp_path)])
+    assert isinstance(watcher, InotifyWatcher)
+    watcher.close()
+    assert isinstance(Watcher([str(tmp_path)], poll=True), PollingWatcher)
+
+
+@pytest.mark.parametrize("kind", WATCHERS)
+def test_watcher_sees_added_changed_and_removed_files_but_not_hidden_ones(tmp_path, kind):
     (tmp_path / "claims").mkdir()
     kept, changed, removed = (tmp_path / "claims" / name for name in ("kept.yaml", "changed.yaml", "removed.yaml"))
     for path in (kept, changed, removed):
         path.write_text("a: 1\n")
-    watcher = Watcher([str(tmp_path)])
+    watcher = kind([str(tmp_path)])
     assert watcher.changes() == set()
     changed.write_text("a: 22\n")
     removed.unlink()
     added = tmp_path / "claims" / "added.yaml"
     added.write_text("a: 1\n")
     (tmp_path / "claims" / ".added.yaml.swp").write_text("x")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "index").write_text("x")
     assert watcher.changes() == {str(changed), str(removed), str(added)}
     assert watcher.changes() == set()
     stop = threading.Event()
     threading.Timer(0.3, lambda: os.utime(kept, ns=(1, 1))).start()
     assert watcher.wait_for_changes(stop) == {str(kept)}
+    watcher.close()
+
+
+@pytest.mark.parametrize("kind", WATCHERS)
+def test_watcher_follows_folders_added_moved_and_removed_and_a_folder_that_appears(tmp_path, kind):
+    content, later = tmp_path / "content", tmp_path / "templates"
+    (content / "claims").mkdir(parents=True)
+    old = content / "claims" / "old.yaml"
+    old.write_text("a: 1\n")
+    watcher = kind([str(content), str(later)])
+    # A folder made and filled at once (an unpacked archive, a checkout): its files are changes, and so are later ones.
+    (content / "sources" / "deep").mkdir(parents=True)
+    deep = content / "sources" / "deep" / "one.yaml"
+    deep.write_text("a: 1\n")
+    assert watcher.changes() == {str(deep)}
+    deep.write_text("a: 2\n")
+    assert watcher.changes() == {str(deep)}
+    # Moved away, a folder's files are gone; moved back under another name, they are new.
+    aside = tmp_path / "aside"
+    (content / "claims").rename(aside)
+    assert watcher.changes() == {str(old)}
+    (aside / "old.yaml").write_text("a: 3\n")  # no longer watched
+    assert watcher.changes() == set()
+    aside.rename(content / "people")
+    assert watcher.changes() == {str(content / "people" / "old.yaml")}
+    shutil.rmtree(content / "sources")
+    assert watcher.changes() == {str(deep)}
+    # The archive's own templates/ appears: creating it is a change.
+    later.mkdir()
+    (later / "base.html").write_text("x")
+    assert watcher.changes() == {str(later / "base.html")}
+    watcher.close()
+
+
+def test_inotify_sees_a_file_saved_twice_in_one_clock_tick(tmp_path):
+    """Same size, same modification time: polling cannot tell, the kernel's event can."""
+    claim = tmp_path / "one.yaml"
+    claim.write_text("a: 1\n")
+    stat = claim.stat()
+    watcher = InotifyWatcher([str(tmp_path)])
+    claim.write_text("a: 2\n")
+    os.utime(claim, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert watcher.changes() == {str(claim)}
+    watcher.close()
+
+
+def test_inotify_out_of_watches_falls_back_to_polling(tmp_path, monkeypatch):
+    from site_builder import watcher as watching
+
+    monkeypatch.setattr(watching, "_libc", lambda: (_ for _ in ()).throw(watching.NoInotify("no inotify")))
+    assert isinstance(Watcher([str(tmp_path)]), PollingWatcher)
+
+
+def test_an_overflowing_inotify_queue_is_caught_up_by_a_scan(tmp_path, monkeypatch):
+    claim = tmp_path / "one.yaml"
+    claim.write_text("a: 1\n")
+    watcher = InotifyWatcher([str(tmp_path)])
+    claim.write_text("a: 22\n")
+    added = tmp_path / "two.yaml"
+    added.write_text("b: 1\n")
+    monkeypatch.setattr(watcher, "_events", lambda: iter([(-1, 0x4000, "")]))  # IN_Q_OVERFLOW, the rest lost
+    assert watcher.changes() == {str(claim), str(added)}
+    watcher.close()
 
 
 def test_a_watcher_out_of_files_sees_no_change_rather_than_every_file_removed(tmp_path, monkeypatch):
@@ -686,7 +791,7 @@ def test_a_watcher_out_of_files_sees_no_change_rather_than_every_file_removed(tm
     (tmp_path / "claims").mkdir()
     claim = tmp_path / "claims" / "one.yaml"
     claim.write_text("a: 1\n")
-    watcher = Watcher([str(tmp_path)])
+    watcher = PollingWatcher([str(tmp_path)])
     real_scandir = os.scandir
 
     def out_of_files(path):
