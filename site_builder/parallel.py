@@ -8,6 +8,7 @@ process, where forking would cost more than it saves.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import multiprocessing
@@ -58,17 +59,31 @@ def run_chunked(
     results, done = [], 0
     # A collection in a worker writes to every object it scans, which copies
     # the parent's pages one by one: frozen, the library stays shared.
-    gc.freeze()
-    try:
+    with frozen():
         with context.Pool(workers, initializer=_start_worker, initargs=(setup, os.getpid())) as pool:
             for chunk, result in zip(chunks, pool.imap(_run_chunk, [(work, chunk) for chunk in chunks])):
                 results.append(result)
                 done += len(chunk)
                 if stage:
                     progress.stage(stage, done, len(items))
-    finally:
-        gc.unfreeze()
     return results
+
+
+@contextlib.contextmanager
+def frozen():
+    """The objects alive now left out of garbage collection while the block runs.
+
+    A build's library is millions of objects that live to its end, and every
+    full collection scanned them all: decoding the search index's words
+    while the library was held took 39.5 s at 10,000 claims, and 2.6 s with it frozen.
+    """
+    outer = gc.get_freeze_count() > 0
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if not outer:
+            gc.unfreeze()
 
 
 def die_with_parent(parent: int) -> None:

@@ -35,7 +35,7 @@ from .library_update import updated_library
 from .pages import BY_KIND, Plan, SitePages, dependent_pages
 from .pages.family import Key
 from .pages.source import archived_files
-from .parallel import run_chunked
+from .parallel import frozen, run_chunked
 from .publishing import Publishing, publish
 from .render import BUILTIN_TEMPLATES, Renderer, TemplateFailed
 from .search import (
@@ -337,22 +337,24 @@ def full_build(options: BuildOptions, content: Content | None = None) -> Built:
     watch.lap("validate")
     library = resolve(content, options)
     watch.lap("resolve")
-    pages = SitePages(library, Urls(options.base_url or library.site.base_url), options.image_cache())
-    static_errors = ErrorList()
-    static = find_static_files(options.static_dir(), options.site_root, static_errors)
-    plans = pages.plans()
-    plan = SitePlan(
-        plans,
-        pages.record_keys(),
-        pages.data_files(),
-        pages.archived_files(),
-        static,
-        {p.path: p.output.context for p in plans if p.output},
-    )
-    watch.lap("plan")
-    with StagedOutput(options.out_dir, options.force) as output:
-        digests = _write(options, pages, plan, output, static_errors, watch, report)
-        output.commit()
+    # The library lives to the end of the build: collections need not scan it again and again.
+    with frozen():
+        pages = SitePages(library, Urls(options.base_url or library.site.base_url), options.image_cache())
+        static_errors = ErrorList()
+        static = find_static_files(options.static_dir(), options.site_root, static_errors)
+        plans = pages.plans()
+        plan = SitePlan(
+            plans,
+            pages.record_keys(),
+            pages.data_files(),
+            pages.archived_files(),
+            static,
+            {p.path: p.output.context for p in plans if p.output},
+        )
+        watch.lap("plan")
+        with StagedOutput(options.out_dir, options.force) as output:
+            digests = _write(options, pages, plan, output, static_errors, watch, report)
+            output.commit()
     watch.lap("swap")
     return _finished(
         report,

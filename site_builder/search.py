@@ -35,7 +35,7 @@ import lxml.html
 from pagefind.service import get_executable
 
 from .pages import searched_folders
-from .parallel import die_with_parent
+from .parallel import die_with_parent, frozen
 from .writer import swap_folders
 
 INDEX_FOLDER = "pagefind"
@@ -322,10 +322,12 @@ def _meta(shard_dir: str) -> list:
 def write_words(shard_dir: str) -> None:
     """The words a shard's index holds (Pagefind's stems, as a query matches them), into WORDS_FILE."""
     words = set()
-    for name in os.listdir(os.path.join(shard_dir, "index")):
-        if name.endswith(".pf_index"):
-            # WordIndex {words: [PackedWord [word, pages, ...], ...]}
-            words.update(entry[0] for entry in _decoded(os.path.join(shard_dir, "index", name))[0])
+    # Decoding makes many small objects; a collection meanwhile would scan the whole library a build holds.
+    with frozen():
+        for name in os.listdir(os.path.join(shard_dir, "index")):
+            if name.endswith(".pf_index"):
+                # WordIndex {words: [PackedWord [word, pages, ...], ...]}
+                words.update(entry[0] for entry in _decoded(os.path.join(shard_dir, "index", name))[0])
     with gzip.open(os.path.join(shard_dir, WORDS_FILE), "wt", encoding="utf-8", compresslevel=1) as f:
         f.write("\n".join(sorted(words)))
 
