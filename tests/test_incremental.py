@@ -85,35 +85,21 @@ def test_rebuild_after_edit_equals_full_build(archive, name, complete):
     assert_same_as_full_build(archive, project)
 
 
-def test_rebuild_after_adding_and_removing_a_claim(archive):
+@pytest.mark.parametrize("told", [False, True], ids=["found-by-signatures", "told-by-the-watcher"])
+def test_rebuild_after_adding_and_removing_a_claim(archive, told):
+    """Told (the watcher's report), a new and a removed claim still list the folder again."""
     project = BuiltSite(
         BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "public"), search=False)
     )
     project.build()
     new_claim = archive / "content/claims/copy-of-a-claim.yaml"
+    how = {"touched": {str(new_claim)}, "complete": True} if told else {}
     shutil.copy(archive / OTHER_CLAIM, new_claim)
-    project.rebuild()
+    project.rebuild(**how)
     assert (archive / "public/claims/copy-of-a-claim/index.html").exists()
     assert_same_as_full_build(archive, project)
     os.remove(new_claim)
-    project.rebuild()
-    assert not (archive / "public/claims/copy-of-a-claim").exists()
-    shutil.rmtree(archive / "fresh")
-    assert_same_as_full_build(archive, project)
-
-
-def test_a_rebuild_told_of_a_new_and_a_removed_claim_lists_the_folder_again(archive):
-    project = BuiltSite(
-        BuildOptions(content_dir=str(archive / "content"), out_dir=str(archive / "public"), search=False)
-    )
-    project.build()
-    new_claim = archive / "content/claims/copy-of-a-claim.yaml"
-    shutil.copy(archive / OTHER_CLAIM, new_claim)
-    project.rebuild(touched={str(new_claim)}, complete=True)
-    assert (archive / "public/claims/copy-of-a-claim/index.html").exists()
-    assert_same_as_full_build(archive, project)
-    os.remove(new_claim)
-    project.rebuild(touched={str(new_claim)}, complete=True)
+    project.rebuild(**how)
     assert not (archive / "public/claims/copy-of-a-claim").exists()
     shutil.rmtree(archive / "fresh")
     assert_same_as_full_build(archive, project)
