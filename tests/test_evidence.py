@@ -80,6 +80,11 @@ def test_claim_map_is_a_picture_of_the_related_list_which_names_each_claim(site)
     assert wide.find(f"{SVG}title") is None and wide.find(f"{SVG}desc") is None
     for node in wide.findall(f"{SVG}a"):
         assert node.get("tabindex") == "-1" and node.get("aria-label") is None and node.find(f"{SVG}title") is None
+        # Named by nothing, a node holds its own label: the claim cut short, its verdict's line a
+        # <tspan>, coloured by the link's tone class (no group a label repeating it, issue 19).
+        [label] = node.findall(f"{SVG}text")
+        assert label.text and [t.get("class") for t in label.findall(f"{SVG}tspan")] == ["map-verdict"]
+    assert not [g for g in wide.iter(f"{SVG}g") if "map-label" in g.get("class", "")]
     # One path per kind of link (its subpaths the links), and each list entry says its kind in words
     # and carries its line's kind and its verdict's colour for the dot that stands for its node.
     edges = [path.get("class") for path in wide.findall(f"{SVG}path")]
