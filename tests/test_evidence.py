@@ -148,6 +148,20 @@ def test_a_source_page_lists_each_citing_claim_once(site, default_site):
     assert cited | set(others) == citing
 
 
+def test_a_card_names_its_claimant_except_on_the_claimants_own_page(site):
+    # Issue 19: on a person's page every card's byline named the person again, a link to the page itself.
+    own = lxml.html.parse(str(site / "people/jane-roe/index.html"))
+    bylines = own.xpath("//ul[@class='cards']/li/p[@class='byline']")
+    assert bylines and all(b.xpath("a") == [] and b.xpath("time/@datetime") for b in bylines)
+    topic = lxml.html.parse(str(site / "topics/bridges/index.html"))
+    assert "/people/jane-roe/" in topic.xpath("//ul[@class='cards']/li/p[@class='byline']/a/@href")
+    # A card's parts are styled by their place, not a class each (site.css, .cards > li).
+    for doc in (own, topic):
+        for card in doc.xpath("//ul[@class='cards']/li"):
+            assert card.get("class") is None and [child.tag for child in card] == ["h3", "p", "p", "p"]
+            assert [child.get("class") for child in card] == [None, None, "byline", None]
+
+
 def test_topic_map_draws_every_claim_of_the_topic(site):
     for chart in charts(site, "topics/bridges", "claim-map"):
         assert {a.get("href") for a in chart.findall(f"{SVG}a")} == {"/claims/bridge-early/", "/claims/bridge-late/"}

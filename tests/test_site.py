@@ -75,7 +75,7 @@ def json_ld(doc) -> list[dict]:
 
 def section_links(doc, heading: str) -> list[str]:
     """hrefs of the claim-title links in the section under the h2 `heading`."""
-    return doc.xpath(f"//section[h2[normalize-space()='{heading}']]//*[contains(@class, 'card-title')]/a/@href")
+    return doc.xpath(f"//section[h2[normalize-space()='{heading}']]//ul[@class='cards']/li/*[1]/a/@href")
 
 
 # -- a small archive written inline ---------------------------------------------
@@ -431,8 +431,8 @@ def test_long_claim_lists_are_cut_into_linked_pages(tmp_path):
     out = site.root / "public"
     first = lxml.html.parse(str(out / "claims/index.html")).getroot()
     third = lxml.html.parse(str(out / "claims/page/3/index.html")).getroot()
-    assert len(first.xpath("//section[h2='Newest first']//li[@class='card']")) == CLAIMS_PER_PAGE
-    assert len(third.xpath("//section[h2='Newest first']//li[@class='card']")) == 2
+    assert len(first.xpath("//section[h2='Newest first']//ul[@class='cards']/li")) == CLAIMS_PER_PAGE
+    assert len(third.xpath("//section[h2='Newest first']//ul[@class='cards']/li")) == 2
     assert first.xpath("//nav[@class='pager']//a[@rel='next']/@href") == ["/claims/page/2/"]
     assert third.xpath("//nav[@class='pager']//a[@aria-current='page']/text()") == ["3"]
     assert not (out / "claims/page/4").exists()
@@ -528,7 +528,7 @@ def test_home_page_shows_latest_and_counts(small_site):
         doc.xpath("normalize-space(//p[@class='stats'])")
         == "4 fact-checks, drawn from 2 sources holding 3 original quotes."
     )
-    assert len(doc.xpath("//section[h2='Latest fact-checks']//li[@class='card']")) == 4
+    assert len(doc.xpath("//section[h2='Latest fact-checks']//ul[@class='cards']/li")) == 4
 
 
 # -- every page ---------------------------------------------------------------
