@@ -324,8 +324,12 @@ def test_claim_page_carries_verdict_as_words_dates_topics_and_corrections(small_
     doc = html_pages(small_site)["claims/bridge-early/index.html"]
     assert doc.xpath("normalize-space(//h1)") == "The harbour bridge was finished two months early."
     badge = doc.xpath("//section[contains(@class, 'verdict-panel')]//a[contains(@class, 'verdict')]")[0]
-    assert badge.xpath("normalize-space(*[@class='verdict-label'])") == "Mostly true"
-    assert badge.xpath("normalize-space(*[@class='verdict-place'])") == "(4 of 5 on the rating scale)"
+    # The label first, the place after the pips, styled by their places (site.css, .verdict > :first-child).
+    assert badge.xpath("normalize-space(*[1])") == "Mostly true"
+    assert (
+        badge.xpath("normalize-space(*[contains(@class, 'pips')]/following-sibling::*)")
+        == "(4 of 5 on the rating scale)"
+    )
     assert doc.xpath("//header[@class='record-header']/p[@class='byline']/a/@href") == ["/people/jane-roe/"]
     assert doc.xpath("//header[@class='record-header']//time/@datetime") == ["2021-09-04"]
     assert doc.xpath("//dl[@class='facts']//time/@datetime") == ["2021-09-20", "2021-10-01"]
@@ -340,7 +344,7 @@ def test_an_unrated_badge_names_its_verdict_and_the_scale_page_says_what_unrated
         "//section[contains(@class, 'verdict-panel')]//a[contains(@class, 'verdict')]"
     )[0]
     assert " ".join(badge.text_content().split()) == "Unproven"
-    assert not badge.xpath(".//*[@class='verdict-place']")
+    assert len(badge) == 1 and not badge.xpath(".//*[contains(@class, 'pips')]")
     entry = pages["verdicts/index.html"].xpath("//section[@id='verdict-unproven']")[0]
     assert "no place on the rating scale" in entry.xpath("normalize-space(p[@class='unrated-note'])")
     assert not pages["verdicts/index.html"].xpath("//section[@id='verdict-true']/p[@class='unrated-note']")
