@@ -55,6 +55,7 @@ FD_RESERVE = 64  # files kept free for rebuilds, the watcher and the pages being
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
 LIVE_EVENTS, LIVE_SCRIPT, STATUS = "/__livereload", "/__livereload.js", "/__status"
+SEARCH_PAGE = "/search/"  # its address in the preview (pages/site.py writes search/index.html)
 # Beside the code, not among the templates' assets: a published site must not ship it.
 LIVE_RELOAD_JS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "live-reload.js")
 
@@ -139,8 +140,8 @@ class Preview:
             drafts=True,
             now=now,
         )  # the preview shows drafts and embargoed claims, with their banners
-        self.project = BuiltSite(self.options, live_search=True)
         self.live = self.httpd.live
+        self.project = self._new_project()
         # The archive's own templates/ and static/ too, even before they exist: creating one is a change.
         self.watcher = Watcher(
             [
@@ -154,6 +155,11 @@ class Preview:
         )
         self.stopping = threading.Event()
         self._serving: threading.Thread | None = None
+
+    def _new_project(self) -> BuiltSite:
+        project = BuiltSite(self.options, live_search=True)
+        project.index_swapped = self.live.search_refreshed
+        return project
 
     def run(self) -> None:
         """The first build, then serve and rebuild until `stop()`."""
@@ -238,7 +244,7 @@ class Preview:
             self._failed_without_position(str(exc))
             return
         except Exception as exc:  # noqa: BLE001 (a bug must not end the preview; the next save builds afresh)
-            self.project = BuiltSite(self.options, live_search=True)
+            self.project = self._new_project()
             self._failed_without_position(
                 f"internal error: {type(exc).__name__}: {exc} (a bug in the site "
                 "builder, not in your content: please report it)"
@@ -343,7 +349,9 @@ class LiveReload:
         self.report: BuildReport | None = None
         # After a rebuild's second part (its site-wide pages, written after the reload): the build it
         # follows and the pages it changed; a page showing that build and not among them is current.
-        self.followed: dict | None = None
+        # One a later part (the search index refreshed, then the site-wide pages), oldest first: a
+        # stream may send only the last state, so a page follows the chain from the build it shows.
+        self.followed: list[dict] = []
         self.version = 0  # counts every change above
         self.closed = False
 
@@ -354,7 +362,7 @@ class LiveReload:
     def succeeded(self, report: BuildReport) -> None:
         with self._changed:
             self.builds += 1
-            self.errors, self.report, self.followed = [], report, None
+            self.errors, self.report, self.followed = [], report, []
             self._announce()
 
     def followed_by(self, report: BuildReport, paths: list[str]) -> None:
@@ -363,7 +371,21 @@ class LiveReload:
             since = self.build_id
             self.builds += 1
             self.report = report
-            self.followed = {"build": self.build_id, "since": since, "changed": sorted(paths)}
+            self.followed = [*self.followed, {"build": self.build_id, "since": since, "changed": sorted(paths)}]
+            self._announce()
+
+    def search_refreshed(self) -> None:
+        """The search index answers with the pages as written: an open search page asks its query again.
+
+        It reloaded with the rest once the edited pages were written, and
+        Pagefind, already loaded, would answer from the old index for good.
+        """
+        with self._changed:
+            if self.report is None:  # the first build's index, before anything was served
+                return
+            since = self.build_id
+            self.builds += 1
+            self.followed = [*self.followed, {"build": self.build_id, "since": since, "changed": [SEARCH_PAGE]}]
             self._announce()
 
     def failed(self, errors: list[str]) -> None:
@@ -386,7 +408,7 @@ class LiveReload:
         """The current state as Server-Sent Events: the build to show, then any errors."""
         with self._changed:
             message = ""
-            if self.followed is not None:
+            if self.followed:
                 message += f"event: followed\ndata: {json.dumps(self.followed, ensure_ascii=False)}\n\n"
             message += f"event: reload\ndata: {self.build_id}\n\n"
             if self.errors:

@@ -501,6 +501,8 @@ def test_with_few_files_idle_sockets_neither_stop_new_requests_nor_the_watcher(a
 def test_an_edit_is_served_within_two_seconds_and_rebuilds_only_its_dependents(preview, archive):
     total = preview.status()["last_build"]["pages"]
     lines_before = len(preview.stdout)
+    stream = EventStream(preview.url)
+    _, shown_before = stream.wait_for("reload")
     edit(archive / CLAIM, "summary:", f"summary: {NEW_SUMMARY}")
     saved = time.monotonic()
     while NEW_SUMMARY.encode() not in preview.get(CLAIM_URL)[2]:
@@ -522,6 +524,22 @@ def test_an_edit_is_served_within_two_seconds_and_rebuilds_only_its_dependents(p
     # The search index was swapped for one that knows the new text (before the line was printed).
     fragments = (archive / ".preview" / "pagefind" / "fragment").glob("*.pf_fragment")
     assert any(NEW_SUMMARY.encode() in gzip.decompress(f.read_bytes()) for f in fragments)
+    # Open pages were told: reload once the claim's page was written; then, as parts that follow that
+    # build, the search page once the index knew the edit (its Pagefind, loaded before, never asks
+    # again), and the site-wide pages.
+    index, shown = stream.wait_for("reload", after=1)
+    while not any(event == "reload" and data == status_build(preview) for event, data in stream.events[index:]):
+        time.sleep(0.02)
+    parts = json.loads(next(data for event, data in reversed(stream.events) if event == "followed"))
+    stream.close()
+    assert shown != shown_before
+    assert [part["since"] for part in parts] == [shown] + [part["build"] for part in parts[:-1]]
+    assert {"changed": ["/search/"]} in [{"changed": part["changed"]} for part in parts]
+    assert "/" + CLAIM_URL not in [path for part in parts for path in part["changed"]]
+
+
+def status_build(preview) -> str:
+    return preview.status()["build"]
 
 
 def test_a_preview_told_to_poll_sees_an_edit_by_scanning(archive):
@@ -660,6 +678,17 @@ def test_the_open_page_reloads_itself_and_shows_errors_over_the_last_good_page(p
     edit(archive / CLAIM, "verdict: unprovn", "verdict: unproven")
     page.wait_for_function("() => window.__marker === undefined", timeout=5000)
     assert page.get_by_role("alertdialog").count() == 0
+
+    # A search page open for a word no page has: it reloads with the others once the claim's page
+    # is written, before the index has the word, and asks again by itself once the index has it.
+    searching = page.context.new_page()
+    searching.goto(preview.url + "search/?q=quokkaplum")
+    searching.locator(".pagefind-ui__message").filter(has_text="No results for quokkaplum").wait_for(timeout=5000)
+    searching.evaluate("window.__marker = 1")
+    edit(archive / CLAIM, "summary: ", "summary: Quokkaplum. ")
+    searching.locator(f'.pagefind-ui__result-link[href="/{CLAIM_URL}"]').wait_for(timeout=10000)
+    assert searching.evaluate("window.__marker") is None
+    searching.close()
 
 
 def test_an_open_page_reconnects_and_reloads_after_a_restart(archive, page):
