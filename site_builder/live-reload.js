@@ -30,8 +30,11 @@
         return;
       }
       let current = servedBuild;
+      // A part names the pages it changed, or (the rebuild's first part, while the search index is
+      // refreshed) those it left alone.
       for (const part of followed) {
-        if (part.since === current && !part.changed.includes(here)) {
+        const left = part.changed ? !part.changed.includes(here) : part.unchanged.includes(here);
+        if (part.since === current && left) {
           current = part.build;
         }
       }

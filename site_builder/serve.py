@@ -6,7 +6,9 @@ whole-file renames and folder swaps (writer.py, pipeline.py), so a request
 never sees half a file. The open page reloads as soon as the pages are
 written; the search index is refreshed after: after an edit, only the
 shards that hold its record pages, indexed while the site-wide pages are
-written (pipeline.BuiltSite's live_search).
+written (pipeline.BuiltSite's live_search). An open search page is left as it
+is by the first reload and reloaded once the index has the edit (its query
+is in its address), since its Pagefind would answer from the old index.
 
 The live-reload script is added to HTML pages as they are sent, never written
 into the output: the preview folder holds what `build` would make for the
@@ -228,7 +230,7 @@ class Preview:
 
         def shown(report: BuildReport) -> None:
             shown_after.append(report.written)
-            self.live.succeeded(report)
+            self.live.succeeded(report, search_follows=not report.full)
 
         try:
             # The browser reloads as soon as the edited pages are written; the site-wide pages follow.
@@ -359,10 +361,18 @@ class LiveReload:
     def build_id(self) -> str:
         return f"{self._server_id}-{self.builds}"
 
-    def succeeded(self, report: BuildReport) -> None:
+    def succeeded(self, report: BuildReport, search_follows: bool = False) -> None:
+        """A build to show. `search_follows`: its search index is being refreshed, and search_refreshed()
+        will reload the search page: it stays as it is until then (its HTML is the same, and reloading
+        it meanwhile asks the old index again while the edited page reloads)."""
         with self._changed:
+            since = self.build_id
+            keep_search = search_follows and not self.errors  # an error overlay goes with a reload
             self.builds += 1
-            self.errors, self.report, self.followed = [], report, []
+            self.errors, self.report = [], report
+            self.followed = (
+                [{"build": self.build_id, "since": since, "unchanged": [SEARCH_PAGE]}] if keep_search else []
+            )
             self._announce()
 
     def followed_by(self, report: BuildReport, paths: list[str]) -> None:

@@ -524,18 +524,19 @@ def test_an_edit_is_served_within_two_seconds_and_rebuilds_only_its_dependents(p
     # The search index was swapped for one that knows the new text (before the line was printed).
     fragments = (archive / ".preview" / "pagefind" / "fragment").glob("*.pf_fragment")
     assert any(NEW_SUMMARY.encode() in gzip.decompress(f.read_bytes()) for f in fragments)
-    # Open pages were told: reload once the claim's page was written; then, as parts that follow that
-    # build, the search page once the index knew the edit (its Pagefind, loaded before, never asks
-    # again), and the site-wide pages.
+    # Open pages were told: reload once the claim's page was written, all but the search page; then,
+    # as parts that follow that build, the search page once the index knew the edit (its Pagefind,
+    # loaded before, never asks again), and the site-wide pages.
     index, shown = stream.wait_for("reload", after=1)
     while not any(event == "reload" and data == status_build(preview) for event, data in stream.events[index:]):
         time.sleep(0.02)
     parts = json.loads(next(data for event, data in reversed(stream.events) if event == "followed"))
     stream.close()
     assert shown != shown_before
-    assert [part["since"] for part in parts] == [shown] + [part["build"] for part in parts[:-1]]
-    assert {"changed": ["/search/"]} in [{"changed": part["changed"]} for part in parts]
-    assert "/" + CLAIM_URL not in [path for part in parts for path in part["changed"]]
+    assert parts[0] == {"build": shown, "since": shown_before, "unchanged": ["/search/"]}
+    assert [part["since"] for part in parts[1:]] == [part["build"] for part in parts[:-1]]
+    assert ["/search/"] in [part.get("changed") for part in parts[1:]]
+    assert "/" + CLAIM_URL not in [path for part in parts[1:] for path in part["changed"]]
 
 
 def status_build(preview) -> str:
