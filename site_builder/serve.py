@@ -694,21 +694,39 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return self._send(
                 301, b"", "text/plain", send_body, location=found.location + (f"?{query}" if query else "")
             )
-        data = _read(found) if found else None
-        if data is None:
+        read = _read_tagged(found) if found else None
+        if read is None:
             return self._send(404, self._not_found_page(), _CONTENT_TYPES[".html"], send_body)
-        self._send(200, data, content_type(found), send_body)
+        data, tag = read
+        mime = content_type(found)
+        if mime.startswith("text/html"):  # sent with the live-reload tag of the current build: never kept
+            return self._send(200, data, mime, send_body)
+        # Anything else is kept and asked again each time: the search index's unchanged shards
+        # (their page lists, chunks and fragments) are then not sent again after an edit.
+        if tag in _etags(self.headers.get("If-None-Match")):
+            self.send_response(304)
+            self.send_header("ETag", tag)
+            self.send_header("Cache-Control", "no-cache")
+            self.end_headers()
+            return None
+        self._send(200, data, mime, send_body, etag=tag)
 
     def _not_found_page(self) -> bytes:
         return _read(os.path.join(self.server.out_dir, "404.html")) or _NOTHING_BUILT
 
-    def _send(self, status: int, body: bytes, mime: str, send_body: bool, location: str | None = None) -> None:
+    def _send(
+        self, status: int, body: bytes, mime: str, send_body: bool, location: str | None = None, etag: str = ""
+    ) -> None:
         if mime.startswith("text/html"):
             body = with_live_reload(body, self.server.live.build_id)
         self.send_response(status)
         self.send_header("Content-Type", mime)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")  # a reload must show the files just rebuilt
+        if etag:  # kept, but checked before each use: a file a rebuild replaced has another tag
+            self.send_header("ETag", etag)
+            self.send_header("Cache-Control", "no-cache")
+        else:
+            self.send_header("Cache-Control", "no-store")  # a reload must show the files just rebuilt
         if location:
             self.send_header("Location", location)
         self.end_headers()
@@ -754,6 +772,25 @@ def _output_file(out_dir: str, url_path: str) -> str | _Redirect | None:
             return _Redirect(url_path + "/")
         path = os.path.join(path, "index.html")
     return path if os.path.isfile(path) else None
+
+
+def _read_tagged(path: str) -> tuple[bytes, str] | None:
+    """The file's bytes and an entity tag of this very file.
+
+    The output changes only by whole files renamed into place (and an unchanged
+    file is not written again), so its inode, time and size name its content.
+    """
+    try:
+        with open(path, "rb") as f:
+            stat = os.fstat(f.fileno())
+            return f.read(), f'"{stat.st_ino:x}-{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):  # replaced while we looked
+        return None
+
+
+def _etags(header: str | None) -> set[str]:
+    """The tags of an If-None-Match header (weak ones compared as strong: the same file, whole)."""
+    return {tag.strip().removeprefix("W/") for tag in (header or "").split(",") if tag.strip()}
 
 
 def _read(path: str) -> bytes | None:
