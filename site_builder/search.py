@@ -16,6 +16,7 @@ Pagefind's Python API decide how it is called:
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gzip
 import hashlib
@@ -302,7 +303,7 @@ class Indexing:
         shards = [shard_name(shard) for shard in range(self._count)]
         for name in UI_FILES:
             shutil.copyfile(os.path.join(self.index_dir, shards[0], name), os.path.join(self.index_dir, name))
-        write_merging_script(self.index_dir, shards, self.language)
+        write_merging_script(self.index_dir, shards, self.language, {} if self._keep else None)
 
     def cancel(self) -> None:
         """Stop Pagefind: the build failed while it was indexing."""
@@ -320,22 +321,98 @@ class Indexing:
             shutil.rmtree(self._work, ignore_errors=True)
 
 
-def write_merging_script(index_dir: str, shards: list[str], language: str) -> None:
-    """pagefind/pagefind.js: Pagefind's API over `shards`, the first one the primary index, with its routing table."""
+@dataclasses.dataclass
+class _Merged:
+    """What write_merging_script read of a live index's shards, kept for the next call (the preview's)."""
+
+    shards: list[str]
+    masks: dict[str, int]  # the routing table: word -> the shards holding it
+    filters: dict[str, list[str]]  # shard -> its filters' names
+    script: tuple[int, int]  # the pagefind.js written then (inode, time): the index it describes
+
+
+# Index folder -> what its last merging script was made from. At 10,000 claims the preview's
+# 64 shards held 330,000 words: read again after each edit, with every shard's page list for
+# the filters' names, while the site-wide pages were being written.
+_merged: dict[str, _Merged] = {}
+
+
+def write_merging_script(
+    index_dir: str, shards: list[str], language: str, changed: dict[str, list[str]] | None = None
+) -> None:
+    """pagefind/pagefind.js: Pagefind's API over `shards`, the first one the primary index, with its routing table.
+
+    `changed` (the preview's, which keeps what it reads for the next call):
+    the shards indexed again since the last call on this folder, each with
+    the words it held before; the others are not read again. None: every
+    shard is read and nothing kept. {}: every shard read, and kept.
+    """
+    script_path = os.path.join(index_dir, "pagefind.js")
+    key = os.path.abspath(index_dir)
+    last = _merged.pop(key, None)
+    if changed is None or last is None or last.shards != shards or _stamp(script_path) != last.script:
+        last = None  # another index than the one remembered (or none): every shard read
     routed = language.split("-")[0].lower() not in UNROUTED_LANGUAGES
-    routes = write_routes(index_dir, shards) if routed else []
+    masks = _masks(index_dir, shards, last, changed) if routed else {}
+    routes = write_routes(index_dir, shards, masks) if routed else []
     if not routed:
         shutil.rmtree(os.path.join(index_dir, ROUTE_FOLDER), ignore_errors=True)
+    filters = {
+        shard: last.filters[shard] if last and shard not in changed else _filters(os.path.join(index_dir, shard))
+        for shard in shards
+    }
     with open(MERGING_SCRIPT, encoding="utf-8") as f:
         script = f.read()
     script = (
         script.replace('"./SHARD0/', json.dumps(f"./{shards[0]}/")[:-1])
         .replace('["SHARDS"]', json.dumps(shards))
-        .replace('["FILTERS"]', json.dumps(filter_names(index_dir, shards), ensure_ascii=False))
+        .replace('["FILTERS"]', json.dumps(_ordered_filters(filters, shards), ensure_ascii=False))
         .replace('["ROUTES"]', json.dumps(routes, ensure_ascii=False))
     )
-    with open(os.path.join(index_dir, "pagefind.js"), "w", encoding="utf-8") as f:
+    # Whole or not at all: a search page loading it meanwhile gets the old one or this one.
+    writing = os.path.join(index_dir, ".pagefind.js-new")
+    with open(writing, "w", encoding="utf-8") as f:
         f.write(script)
+    os.replace(writing, script_path)
+    if changed is not None:
+        _merged[key] = _Merged(shards, masks, filters, _stamp(script_path))
+
+
+def _masks(index_dir: str, shards: list[str], last: _Merged | None, changed: dict[str, list[str]] | None):
+    """Word -> mask of the shards holding it: the last call's, with the `changed` shards' words updated."""
+    if last is None:
+        masks: dict[str, int] = {}
+        for number, shard in enumerate(shards):
+            bit = 1 << number
+            for word in _words(os.path.join(index_dir, shard)):
+                masks[word] = masks.get(word, 0) | bit
+        return masks
+    masks = last.masks
+    for shard, before in changed.items():
+        bit = 1 << shards.index(shard)
+        now = set(_words(os.path.join(index_dir, shard)))
+        for word in set(before) - now:
+            mask = masks.pop(word, 0) & ~bit
+            if mask:
+                masks[word] = mask
+        for word in now:
+            masks[word] = masks.get(word, 0) | bit
+    return masks
+
+
+def _stamp(path: str) -> tuple[int, int]:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return (0, 0)
+    return (stat.st_ino, stat.st_mtime_ns)
+
+
+def moved_index(old_dir: str, new_dir: str) -> None:
+    """The index folder `old_dir` was renamed `new_dir`: what its merging script was made from goes with it."""
+    remembered = _merged.pop(os.path.abspath(old_dir), None)
+    if remembered is not None:
+        _merged[os.path.abspath(new_dir)] = remembered
 
 
 def _decoded(path: str):
@@ -381,18 +458,16 @@ def _code_units(word: str) -> bytes:
     return word.encode("utf-16-be")
 
 
-def write_routes(index_dir: str, shards: list[str]) -> list[list[str]]:
+def write_routes(index_dir: str, shards: list[str], masks: dict[str, int] | None = None) -> list[list[str]]:
     """route/*.pf_route: every word with a hexadecimal mask of the shards holding it; [first word, file] a chunk.
 
     Files are named by their content's hash, so a browser holding an older
     pagefind.js asks for files that are gone and searches every shard,
     rather than routing by a table that no longer matches the shards.
+    `masks`: word -> mask, if the caller has them.
     """
-    masks: dict[str, int] = {}
-    for number, shard in enumerate(shards):
-        bit = 1 << number
-        for word in _words(os.path.join(index_dir, shard)):
-            masks[word] = masks.get(word, 0) | bit
+    if masks is None:
+        masks = _masks(index_dir, shards, None, None)
     fresh = os.path.join(index_dir, f".{ROUTE_FOLDER}-new")
     shutil.rmtree(fresh, ignore_errors=True)
     os.makedirs(fresh)
@@ -431,9 +506,17 @@ def _put_in_place(fresh: str, live: str) -> None:
 
 def filter_names(index_dir: str, shards: list[str]) -> list[str]:
     """The filters of all shards, in the order the pages name them (the first shard's first)."""
+    return _ordered_filters({shard: _filters(os.path.join(index_dir, shard)) for shard in shards}, shards)
+
+
+def _filters(shard_dir: str) -> list[str]:
+    return [name for name, _hash in _meta(shard_dir)[3]]
+
+
+def _ordered_filters(filters: dict[str, list[str]], shards: list[str]) -> list[str]:
     names: list[str] = []
     for shard in shards:
-        for name, _hash in _meta(os.path.join(index_dir, shard))[3]:
+        for name in filters[shard]:
             if name not in names:
                 names.append(name)
     return names
@@ -699,12 +782,16 @@ class SearchRefresh:
                 self._indexing.wait()
             if self._cancelled:
                 return 0
+            # The preview's: the words the shards held before, so that the routing table is updated, not remade.
+            before = (
+                {shard_name(shard): self._words_before(shard) for shard in self._touched} if self._keep_links else None
+            )
             for shard in sorted(self._touched):
                 fresh = os.path.join(self.live, f".{shard_name(shard)}-new")
                 swap_folders(fresh, os.path.join(self.live, shard_name(shard)))
                 shutil.rmtree(fresh, ignore_errors=True)
             if self._touched:  # the routing table and the filters' names follow the shards' new words
-                write_merging_script(self.live, _live_shards(self.live), self._language)
+                write_merging_script(self.live, _live_shards(self.live), self._language, before)
             return sum(_page_count(os.path.join(self.live, name)) for name in _live_shards(self.live))
         count = self._indexing.wait()
         if self._cancelled:
@@ -714,7 +801,14 @@ class SearchRefresh:
             shutil.rmtree(self._fresh, ignore_errors=True)
         else:
             os.rename(self._fresh, self.live)
+        moved_index(self._fresh, self.live)
         return count
+
+    def _words_before(self, shard: int) -> list[str]:
+        try:
+            return _words(os.path.join(self.live, shard_name(shard)))
+        except OSError:  # no such shard yet: it held nothing
+            return []
 
     def cancel(self) -> None:
         self._cancelled = True
