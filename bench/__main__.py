@@ -41,6 +41,7 @@ from .hugo import hugo_command, hugo_version, prepare
 from .importing import measure_import
 from .incremental import measure_incremental
 from .measure import CommandFailed, Run, folder_bytes, folder_stats, run_measured
+from .sitecheck import site_checks
 
 REPO = BENCH_DIR.parent
 
@@ -79,10 +80,15 @@ def bench_size(claims: int, seed: int, browser: bool = True) -> dict:
             else {"error": "hugo failed"}
         )
         shutil.rmtree(out / "hugo-site", ignore_errors=True)
-        query = preview = None
+        query = preview = checks = None
         if browser and isinstance(build, Run):
             _progress(f"N={claims}: one search query in chromium")
             query = _guarded(lambda: query_bytes(out / "build", _query(corpus)))
+            if claims <= SITE_CHECKS_UP_TO:
+                _progress(f"N={claims}: the test suite's site checks (links, vnu, axe, search) on the cold build")
+                checks = _guarded(lambda: site_checks(out / "build", _base_url(corpus)))
+            else:
+                checks = {"skipped": f"run up to {SITE_CHECKS_UP_TO:,} claims (links alone would take minutes here)"}
         _progress(f"N={claims}: incremental")
         incremental = _guarded(lambda: measure_incremental(corpus, out / "incremental"))
         shutil.rmtree(out / "incremental", ignore_errors=True)
@@ -122,6 +128,7 @@ def bench_size(claims: int, seed: int, browser: bool = True) -> dict:
             "ratio_warm": _over(warm, floor_pagefind),
             "ratio_warm_hugo": _over(warm, hugo_and_pagefind),
             "search_query": query,
+            "site_checks": checks,
             "preview": preview,
             "incremental": _rounded(incremental),
             "import": imported,
@@ -203,6 +210,15 @@ def _output(folder: Path, claims: int) -> dict:
         "bytes_per_claim": round(size / claims),
         "files_per_claim": round(files / claims, 3),
     }
+
+
+# The site checks read every page twice (links), which at 100,000 claims is most of ten minutes.
+SITE_CHECKS_UP_TO = 10_000
+
+
+def _base_url(corpus: Path) -> str:
+    with open(corpus / "content" / "site.yaml", encoding="utf-8") as f:
+        return yaml.load(f, Loader=yaml.CBaseLoader)["base_url"]
 
 
 def _query(corpus: Path) -> str:
@@ -300,6 +316,11 @@ def table(results: list[dict]) -> str:
         lambda r: _get(r, "search_query", "query_transfer", "bytes"),
     )
     row("search: the query's kB by kind of file", lambda r: _kinds(_get(r, "search_query", "query_transfer")))
+    row("site checks: pages / broken links / vnu errors", lambda r: _checks(r.get("site_checks")))
+    row(
+        "site checks: axe violations / titles found first",
+        lambda r: _checks(r.get("site_checks"), ("axe_violations", "search_found_first")),
+    )
     row("preview: first build", *seconds(lambda r: _get(r, "preview", "first_build_seconds")))
     row("preview: claim saved -> page reloaded (chromium)", *seconds(lambda r: _get(r, "preview", "reload_seconds")))
     row("preview: claim saved -> search finds it (chromium)", *seconds(lambda r: _get(r, "preview", "search_seconds")))
@@ -370,6 +391,13 @@ def _comparison_state(result: dict) -> str:
         if "error" in (result.get(name) or {}):
             return f"{name} failed (see JSON)"
     return "ran"
+
+
+def _checks(checks: dict | None, keys=("pages", "broken_links", "vnu_errors")) -> str:
+    if not checks or "error" in checks or "skipped" in checks:
+        return "—" if not checks else ("skipped" if "skipped" in checks else "failed (see JSON)")
+    found = " / ".join(f"{checks[key]:,}" for key in keys)
+    return found + (f" of {checks['search_shards']}" if "search_found_first" in keys else "")
 
 
 def _transfer(numbers: dict | None) -> str:

@@ -12,9 +12,10 @@
   "use strict";
 
   let servedBuild = document.currentScript ? document.currentScript.dataset.build : "";
-  // A rebuild reloads pages once its edited records' pages are written; its site-wide pages
-  // follow as a later build, with the pages it changed: only those reload again.
-  let followed = null;
+  // A rebuild reloads pages once its edited records' pages are written; its later parts (the
+  // search index refreshed, the site-wide pages) follow as later builds, each with the pages it
+  // changed: only those reload again. The server sends them all, oldest first.
+  let followed = [];
   const here = location.pathname.replace(/index\.html$/, "");
   let overlay = null;
   let focusBefore = null;
@@ -28,8 +29,17 @@
       if (event.data === servedBuild) {
         return;
       }
-      if (followed && followed.build === event.data && followed.since === servedBuild && !followed.changed.includes(here)) {
-        servedBuild = event.data; // this page did not change since the build it shows
+      let current = servedBuild;
+      // A part names the pages it changed, or (the rebuild's first part, while the search index is
+      // refreshed) those it left alone.
+      for (const part of followed) {
+        const left = part.changed ? !part.changed.includes(here) : part.unchanged.includes(here);
+        if (part.since === current && left) {
+          current = part.build;
+        }
+      }
+      if (current === event.data) {
+        servedBuild = current; // this page did not change since the build it shows
         return;
       }
       location.reload();

@@ -16,6 +16,7 @@ Pagefind's Python API decide how it is called:
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gzip
 import hashlib
@@ -28,7 +29,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import cbor2
 import lxml.html
@@ -169,6 +170,7 @@ class Indexing:
         shard_pages: int | None = None,
         workers: int = SHARD_WORKERS,
         pages: list[str] | None = None,
+        keep_links: bool = False,
     ) -> None:
         self.site_dir = os.path.abspath(site_dir)
         self.index_dir = os.path.abspath(index_dir or os.path.join(self.site_dir, INDEX_FOLDER))
@@ -181,6 +183,12 @@ class Indexing:
         self._only, self._count, self._shard_pages = shards, count, shard_pages
         self._workers, self._pages = workers, pages  # `pages`: record_pages(site_dir), if the caller has them
         self._work = os.path.join(self.site_dir, f".{INDEX_FOLDER}-work")
+        # `keep_links` (the preview, whose folder lives on): each shard's folder of links is kept
+        # between runs, its links symbolic so that a page replaced by a rename is still the one
+        # linked. Making 250 links and removing them took 0.4 + 0.9 s of an edit's index at
+        # 1,000 claims: each of their system calls hands the interpreter to the thread writing
+        # the site-wide pages, and waits up to 5 ms to have it back.
+        self._keep = keep_links
         self._runs: list[_Run] = []
         self._lock = threading.Lock()
         self._cancelled = False
@@ -188,6 +196,14 @@ class Indexing:
         last_peaks.clear()
         last_runs.clear()
         self._workers_peak = _children_peak()
+        # Bringing kept folders up to date is a few directory listings: done here, in the caller's
+        # thread, before it goes on to other work (the thread below would wait on it for each).
+        self._planned: list | None = None
+        if self._keep and shards is not None:
+            try:
+                self._planned = self._plan()
+            except BaseException as exc:  # noqa: BLE001 (raised by wait(), as the thread's errors are)
+                self._error = exc
         self._thread = threading.Thread(target=self._drive, name="search index", daemon=True)
         self._thread.start()
 
@@ -201,23 +217,38 @@ class Indexing:
             return [(None, self.site_dir, self.index_dir)]
         pages = record_pages(self.site_dir) if pages is None else pages
         wanted = set(range(self._count)) if self._only is None else self._only
-        shutil.rmtree(self._work, ignore_errors=True)
         plan = []
         for shard in sorted(wanted):
             site = os.path.join(self._work, shard_name(shard))
-            os.makedirs(site)
             out = os.path.join(self.index_dir, shard_name(shard) if self._only is None else f".{shard_name(shard)}-new")
             shutil.rmtree(out, ignore_errors=True)
             plan.append((shard, site, out))
+        by_shard: dict[int, list[str]] = {shard: [] for shard in wanted}
         for relpath in pages:
             shard = shard_of(relpath, self._count)
-            if shard in wanted:
+            if shard in by_shard:
+                by_shard[shard].append(relpath)
+        if self._keep:
+            try:
+                if self._only is None:  # every shard's links made afresh (the shard count may have moved)
+                    shutil.rmtree(self._work, ignore_errors=True)
+                for shard, relpaths in by_shard.items():
+                    _keep_links(self.site_dir, os.path.join(self._work, shard_name(shard)), relpaths)
+                return plan
+            except OSError:  # no symbolic links here: links made for this run alone
+                self._keep = False
+        shutil.rmtree(self._work, ignore_errors=True)
+        for shard, relpaths in by_shard.items():
+            os.makedirs(os.path.join(self._work, shard_name(shard)))
+            for relpath in relpaths:
                 _link(os.path.join(self.site_dir, relpath), os.path.join(self._work, shard_name(shard), relpath))
         return plan
 
     def _drive(self) -> None:
         try:
-            pending = self._plan()
+            if self._error is not None:
+                raise self._error
+            pending = self._planned if self._planned is not None else self._plan()
             running: list[_Run] = []
             while pending or running:
                 with self._lock:
@@ -234,8 +265,9 @@ class Indexing:
                 if failure:
                     raise SearchIndexFailed(failure)
                 if done.shard is not None:
-                    # Its links, while the next shard indexes: removing 16,000 takes 8 s here.
-                    shutil.rmtree(done.site, ignore_errors=True)
+                    if not self._keep:
+                        # Its links, while the next shard indexes: removing 16,000 takes 8 s here.
+                        shutil.rmtree(done.site, ignore_errors=True)
                     write_words(done.out)
         except BaseException as exc:  # noqa: BLE001 (handed to wait(), in the build's thread)
             self._error = exc
@@ -253,7 +285,8 @@ class Indexing:
         last_runs.extend(
             {"shard": run.shard, "pages": run.pages, "peak": run.peak, "seconds": run.seconds} for run in self._runs
         )
-        shutil.rmtree(self._work, ignore_errors=True)
+        if not self._keep:
+            shutil.rmtree(self._work, ignore_errors=True)
         if self._error is not None:
             if isinstance(self._error, SearchIndexFailed):
                 raise self._error
@@ -270,7 +303,7 @@ class Indexing:
         shards = [shard_name(shard) for shard in range(self._count)]
         for name in UI_FILES:
             shutil.copyfile(os.path.join(self.index_dir, shards[0], name), os.path.join(self.index_dir, name))
-        write_merging_script(self.index_dir, shards, self.language)
+        write_merging_script(self.index_dir, shards, self.language, {} if self._keep else None)
 
     def cancel(self) -> None:
         """Stop Pagefind: the build failed while it was indexing."""
@@ -281,25 +314,105 @@ class Indexing:
         self._thread.join()
         for run in self._runs:
             run.collect()
-        shutil.rmtree(self._work, ignore_errors=True)
+        if self._keep and self._planned is not None:  # made whole before any Pagefind started
+            for _shard, _site, out in self._planned:
+                shutil.rmtree(out, ignore_errors=True)
+        else:  # kept links may be half made: the next run makes them afresh
+            shutil.rmtree(self._work, ignore_errors=True)
 
 
-def write_merging_script(index_dir: str, shards: list[str], language: str) -> None:
-    """pagefind/pagefind.js: Pagefind's API over `shards`, the first one the primary index, with its routing table."""
+@dataclasses.dataclass
+class _Merged:
+    """What write_merging_script read of a live index's shards, kept for the next call (the preview's)."""
+
+    shards: list[str]
+    masks: dict[str, int]  # the routing table: word -> the shards holding it
+    filters: dict[str, list[str]]  # shard -> its filters' names
+    script: tuple[int, int]  # the pagefind.js written then (inode, time): the index it describes
+
+
+# Index folder -> what its last merging script was made from. At 10,000 claims the preview's
+# 64 shards held 330,000 words: read again after each edit, with every shard's page list for
+# the filters' names, while the site-wide pages were being written.
+_merged: dict[str, _Merged] = {}
+
+
+def write_merging_script(
+    index_dir: str, shards: list[str], language: str, changed: dict[str, list[str]] | None = None
+) -> None:
+    """pagefind/pagefind.js: Pagefind's API over `shards`, the first one the primary index, with its routing table.
+
+    `changed` (the preview's, which keeps what it reads for the next call):
+    the shards indexed again since the last call on this folder, each with
+    the words it held before; the others are not read again. None: every
+    shard is read and nothing kept. {}: every shard read, and kept.
+    """
+    script_path = os.path.join(index_dir, "pagefind.js")
+    key = os.path.abspath(index_dir)
+    last = _merged.pop(key, None)
+    if changed is None or last is None or last.shards != shards or _stamp(script_path) != last.script:
+        last = None  # another index than the one remembered (or none): every shard read
     routed = language.split("-")[0].lower() not in UNROUTED_LANGUAGES
-    routes = write_routes(index_dir, shards) if routed else []
+    masks = _masks(index_dir, shards, last, changed) if routed else {}
+    routes = write_routes(index_dir, shards, masks) if routed else []
     if not routed:
         shutil.rmtree(os.path.join(index_dir, ROUTE_FOLDER), ignore_errors=True)
+    filters = {
+        shard: last.filters[shard] if last and shard not in changed else _filters(os.path.join(index_dir, shard))
+        for shard in shards
+    }
     with open(MERGING_SCRIPT, encoding="utf-8") as f:
         script = f.read()
     script = (
         script.replace('"./SHARD0/', json.dumps(f"./{shards[0]}/")[:-1])
         .replace('["SHARDS"]', json.dumps(shards))
-        .replace('["FILTERS"]', json.dumps(filter_names(index_dir, shards), ensure_ascii=False))
+        .replace('["FILTERS"]', json.dumps(_ordered_filters(filters, shards), ensure_ascii=False))
         .replace('["ROUTES"]', json.dumps(routes, ensure_ascii=False))
     )
-    with open(os.path.join(index_dir, "pagefind.js"), "w", encoding="utf-8") as f:
+    # Whole or not at all: a search page loading it meanwhile gets the old one or this one.
+    writing = os.path.join(index_dir, ".pagefind.js-new")
+    with open(writing, "w", encoding="utf-8") as f:
         f.write(script)
+    os.replace(writing, script_path)
+    if changed is not None:
+        _merged[key] = _Merged(shards, masks, filters, _stamp(script_path))
+
+
+def _masks(index_dir: str, shards: list[str], last: _Merged | None, changed: dict[str, list[str]] | None):
+    """Word -> mask of the shards holding it: the last call's, with the `changed` shards' words updated."""
+    if last is None:
+        masks: dict[str, int] = {}
+        for number, shard in enumerate(shards):
+            bit = 1 << number
+            for word in _words(os.path.join(index_dir, shard)):
+                masks[word] = masks.get(word, 0) | bit
+        return masks
+    masks = last.masks
+    for shard, before in changed.items():
+        bit = 1 << shards.index(shard)
+        now = set(_words(os.path.join(index_dir, shard)))
+        for word in set(before) - now:
+            mask = masks.pop(word, 0) & ~bit
+            if mask:
+                masks[word] = mask
+        for word in now:
+            masks[word] = masks.get(word, 0) | bit
+    return masks
+
+
+def _stamp(path: str) -> tuple[int, int]:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return (0, 0)
+    return (stat.st_ino, stat.st_mtime_ns)
+
+
+def moved_index(old_dir: str, new_dir: str) -> None:
+    """The index folder `old_dir` was renamed `new_dir`: what its merging script was made from goes with it."""
+    remembered = _merged.pop(os.path.abspath(old_dir), None)
+    if remembered is not None:
+        _merged[os.path.abspath(new_dir)] = remembered
 
 
 def _decoded(path: str):
@@ -345,18 +458,16 @@ def _code_units(word: str) -> bytes:
     return word.encode("utf-16-be")
 
 
-def write_routes(index_dir: str, shards: list[str]) -> list[list[str]]:
+def write_routes(index_dir: str, shards: list[str], masks: dict[str, int] | None = None) -> list[list[str]]:
     """route/*.pf_route: every word with a hexadecimal mask of the shards holding it; [first word, file] a chunk.
 
     Files are named by their content's hash, so a browser holding an older
     pagefind.js asks for files that are gone and searches every shard,
     rather than routing by a table that no longer matches the shards.
+    `masks`: word -> mask, if the caller has them.
     """
-    masks: dict[str, int] = {}
-    for number, shard in enumerate(shards):
-        bit = 1 << number
-        for word in _words(os.path.join(index_dir, shard)):
-            masks[word] = masks.get(word, 0) | bit
+    if masks is None:
+        masks = _masks(index_dir, shards, None, None)
     fresh = os.path.join(index_dir, f".{ROUTE_FOLDER}-new")
     shutil.rmtree(fresh, ignore_errors=True)
     os.makedirs(fresh)
@@ -395,9 +506,17 @@ def _put_in_place(fresh: str, live: str) -> None:
 
 def filter_names(index_dir: str, shards: list[str]) -> list[str]:
     """The filters of all shards, in the order the pages name them (the first shard's first)."""
+    return _ordered_filters({shard: _filters(os.path.join(index_dir, shard)) for shard in shards}, shards)
+
+
+def _filters(shard_dir: str) -> list[str]:
+    return [name for name, _hash in _meta(shard_dir)[3]]
+
+
+def _ordered_filters(filters: dict[str, list[str]], shards: list[str]) -> list[str]:
     names: list[str] = []
     for shard in shards:
-        for name, _hash in _meta(os.path.join(index_dir, shard))[3]:
+        for name in filters[shard]:
             if name not in names:
                 names.append(name)
     return names
@@ -528,6 +647,43 @@ def _link(source: str, target: str) -> None:
         shutil.copyfile(source, target)
 
 
+def _keep_links(site_dir: str, folder: str, relpaths: list[str]) -> None:
+    """`folder` made to hold a symbolic link to each of `relpaths` under `site_dir`, and nothing else.
+
+    Links already there are kept: each names its page by its path, so it
+    stays right however often the page is rewritten. A link is made in a
+    hidden folder renamed into place, so a link folder is there whole or not
+    at all, and a listing is all it takes to know which pages it holds.
+    """
+    os.makedirs(folder, exist_ok=True)
+    held = set()
+    for kind in _names(folder):
+        for name in _names(os.path.join(folder, kind)):
+            if name.startswith("."):  # half made when a run was stopped
+                shutil.rmtree(os.path.join(folder, kind, name), ignore_errors=True)
+            else:
+                held.add(f"{kind}/{name}/index.html")
+    wanted = set(relpaths)
+    for relpath in held - wanted:
+        shutil.rmtree(os.path.join(folder, os.path.dirname(relpath)), ignore_errors=True)
+    # folder/kind/name/index.html -> ../../ + (folder to site_dir) + relpath
+    up = os.path.join(os.pardir, os.pardir, os.path.relpath(site_dir, folder))
+    for relpath in sorted(wanted - held):
+        kind, name, filename = relpath.split("/")
+        making = os.path.join(folder, kind, f".{name}")
+        shutil.rmtree(making, ignore_errors=True)
+        os.makedirs(making)
+        os.symlink(os.path.join(up, relpath), os.path.join(making, filename))
+        os.rename(making, os.path.join(folder, kind, name))
+
+
+def _names(folder: str) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except FileNotFoundError:
+        return []
+
+
 def _children_peak() -> int:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * _RSS_UNIT
 
@@ -553,6 +709,8 @@ class SearchRefresh:
         shard_pages: int | None = None,
         workers: int = SHARD_WORKERS,
         swap_early: bool = False,
+        keep_links: bool = False,
+        swapped: Callable[[], None] | None = None,
     ) -> None:
         self.started = self.finished = time.perf_counter()
         self.live = os.path.join(out_dir, INDEX_FOLDER)
@@ -561,6 +719,8 @@ class SearchRefresh:
         self._swapper: threading.Thread | None = None
         self._cancelled = False
         self._result: int | BaseException = 0
+        self._keep_links = keep_links  # Indexing's: the folder lives on, its shards' links are kept
+        self._swapped = swapped  # called once the fresh index answers (the preview reloads /search/)
         self._begin(out_dir, language, changed, shard_pages, workers)
         if swap_early:
             self._swapper = threading.Thread(target=self._swap_early, name="search swap", daemon=True)
@@ -578,12 +738,21 @@ class SearchRefresh:
                 self._touched = {shard_of(relpath, count) for relpath in changed if is_record_page(relpath)}
                 if self._touched:
                     self._indexing = Indexing(
-                        out_dir, language, self.live, shards=self._touched, count=count, workers=workers, pages=pages
+                        out_dir,
+                        language,
+                        self.live,
+                        shards=self._touched,
+                        count=count,
+                        workers=workers,
+                        pages=pages,
+                        keep_links=self._keep_links,
                     )
                 return
         self._fresh = os.path.join(out_dir, f".{INDEX_FOLDER}-new")
         shutil.rmtree(self._fresh, ignore_errors=True)
-        self._indexing = Indexing(out_dir, language, self._fresh, shard_pages=shard_pages, workers=workers)
+        self._indexing = Indexing(
+            out_dir, language, self._fresh, shard_pages=shard_pages, workers=workers, keep_links=self._keep_links
+        )
 
     def wait(self) -> int:
         """Once indexed, the fresh shards (or the whole fresh index) swapped in; the pages the index holds."""
@@ -603,6 +772,8 @@ class SearchRefresh:
     def _finish(self) -> int:
         count = self._swap()
         self.finished = time.perf_counter()
+        if self._swapped is not None and not self._cancelled:
+            self._swapped()
         return count
 
     def _swap(self) -> int:
@@ -611,12 +782,16 @@ class SearchRefresh:
                 self._indexing.wait()
             if self._cancelled:
                 return 0
+            # The preview's: the words the shards held before, so that the routing table is updated, not remade.
+            before = (
+                {shard_name(shard): self._words_before(shard) for shard in self._touched} if self._keep_links else None
+            )
             for shard in sorted(self._touched):
                 fresh = os.path.join(self.live, f".{shard_name(shard)}-new")
                 swap_folders(fresh, os.path.join(self.live, shard_name(shard)))
                 shutil.rmtree(fresh, ignore_errors=True)
             if self._touched:  # the routing table and the filters' names follow the shards' new words
-                write_merging_script(self.live, _live_shards(self.live), self._language)
+                write_merging_script(self.live, _live_shards(self.live), self._language, before)
             return sum(_page_count(os.path.join(self.live, name)) for name in _live_shards(self.live))
         count = self._indexing.wait()
         if self._cancelled:
@@ -626,7 +801,14 @@ class SearchRefresh:
             shutil.rmtree(self._fresh, ignore_errors=True)
         else:
             os.rename(self._fresh, self.live)
+        moved_index(self._fresh, self.live)
         return count
+
+    def _words_before(self, shard: int) -> list[str]:
+        try:
+            return _words(os.path.join(self.live, shard_name(shard)))
+        except OSError:  # no such shard yet: it held nothing
+            return []
 
     def cancel(self) -> None:
         self._cancelled = True

@@ -6,7 +6,9 @@ whole-file renames and folder swaps (writer.py, pipeline.py), so a request
 never sees half a file. The open page reloads as soon as the pages are
 written; the search index is refreshed after: after an edit, only the
 shards that hold its record pages, indexed while the site-wide pages are
-written (pipeline.BuiltSite's live_search).
+written (pipeline.BuiltSite's live_search). An open search page is left as it
+is by the first reload and reloaded once the index has the edit (its query
+is in its address), since its Pagefind would answer from the old index.
 
 The live-reload script is added to HTML pages as they are sent, never written
 into the output: the preview folder holds what `build` would make for the
@@ -55,6 +57,7 @@ FD_RESERVE = 64  # files kept free for rebuilds, the watcher and the pages being
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
 LIVE_EVENTS, LIVE_SCRIPT, STATUS = "/__livereload", "/__livereload.js", "/__status"
+SEARCH_PAGE = "/search/"  # its address in the preview (pages/site.py writes search/index.html)
 # Beside the code, not among the templates' assets: a published site must not ship it.
 LIVE_RELOAD_JS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "live-reload.js")
 
@@ -139,8 +142,8 @@ class Preview:
             drafts=True,
             now=now,
         )  # the preview shows drafts and embargoed claims, with their banners
-        self.project = BuiltSite(self.options, live_search=True)
         self.live = self.httpd.live
+        self.project = self._new_project()
         # The archive's own templates/ and static/ too, even before they exist: creating one is a change.
         self.watcher = Watcher(
             [
@@ -154,6 +157,11 @@ class Preview:
         )
         self.stopping = threading.Event()
         self._serving: threading.Thread | None = None
+
+    def _new_project(self) -> BuiltSite:
+        project = BuiltSite(self.options, live_search=True)
+        project.index_swapped = self.live.search_refreshed
+        return project
 
     def run(self) -> None:
         """The first build, then serve and rebuild until `stop()`."""
@@ -222,7 +230,7 @@ class Preview:
 
         def shown(report: BuildReport) -> None:
             shown_after.append(report.written)
-            self.live.succeeded(report)
+            self.live.succeeded(report, search_follows=not report.full)
 
         try:
             # The browser reloads as soon as the edited pages are written; the site-wide pages follow.
@@ -238,7 +246,7 @@ class Preview:
             self._failed_without_position(str(exc))
             return
         except Exception as exc:  # noqa: BLE001 (a bug must not end the preview; the next save builds afresh)
-            self.project = BuiltSite(self.options, live_search=True)
+            self.project = self._new_project()
             self._failed_without_position(
                 f"internal error: {type(exc).__name__}: {exc} (a bug in the site "
                 "builder, not in your content: please report it)"
@@ -343,7 +351,9 @@ class LiveReload:
         self.report: BuildReport | None = None
         # After a rebuild's second part (its site-wide pages, written after the reload): the build it
         # follows and the pages it changed; a page showing that build and not among them is current.
-        self.followed: dict | None = None
+        # One a later part (the search index refreshed, then the site-wide pages), oldest first: a
+        # stream may send only the last state, so a page follows the chain from the build it shows.
+        self.followed: list[dict] = []
         self.version = 0  # counts every change above
         self.closed = False
 
@@ -351,10 +361,18 @@ class LiveReload:
     def build_id(self) -> str:
         return f"{self._server_id}-{self.builds}"
 
-    def succeeded(self, report: BuildReport) -> None:
+    def succeeded(self, report: BuildReport, search_follows: bool = False) -> None:
+        """A build to show. `search_follows`: its search index is being refreshed, and search_refreshed()
+        will reload the search page: it stays as it is until then (its HTML is the same, and reloading
+        it meanwhile asks the old index again while the edited page reloads)."""
         with self._changed:
+            since = self.build_id
+            keep_search = search_follows and not self.errors  # an error overlay goes with a reload
             self.builds += 1
-            self.errors, self.report, self.followed = [], report, None
+            self.errors, self.report = [], report
+            self.followed = (
+                [{"build": self.build_id, "since": since, "unchanged": [SEARCH_PAGE]}] if keep_search else []
+            )
             self._announce()
 
     def followed_by(self, report: BuildReport, paths: list[str]) -> None:
@@ -363,7 +381,21 @@ class LiveReload:
             since = self.build_id
             self.builds += 1
             self.report = report
-            self.followed = {"build": self.build_id, "since": since, "changed": sorted(paths)}
+            self.followed = [*self.followed, {"build": self.build_id, "since": since, "changed": sorted(paths)}]
+            self._announce()
+
+    def search_refreshed(self) -> None:
+        """The search index answers with the pages as written: an open search page asks its query again.
+
+        It reloaded with the rest once the edited pages were written, and
+        Pagefind, already loaded, would answer from the old index for good.
+        """
+        with self._changed:
+            if self.report is None:  # the first build's index, before anything was served
+                return
+            since = self.build_id
+            self.builds += 1
+            self.followed = [*self.followed, {"build": self.build_id, "since": since, "changed": [SEARCH_PAGE]}]
             self._announce()
 
     def failed(self, errors: list[str]) -> None:
@@ -386,7 +418,7 @@ class LiveReload:
         """The current state as Server-Sent Events: the build to show, then any errors."""
         with self._changed:
             message = ""
-            if self.followed is not None:
+            if self.followed:
                 message += f"event: followed\ndata: {json.dumps(self.followed, ensure_ascii=False)}\n\n"
             message += f"event: reload\ndata: {self.build_id}\n\n"
             if self.errors:
@@ -662,21 +694,39 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return self._send(
                 301, b"", "text/plain", send_body, location=found.location + (f"?{query}" if query else "")
             )
-        data = _read(found) if found else None
-        if data is None:
+        read = _read_tagged(found) if found else None
+        if read is None:
             return self._send(404, self._not_found_page(), _CONTENT_TYPES[".html"], send_body)
-        self._send(200, data, content_type(found), send_body)
+        data, tag = read
+        mime = content_type(found)
+        if mime.startswith("text/html"):  # sent with the live-reload tag of the current build: never kept
+            return self._send(200, data, mime, send_body)
+        # Anything else is kept and asked again each time: the search index's unchanged shards
+        # (their page lists, chunks and fragments) are then not sent again after an edit.
+        if tag in _etags(self.headers.get("If-None-Match")):
+            self.send_response(304)
+            self.send_header("ETag", tag)
+            self.send_header("Cache-Control", "no-cache")
+            self.end_headers()
+            return None
+        self._send(200, data, mime, send_body, etag=tag)
 
     def _not_found_page(self) -> bytes:
         return _read(os.path.join(self.server.out_dir, "404.html")) or _NOTHING_BUILT
 
-    def _send(self, status: int, body: bytes, mime: str, send_body: bool, location: str | None = None) -> None:
+    def _send(
+        self, status: int, body: bytes, mime: str, send_body: bool, location: str | None = None, etag: str = ""
+    ) -> None:
         if mime.startswith("text/html"):
             body = with_live_reload(body, self.server.live.build_id)
         self.send_response(status)
         self.send_header("Content-Type", mime)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")  # a reload must show the files just rebuilt
+        if etag:  # kept, but checked before each use: a file a rebuild replaced has another tag
+            self.send_header("ETag", etag)
+            self.send_header("Cache-Control", "no-cache")
+        else:
+            self.send_header("Cache-Control", "no-store")  # a reload must show the files just rebuilt
         if location:
             self.send_header("Location", location)
         self.end_headers()
@@ -722,6 +772,25 @@ def _output_file(out_dir: str, url_path: str) -> str | _Redirect | None:
             return _Redirect(url_path + "/")
         path = os.path.join(path, "index.html")
     return path if os.path.isfile(path) else None
+
+
+def _read_tagged(path: str) -> tuple[bytes, str] | None:
+    """The file's bytes and an entity tag of this very file.
+
+    The output changes only by whole files renamed into place (and an unchanged
+    file is not written again), so its inode, time and size name its content.
+    """
+    try:
+        with open(path, "rb") as f:
+            stat = os.fstat(f.fileno())
+            return f.read(), f'"{stat.st_ino:x}-{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):  # replaced while we looked
+        return None
+
+
+def _etags(header: str | None) -> set[str]:
+    """The tags of an If-None-Match header (weak ones compared as strong: the same file, whole)."""
+    return {tag.strip().removeprefix("W/") for tag in (header or "").split(",") if tag.strip()}
 
 
 def _read(path: str) -> bytes | None:

@@ -14,10 +14,7 @@ import lxml.html
 
 def html_pages(site: Path) -> dict[str, lxml.html.HtmlElement]:
     """Every HTML page of a built site, by its path below the site."""
-    return {
-        path.relative_to(site).as_posix(): lxml.html.document_fromstring(path.read_text(encoding="utf-8"))
-        for path in sorted(site.rglob("*.html"))
-    }
+    return {path.relative_to(site).as_posix(): _parsed(path) for path in sorted(site.rglob("*.html"))}
 
 
 LINK_ATTRIBUTES = {"a": "href", "link": "href", "script": "src", "img": "src", "form": "action", "iframe": "src"}
@@ -28,13 +25,17 @@ def broken_links(site: Path, base_url: str) -> list[str]:
 
     Internal URLs must be absolute paths under the base path: a relative link
     would break on the 404 page, which the server shows at any address.
+    Pages are read twice, their ids then their links, rather than all held
+    parsed: the bench checks sites of 17,000 pages with it (bench/sitecheck.py).
     """
     base_path = urlsplit(base_url).path
-    pages = html_pages(site)
-    ids = {relpath: set(doc.xpath("//@id")) for relpath, doc in pages.items()}
+    paths = sorted(site.rglob("*.html"))
+    ids = {path.relative_to(site).as_posix(): set(_parsed(path).xpath("//@id")) for path in paths}
     index_built = (site / "pagefind").is_dir()
     problems = []
-    for relpath, doc in pages.items():
+    for path in paths:
+        relpath = path.relative_to(site).as_posix()
+        doc = _parsed(path)
         for element in doc.iter(*LINK_ATTRIBUTES):
             url = element.get(LINK_ATTRIBUTES[element.tag])
             if url is None:
@@ -63,8 +64,11 @@ def broken_links(site: Path, base_url: str) -> list[str]:
                 problems.append(f"{where}: no file {target}")
             elif parts.fragment and unquote(parts.fragment) not in ids.get(target, ()):
                 problems.append(f"{where}: no element with id '{unquote(parts.fragment)}' in {target}")
-    for relpath, doc in pages.items():
         canonical = doc.xpath("//link[@rel='canonical']/@href")
         if len(canonical) != 1 or not canonical[0].startswith(base_url):
             problems.append(f"{relpath}: canonical {canonical} is not one URL under {base_url}")
     return problems
+
+
+def _parsed(path: Path) -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(path.read_text(encoding="utf-8"))

@@ -581,6 +581,28 @@ def test_each_page_gets_the_context_its_template_is_documented_with(tmp_path):
     assert {page.template for page in pages} == set(site_pages.TEMPLATES) - {"staff.html"}
 
 
+def test_pages_are_the_same_when_a_process_keeps_few_quote_views(monkeypatch):
+    """Quote views are kept for the most recently shown only: one made again is the same."""
+    import site_builder.pages.views
+    from site_builder.pages import SitePages
+    from site_builder.pipeline import load_library
+    from site_builder.urls import Urls
+
+    library = load_library(BuildOptions(content_dir=str(DEFAULT_CONTENT)))
+
+    def contexts():
+        pages = SitePages(library, Urls(library.site.base_url))
+        made = {plan.path: plan.make().context for plan in pages.plans()}
+        return made, len(pages.views._quote_views)
+
+    everything, kept = contexts()
+    assert kept > 2
+    monkeypatch.setattr(site_builder.pages.views, "QUOTE_VIEWS_KEPT", 2)
+    few, kept = contexts()
+    assert kept == 2
+    assert few == everything
+
+
 # -- incremental rebuilds -------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ that changed between runs would make two timings incomparable.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -140,6 +141,7 @@ def test_the_table_shows_runs_that_failed_or_were_skipped():
         "hugo_pagefind": skipped,
         "hugo_and_pagefind": {"error": "not run: see hugo"},
         "search_query": {"query_transfer": {"bytes": 250_000, "requests": 12}},
+        "site_checks": {"skipped": "run up to 10,000 claims"},
     }
     shown = table([result])
     lines = {
@@ -155,6 +157,7 @@ def test_the_table_shows_runs_that_failed_or_were_skipped():
     assert lines["peak RSS build: largest process"] == "20480.0 MiB"  # what the failed run reached
     assert lines["search: one query typed (chromium)"] == "250.0 kB in 12 requests"
     assert lines["incremental: full build"] == "failed"
+    assert lines["site checks: pages / broken links / vnu errors"] == "skipped"
 
 
 def test_the_comparisons_are_skipped_where_they_would_not_fit(monkeypatch):
@@ -164,3 +167,30 @@ def test_the_comparisons_are_skipped_where_they_would_not_fit(monkeypatch):
     assert bench_main._comparison_guard(10_000) is None
     reason = bench_main._comparison_guard(100_000)
     assert reason["projected_rss_bytes"] > reason["available_bytes"] and "GB" in reason["skipped"]
+
+
+def test_the_site_checks_pass_on_a_built_corpus_and_find_what_breaks_it(corpus, tmp_path):
+    """bench.sitecheck, which runs the suite's site checks on the bench's 10,000-claim build, can fail."""
+    from test_site import build_site
+
+    site = build_site(corpus / "content", tmp_path / "site", search=True)
+
+    def checked() -> tuple[int, dict]:
+        done = subprocess.run(
+            [sys.executable, "-m", "bench.sitecheck", str(site)], cwd=ROOT, capture_output=True, text=True
+        )
+        return done.returncode, json.loads(done.stdout)
+
+    code, found = checked()
+    assert code == 0, found
+    assert (
+        found["pages"] > 100 and found["vnu_pages"] > 0 and found["search_found_first"] == found["search_shards"] == 1
+    )
+    assert found["broken_links"] == found["vnu_errors"] == found["axe_violations"] == 0
+    # One claim page given a link to nowhere and an image without words.
+    page = next((site / "claims").glob("*/index.html"))
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("</main>", '<a href="/claims/nowhere/">x</a><img src="/x.png"></main>', 1), "utf-8")
+    code, found = checked()
+    assert code == 1
+    assert found["broken_links"] == 2 and "no file claims/nowhere/index.html" in found["broken_links_first"][0]

@@ -556,7 +556,9 @@ def test_an_editor_creates_and_edits_claims_in_the_browser(cms_site, decap_serve
     assert result.code == 0, "\n".join(result.err)
     doc = lxml_html.parse(str(public / "claims" / written.stem / "index.html"))
     assert doc.findtext(".//h1") == "The ferry carries 1984 cars a day: yes, every day."
-    assert "Mostly false" in doc.xpath("string(//*[contains(@class, 'verdict-label')])")
+    assert "Mostly false" in doc.xpath(
+        "string(//section[contains(@class, 'verdict-panel')]//a[contains(@class, 'verdict')]/*[1])"
+    )
     assert "about 400 cars a day." in doc.xpath("string(//*[contains(@class, 'summary')])")
     # Two paragraphs typed in the rich-text editor are two paragraphs on the page.
     paragraphs = [p.text_content().strip() for p in doc.xpath("//section[contains(@class, 'analysis')]//p")]

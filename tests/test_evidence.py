@@ -51,7 +51,7 @@ def test_person_and_topic_pages_say_each_count_once(site):
         assert len(rows) >= 2
         for row in rows:
             label, count = (
-                row.xpath("normalize-space(td[1]//*[@class='verdict-label'])"),
+                row.xpath("normalize-space(td[1]/*[contains(@class, 'verdict')]/*[1])"),
                 row.xpath("normalize-space(td[2])"),
             )
             assert label and count.isdigit()
@@ -67,15 +67,24 @@ def test_claim_map_is_a_picture_of_the_related_list_which_names_each_claim(site)
     [figure] = doc.xpath("//figure[contains(@class, 'claim-map-figure')]")
     assert "chart-wide" in figure.get("class").split()  # the figure goes with its drawing on a phone
     related = doc.xpath("//ul[contains(@class, 'related-list')]/li/a[1]/@href")
-    # The claim itself in the middle, then its counterclaim and the claim sharing its source.
-    assert [a.get("href") for a in wide.findall(f"{SVG}a")[1:]] == related
-    assert sorted(related) == ["/claims/bridge-late/", "/claims/ferry-free/"]
+    counterclaims = doc.xpath("//section[h2='Counterclaims']//h3/a/@href")
+    # The claim itself in the middle, then its counterclaim and the claim sharing its source: the
+    # counterclaim's card above names it, so the list gives the other (issue 19: each claim once).
+    assert [a.get("href") for a in wide.findall(f"{SVG}a")[1:]] == counterclaims + related
+    assert counterclaims == ["/claims/bridge-late/"] and related == ["/claims/ferry-free/"]
+    caption = figure.xpath("normalize-space(figcaption)")
+    assert caption.endswith("the counterclaims above and the list below name the same claims."), caption
     # The list is the map's text: the drawing is hidden from assistive technology, and its
     # links, which a mouse follows, are out of the keyboard's way (axe: aria-hidden-focus).
     assert wide.get("aria-hidden") == "true" and wide.get("role") is None
     assert wide.find(f"{SVG}title") is None and wide.find(f"{SVG}desc") is None
     for node in wide.findall(f"{SVG}a"):
         assert node.get("tabindex") == "-1" and node.get("aria-label") is None and node.find(f"{SVG}title") is None
+        # Named by nothing, a node holds its own label: the claim cut short, its verdict's line a
+        # <tspan>, coloured by the link's tone class (no group a label repeating it, issue 19).
+        [label] = node.findall(f"{SVG}text")
+        assert label.text and [t.get("class") for t in label.findall(f"{SVG}tspan")] == ["map-verdict"]
+    assert not [g for g in wide.iter(f"{SVG}g") if "map-label" in g.get("class", "")]
     # One path per kind of link (its subpaths the links), and each list entry says its kind in words
     # and carries its line's kind and its verdict's colour for the dot that stands for its node.
     edges = [path.get("class") for path in wide.findall(f"{SVG}path")]
@@ -84,12 +93,73 @@ def test_claim_map_is_a_picture_of_the_related_list_which_names_each_claim(site)
         li.xpath("string(a[1]/@href)"): (li.get("class"), " ".join(li.text_content().split()))
         for li in doc.xpath("//ul[contains(@class, 'related-list')]/li")
     }
-    classes, words = items["/claims/bridge-late/"]
-    assert "edge-counterclaim" in classes.split() and words.startswith("The harbour bridge was finished late.")
-    assert words.endswith("(counterclaim)")
     classes, words = items["/claims/ferry-free/"]
     assert "edge-shared" in classes.split() and words.endswith("(shares a source)")
     assert all(c.startswith("tone-") for c, _ in items.values())
+
+
+def test_a_claim_page_names_each_related_claim_once(site):
+    # Issue 19: a counterclaim was a card and again an entry of the related list (3.5 KB a page).
+    # Its card, under "Counterclaims", says what the entry said; the map's caption says where each is.
+    captions = {
+        "bridge-early": "the counterclaims above and the list below name the same claims.",
+        "bridge-late": "the counterclaims above name the same claims.",  # its one related claim is its counterclaim
+        "ferry-free": "the list below names the same claims.",
+    }
+    for slug, caption in captions.items():
+        doc = lxml.html.parse(str(site / "claims" / slug / "index.html"))
+        cards = doc.xpath("//section[h2='Counterclaims']//h3/a/@href")
+        listed = doc.xpath("//ul[contains(@class, 'related-list')]/li/a[1]/@href")
+        [wide] = charts(site, f"claims/{slug}", "claim-map")
+        drawn = [a.get("href") for a in wide.findall(f"{SVG}a")[1:]]
+        assert sorted(drawn) == sorted(cards + listed) and len(set(cards + listed)) == len(cards + listed), slug
+        assert doc.xpath("normalize-space(//figure[contains(@class, 'claim-map-figure')]/figcaption)").endswith(caption)
+        if not listed:  # no empty list left behind
+            assert doc.xpath("//ul[contains(@class, 'related-list')]") == []
+        # Outside the drawing (and the analysis's own words), each claim is linked once.
+        links = doc.xpath(
+            "//article//a[starts-with(@href, '/claims/')][not(ancestor::svg)]"
+            "[not(ancestor::section[@class='analysis'])]/@href"
+        )
+        links = [href for href in links if href in drawn]
+        assert sorted(links) == sorted(drawn), slug
+
+
+def test_a_source_page_lists_each_citing_claim_once(site, default_site):
+    # Issue 19: the claims its quotes list as citing them were listed again below (1.4 KB a page).
+    doc = lxml.html.parse(str(site / "sources/harbour-statement/index.html"))
+    cited = doc.xpath("//div[@class='cited-by']//li/a[1]/@href")
+    assert sorted(cited) == ["/claims/bridge-early/", "/claims/ferry-free/"]
+    assert doc.xpath("//section[contains(h2, 'cite this source')]") == []  # nothing left to list
+    # The default archive's source: claims citing no quote of it are listed below, as the others.
+    [page] = (default_site / "sources").glob("*/index.html")
+    doc = lxml.html.parse(str(page))
+    cited = set(doc.xpath("//div[@class='cited-by']//li/a[1]/@href"))
+    [section] = doc.xpath("//section[contains(h2, 'cite this source')]")
+    assert section.xpath("normalize-space(h2)") == "Other fact-checks that cite this source"
+    others = section.xpath(".//li/a[1]/@href")
+    assert others and not cited & set(others) and len(set(others)) == len(others)
+    # Between them, every claim that cites the source or appeared in it.
+    citing = {
+        f"/claims/{claim.parent.name}/"
+        for claim in (default_site / "claims").glob("*/index.html")
+        if f"/sources/{page.parent.name}/" in claim.read_text(encoding="utf-8")
+    }
+    assert cited | set(others) == citing
+
+
+def test_a_card_names_its_claimant_except_on_the_claimants_own_page(site):
+    # Issue 19: on a person's page every card's byline named the person again, a link to the page itself.
+    own = lxml.html.parse(str(site / "people/jane-roe/index.html"))
+    bylines = own.xpath("//ul[@class='cards']/li/p[@class='byline']")
+    assert bylines and all(b.xpath("a") == [] and b.xpath("time/@datetime") for b in bylines)
+    topic = lxml.html.parse(str(site / "topics/bridges/index.html"))
+    assert "/people/jane-roe/" in topic.xpath("//ul[@class='cards']/li/p[@class='byline']/a/@href")
+    # A card's parts are styled by their place, not a class each (site.css, .cards > li).
+    for doc in (own, topic):
+        for card in doc.xpath("//ul[@class='cards']/li"):
+            assert card.get("class") is None and [child.tag for child in card] == ["h3", "p", "p", "p"]
+            assert [child.get("class") for child in card] == [None, None, "byline", None]
 
 
 def test_topic_map_draws_every_claim_of_the_topic(site):

@@ -574,7 +574,7 @@ def test_claim_image_is_written_in_responsive_versions(newsroom):
         with Image.open(public / path.lstrip("/")) as version:
             assert version.width == int(width[:-1]) and version.format == ("WEBP" if path.endswith(".webp") else "JPEG")
     # The Markdown image, further down, waits until it is scrolled to.
-    inline = claim.xpath("//div[@lang]//picture//img")[0]  # libxml2 nests img in the void source
+    inline = claim.xpath("//section[@class='analysis']//picture//img")[0]  # libxml2 nests img in the void source
     assert (inline.get("alt"), inline.get("loading"), inline.get("width"), inline.get("height")) == (
         "A map of the bridge",
         "lazy",

@@ -18,7 +18,7 @@ from test_site import DEFAULT_CONTENT, build_site
 from tools import axe_violations, read_dataset
 
 from bench.corpus import generate_corpus
-from site_builder import search
+from site_builder import pipeline, search
 from site_builder.pipeline import BuildOptions, BuiltSite
 
 RESULT = ".pagefind-ui__result"
@@ -523,6 +523,15 @@ def test_an_edited_claim_is_found_after_only_its_shards_are_indexed_again(
             claim.read_text(encoding="utf-8").replace("summary: >-\n", "summary: >-\n  Zorblatquux gravel. "),
             encoding="utf-8",
         )
+        # Record pages showing the new word on disk when the refresh was begun.
+        begun: list[list[str]] = []
+
+        class Recorded(search.SearchRefresh):
+            def __init__(self, out_dir, *args, **kwargs):
+                begun.append([p for p in search.record_pages(out_dir) if b"Zorblatquux" in (site / p).read_bytes()])
+                super().__init__(out_dir, *args, **kwargs)
+
+        monkeypatch.setattr(pipeline, "SearchRefresh", Recorded)
         report = pool.submit(project.rebuild, {str(claim)}, None, live).result()
     assert "index" in report.stages
     page_of_claim = f"claims/{claim.stem}/index.html"
@@ -533,6 +542,9 @@ def test_an_edited_claim_is_found_after_only_its_shards_are_indexed_again(
     assert search.shard_name(search.shard_of(page_of_claim, count)) in touched
     assert len(touched) < len(before)  # else this would show nothing
     if live:
+        # Begun once, as soon as the claim's own page was written, before the pages listing it.
+        assert begun == [[f"claims/{claim.stem}/index.html"]]
+        assert len([p for p in search.record_pages(str(site)) if b"Zorblatquux" in (site / p).read_bytes()]) > 1
         # The other pages that changed (its claimant's, topics', related claims') changed where the index
         # does not look: only the claim's own shard is indexed again.
         assert len(touched) > 1
@@ -546,6 +558,28 @@ def test_an_edited_claim_is_found_after_only_its_shards_are_indexed_again(
     page = browse(serve_dir(site) + "search/")
     assert first_result(page, "zorblatquux") == f"/claims/{claim.stem}/"
     assert page.problems == []
+    if not live:
+        return
+    # The preview keeps each shard's folder of links for the next edit: symbolic links, which
+    # follow a page replaced by a rename (a hard link would keep the old page).
+    shard = search.shard_of(page_of_claim, count)
+    link = site / ".pagefind-work" / search.shard_name(shard) / page_of_claim
+    assert link.is_symlink() and link.resolve() == (site / page_of_claim).resolve()
+    kept = link.lstat().st_ino
+    claim.write_text(
+        claim.read_text(encoding="utf-8").replace("Zorblatquux gravel. ", "Quimbleflax gravel. "),
+        encoding="utf-8",
+    )
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(project.rebuild, {str(claim)}, None, live).result()
+    assert link.lstat().st_ino == kept
+    # The routing table updated from the shard's words before and after, as if made from every shard.
+    table = routes(site)
+    assert table["quimbleflax"] == 1 << shard and "zorblatquux" not in table
+    shards = [search.shard_name(number) for number in range(count)]
+    assert table == search._masks(str(site / "pagefind"), shards, None, None)
+    assert search._merged[str(site / "pagefind")].masks is not None  # kept for the next edit, not read again
+    assert first_result(browse(serve_dir(site) + "search/"), "quimbleflax") == f"/claims/{claim.stem}/"
 
 
 def test_a_sharded_search_page_with_results_passes_axe_and_says_so_without_javascript(

@@ -101,14 +101,19 @@ class Server:
         )
 
     def get(
-        self, path: str, method: str = "GET", host_header: str | None = None, timeout: float = 5
+        self,
+        path: str,
+        method: str = "GET",
+        host_header: str | None = None,
+        timeout: float = 5,
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, dict, bytes]:
         """One request, redirects not followed; `host_header` in place of the URL's host and port."""
         host, port = urllib.parse.urlsplit(self.url).netloc.rsplit(":", 1)
         connection = http.client.HTTPConnection("127.0.0.1" if host == "0.0.0.0" else host, int(port), timeout=timeout)
         try:
             if host_header is None:
-                connection.request(method, "/" + path)
+                connection.request(method, "/" + path, headers=headers or {})
             else:
                 connection.putrequest(method, "/" + path, skip_host=True)
                 connection.putheader("Host", host_header)
@@ -243,8 +248,18 @@ def test_content_types_and_missing_pages(preview, archive):
     for built in [*index.glob("*.pf_meta"), *index.glob("fragment/*.pf_fragment"), *index.glob("wasm.*.pagefind")][:3]:
         expected[str(built.relative_to(archive / ".preview"))] = "application/octet-stream"
     for path, content_type in expected.items():
-        status, headers, _ = preview.get(path)
+        status, headers, body = preview.get(path)
         assert (status, headers["Content-Type"]) == (200, content_type), path
+        if path.startswith("__"):  # the preview's own, not the site's
+            continue
+        # Kept by the browser and checked before each use: the same file is not sent twice.
+        assert headers["Cache-Control"] == "no-cache" and headers["ETag"].startswith('"'), path
+        again = preview.get(path, headers={"If-None-Match": f'"other", {headers["ETag"]}'})
+        assert (again[0], again[2], again[1]["ETag"]) == (304, b"", headers["ETag"]), path
+        assert preview.get(path, headers={"If-None-Match": '"other"'})[2] == body, path
+    # A page carries the live-reload tag of the build it was sent with: never kept.
+    status, headers, _ = preview.get(CLAIM_URL)
+    assert (status, headers["Cache-Control"], "ETag" in headers) == (200, "no-store", False)
 
     status, headers, body = preview.get("claims/no-such-claim/")
     assert status == 404
@@ -501,6 +516,9 @@ def test_with_few_files_idle_sockets_neither_stop_new_requests_nor_the_watcher(a
 def test_an_edit_is_served_within_two_seconds_and_rebuilds_only_its_dependents(preview, archive):
     total = preview.status()["last_build"]["pages"]
     lines_before = len(preview.stdout)
+    stream = EventStream(preview.url)
+    _, shown_before = stream.wait_for("reload")
+    tags = {path: preview.get(path)[1]["ETag"] for path in ("pagefind/pagefind-entry.json", "assets/site.css")}
     edit(archive / CLAIM, "summary:", f"summary: {NEW_SUMMARY}")
     saved = time.monotonic()
     while NEW_SUMMARY.encode() not in preview.get(CLAIM_URL)[2]:
@@ -522,6 +540,27 @@ def test_an_edit_is_served_within_two_seconds_and_rebuilds_only_its_dependents(p
     # The search index was swapped for one that knows the new text (before the line was printed).
     fragments = (archive / ".preview" / "pagefind" / "fragment").glob("*.pf_fragment")
     assert any(NEW_SUMMARY.encode() in gzip.decompress(f.read_bytes()) for f in fragments)
+    # Open pages were told: reload once the claim's page was written, all but the search page; then,
+    # as parts that follow that build, the search page once the index knew the edit (its Pagefind,
+    # loaded before, never asks again), and the site-wide pages.
+    index, shown = stream.wait_for("reload", after=1)
+    while not any(event == "reload" and data == status_build(preview) for event, data in stream.events[index:]):
+        time.sleep(0.02)
+    parts = json.loads(next(data for event, data in reversed(stream.events) if event == "followed"))
+    stream.close()
+    assert shown != shown_before
+    assert parts[0] == {"build": shown, "since": shown_before, "unchanged": ["/search/"]}
+    assert [part["since"] for part in parts[1:]] == [part["build"] for part in parts[:-1]]
+    assert ["/search/"] in [part.get("changed") for part in parts[1:]]
+    assert "/" + CLAIM_URL not in [path for part in parts[1:] for path in part["changed"]]
+    # A file the rebuild replaced is sent again to a browser holding the old one; one it left alone is not.
+    entry = preview.get("pagefind/pagefind-entry.json", headers={"If-None-Match": tags["pagefind/pagefind-entry.json"]})
+    assert entry[0] == 200 and entry[2] == (archive / ".preview/pagefind/pagefind-entry.json").read_bytes()
+    assert preview.get("assets/site.css", headers={"If-None-Match": tags["assets/site.css"]})[0] == 304
+
+
+def status_build(preview) -> str:
+    return preview.status()["build"]
 
 
 def test_a_preview_told_to_poll_sees_an_edit_by_scanning(archive):
@@ -660,6 +699,17 @@ def test_the_open_page_reloads_itself_and_shows_errors_over_the_last_good_page(p
     edit(archive / CLAIM, "verdict: unprovn", "verdict: unproven")
     page.wait_for_function("() => window.__marker === undefined", timeout=5000)
     assert page.get_by_role("alertdialog").count() == 0
+
+    # A search page open for a word no page has: it reloads with the others once the claim's page
+    # is written, before the index has the word, and asks again by itself once the index has it.
+    searching = page.context.new_page()
+    searching.goto(preview.url + "search/?q=quokkaplum")
+    searching.locator(".pagefind-ui__message").filter(has_text="No results for quokkaplum").wait_for(timeout=5000)
+    searching.evaluate("window.__marker = 1")
+    edit(archive / CLAIM, "summary: ", "summary: Quokkaplum. ")
+    searching.locator(f'.pagefind-ui__result-link[href="/{CLAIM_URL}"]').wait_for(timeout=10000)
+    assert searching.evaluate("window.__marker") is None
+    searching.close()
 
 
 def test_an_open_page_reconnects_and_reloads_after_a_restart(archive, page):

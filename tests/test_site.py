@@ -75,7 +75,7 @@ def json_ld(doc) -> list[dict]:
 
 def section_links(doc, heading: str) -> list[str]:
     """hrefs of the claim-title links in the section under the h2 `heading`."""
-    return doc.xpath(f"//section[h2[normalize-space()='{heading}']]//*[contains(@class, 'card-title')]/a/@href")
+    return doc.xpath(f"//section[h2[normalize-space()='{heading}']]//ul[@class='cards']/li/*[1]/a/@href")
 
 
 # -- a small archive written inline ---------------------------------------------
@@ -324,8 +324,12 @@ def test_claim_page_carries_verdict_as_words_dates_topics_and_corrections(small_
     doc = html_pages(small_site)["claims/bridge-early/index.html"]
     assert doc.xpath("normalize-space(//h1)") == "The harbour bridge was finished two months early."
     badge = doc.xpath("//section[contains(@class, 'verdict-panel')]//a[contains(@class, 'verdict')]")[0]
-    assert badge.xpath("normalize-space(*[@class='verdict-label'])") == "Mostly true"
-    assert badge.xpath("normalize-space(*[@class='verdict-place'])") == "(4 of 5 on the rating scale)"
+    # The label first, the place after the pips, styled by their places (site.css, .verdict > :first-child).
+    assert badge.xpath("normalize-space(*[1])") == "Mostly true"
+    assert (
+        badge.xpath("normalize-space(*[contains(@class, 'pips')]/following-sibling::*)")
+        == "(4 of 5 on the rating scale)"
+    )
     assert doc.xpath("//header[@class='record-header']/p[@class='byline']/a/@href") == ["/people/jane-roe/"]
     assert doc.xpath("//header[@class='record-header']//time/@datetime") == ["2021-09-04"]
     assert doc.xpath("//dl[@class='facts']//time/@datetime") == ["2021-09-20", "2021-10-01"]
@@ -340,7 +344,7 @@ def test_an_unrated_badge_names_its_verdict_and_the_scale_page_says_what_unrated
         "//section[contains(@class, 'verdict-panel')]//a[contains(@class, 'verdict')]"
     )[0]
     assert " ".join(badge.text_content().split()) == "Unproven"
-    assert not badge.xpath(".//*[@class='verdict-place']")
+    assert len(badge) == 1 and not badge.xpath(".//*[contains(@class, 'pips')]")
     entry = pages["verdicts/index.html"].xpath("//section[@id='verdict-unproven']")[0]
     assert "no place on the rating scale" in entry.xpath("normalize-space(p[@class='unrated-note'])")
     assert not pages["verdicts/index.html"].xpath("//section[@id='verdict-true']/p[@class='unrated-note']")
@@ -431,8 +435,8 @@ def test_long_claim_lists_are_cut_into_linked_pages(tmp_path):
     out = site.root / "public"
     first = lxml.html.parse(str(out / "claims/index.html")).getroot()
     third = lxml.html.parse(str(out / "claims/page/3/index.html")).getroot()
-    assert len(first.xpath("//section[h2='Newest first']//li[@class='card']")) == CLAIMS_PER_PAGE
-    assert len(third.xpath("//section[h2='Newest first']//li[@class='card']")) == 2
+    assert len(first.xpath("//section[h2='Newest first']//ul[@class='cards']/li")) == CLAIMS_PER_PAGE
+    assert len(third.xpath("//section[h2='Newest first']//ul[@class='cards']/li")) == 2
     assert first.xpath("//nav[@class='pager']//a[@rel='next']/@href") == ["/claims/page/2/"]
     assert third.xpath("//nav[@class='pager']//a[@aria-current='page']/text()") == ["3"]
     assert not (out / "claims/page/4").exists()
@@ -528,7 +532,7 @@ def test_home_page_shows_latest_and_counts(small_site):
         doc.xpath("normalize-space(//p[@class='stats'])")
         == "4 fact-checks, drawn from 2 sources holding 3 original quotes."
     )
-    assert len(doc.xpath("//section[h2='Latest fact-checks']//li[@class='card']")) == 4
+    assert len(doc.xpath("//section[h2='Latest fact-checks']//ul[@class='cards']/li")) == 4
 
 
 # -- every page ---------------------------------------------------------------

@@ -142,7 +142,7 @@ def test_verdict_badge_is_words_with_colour_as_extra(chromium_browser, serve_dir
     context, page = open_page(chromium_browser, serve_dir(site) + "verdicts/", "light", 1280)
     try:
         badges = page.evaluate("""() => [...document.querySelectorAll('.verdict')].map(b => [
-            b.querySelector('.verdict-label').innerText, (b.querySelector('.verdict-place') || {}).innerText,
+            b.firstElementChild.innerText, (b.querySelector('.pips + *') || {}).innerText,
             getComputedStyle(b).backgroundColor, !!b.closest('section').querySelector('.unrated-note')])""")
         assert len(badges) >= 3
         # A rated verdict says its place; an unrated one says only its name, its entry says why.
@@ -164,7 +164,7 @@ def test_verdict_pips_draw_the_place_on_the_scale(chromium_browser, serve_dir, s
         assert pips.count() >= 3
         for n in range(pips.count()):
             element = pips.nth(n)
-            place = element.locator("xpath=..").locator(".verdict-place").inner_text()
+            place = element.locator("xpath=following-sibling::*[1]").inner_text()
             on, of = (int(x) for x in re.findall(r"\d+", place)[:2])
             assert element.get_attribute("class").split() == ["pips", f"on{on}", f"of{of}"]
             assert element.evaluate("e => e.childElementCount + e.textContent.length") == 0

@@ -53,6 +53,7 @@ class SourcePage:
     claims: tuple[ClaimCard, ...]  # claims that cite it or appeared in it, newest review first (this page's share)
     pagination: Pagination | None = None  # where this page stands among the record's pages; None if it has one
     archived_file: ArchivedFile | None = None  # the archived copy itself; None without `text`
+    others: bool = False  # `claims` leaves out those its quotes list as citing them: the list holds the others
 
 
 class SourceFamily(Family):
@@ -85,16 +86,24 @@ class SourceFamily(Family):
         text = None
         if source.text is not None and number == 1:
             text = marked_text(source.text.text, {quote_anchor(q.id): q.spans for q in source.quotes})
+        quotes = tuple(views.quote(source, q) for q in source.quotes) if number == 1 else ()
+        # Each claim once: a claim its quote lists as citing it is not listed again below (1.4 KB a
+        # page). A list of several pages stays whole, as its pages' count is the whole list's.
+        cited = {card.url for quote in quotes for card in quote.cited_by}
+        others = pagination is None and bool(cited)
+        if others:
+            shown = tuple(card for card in shown if card.url not in cited)
         context = SourcePage(
             meta=meta,
             source=views.source_card(source),
             original_url=model.original_url(source),
             archive_url=source.archive_url,
-            quotes=tuple(views.quote(source, q) for q in source.quotes) if number == 1 else (),
+            quotes=quotes,
             text=text,
             claims=shown,
             pagination=pagination,
             archived_file=_archived_file(views, source),
+            others=others,
         )
         return Output(output, self.template, context, source.pos)
 
