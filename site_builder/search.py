@@ -60,6 +60,10 @@ SHARD_PAGES = 4000
 # editor waits (Pagefind takes about 4 ms a page), and a reader on the same
 # machine loads the extra chunks for nothing.
 PREVIEW_SHARD_PAGES = 250
+# A search page reads every shard's entry and metadata before it answers a common word: at 100,000
+# claims the preview's 250-page shards were 620, and its /search/ had not answered after 120 s
+# (bench/results/20261202-074916.json); 62 answered at 10,000 claims. Past 64, the shards grow.
+MOST_SMALL_SHARDS = 64
 # The preview's shards are small (Pagefind needs about 200 MB for 250 pages),
 # and an edit touches several (the claim's page, its claimant's, topics' and
 # related claims'): two at once.
@@ -117,8 +121,15 @@ def record_pages(site_dir: str) -> list[str]:
 
 
 def shard_count(page_count: int, shard_pages: int | None = None) -> int:
-    """The number of shards for an archive of `page_count` record pages (1: one unsharded index)."""
-    return max(1, -(-page_count // (shard_pages or SHARD_PAGES)))
+    """The number of shards for an archive of `page_count` record pages (1: one unsharded index).
+
+    Shards smaller than SHARD_PAGES (the preview's) are never more than
+    MOST_SMALL_SHARDS: past that, they grow with the archive instead.
+    """
+    count = max(1, -(-page_count // (shard_pages or SHARD_PAGES)))
+    if shard_pages is None or shard_pages >= SHARD_PAGES:
+        return count
+    return min(count, max(MOST_SMALL_SHARDS, shard_count(page_count)))
 
 
 def shard_of(relpath: str, shards: int) -> int:

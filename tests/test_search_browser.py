@@ -320,6 +320,14 @@ def test_a_page_keeps_its_shard_as_the_archive_grows_or_moves_to_the_new_one():
     assert search.shard_count(search.SHARD_PAGES + 1) == 2
 
 
+def test_the_previews_small_shards_stop_multiplying_past_a_search_pages_reach():
+    assert search.shard_count(10_000, search.PREVIEW_SHARD_PAGES) == 40
+    assert search.shard_count(155_050, search.PREVIEW_SHARD_PAGES) == search.MOST_SMALL_SHARDS
+    # An archive larger than the build's shards times that many keeps the build's shard size.
+    pages = search.SHARD_PAGES * (search.MOST_SMALL_SHARDS + 1)
+    assert search.shard_count(pages, search.PREVIEW_SHARD_PAGES) == search.shard_count(pages)
+
+
 def first_result(page, phrase: str) -> str:
     search_for(page, phrase)
     return page.locator(RESULT_LINK).first.get_attribute("href")
