@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -798,10 +799,12 @@ def render_attachments(pages: SitePages, keys: list[Key], output) -> dict[str, b
 
 def _validate_chunk(validator: Validator, files) -> tuple[list[tuple], dict]:
     """Each file's results, then the cache entries used (a worker's are sent back for prune to keep)."""
+    # A worker sends records as the record cache pickled them; in the main process they stay objects.
+    in_worker = multiprocessing.parent_process() is not None
     results = []
     for content_file in files:
         errors = ErrorList()
-        results.append((content_file, validator.checked(content_file, errors, pickled=True), list(errors)))
+        results.append((content_file, validator.checked(content_file, errors, pickled=in_worker), list(errors)))
     return results, cache.take_used()
 
 

@@ -84,6 +84,10 @@ class ContentFile:
     def kind(self) -> str:
         return "page" if self.folder == PAGES_FOLDER else FOLDERS[self.folder][0]
 
+    def __reduce__(self):
+        # One a file comes back from the validating processes: the dataclass default looks its fields up each time.
+        return (ContentFile, (self.path, self.folder, self.slug))
+
 
 def find_content_files(content_dir: str, errors: ErrorList) -> list[ContentFile]:
     """The record and page files under content/, in a fixed order whatever the disk lists."""
