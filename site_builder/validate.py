@@ -85,7 +85,8 @@ class ContentFile:
         return "page" if self.folder == PAGES_FOLDER else FOLDERS[self.folder][0]
 
     def __reduce__(self):
-        # One a file comes back from the validating processes: the dataclass default looks its fields up each time.
+        # Through its constructor: one comes back from a validating process with every file's
+        # results, and the dataclass default looks its fields up each time.
         return (ContentFile, (self.path, self.folder, self.slug))
 
 
