@@ -60,6 +60,7 @@ def bench_size(claims: int, seed: int, browser: bool = True) -> dict:
         build = _attempt([*build_command, str(out / "build")])
         _progress(f"N={claims}: build, warm (the cache of the cold build kept)")
         warm = _attempt([*build_command, str(out / "build-warm")])
+        cache_bytes, cache_files = folder_stats(corpus / ".cache")  # what two builds of the same content keep
         _progress(f"N={claims}: floor")
         floor = _attempt([python, "-m", "bench.floor", content, str(out / "floor")])
         skipped = _comparison_guard(claims)
@@ -114,7 +115,7 @@ def bench_size(claims: int, seed: int, browser: bool = True) -> dict:
                 **_output(out / "build", claims),
                 "index_bytes": folder_bytes(out / "build" / "pagefind"),
             },
-            "build_warm": _run_json(warm),
+            "build_warm": {**_run_json(warm), "cache_bytes": cache_bytes, "cache_files": cache_files},
             "floor": {**_run_json(floor), **_output(out / "floor", claims)},
             "floor_pagefind": {
                 **_run_json(floor_pagefind),
@@ -273,6 +274,7 @@ def table(results: list[dict]) -> str:
     for stage in _stage_names(results, "build_warm"):
         row(f"build, warm: {stage}", *seconds(lambda r, s=stage: _get(r, "build_warm", "stages", s)))
     row("build total, warm: .cache/ kept (wall)", *seconds(lambda r: _ran(r, "build_warm", "seconds")))
+    row(".cache/ after the warm build", *mib(lambda r: _get(r, "build_warm", "cache_bytes")))
     for stage in _stage_names(results, "floor"):
         row(f"floor: {stage}", *seconds(lambda r, s=stage: _get(r, "floor", "stages", s)))
     row("floor total (wall)", *seconds(lambda r: _ran(r, "floor", "seconds")))

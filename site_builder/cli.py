@@ -363,8 +363,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _check(args) -> int:
     placeholder = _placeholder(args)
-    with cache.reading_only():  # check writes nothing; it still reads what builds kept
-        library = load_library(BuildOptions(content_dir=args.content, drafts=True, now=args.now))
+    options = BuildOptions(content_dir=args.content, drafts=True, now=args.now)
+    # check writes nothing; it still reads what builds kept, and no build prunes it meanwhile.
+    with cache.reading_only(), cache.CacheLock(options.site_root):
+        library = load_library(options)
     progress.clear()
     warnings = content_warnings(library)
     for warning in warnings:

@@ -22,6 +22,11 @@ class Position:
     def shown(self) -> str:
         return f"{display_path(self.path)}:{self.line}:{self.column}"
 
+    def __reduce__(self):
+        # A record holds dozens, and records come back pickled by the thousand (from the validating
+        # processes, from the cache): the dataclass default looks the fields up for each one.
+        return (Position, (self.path, self.line, self.column))
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class ContentError:

@@ -22,7 +22,7 @@ import tempfile
 from dataclasses import dataclass
 from importlib import metadata
 
-from . import model
+from . import cache, model
 from .quotes import nfc
 
 # How a file's name ends → its format; the longest ending wins (.warc.gz before .gz).
@@ -242,13 +242,17 @@ class ExtractionCache:
             if entry.get("versions") != self.versions:
                 return None
             sections = tuple(model.Section(int(s[0]), page=s[1], heading=s[2]) for s in entry["sections"])
-            return Extracted(
+            found = Extracted(
                 str(entry["text"]), sections, str(entry["media_type"]), entry["target_url"], entry["captured"]
             )
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None
+        cache.note("extracted", os.path.basename(self._path(sha256, format)))  # cache.prune keeps it
+        return found
 
     def put(self, sha256: str, format: str, found: Extracted) -> None:
+        if not cache.keep_new_entries:  # `check` writes nothing
+            return
         entry = {
             "versions": self.versions,
             "text": found.text,
@@ -264,7 +268,8 @@ class ExtractionCache:
                 json.dump(entry, f, ensure_ascii=False)
             os.replace(temporary, self._path(sha256, format))  # parallel validators may write the same entry
         except OSError:
-            pass
+            return
+        cache.note("extracted", os.path.basename(self._path(sha256, format)))
 
     def _path(self, sha256: str, format: str) -> str:
         return os.path.join(self.folder, f"{sha256}.{format}.json")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import PIL
 from PIL import Image
 
-from . import model
+from . import cache, model
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a 8000 x 5000 screenshot; beyond that it is a bomb, not a picture
@@ -81,11 +81,13 @@ def render(image: model.ContentImage, version: Version, cache_dir: str | None) -
     key = hashlib.sha256(f"{image.digest} {version.width} {version.format} {_RECIPE}".encode()).hexdigest()
     cached = os.path.join(cache_dir, key) if cache_dir else None
     if cached and os.path.isfile(cached):
+        cache.note("images", key)  # used by this build: cache.prune keeps it
         with open(cached, "rb") as f:
             return f.read()
     data = _resize(image.data, version)
     if cached:
         _store(cached, data)
+        cache.note("images", key)
     return data
 
 

@@ -426,3 +426,31 @@ RECORD_KINDS: dict[str, tuple[str, type]] = {
 }
 KINDS = {kind: folder for kind, (folder, _) in RECORD_KINDS.items()}
 KIND_OF = {record_type: kind for kind, (_, record_type) in RECORD_KINDS.items()}
+
+
+def _pickled_by_names(cls: type) -> None:
+    """Pickle a slotted dataclass's fields by a tuple of their names made once.
+
+    The dataclass default calls fields() for every object, pickled and
+    unpickled: with records coming back from the validating processes and
+    the record cache by the thousand, that was half the main process's
+    unpickling (0.18 of 0.32 s at 1,000 claims, profiled).
+    """
+    names = tuple(f.name for f in dataclasses.fields(cls))
+
+    def __getstate__(self):
+        return [getattr(self, name) for name in names]
+
+    def __setstate__(self, state):
+        for name, value in zip(names, state):
+            object.__setattr__(self, name, value)
+
+    cls.__getstate__, cls.__setstate__ = __getstate__, __setstate__
+
+
+for _cls in list(globals().values()):
+    # The interned references pickle through their constructor already (_interning).
+    if isinstance(_cls, type) and dataclasses.is_dataclass(_cls) and "__slots__" in vars(_cls):
+        if "__reduce__" not in vars(_cls):
+            _pickled_by_names(_cls)
+del _cls

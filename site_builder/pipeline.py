@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 
 import rcssmin
 
-from . import dataset, progress, share_image
+from . import cache, dataset, progress, record_cache
 from .errors import BuildFailed, ErrorList, Position
 from .files import site_root
 from .i18n import check_catalogues
@@ -233,11 +234,17 @@ def read_content(
     to_read = [f for f in files if f.path not in kept]
     base_url = options.base_url or (site.base_url if site else "https://example.invalid/")
     results = dict(kept)
-    for chunk in run_chunked(
+    for chunk, used in run_chunked(
         _validate_chunk, to_read, lambda: Validator(options.site_root, Urls(base_url)), stage="validate"
     ):
+        cache.add_used(used)
         for content_file, (record, unfinished), errors in chunk:
             path = content_file.path
+            if isinstance(record, record_cache.Pickled):  # a worker's record, sent as the cache keeps it
+                record = record.loads()
+                if record is None:  # an entry that is not a record after all: validated here, and kept anew
+                    errors = ErrorList()
+                    record, unfinished = Validator(options.site_root, Urls(base_url)).checked(content_file, errors)
             results[path] = FileResult(
                 content_file.kind, content_file.slug, signatures[path], record, tuple(errors), unfinished
             )
@@ -329,10 +336,18 @@ def build(options: BuildOptions) -> BuildReport:
 def full_build(options: BuildOptions, content: Content | None = None) -> Built:
     """The whole site, staged and swapped in; `content` if it was just read."""
     refuse_unsafe_output(options.out_dir, options.site_root, options.content_dir)
+    # Held while the cache is in use, so that no other build's prune removes what this one reads.
+    with cache.CacheLock(options.site_root):
+        return _full_build(options, content)
+
+
+def _full_build(options: BuildOptions, content: Content | None) -> Built:
     started = time.perf_counter()
     report = BuildReport()
     watch = _Stopwatch(report)
-    if content is None:
+    read_here = content is None
+    if read_here:
+        cache.take_used()  # from here on, what this build reads or writes
         content = read_content(options)
     watch.lap("validate")
     library = resolve(content, options)
@@ -356,6 +371,9 @@ def full_build(options: BuildOptions, content: Content | None = None) -> Built:
             digests = _write(options, pages, plan, output, static_errors, watch, report)
             output.commit()
     watch.lap("swap")
+    # A build that read every file itself (a preview's rebuild may have read a few) keeps what it used.
+    if read_here and cache.prune(options.site_root, cache.take_used()) is not None:
+        watch.lap("prune")
     return _finished(
         report,
         started,
@@ -381,9 +399,13 @@ class BuiltSite:
         # Called once a refreshed index answers, from the thread that swapped it in (the preview
         # reloads an open search page, which asks its query again).
         self.index_swapped: Callable[[], None] | None = None
+        # Held while this object lives: its later rebuilds read entries that another build must not prune.
+        self._cache_lock: cache.CacheLock | None = None
 
     def build(self, content: Content | None = None) -> BuildReport:
         """A full build; later `rebuild()`s start from what it leaves."""
+        if self._cache_lock is None:
+            self._cache_lock = cache.CacheLock(self.options.site_root)
         self._layout = self._layout_signature()
         self._index_current = False
         self.built = full_build(self.options, content)
@@ -695,10 +717,7 @@ def _write(
         else None
     )
     try:
-        images_since = share_image.cache_clock()
         digests.update(render_attachments(pages, plan.attachments, output))
-        if output.full:  # a full build drew or copied every picture: edited claims' old ones go
-            share_image.prune(share_image.cache_dir(options.image_cache()), images_since)
         for relpath, produce in plan.data_files:
             digests[relpath] = output.write(relpath, produce())
         for relpath, path in plan.archived:
@@ -796,19 +815,23 @@ def render_attachments(pages: SitePages, keys: list[Key], output) -> dict[str, b
     """Write the records' attachments (share images) across processes where the output allows; their digests."""
     digests: dict[str, bytes] = {}
     keys = [key for key in keys if BY_KIND[key[0]].attachment_paths(pages.lib, key[1])]
-    for chunk_digests in run_chunked(
+    for chunk_digests, used in run_chunked(
         _attachments_chunk, keys, lambda: (pages, output), workers=None if output.parallel else 1, stage="images"
     ):
         digests.update(chunk_digests)
+        cache.add_used(used)  # the pictures a worker drew or copied: prune keeps them
     return digests
 
 
-def _validate_chunk(validator: Validator, files) -> list[tuple]:
+def _validate_chunk(validator: Validator, files) -> tuple[list[tuple], dict]:
+    """Each file's results, then the cache entries used (a worker's are sent back for prune to keep)."""
+    # A worker sends records as the record cache pickled them; in the main process they stay objects.
+    in_worker = multiprocessing.parent_process() is not None
     results = []
     for content_file in files:
         errors = ErrorList()
-        results.append((content_file, validator.checked(content_file, errors), list(errors)))
-    return results
+        results.append((content_file, validator.checked(content_file, errors, pickled=in_worker), list(errors)))
+    return results, cache.take_used()
 
 
 def _render_chunk(state, indices) -> tuple[dict, list]:
@@ -826,9 +849,10 @@ def _render_chunk(state, indices) -> tuple[dict, list]:
     return digests, errors
 
 
-def _attachments_chunk(state, keys) -> dict:
+def _attachments_chunk(state, keys) -> tuple[dict, dict]:
     pages, output = state
-    return {relpath: output.write(relpath, data) for key in keys for relpath, data in pages.attachments(key)}
+    written = {relpath: output.write(relpath, data) for key in keys for relpath, data in pages.attachments(key)}
+    return written, cache.take_used()
 
 
 def _exists(library: Library, key: Key) -> bool:

@@ -20,8 +20,8 @@ and Pillow's zlib; five steps still antialias the letters, Latin
 and Arabic alike, at the size a link preview shows them.
 
 A build keeps every picture in `.cache/share-images/` beside content/ under the hash of all that
-shapes it (`cache_key`), so a rebuild copies instead of drawing; `prune` drops what the last full
-build did not use. The cache is safe to delete and never changes a byte of the output: an entry
+shapes it (`cache_key`), so a rebuild copies instead of drawing; cache.prune drops what the last
+full build did not use. The cache is safe to delete and never changes a byte of the output: an entry
 carries the digest of its bytes and one that does not match is drawn again.
 """
 
@@ -32,7 +32,6 @@ import hashlib
 import json
 import os
 import struct
-import time
 import unicodedata
 import warnings
 import zlib
@@ -43,7 +42,7 @@ import deflate
 import PIL
 from PIL import Image, ImageDraw, ImageFont, features
 
-from . import images
+from . import cache, images
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 64
@@ -349,37 +348,11 @@ def render_cached(folder: str | None, site_title: str, claim: str, verdict: str,
             entry = f.read()
         data = entry[_DIGEST:]
         if entry[:_DIGEST] == hashlib.blake2b(data, digest_size=_DIGEST).digest():
-            os.utime(path)  # used by this build: prune keeps it
+            cache.note("share-images", os.path.basename(path))  # used by this build: prune keeps it
             return data
     except OSError:
         pass
     data = render(site_title, claim, verdict, tone, **layout)
     images._store(path, hashlib.blake2b(data, digest_size=_DIGEST).digest() + data)  # aside, then renamed
+    cache.note("share-images", os.path.basename(path))
     return data
-
-
-def cache_clock() -> float:
-    """The time to give `prune` for a build that starts now: a little early, for file systems
-    whose timestamps lag or are coarse (keeping an unused entry costs a file, dropping a used one
-    a redraw, and neither changes the output)."""
-    return time.time() - 2
-
-
-def prune(folder: str | None, since: float) -> int:
-    """Delete the entries no picture used since `since` (a full build's start): edited claims
-    leave their old pictures behind, and the cache must not grow with every edit. How many went."""
-    if folder is None:
-        return 0
-    removed = 0
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return 0
-    for entry in entries:
-        try:
-            if entry.is_file() and entry.stat().st_mtime < since:
-                os.unlink(entry.path)
-                removed += 1
-        except OSError:
-            pass
-    return removed

@@ -13,7 +13,7 @@ import os
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, replace
 
-from . import brand, images, model
+from . import brand, cache, images, model
 from .cache import ResultCache, code_version
 from .errors import ContentError, ErrorList, Position, did_you_mean
 from .extract import ExtractionCache, ExtractionFailed, extract, file_format
@@ -21,10 +21,21 @@ from .files import PUBLISHED_DOT_FOLDERS, UnreadableFile, hidden_part, path_prob
 from .files import site_root as files_site_root
 from .markdown import MarkdownConverter
 from .quotes import SearchableText, closest_miss, find_quote, nfc
+from .record_cache import RecordCache
 from .schema import FOLDERS, INVALID, PAGE, PAGES_FOLDER, SITE, Parsing, convert_markdown, slug_problem
 from .suggest import slugified
 from .urls import BUILT_IN_FOLDERS, Urls
-from .yamlsrc import Mapping, Scalar, Sequence, YamlFile, decode_text, parse_yaml, read_source_text, read_yaml_file
+from .yamlsrc import (
+    MAX_FILE_BYTES,
+    Mapping,
+    Scalar,
+    Sequence,
+    YamlFile,
+    decode_text,
+    parse_yaml,
+    read_source_text,
+    read_yaml_file,
+)
 
 MAX_TEXT_BYTES = 2 * 1024 * 1024  # a book-length transcript; bounds time and memory
 MAX_ARCHIVE_BYTES = 64 * 1024 * 1024  # a long report as a PDF, or a page with its markup, as a WARC
@@ -72,6 +83,11 @@ class ContentFile:
     @property
     def kind(self) -> str:
         return "page" if self.folder == PAGES_FOLDER else FOLDERS[self.folder][0]
+
+    def __reduce__(self):
+        # Through its constructor: one comes back from a validating process with every file's
+        # results, and the dataclass default looks its fields up each time.
+        return (ContentFile, (self.path, self.folder, self.slug))
 
 
 def find_content_files(content_dir: str, errors: ErrorList) -> list[ContentFile]:
@@ -249,6 +265,8 @@ class Validator:
         # An analysis sits under the claim page's h2, so its `#` is an h2 and `##` an h3.
         self.markdown = MarkdownConverter(urls, site_root=site_root) if convert_markdown else None
         self.quote_cache = ResultCache(site_root, "quotes", _quotes_version())
+        # Whole records (record_cache.py), for the build's validators: the archiver's checks only the shape.
+        self.records = RecordCache(site_root, urls.base_path) if convert_markdown else None
 
     @functools.cached_property
     def page_markdown(self) -> MarkdownConverter | None:
@@ -263,11 +281,44 @@ class Validator:
     def record(self, content_file: ContentFile, errors: ErrorList) -> model.Record | model.OwnPage | None:
         return self.checked(content_file, errors)[0]
 
-    def checked(self, content_file: ContentFile, errors: ErrorList) -> tuple[object | None, model.Unfinished | None]:
-        """The record, or None and what of the file can still be checked against the others."""
+    def checked(
+        self, content_file: ContentFile, errors: ErrorList, pickled: bool = False
+    ) -> tuple[object | None, model.Unfinished | None]:
+        """The record, or None and what of the file can still be checked against the others.
+
+        From the record cache when the file and all it read are unchanged.
+        `pickled`: the record may come as a record_cache.Pickled, the bytes
+        the cache holds, for a worker to send to the main process as they are.
+        """
+        if self.records is None:
+            return self._checked(content_file, errors)
+        try:
+            data = read_bytes(content_file.path, MAX_FILE_BYTES)
+        except UnreadableFile:
+            return self._checked(content_file, errors)  # which says why it cannot be read
+        key = self.records.key(content_file.path, content_file.folder, content_file.slug, data)
+        found = self.records.get(key, pickled)
+        if found is not None:
+            return found, None
+        before = len(errors)
+        reads = self.files.reads = []
+        try:
+            with cache.capture() as uses:
+                record, unfinished = self._checked(content_file, errors, data)
+        finally:
+            self.files.reads = None
+        if record is not None and len(errors) == before:
+            kept = self.records.put(key, record, reads, uses)
+            if pickled and kept is not None:
+                return kept, None  # pickled once, for the cache and for the main process
+        return record, unfinished
+
+    def _checked(
+        self, content_file: ContentFile, errors: ErrorList, data: bytes | None = None
+    ) -> tuple[object | None, model.Unfinished | None]:
         if content_file.folder == PAGES_FOLDER:
-            return self.page(content_file, errors), None
-        file = read_yaml_file(content_file.path, errors)
+            return self.page(content_file, errors, data), None
+        file = read_yaml_file(content_file.path, errors, data)
         if file is None:
             return None, None
         if file.root is None:
@@ -292,9 +343,9 @@ class Validator:
             return (record if unchanged else None), None
         return record, None
 
-    def page(self, content_file: ContentFile, errors: ErrorList) -> model.OwnPage | None:
+    def page(self, content_file: ContentFile, errors: ErrorList, data: bytes | None = None) -> model.OwnPage | None:
         """A Markdown page: front matter between two `---` lines, then the text."""
-        text = read_source_text(content_file.path, errors)
+        text = read_source_text(content_file.path, errors, data)
         if text is None:
             return None
         lines = text.split("\n")
@@ -434,6 +485,8 @@ class SiteFiles:
         self.site_root = site_root
         self.real_root = os.path.realpath(site_root)
         self.cache = ExtractionCache(site_root)
+        # While a record is validated for the record cache: (path as written, real path, SHA-256, what) of each file read.
+        self.reads: list[tuple[str, str, str, str]] | None = None
 
     def _read(
         self, node: Scalar, ctx: Parsing, what: str, example: str, max_bytes: int, advice: str = ""
@@ -459,9 +512,13 @@ class SiteFiles:
             ctx.error(node.pos, f"'{written}' leads to a path that {problem}")
             return None
         try:
-            return read_bytes(real, max_bytes)
+            data = read_bytes(real, max_bytes)
         except UnreadableFile as exc:
             reason = str(exc)
+        else:
+            if self.reads is not None:
+                self.reads.append((written, real, hashlib.sha256(data).hexdigest(), what))
+            return data
         if reason == "does not exist":
             ctx.error(
                 node.pos,

@@ -88,10 +88,14 @@ def decode_text(path: str, data: bytes, errors: ErrorList, what: str = "file") -
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_source_text(path: str, errors: ErrorList) -> str | None:
-    """A content file's text: readable, not too large, UTF-8; None with the error reported."""
+def read_source_text(path: str, errors: ErrorList, data: bytes | None = None) -> str | None:
+    """A content file's text: readable, not too large, UTF-8; None with the error reported.
+
+    `data`: its bytes, read already (by the record cache, which keys on them).
+    """
     try:
-        data = read_bytes(path, MAX_FILE_BYTES)
+        if data is None:
+            data = read_bytes(path, MAX_FILE_BYTES)
     except UnreadableFile as exc:
         if str(exc).startswith("is larger than"):
             errors.add(
@@ -105,8 +109,8 @@ def read_source_text(path: str, errors: ErrorList) -> str | None:
     return decode_text(path, data, errors)
 
 
-def read_yaml_file(path: str, errors: ErrorList) -> YamlFile | None:
-    text = read_source_text(path, errors)
+def read_yaml_file(path: str, errors: ErrorList, data: bytes | None = None) -> YamlFile | None:
+    text = read_source_text(path, errors, data)
     if text is None:
         return None
     before = len(errors)

@@ -134,6 +134,7 @@ def test_the_table_shows_runs_that_failed_or_were_skipped():
             "max_rss_bytes": 2**30,
             "stages": {"validate": 60.0},
             "memory": {"main": 2**30},
+            "cache_bytes": 40 * 2**20,
         },
         "floor": {"seconds": 100.0, "max_rss_bytes": 1, "stages": {}},
         "floor_pagefind": {"stages": {}, **skipped},
@@ -152,6 +153,7 @@ def test_the_table_shows_runs_that_failed_or_were_skipped():
     }
     assert lines["build total, cold: no .cache/ (wall)"] == "—"  # failed: its seconds are not a build's
     assert lines["build total, warm: .cache/ kept (wall)"] == "500.000 s"
+    assert lines[".cache/ after the warm build"] == "40.0 MiB"
     assert lines["comparisons with Pagefind"] == "skipped (memory; see JSON)"
     assert lines["hugo + pagefind (wall)"] == lines["ratio warm build / (hugo + pagefind)"] == "—"
     assert lines["peak RSS build: largest process"] == "20480.0 MiB"  # what the failed run reached

@@ -9,7 +9,7 @@ import zlib
 import pytest
 from PIL import Image, ImageFont
 
-from site_builder import share_image
+from site_builder import cache, share_image
 from site_builder.share_image import BADGE_TOP, CLAIM_TOP, HEIGHT, MARGIN, TONES, WIDTH
 
 TITLE = "Afghanistan Fact Check Archive"
@@ -338,21 +338,18 @@ def test_every_input_and_the_renderer_are_in_the_key(monkeypatch):
     assert share_image.cache_key(*CACHED, **DARI) != base
 
 
-def test_prune_keeps_what_was_used_since_and_drops_the_rest(tmp_path):
-    import os
-    import time
-
-    share_image.render_cached(str(tmp_path), *CACHED, **DARI)
-    old = tmp_path / ("0" * 64 + ".png")
+def test_a_picture_drawn_or_copied_is_kept_by_prune_and_an_unused_one_goes(tmp_path):
+    folder = tmp_path / ".cache" / "share-images"
+    cache.take_used()
+    share_image.render_cached(str(folder), *CACHED, **DARI)  # drawn
+    [used] = list(folder.iterdir())
+    assert cache.take_used() == {"share-images": {used.name}}
+    old = folder / ("0" * 64 + ".png")
     old.write_bytes(b"an edited claim's old picture")
-    os.utime(old, (time.time() - 3600, time.time() - 3600))
-    [used] = [p for p in tmp_path.iterdir() if p != old]
-    os.utime(used, (time.time() - 3600, time.time() - 3600))
-    since = share_image.cache_clock()
-    share_image.render_cached(str(tmp_path), *CACHED, **DARI)  # a hit: touched
-    assert share_image.prune(str(tmp_path), since) == 1
-    assert list(tmp_path.iterdir()) == [used]
-    assert share_image.prune(str(tmp_path / "missing"), since) == 0
+    share_image.render_cached(str(folder), *CACHED, **DARI)  # copied
+    with cache.CacheLock(str(tmp_path)):
+        assert cache.prune(str(tmp_path), cache.take_used())["share-images"] == 1
+    assert list(folder.iterdir()) == [used]
 
 
 def test_an_unwritable_cache_is_no_error(tmp_path):
