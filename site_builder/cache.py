@@ -1,9 +1,10 @@
-"""Results of the validation stage's pure work, kept beside content/ by a hash of their inputs.
+"""Results of the build's pure work, kept beside content/ by a hash of their inputs.
 
 Converting an analysis from Markdown and proving a source's quotes against
 its archived text are pure functions of their inputs and of the code that
 does them, and were most of the validation stage's time (at 10,000 claims:
-Markdown 68 %, quotes 10 %). An entry's name is the SHA-256 of every input
+Markdown 68 %, quotes 10 %); so is a search shard's index of its pages,
+most of a warm build's time (search.py). An entry's name is the SHA-256 of every input
 and of the code's version (the source of the modules that compute it and
 the versions of the libraries they call), so a changed input or a changed
 converter simply misses and computes again: the output's bytes never
@@ -34,6 +35,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import time
 import weakref
 from importlib import metadata
@@ -178,10 +180,10 @@ class ResultCache:
                 os.makedirs(folder, exist_ok=True)
                 self._made.add(folder)
             handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-            try:
-                os.write(handle, f"{key} {hashlib.sha256(payload).hexdigest()}\n".encode() + payload)
-            finally:
-                os.close(handle)
+            # A file object, not os.write: one os.write may write less than a large entry.
+            with os.fdopen(handle, "wb") as f:
+                f.write(f"{key} {hashlib.sha256(payload).hexdigest()}\n".encode())
+                f.write(payload)
             os.replace(temporary, path)
         except OSError:
             with contextlib.suppress(OSError):
@@ -196,6 +198,61 @@ class ResultCache:
         return f"{key[:2]}/{key[2:]}.entry"  # as prune finds it below the kind's folder
 
 
+class FolderCache(ResultCache):
+    """Whole folders by a key, each one entry: its files' paths and sizes as a JSON line, then their bytes.
+
+    One entry a folder, not a file an entry, so that a folder is kept whole
+    or not at all and the entry's digest covers every file in it. The
+    files are kept as they are (Pagefind's are compressed already).
+    """
+
+    def store(self, key: str, folder: str) -> None:
+        if not keep_new_entries:
+            return
+        files, chunks = [], []
+        try:
+            for root, dirs, names in os.walk(folder):
+                dirs.sort()
+                for name in sorted(names):
+                    path = os.path.join(root, name)
+                    with open(path, "rb") as f:
+                        data = f.read()
+                    files.append([os.path.relpath(path, folder).replace(os.sep, "/"), len(data)])
+                    chunks.append(data)
+        except OSError:
+            return
+        self.put_bytes(key, json.dumps(files, ensure_ascii=False).encode("utf-8") + b"\n" + b"".join(chunks))
+
+    def restore(self, key: str, target: str) -> bool:
+        """The folder kept under `key` written out as `target` (which must not exist); False if none can be trusted."""
+        payload = self.get_bytes(key)
+        if payload is None:
+            return False
+        made: set[str] = set()
+        try:
+            header, _, body = payload.partition(b"\n")
+            files = json.loads(header)
+            view, offset = memoryview(body), 0
+            for relpath, size in files:
+                parts = relpath.split("/")
+                if not relpath or relpath.startswith("/") or ".." in parts or offset + size > len(body):
+                    raise ValueError(relpath)
+                path = os.path.join(target, *parts)
+                folder = os.path.dirname(path)
+                if folder not in made:
+                    os.makedirs(folder, exist_ok=True)
+                    made.add(folder)
+                with open(path, "wb") as f:
+                    f.write(view[offset : offset + size])
+                offset += size
+            if offset != len(body):
+                raise ValueError("bytes left over")
+            return True
+        except (ValueError, TypeError, OSError):
+            shutil.rmtree(target, ignore_errors=True)
+            return False
+
+
 # What each kind's entries and its writers' temporary files are called, below .cache/<kind>/:
 # prune removes these and nothing else (a file someone else put there stays).
 _RESULT_ENTRY = r"[0-9a-f]{2}/[0-9a-f]{62}\.entry"
@@ -203,6 +260,7 @@ ENTRY_NAMES = {
     "markdown": _RESULT_ENTRY,
     "quotes": _RESULT_ENTRY,
     "records": _RESULT_ENTRY,
+    "search": _RESULT_ENTRY,  # search.ShardCache
     "extracted": r"[0-9a-f]{64}\.(?:txt|html|pdf|warc)\.json",  # extract.ExtractionCache
     "images": r"[0-9a-f]{64}",  # images.render
     "share-images": r"[0-9a-f]{64}\.png",  # share_image.render_cached
@@ -211,6 +269,7 @@ TEMPORARY_NAMES = {
     "markdown": r"[0-9a-f]{2}/\.tmp-\d+-[0-9a-f]{64}",
     "quotes": r"[0-9a-f]{2}/\.tmp-\d+-[0-9a-f]{64}",
     "records": r"[0-9a-f]{2}/\.tmp-\d+-[0-9a-f]{64}",
+    "search": r"[0-9a-f]{2}/\.tmp-\d+-[0-9a-f]{64}",
     "extracted": r"\.tmp-[A-Za-z0-9_]+",  # tempfile.mkstemp's
     "images": r"\.part-[A-Za-z0-9_]+",  # images._store's
     "share-images": r"\.part-[A-Za-z0-9_]+",

@@ -48,6 +48,7 @@ from .search import (
     SearchRefresh,
     indexed_digest,
     is_record_page,
+    shard_cache,
 )
 from .urls import Urls
 from .validate import (
@@ -712,7 +713,13 @@ def _write(
     watch.lap("render")
     # The index needs only the pages: Pagefind reads them while the rest is written.
     indexing = (
-        Indexing(output.staging, pages.lib.site.language, shard_pages=options.search_shard_pages)
+        Indexing(
+            output.staging,
+            pages.lib.site.language,
+            shard_pages=options.search_shard_pages,
+            shard_cache=shard_cache(options.site_root),
+            digests={relpath: value for relpath, value in digests.items() if is_record_page(relpath)},
+        )
         if options.search and output.full
         else None
     )

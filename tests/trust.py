@@ -367,8 +367,10 @@ def kill_group(pid: int) -> None:
 
 # Pagefind writes its filter and metadata indexes in a different order, under
 # names hashed from their bytes, from run to run (Pagefind issue #638).
-PAGEFIND_UNSTABLE = ("pagefind/filter/", "pagefind/pagefind-entry.json", "pagefind/pagefind.")
+# A sharded index has them in each shard's folder.
+_UNSTABLE = re.compile(r"pagefind/(?:shard-\d{4}/)?(?:filter/|pagefind-entry\.json|pagefind\.)")
 _HASHED_NAME = re.compile(r"_[0-9a-f]{7,}\.")
+_ENTRY = re.compile(r"pagefind/(?:shard-\d{4}/)?pagefind-entry\.json")
 
 
 def site_files(folder: Path) -> dict[str, bytes]:
@@ -384,14 +386,17 @@ def site_differences(one: Path | dict, two: Path | dict) -> list[str]:
     two = two if isinstance(two, dict) else site_files(two)
 
     def stable(files):
-        return {path: data for path, data in files.items() if not path.startswith(PAGEFIND_UNSTABLE)}
+        return {path: data for path, data in files.items() if not _UNSTABLE.match(path)}
 
     def unstable_names(files):
-        return sorted(_HASHED_NAME.sub("_#.", path) for path in files if path.startswith(PAGEFIND_UNSTABLE))
+        return sorted(_HASHED_NAME.sub("_#.", path) for path in files if _UNSTABLE.match(path))
 
     def page_count(files):
-        entry = files.get("pagefind/pagefind-entry.json")
-        return None if entry is None else {lang: v["page_count"] for lang, v in json.loads(entry)["languages"].items()}
+        return {
+            path: {lang: v["page_count"] for lang, v in json.loads(data)["languages"].items()}
+            for path, data in files.items()
+            if _ENTRY.fullmatch(path)
+        }
 
     a, b = stable(one), stable(two)
     problems = [f"only in the first: {p}" for p in sorted(a.keys() - b.keys())]
