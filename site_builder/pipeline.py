@@ -718,7 +718,6 @@ def _write(
             pages.lib.site.language,
             shard_pages=options.search_shard_pages,
             shard_cache=shard_cache(options.site_root),
-            digests={relpath: value for relpath, value in digests.items() if is_record_page(relpath)},
         )
         if options.search and output.full
         else None
