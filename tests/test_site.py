@@ -23,6 +23,7 @@ from built_site import broken_links, html_pages  # noqa: F401 (other test module
 from lxml import etree
 from sites import CLAIM, CLAIM_PATH, TOPIC_PATH, minimal_site, replaced
 from tools import read_dataset
+from trust import site_differences, site_files
 
 from site_builder.dataset import LISTS
 from site_builder.pipeline import BuildOptions, build
@@ -32,10 +33,6 @@ DEFAULT_CONTENT = REPO_ROOT / "content"
 BASE_PATH_URL = "https://example.org/archive/"
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-# Pagefind writes its filter and metadata indexes in a different order from run
-# to run (Pagefind issue #638: only fragments were made stable); the rest of
-# its output and all of ours must be byte-identical.
-PAGEFIND_UNSTABLE = ("pagefind/filter/", "pagefind/pagefind-entry.json", "pagefind/pagefind.")
 RECORD_KINDS = {"claims", "sources", "people", "topics"}
 
 
@@ -907,18 +904,9 @@ def test_hostile_text_in_every_field_comes_out_inert(tmp_path):
 def test_a_second_build_is_byte_identical(tmp_path):
     first = build_site(DEFAULT_CONTENT, tmp_path / "one", search=True)
     second = build_site(DEFAULT_CONTENT, tmp_path / "two", search=True)
-
-    def files(site: Path) -> dict[str, bytes]:
-        return {
-            p.relative_to(site).as_posix(): p.read_bytes()
-            for p in sorted(site.rglob("*"))
-            if p.is_file() and not p.relative_to(site).as_posix().startswith(PAGEFIND_UNSTABLE)
-        }
-
-    one, two = files(first), files(second)
-    assert sorted(one) == sorted(two)
-    assert [path for path in one if one[path] != two[path]] == []
-    assert len(one) > 40
+    # Pagefind's own run-to-run differences aside (trust.site_differences), every byte.
+    assert site_differences(first, second) == []
+    assert len(site_files(first)) > 40
 
 
 def test_outputs_carry_no_build_timestamp(small_site):
