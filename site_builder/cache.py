@@ -260,7 +260,7 @@ ENTRY_NAMES = {
     "markdown": _RESULT_ENTRY,
     "quotes": _RESULT_ENTRY,
     "records": _RESULT_ENTRY,
-    "search": _RESULT_ENTRY,  # search.ShardCache
+    "search": _RESULT_ENTRY,  # search.shard_cache
     "extracted": r"[0-9a-f]{64}\.(?:txt|html|pdf|warc)\.json",  # extract.ExtractionCache
     "images": r"[0-9a-f]{64}",  # images.render
     "share-images": r"[0-9a-f]{64}\.png",  # share_image.render_cached

@@ -243,15 +243,11 @@ class Indexing:
 
     def _plan(self) -> list[tuple[int | None, str, str]]:
         """(shard, folder to index, folder to write) for every Pagefind run."""
-        pages = self._pages
+        pages = record_pages(self.site_dir) if self._pages is None else self._pages
         if self._count is None:
-            pages = record_pages(self.site_dir) if pages is None else pages
             self._count = shard_count(len(pages), self._shard_pages)
         if self._count == 1:
-            if self._from_cache(record_pages(self.site_dir) if pages is None else pages, self.index_dir):
-                return []
-            return [(None, self.site_dir, self.index_dir)]
-        pages = record_pages(self.site_dir) if pages is None else pages
+            return [] if self._from_cache(pages, self.index_dir) else [(None, self.site_dir, self.index_dir)]
         wanted = set(range(self._count)) if self._only is None else self._only
         by_shard: dict[int, list[str]] = {shard: [] for shard in wanted}
         for relpath in pages:
