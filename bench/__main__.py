@@ -15,6 +15,11 @@ Pagefind needs memory in proportion to the pages, are skipped with the reason
 where they would not fit in this machine's memory. Prints a table (with the
 growth from the smallest size to the largest when there are several) and
 writes the numbers as JSON.
+
+`--builds-only` runs our build alone, cold and warm, with its output and
+peaks: what the growth from one size to the next needs, in a fraction of the
+time (at 100,000 claims the comparisons, the preview and the imports are most
+of the whole run's 99 minutes).
 """
 
 from __future__ import annotations
@@ -46,7 +51,7 @@ from .sitecheck import site_checks
 REPO = BENCH_DIR.parent
 
 
-def bench_size(claims: int, seed: int, browser: bool = True) -> dict:
+def bench_size(claims: int, seed: int, browser: bool = True, builds_only: bool = False) -> dict:
     _progress(f"N={claims}: corpus")
     corpus, generated = ensure_corpus(claims, seed)
     content = str(corpus / "content")
@@ -61,6 +66,8 @@ def bench_size(claims: int, seed: int, browser: bool = True) -> dict:
         _progress(f"N={claims}: build, warm (the cache of the cold build kept)")
         warm = _attempt([*build_command, str(out / "build-warm")])
         cache_bytes, cache_files = folder_stats(corpus / ".cache")  # what two builds of the same content keep
+        if builds_only:
+            return _builds_only(claims, generated, out, build, warm, cache_bytes, cache_files)
         _progress(f"N={claims}: floor")
         floor = _attempt([python, "-m", "bench.floor", content, str(out / "floor")])
         skipped = _comparison_guard(claims)
@@ -134,6 +141,29 @@ def bench_size(claims: int, seed: int, browser: bool = True) -> dict:
             "incremental": _rounded(incremental),
             "import": imported,
         }
+
+
+BUILDS_ONLY = {"skipped": "--builds-only"}
+
+
+def _builds_only(claims, generated, out, build, warm, cache_bytes, cache_files) -> dict:
+    """bench_size's record with only our two builds measured; every other measure says it was skipped."""
+    return {
+        "claims": claims,
+        "corpus_seconds": None if generated is None else round(generated, 3),
+        "build": {
+            **_run_json(build),
+            **_output(out / "build", claims),
+            "index_bytes": folder_bytes(out / "build" / "pagefind"),
+        },
+        "build_warm": {**_run_json(warm), "cache_bytes": cache_bytes, "cache_files": cache_files},
+        **{
+            name: dict(BUILDS_ONLY)
+            for name in ("floor", "floor_pagefind", "hugo", "hugo_pagefind", "hugo_and_pagefind")
+        },
+        **{name: None for name in ("ratio", "ratio_hugo", "ratio_warm", "ratio_warm_hugo")},
+        **{name: dict(BUILDS_ONLY) for name in ("search_query", "site_checks", "preview", "incremental", "import")},
+    }
 
 
 # Unsharded Pagefind holds every page in memory: 465 MB at 1,000 claims of this corpus, 4.3 GB at
@@ -238,7 +268,7 @@ def _run_json(run: Run | dict) -> dict:
 
 
 def _rounded(incremental: dict | None) -> dict | None:
-    if incremental is None or "error" in incremental:
+    if incremental is None or "error" in incremental or "skipped" in incremental:
         return incremental
     return {name: {**numbers, "seconds": round(numbers["seconds"], 3)} for name, numbers in incremental.items()}
 
@@ -388,8 +418,9 @@ def _ran(result: dict, *keys: str):
 
 def _comparison_state(result: dict) -> str:
     for name in ("floor_pagefind", "hugo", "hugo_pagefind"):
-        if "skipped" in (result.get(name) or {}):
-            return "skipped (memory; see JSON)"
+        skipped = (result.get(name) or {}).get("skipped")
+        if skipped:
+            return "skipped (--builds-only)" if skipped == BUILDS_ONLY["skipped"] else "skipped (memory; see JSON)"
         if "error" in (result.get(name) or {}):
             return f"{name} failed (see JSON)"
     return "ran"
@@ -521,6 +552,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="leave out what chromium measures (a query's bytes, the preview's reload)",
     )
+    parser.add_argument(
+        "--builds-only",
+        action="store_true",
+        help="measure only our build, cold and warm (no floor, Hugo, browser, incremental or import)",
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="corpus seed")
     parser.add_argument(
         "--out",
@@ -533,7 +569,10 @@ def main(argv: list[str] | None = None) -> int:
     if min(args.claims) < MIN_CLAIMS:
         parser.error(f"--claims must be at least {MIN_CLAIMS}")
     try:
-        results = [bench_size(claims, args.seed, browser=not args.no_browser) for claims in args.claims]
+        results = [
+            bench_size(claims, args.seed, browser=not args.no_browser, builds_only=args.builds_only)
+            for claims in args.claims
+        ]
     except CommandFailed as failed:
         print(f"bench: {failed}\n{failed.output}", file=sys.stderr)
         return 1

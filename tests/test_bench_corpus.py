@@ -163,6 +163,24 @@ def test_the_table_shows_runs_that_failed_or_were_skipped():
     assert lines["site checks: pages / broken links / vnu errors"] == "skipped"
 
 
+def test_builds_only_measures_our_two_builds_and_says_what_it_left_out(corpus, monkeypatch):
+    """`--builds-only`, for growth at 100,000 claims: cold and warm builds measured, nothing else run."""
+    import bench.__main__ as bench_main
+    from bench.__main__ import growth, table
+
+    monkeypatch.setattr(bench_main, "ensure_corpus", lambda claims, seed: (corpus, None))
+    result = bench_main.bench_size(CLAIMS, seed=7, builds_only=True)
+    assert result["build"]["seconds"] > 0 and result["build"]["output_files"] > CLAIMS
+    assert result["build_warm"]["seconds"] > 0 and result["build_warm"]["cache_files"] > 0
+    for name in ("floor", "floor_pagefind", "hugo", "hugo_and_pagefind", "preview", "incremental", "import"):
+        assert result[name] == {"skipped": "--builds-only"}, name
+    lines = table([result]).splitlines()
+    assert next(line for line in lines if line.startswith("comparisons")).split("  ")[-1].strip() == (
+        "skipped (--builds-only)"
+    )
+    assert growth([result, {**result, "claims": CLAIMS * 10}])["build_seconds"] == 1.0
+
+
 def test_the_comparisons_are_skipped_where_they_would_not_fit(monkeypatch):
     import bench.__main__ as bench_main
 
