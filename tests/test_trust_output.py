@@ -194,7 +194,7 @@ def work(_, chunk):
     time.sleep(60)
     return []
 
-run_chunked(work, list(range(800)), lambda: None, workers=2)
+list(run_chunked(work, list(range(800)), lambda: None, workers=2))
 """
 
 
