@@ -534,6 +534,9 @@ def test_an_editor_creates_and_edits_claims_in_the_browser(cms_site, decap_serve
                 if claim_file.read_text(encoding="utf-8") != before:
                     break
                 page.wait_for_timeout(50)
+            # The file is written before Decap hears back: leaving while it still counts the entry as
+            # changed makes it ask "leave with unsaved changes?", which cancels the leaving.
+            page.get_by_text("Entry saved").first.wait_for()
             page.goto(base + "admin/#/collections/claims")
             page.reload()
             page.get_by_text("The new bridge was finished two months early.").wait_for()
