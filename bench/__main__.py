@@ -66,8 +66,18 @@ def bench_size(claims: int, seed: int, browser: bool = True, builds_only: bool =
         _progress(f"N={claims}: build, warm (the cache of the cold build kept)")
         warm = _attempt([*build_command, str(out / "build-warm")])
         cache_bytes, cache_files = folder_stats(corpus / ".cache")  # what two builds of the same content keep
+        ours = {
+            "claims": claims,
+            "corpus_seconds": None if generated is None else round(generated, 3),  # None: reused
+            "build": {
+                **_run_json(build),
+                **_output(out / "build", claims),
+                "index_bytes": folder_bytes(out / "build" / "pagefind"),
+            },
+            "build_warm": {**_run_json(warm), "cache_bytes": cache_bytes, "cache_files": cache_files},
+        }
         if builds_only:
-            return _builds_only(claims, generated, out, build, warm, cache_bytes, cache_files)
+            return {**ours, **_SKIPPED_BY_BUILDS_ONLY}
         _progress(f"N={claims}: floor")
         floor = _attempt([python, "-m", "bench.floor", content, str(out / "floor")])
         skipped = _comparison_guard(claims)
@@ -115,14 +125,7 @@ def bench_size(claims: int, seed: int, browser: bool = True, builds_only: bool =
             else {"error": "not run: see hugo"}
         )
         return {
-            "claims": claims,
-            "corpus_seconds": None if generated is None else round(generated, 3),  # None: reused
-            "build": {
-                **_run_json(build),
-                **_output(out / "build", claims),
-                "index_bytes": folder_bytes(out / "build" / "pagefind"),
-            },
-            "build_warm": {**_run_json(warm), "cache_bytes": cache_bytes, "cache_files": cache_files},
+            **ours,
             "floor": {**_run_json(floor), **_output(out / "floor", claims)},
             "floor_pagefind": {
                 **_run_json(floor_pagefind),
@@ -144,26 +147,12 @@ def bench_size(claims: int, seed: int, browser: bool = True, builds_only: bool =
 
 
 BUILDS_ONLY = {"skipped": "--builds-only"}
-
-
-def _builds_only(claims, generated, out, build, warm, cache_bytes, cache_files) -> dict:
-    """bench_size's record with only our two builds measured; every other measure says it was skipped."""
-    return {
-        "claims": claims,
-        "corpus_seconds": None if generated is None else round(generated, 3),
-        "build": {
-            **_run_json(build),
-            **_output(out / "build", claims),
-            "index_bytes": folder_bytes(out / "build" / "pagefind"),
-        },
-        "build_warm": {**_run_json(warm), "cache_bytes": cache_bytes, "cache_files": cache_files},
-        **{
-            name: dict(BUILDS_ONLY)
-            for name in ("floor", "floor_pagefind", "hugo", "hugo_pagefind", "hugo_and_pagefind")
-        },
-        **{name: None for name in ("ratio", "ratio_hugo", "ratio_warm", "ratio_warm_hugo")},
-        **{name: dict(BUILDS_ONLY) for name in ("search_query", "site_checks", "preview", "incremental", "import")},
-    }
+# The rest of bench_size's record under --builds-only: every other measure says it was skipped.
+_SKIPPED_BY_BUILDS_ONLY = {
+    **{name: dict(BUILDS_ONLY) for name in ("floor", "floor_pagefind", "hugo", "hugo_pagefind", "hugo_and_pagefind")},
+    **{name: None for name in ("ratio", "ratio_hugo", "ratio_warm", "ratio_warm_hugo")},
+    **{name: dict(BUILDS_ONLY) for name in ("search_query", "site_checks", "preview", "incremental", "import")},
+}
 
 
 # Unsharded Pagefind holds every page in memory: 465 MB at 1,000 claims of this corpus, 4.3 GB at
@@ -418,10 +407,10 @@ def _ran(result: dict, *keys: str):
 
 def _comparison_state(result: dict) -> str:
     for name in ("floor_pagefind", "hugo", "hugo_pagefind"):
-        skipped = (result.get(name) or {}).get("skipped")
-        if skipped:
-            return "skipped (--builds-only)" if skipped == BUILDS_ONLY["skipped"] else "skipped (memory; see JSON)"
-        if "error" in (result.get(name) or {}):
+        run = result.get(name) or {}
+        if "skipped" in run:
+            return "skipped (--builds-only)" if run == BUILDS_ONLY else "skipped (memory; see JSON)"
+        if "error" in run:
             return f"{name} failed (see JSON)"
     return "ran"
 
