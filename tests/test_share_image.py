@@ -71,14 +71,15 @@ def test_png_decodes_at_1200_by_630_as_a_palette_image():
 def test_png_is_4_bits_a_pixel_with_16_colours_and_small():
     """One picture per claim: its bytes count in a 10,000-claim site. Five full lines took 36 KB
     (Latin) and 25 KB (Dari) with 64-step ramps at 8 bits; 18 and 13 with Pillow's zlib at level
-    4; now 15.2 and 10.6, unfiltered and deflated by libdeflate."""
+    4; 15.2 and 10.6 unfiltered and deflated by libdeflate at level 9; now 16.0 and 11.2 at level 6,
+    which draws a picture in half the time (share_image.COMPRESS_LEVEL)."""
     data = share_image.render(TITLE, LONG, "Mostly false", "scale-2")
     with Image.open(io.BytesIO(data)) as image:
         assert image.mode == "P" and len(image.getpalette()) == 3 * 16
         assert data[24] == 4  # IHDR's bit depth
-    assert len(data) < 16_000, len(data)
+    assert len(data) < 16_500, len(data)
     dari = share_image.render(DARI_TITLE, DARI_CLAIM * 3, "نادرست", "scale-1", **DARI, **DARI_SITE)
-    assert len(dari) < 11_500, len(dari)
+    assert len(dari) < 11_700, len(dari)
 
 
 def _chunks(data: bytes) -> list[tuple[bytes, bytes]]:
@@ -110,7 +111,8 @@ def test_png_is_the_picture_pillow_writes_in_fewer_bytes_than_pillows_best(claim
     with Image.open(io.BytesIO(pillows.getvalue())) as theirs:
         assert theirs.convert("RGB").tobytes() == ours.convert("RGB").tobytes()
         assert theirs.getpalette() == ours.getpalette()
-    assert len(data) < 0.95 * len(pillows.getvalue()), (len(data), len(pillows.getvalue()))
+    # 5 % fewer at libdeflate 9; 3 to 4 % at 6, which draws in half the time (COMPRESS_LEVEL).
+    assert len(data) < 0.98 * len(pillows.getvalue()), (len(data), len(pillows.getvalue()))
 
 
 def test_header_title_is_antialiased_from_its_band_to_the_text_colour():
