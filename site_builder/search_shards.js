@@ -40,12 +40,19 @@ const KEY = "pagefind-shard";
 const ROUTE_SPAN = 3; // a prefix spread over more route chunks than this is too common to route by
 
 let priming = null;
+let pageOptions = {}; // what the search page asked for (excerpt length, base URL, ranking): every shard gets them
 const merging = new Map();
 let filtersWanted = false;
 
+// Pagefind is started here, with this shard's filter. Until it starts, each call of its
+// options() replaces the last one's: the search page's options (its excerpt length) and the
+// filter would not both be kept, and which one was lost depended on which came first.
 function prime() {
   if (!priming) {
-    priming = pagefind.options({ mergeFilter: { [KEY]: SHARDS[0] } });
+    priming = (async () => {
+      await pagefind.options({ mergeFilter: { [KEY]: SHARDS[0] } });
+      await pagefind.init(); // from now on options() add to these
+    })();
   }
   return priming;
 }
@@ -59,7 +66,7 @@ async function merge(shards) {
       .map((shard) => {
         if (!merging.has(shard)) {
           const path = new URL(`./${shard}/`, import.meta.url).pathname;
-          merging.set(shard, pagefind.mergeIndex(path, { mergeFilter: { [KEY]: shard } }));
+          merging.set(shard, pagefind.mergeIndex(path, { ...pageOptions, mergeFilter: { [KEY]: shard } }));
         }
         return merging.get(shard);
       }),
@@ -197,9 +204,12 @@ function ordered(counts) {
   return { ...named, ...counts };
 }
 
+// Pagefind gives them to its first index only; a shard merged takes its own at merging.
 export async function options(opts) {
-  await pagefind.options(opts);
+  pageOptions = { ...pageOptions, ...opts };
+  delete pageOptions.mergeFilter;
   await prime();
+  await pagefind.options(opts);
 }
 
 export async function init() {

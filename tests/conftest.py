@@ -47,10 +47,17 @@ def browse(chromium_browser):
     contexts = []
 
     def open_page(
-        url: str, width: int = 1280, scheme: str = "light", height: int = 800, init_script: str | None = None
+        url: str,
+        width: int = 1280,
+        scheme: str = "light",
+        height: int = 800,
+        init_script: str | None = None,
+        route: tuple | None = None,
     ):
         context = chromium_browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
         contexts.append(context)
+        if route:
+            context.route(*route)  # the context's, so that a worker's requests are routed too
         page = context.new_page()
         if init_script:
             page.add_init_script(init_script)  # runs before the page's own scripts, outside its CSP

@@ -93,34 +93,77 @@
     document.documentElement.classList.add("search-ready");
   }
 
+  var bundle = null;
+  function pagefindModule() {
+    bundle = bundle || import(new URL(root.dataset.bundlePath + "pagefind.js", window.location.href).href);
+    return bundle;
+  }
+
+  function selectedFilters() {
+    var selected = {};
+    root.querySelectorAll(".pagefind-ui__filter-checkbox:checked").forEach(function (box) {
+      (selected[box.name] = selected[box.name] || []).push(box.value);
+    });
+    return selected;
+  }
+
+  // `load(pagefind)` once, then `loaded` with what it gave; after a failure the next call tries again.
+  function onceLoaded(load, loaded) {
+    var asked = false;
+    return function () {
+      if (asked) {
+        return;
+      }
+      asked = true;
+      pagefindModule()
+        .then(load)
+        .then(loaded)
+        .catch(function (error) {
+          asked = false;
+          console.error("search: the filters could not be loaded", error);
+        });
+    };
+  }
+  function sharded(pagefind) {
+    return typeof pagefind.loadFilters === "function";
+  }
+
+  // Pagefind counts a search's filters over the filter chunks loaded when it runs, and its UI
+  // keeps the first counts that are not empty as the panel's groups: a search that ran while
+  // one chunk was still on its way left that group (Verdict) out of the panel for good. The
+  // filters are asked for as soon as a search is near (a query in the address, the box
+  // focused); once they are in, a panel short of a group has its search run again, from the
+  // chunks already loaded. (A sharded index's pagefind.js names every group from the start.)
+  var completeFilters = onceLoaded(
+    function (pagefind) {
+      return sharded(pagefind) ? null : pagefind.filters();
+    },
+    function (all) {
+      var shown = root.querySelectorAll(".pagefind-ui__filter-block").length;
+      if (all && shown > 0 && shown < Object.keys(all).length) {
+        ui.triggerFilters(selectedFilters());
+      }
+    },
+  );
+  root.addEventListener("focusin", function (event) {
+    if (event.target.classList && event.target.classList.contains("pagefind-ui__search-input")) {
+      completeFilters();
+    }
+  });
+
   // A sharded index loads its filters only when the reader first opens a
   // group of them (search_shards.js: at 100,000 claims they would cost a
   // query about 2 MB): then the current search runs again to count them.
-  var filtersLoaded = false;
-  function loadFilters() {
-    if (filtersLoaded) {
-      return;
-    }
-    filtersLoaded = true;
-    import(new URL(root.dataset.bundlePath + "pagefind.js", window.location.href).href)
-      .then(function (pagefind) {
-        return typeof pagefind.loadFilters === "function" ? pagefind.loadFilters() : null;
-      })
-      .then(function (loaded) {
-        if (!loaded) {
-          return;
-        }
-        var selected = {};
-        root.querySelectorAll(".pagefind-ui__filter-checkbox:checked").forEach(function (box) {
-          (selected[box.name] = selected[box.name] || []).push(box.value);
-        });
-        ui.triggerFilters(selected);
-      })
-      .catch(function (error) {
-        filtersLoaded = false;
-        console.error("search: the filters could not be loaded", error);
-      });
-  }
+  var loadFilters = onceLoaded(
+    function (pagefind) {
+      return sharded(pagefind) ? pagefind.loadFilters() : null;
+    },
+    function (loaded) {
+      if (loaded) {
+        ui.triggerFilters(selectedFilters());
+      }
+    },
+  );
   root.addEventListener(
     "toggle",
     function (event) {
@@ -139,6 +182,7 @@
 
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) {
+    completeFilters();
     ui.triggerSearch(query);
   }
 
