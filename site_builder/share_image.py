@@ -77,7 +77,7 @@ COLOURS = EDGE + 1
 # best at level 2, 8.1 KB (74 ms wall, on every core). Past 9 a cold build's time rises fivefold.
 # Whole pictures, drawing included, on 400 of the 10,000-claim bench's (CPU ms, mean KB): level 9 5.35
 # and 9.08, 7 2.60 and 9.54, 6 2.29 and 9.66, 5 2.19 and 9.81. Level 6 draws a 10,000-claim archive's
-# pictures in about 30 s less CPU than 9 for 5.8 MB more output, 1 % of the site.
+# pictures in about 30 s less CPU than 9; the site grew by 5.3 MB, 1 %.
 COMPRESS_LEVEL = 6
 
 HEADER = 96
