@@ -190,12 +190,16 @@ def test_a_filter_loaded_after_the_first_search_still_shows(serve_dir, browse, s
     verdicts = HeldFilter(site, "verdict")
     page = browse(serve_dir(site) + ("search/" if typed else "search/?q=Taliban"), route=("**/*.pf_filter", verdicts))
     if typed:
-        search_for(page, "Taliban")
+        search_for(page, "Taliban")  # shown while the verdicts' chunk is held
     else:
-        page.wait_for_selector(RESULT)
-    # The results are shown while the verdicts' chunk is held: the search does not wait for the filters.
+        for _ in range(200):  # a search from the address waits for the filters: until the chunk is asked for
+            if verdicts.held:
+                break
+            page.wait_for_timeout(50)  # the page's requests reach the route handler meanwhile
+        assert page.locator(RESULT).count() == 0
     assert verdicts.held, "the verdicts' filter chunk was never asked for"
     verdicts.release()
+    page.wait_for_selector(RESULT)
     page.locator("summary.pagefind-ui__filter-name", has_text="Verdict").click(timeout=10_000)
     boxes = page.locator(".pagefind-ui__filter-block", has_text="Verdict").locator(".pagefind-ui__filter-checkbox")
     expect(boxes).not_to_have_count(0)

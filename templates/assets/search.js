@@ -107,21 +107,21 @@
     return selected;
   }
 
-  // `load(pagefind)` once, then `loaded` with what it gave; after a failure the next call tries again.
+  // `load(pagefind)` once, then `loaded` with what it gave: a promise of that, which a failure
+  // resolves too (logged), and after which the next call tries again.
   function onceLoaded(load, loaded) {
-    var asked = false;
+    var pending = null;
     return function () {
-      if (asked) {
-        return;
-      }
-      asked = true;
-      pagefindModule()
-        .then(load)
-        .then(loaded)
-        .catch(function (error) {
-          asked = false;
-          console.error("search: the filters could not be loaded", error);
-        });
+      pending =
+        pending ||
+        pagefindModule()
+          .then(load)
+          .then(loaded)
+          .catch(function (error) {
+            pending = null;
+            console.error("search: the filters could not be loaded", error);
+          });
+      return pending;
     };
   }
   function sharded(pagefind) {
@@ -130,10 +130,11 @@
 
   // Pagefind counts a search's filters over the filter chunks loaded when it runs, and its UI
   // keeps the first counts that are not empty as the panel's groups: a search that ran while
-  // one chunk was still on its way left that group (Verdict) out of the panel for good. The
-  // filters are asked for as soon as a search is near (a query in the address, the box
-  // focused); once they are in, a panel short of a group has its search run again, from the
-  // chunks already loaded. (A sharded index's pagefind.js names every group from the start.)
+  // one chunk was still on its way left that group (Verdict) out of the panel for good. So a
+  // query in the address is searched once the filters are in, and they are asked for as soon
+  // as the box is focused; a search typed before they came in and whose panel is short of a
+  // group runs again, from the chunks already loaded (which shows its first page of results
+  // again and closes the groups). A sharded index's pagefind.js names every group at once.
   var completeFilters = onceLoaded(
     function (pagefind) {
       return sharded(pagefind) ? null : pagefind.filters();
@@ -182,8 +183,9 @@
 
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) {
-    completeFilters();
-    ui.triggerSearch(query);
+    completeFilters().then(function () {
+      ui.triggerSearch(query);
+    });
   }
 
   // replaceState, not pushState: one history entry per visit, not per key
